@@ -1,0 +1,141 @@
+"""The plain data that flows between modules: importers → normalize → store → analyze → render.
+
+Frozen dataclasses, no behaviour beyond small conveniences; every module agrees on these shapes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+CHANNELS = ("call", "sms", "mms", "visit", "letter", "email", "im", "third_party")
+DIRECTIONS = ("in", "out")
+STATUSES = ("answered", "missed", "rejected", "voicemail", "blocked", "unknown")
+NUMBER_KINDS = (
+    "mobile", "fixed", "short_code", "sms_gateway", "service", "virtual", "alphanumeric", "unknown",
+)
+PARTY_KINDS = ("creditor", "agency", "law_firm", "unknown")
+REQUEST_KINDS = (
+    "stop", "stop_channel", "pause", "cease_written", "dispute", "attorney",
+    "inconvenient_time", "no_workplace",
+)
+SEVERITIES = ("info", "low", "medium", "high", "critical")
+
+
+@dataclass(frozen=True)
+class RawAttachment:
+    """A file carried inside an import (an MMS image, say): stored content-addressed."""
+
+    name: str | None
+    mime: str | None
+    data: bytes
+
+
+@dataclass(frozen=True)
+class RawEvent:
+    """One record as an importer read it, before normalization. Importers never touch the store.
+
+    `at` must be timezone-aware. `tz_offset_min` is the offset the source recorded, when it
+    recorded one (None: the source stored an absolute instant only). `number_raw` is the address
+    exactly as the source wrote it. `text` is the message body exactly as decoded from the source.
+    `source_ref` locates the record in its file ("sms[17]", "message.ROWID=52", "row 9").
+    `raw` is the original record as JSON-serializable data (attributes, columns).
+    """
+
+    channel: str
+    direction: str
+    number_raw: str
+    at: datetime
+    text: str | None = None
+    duration_s: int | None = None
+    status: str = "unknown"
+    source_ref: str = ""
+    raw: dict[str, Any] = field(default_factory=dict)
+    attachments: tuple[RawAttachment, ...] = ()
+    tz_offset_min: int | None = None
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """A record an importer chose not to import (a draft, an empty row), and why."""
+
+    source_ref: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class Event:
+    """An event as stored, as the analysis and dossiers see it.
+
+    `at` is timezone-aware UTC. `party` is the display name of the party the event is linked to
+    (directly, or through its number), `group` the collector group key used by conduct rules: the
+    root creditor's name for linked parties, or "number:<number>" for unknown numbers.
+    """
+
+    id: int
+    channel: str
+    direction: str
+    number: str | None
+    number_raw: str | None
+    at: datetime
+    tz_offset_min: int | None = None
+    duration_s: int | None = None
+    status: str = "unknown"
+    text: str | None = None
+    party_id: int | None = None
+    party: str | None = None
+    group: str = ""
+    note: str | None = None
+    import_id: int | None = None
+    hash: str = ""
+
+
+@dataclass(frozen=True)
+class Request:
+    """What the borrower asked for or agreed with a collector (a stop, a pause...)."""
+
+    id: int
+    kind: str
+    party_id: int | None
+    party: str | None
+    group: str
+    start: datetime  # aware UTC: from when the request binds
+    end: datetime | None = None  # aware UTC, exclusive: until when (a pause); None = open-ended
+    channel: str | None = None  # for stop_channel
+    event_id: int | None = None  # the event that proves it
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class Citation:
+    instrument: str
+    article: str
+    tag: str  # "V" verified, "S" secondary source, "U" unverified
+    url: str = ""
+
+
+@dataclass(frozen=True)
+class Match:
+    """A wording match: the exact span of the original (not normalized) text."""
+
+    rule_id: str
+    category: str
+    text: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Finding:
+    rule_id: str
+    category: str
+    severity: str
+    event_ids: tuple[int, ...]
+    start: datetime
+    end: datetime
+    explanation: str
+    title: str = ""
+    group: str = ""
+    matches: tuple[Match, ...] = ()
+    citations: tuple[Citation, ...] = ()
