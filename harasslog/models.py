@@ -13,12 +13,25 @@ CHANNELS = ("call", "sms", "mms", "visit", "letter", "email", "im", "third_party
 DIRECTIONS = ("in", "out")
 STATUSES = ("answered", "missed", "rejected", "voicemail", "blocked", "unknown")
 NUMBER_KINDS = (
-    "mobile", "fixed", "short_code", "sms_gateway", "service", "virtual", "alphanumeric", "unknown",
+    "mobile",
+    "fixed",
+    "short_code",
+    "sms_gateway",
+    "service",
+    "virtual",
+    "alphanumeric",
+    "unknown",
 )
 PARTY_KINDS = ("creditor", "agency", "law_firm", "unknown")
 REQUEST_KINDS = (
-    "stop", "stop_channel", "pause", "cease_written", "dispute", "attorney",
-    "inconvenient_time", "no_workplace",
+    "stop",
+    "stop_channel",
+    "pause",
+    "cease_written",
+    "dispute",
+    "attorney",
+    "inconvenient_time",
+    "no_workplace",
 )
 SEVERITIES = ("info", "low", "medium", "high", "critical")
 

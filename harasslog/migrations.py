@@ -1,0 +1,194 @@
+"""The store's schema, as sqlite-utils Migrations applied on every open.
+
+Shipped migrations are append-only: never edit one that has been released, add m002_… instead.
+Table and column names are part of the contract (DESIGN.md): Datasette users and scripts read them.
+"""
+
+from __future__ import annotations
+
+from sqlite_utils import Database, Migrations
+
+migrations = Migrations("harasslog")
+
+
+@migrations()
+def m001_initial(db: Database) -> None:
+    db.executescript(
+        """
+        CREATE TABLE profile (
+            id INTEGER PRIMARY KEY CHECK (id = 1),
+            name TEXT, phone TEXT, id_number TEXT,
+            region TEXT NOT NULL DEFAULT 'CN',
+            tz TEXT NOT NULL DEFAULT 'Asia/Shanghai',
+            jurisdiction TEXT NOT NULL DEFAULT 'cn',
+            lang TEXT,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        );
+        CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT);
+
+        CREATE TABLE parties (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL UNIQUE,
+            kind TEXT NOT NULL DEFAULT 'unknown'
+                CHECK (kind IN ('creditor', 'agency', 'law_firm', 'unknown')),
+            creditor_id INTEGER REFERENCES parties(id),
+            note TEXT,
+            created_at TEXT NOT NULL
+        );
+        CREATE TABLE numbers (
+            number TEXT PRIMARY KEY,
+            party_id INTEGER REFERENCES parties(id),
+            kind TEXT NOT NULL DEFAULT 'unknown',
+            region TEXT,
+            carrier TEXT
+        );
+        CREATE TABLE debts (
+            id INTEGER PRIMARY KEY,
+            creditor_id INTEGER NOT NULL REFERENCES parties(id),
+            account_ref TEXT,
+            amount TEXT,
+            currency TEXT,
+            due_date TEXT,
+            note TEXT,
+            created_at TEXT NOT NULL
+        );
+        CREATE TABLE imports (
+            id INTEGER PRIMARY KEY,
+            file_name TEXT NOT NULL,
+            sha256 TEXT NOT NULL,
+            size INTEGER NOT NULL,
+            format TEXT NOT NULL,
+            importer_version TEXT NOT NULL,
+            started TEXT NOT NULL,
+            finished TEXT,
+            new INTEGER NOT NULL DEFAULT 0,
+            duplicate INTEGER NOT NULL DEFAULT 0,
+            skipped INTEGER NOT NULL DEFAULT 0,
+            skipped_reasons TEXT
+        );
+        CREATE TABLE events (
+            id INTEGER PRIMARY KEY,
+            channel TEXT NOT NULL
+                CHECK (channel IN ('call', 'sms', 'mms', 'visit', 'letter', 'email', 'im', 'third_party')),
+            direction TEXT NOT NULL CHECK (direction IN ('in', 'out')),
+            number TEXT,
+            number_raw TEXT,
+            party_id INTEGER REFERENCES parties(id),
+            at TEXT NOT NULL,
+            tz_offset_min INTEGER,
+            duration_s INTEGER,
+            status TEXT NOT NULL DEFAULT 'unknown'
+                CHECK (status IN ('answered', 'missed', 'rejected', 'voicemail', 'blocked', 'unknown')),
+            text TEXT,
+            import_id INTEGER REFERENCES imports(id),
+            source_ref TEXT,
+            raw TEXT,
+            note TEXT,
+            dedupe_key TEXT NOT NULL,
+            recorded_at TEXT NOT NULL,
+            hash TEXT NOT NULL,
+            prev_hash TEXT NOT NULL
+        );
+        CREATE INDEX idx_events_at ON events(at);
+        CREATE INDEX idx_events_number ON events(number);
+        CREATE INDEX idx_events_party ON events(party_id);
+        CREATE INDEX idx_events_channel ON events(channel);
+        CREATE INDEX idx_events_dedupe ON events(dedupe_key);
+        CREATE INDEX idx_numbers_party ON numbers(party_id);
+
+        CREATE TABLE requests (
+            id INTEGER PRIMARY KEY,
+            kind TEXT NOT NULL CHECK (kind IN ('stop', 'stop_channel', 'pause', 'cease_written', 'dispute',
+                                               'attorney', 'inconvenient_time', 'no_workplace')),
+            party_id INTEGER REFERENCES parties(id),
+            start TEXT NOT NULL,
+            "end" TEXT,
+            channel TEXT,
+            event_id INTEGER REFERENCES events(id),
+            note TEXT,
+            recorded_at TEXT NOT NULL,
+            hash TEXT NOT NULL,
+            prev_hash TEXT NOT NULL
+        );
+        CREATE TABLE attachments (
+            id INTEGER PRIMARY KEY,
+            sha256 TEXT NOT NULL,
+            event_id INTEGER REFERENCES events(id),
+            name TEXT,
+            mime TEXT,
+            size INTEGER NOT NULL,
+            note TEXT,
+            recorded_at TEXT NOT NULL,
+            hash TEXT NOT NULL,
+            prev_hash TEXT NOT NULL
+        );
+        CREATE INDEX idx_attachments_event ON attachments(event_id);
+
+        CREATE TABLE runs (
+            id INTEGER PRIMARY KEY,
+            pack_id TEXT NOT NULL,
+            pack_version TEXT NOT NULL,
+            started TEXT NOT NULL,
+            finished TEXT,
+            params TEXT,
+            findings_count INTEGER NOT NULL DEFAULT 0
+        );
+        CREATE TABLE findings (
+            id INTEGER PRIMARY KEY,
+            run_id INTEGER NOT NULL REFERENCES runs(id),
+            rule_id TEXT NOT NULL,
+            category TEXT NOT NULL,
+            severity TEXT NOT NULL,
+            group_key TEXT,
+            title TEXT,
+            event_ids TEXT NOT NULL,
+            start TEXT NOT NULL,
+            "end" TEXT NOT NULL,
+            explanation TEXT NOT NULL,
+            matches TEXT NOT NULL,
+            citations TEXT NOT NULL
+        );
+        CREATE INDEX idx_findings_run ON findings(run_id);
+
+        -- Append-only hash chain over every evidence write and every metadata change.
+        CREATE TABLE ledger (
+            seq INTEGER PRIMARY KEY,
+            entity TEXT NOT NULL CHECK (entity IN ('events', 'attachments', 'requests', 'meta')),
+            entity_id INTEGER,
+            payload TEXT,
+            recorded_at TEXT NOT NULL,
+            hash TEXT NOT NULL,
+            prev_hash TEXT NOT NULL
+        );
+        CREATE INDEX idx_ledger_entity ON ledger(entity, entity_id);
+        -- The chain is append-only: refuse edits and deletions at the database level too.
+        CREATE TRIGGER ledger_no_update BEFORE UPDATE ON ledger
+            BEGIN SELECT RAISE(ABORT, 'the ledger is append-only'); END;
+        CREATE TRIGGER ledger_no_delete BEFORE DELETE ON ledger
+            BEGIN SELECT RAISE(ABORT, 'the ledger is append-only'); END;
+
+        -- Evidence is never edited in place or removed. (Someone with the file can drop these
+        -- triggers; the hash chain is what proves an edit, these only stop accidents.)
+        CREATE TRIGGER events_evidence_immutable BEFORE UPDATE OF
+            id, channel, direction, number, number_raw, at, tz_offset_min, duration_s, status, text,
+            import_id, source_ref, raw, dedupe_key, recorded_at, hash, prev_hash ON events
+            BEGIN SELECT RAISE(ABORT, 'evidence is never edited in place'); END;
+        CREATE TRIGGER events_no_delete BEFORE DELETE ON events
+            BEGIN SELECT RAISE(ABORT, 'evidence is never deleted'); END;
+        CREATE TRIGGER requests_immutable BEFORE UPDATE ON requests
+            BEGIN SELECT RAISE(ABORT, 'evidence is never edited in place'); END;
+        CREATE TRIGGER requests_no_delete BEFORE DELETE ON requests
+            BEGIN SELECT RAISE(ABORT, 'evidence is never deleted'); END;
+        CREATE TRIGGER attachments_immutable BEFORE UPDATE ON attachments
+            BEGIN SELECT RAISE(ABORT, 'evidence is never edited in place'); END;
+        CREATE TRIGGER attachments_no_delete BEFORE DELETE ON attachments
+            BEGIN SELECT RAISE(ABORT, 'evidence is never deleted'); END;
+
+        -- Full-text search that finds Chinese substrings (trigram). External content: the text is
+        -- stored once, in events; the index is brought up to date before each search.
+        CREATE VIRTUAL TABLE events_fts USING fts5(
+            text, content='events', content_rowid='id', tokenize='trigram'
+        );
+        """
+    )

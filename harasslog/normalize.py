@@ -1,0 +1,220 @@
+"""Pure normalization: phone numbers, times, durations. No I/O, no store.
+
+Numbers become E.164 with phonenumbers using the profile's region; what does not parse as a
+phone number (short codes, 106 SMS gateways, alphanumeric senders) is kept as written and
+classified. Times become aware datetimes, stored as UTC with the source offset kept.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta, tzinfo
+from functools import lru_cache
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import phonenumbers
+
+from .errors import InputError
+
+# Chinese mobile prefixes allotted to virtual network operators (虚拟运营商), favoured by collectors.
+CN_VIRTUAL_PREFIXES = ("162", "165", "167", "170", "171")
+
+_SEPARATORS = re.compile(r"[\s\-().\u00a0\u2000-\u200f\u2212/]")
+_TYPE_TO_KIND = {
+    phonenumbers.PhoneNumberType.MOBILE: "mobile",
+    phonenumbers.PhoneNumberType.FIXED_LINE: "fixed",
+    phonenumbers.PhoneNumberType.TOLL_FREE: "service",
+    phonenumbers.PhoneNumberType.SHARED_COST: "service",
+    phonenumbers.PhoneNumberType.PREMIUM_RATE: "service",
+    phonenumbers.PhoneNumberType.UAN: "service",
+    phonenumbers.PhoneNumberType.VOIP: "virtual",
+    phonenumbers.PhoneNumberType.PERSONAL_NUMBER: "virtual",
+}
+
+
+@dataclass(frozen=True)
+class NumberInfo:
+    """A sender or caller: `number` is E.164 when it parses, else the trimmed original."""
+
+    number: str
+    kind: str  # one of models.NUMBER_KINDS
+    region: str | None = None
+
+
+@lru_cache(maxsize=65536)
+def normalize_number(raw: str | None, region: str = "CN") -> NumberInfo | None:
+    """Classify and normalize one address. Cached: imports see the same few numbers many times."""
+    if raw is None:
+        return None
+    trimmed = raw.strip()
+    if not trimmed:
+        return None
+    compact = _SEPARATORS.sub("", trimmed)
+    if re.search(r"[^\d+*#]", compact):
+        # Letters (after removing separators): "CoopMobile", "M-Money", "中国银行"...
+        return NumberInfo(trimmed, "alphanumeric")
+    digits = compact.lstrip("+")
+    if not digits.isdigit():
+        return NumberInfo(trimmed, "unknown")
+    if not compact.startswith("+") and not digits.startswith("00"):
+        national = _classify_cn_national(digits) if region == "CN" else None
+        if national:
+            return NumberInfo(digits, national, "CN")
+        if len(digits) <= 6:
+            return NumberInfo(digits, "short_code", region)
+    try:
+        parsed = phonenumbers.parse(compact, region)
+    except phonenumbers.NumberParseException:
+        return NumberInfo(trimmed, "unknown")
+    if not phonenumbers.is_possible_number(parsed):
+        return NumberInfo(trimmed, "unknown")
+    e164 = phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+    number_region = phonenumbers.region_code_for_number(parsed)
+    kind = "unknown"
+    if phonenumbers.is_valid_number(parsed):
+        kind = _TYPE_TO_KIND.get(phonenumbers.number_type(parsed), "unknown")
+        if (
+            number_region == "CN"
+            and kind == "mobile"
+            and str(parsed.national_number).startswith(CN_VIRTUAL_PREFIXES)
+        ):
+            kind = "virtual"
+    return NumberInfo(e164, kind, number_region)
+
+
+def _classify_cn_national(digits: str) -> str | None:
+    """Chinese service ranges that phonenumbers cannot type: 106 gateways, 95xxx, 400/800."""
+    if digits.startswith("106") and 8 <= len(digits) <= 21:
+        return "sms_gateway"  # 106 bulk-SMS gateway numbers: not callable, kept as written
+    if re.fullmatch(r"9[56]\d{3}(\d{1,3})?", digits):
+        return "service"  # 95xxx / 96xxx: banks, insurers, carriers
+    if re.fullmatch(r"[48]00\d{7}", digits):
+        return "service"  # 400 / 800 corporate service numbers
+    return None
+
+
+# ---------------------------------------------------------------- times
+
+
+def zone(name: str) -> ZoneInfo:
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise InputError(f"unknown time zone {name!r} (use an IANA name such as Asia/Shanghai)") from None
+
+
+_RELATIVE = re.compile(r"^-\s*(\d+(?:\.\d+)?)\s*(s|sec|m|min|h|hr|hours?|d|days?|w|weeks?)$", re.I)
+_RELATIVE_UNITS = {"s": 1, "sec": 1, "m": 60, "min": 60, "h": 3600, "hr": 3600, "d": 86400, "w": 604800}
+_CHINESE = re.compile(
+    r"^(?:(\d{4})\s*年\s*)?(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]"
+    r"(?:\s*(上午|下午|晚上|早上|凌晨|中午)?\s*(\d{1,2})\s*[:：时点]\s*(\d{1,2})?\s*分?(?:\s*[:：]?\s*(\d{1,2})\s*秒?)?)?$"
+)
+
+
+def parse_when(text: str, tz: tzinfo, *, now: datetime | None = None) -> datetime:
+    """Parse a WHEN the user typed into an aware datetime.
+
+    Accepts ISO 8601 with or without offset (none: the profile's zone `tz`), a bare date,
+    `now`, relative `-2h` / `-30m` / `-3d`, and `2026年11月20日 22:13` (also 晚上10点 forms).
+    """
+    value = text.strip()
+    current = now or datetime.now(UTC)
+    if not value:
+        raise InputError("empty time: use ISO 8601 (2026-11-20T22:13), 'now', '-2h' or 2026年11月20日 22:13")
+    if value.lower() == "now":
+        return current.astimezone(tz)
+    relative = _RELATIVE.match(value)
+    if relative:
+        unit = relative.group(2).lower()
+        unit = unit[0] if unit[0] in "dw" or unit.startswith("h") else unit
+        return (current - timedelta(seconds=float(relative.group(1)) * _RELATIVE_UNITS[unit])).astimezone(tz)
+    chinese = _CHINESE.match(value)
+    if chinese:
+        return _from_chinese(chinese, tz, current)
+    iso = value.replace(" ", "T", 1) if re.match(r"^\d{4}-\d{2}-\d{2} \d", value) else value
+    iso = re.sub(r"Z$", "+00:00", iso)
+    try:
+        parsed = datetime.fromisoformat(iso)
+    except ValueError:
+        raise InputError(
+            f"cannot read the time {text!r}: use ISO 8601 (2026-11-20T22:13 or 2026-11-20T22:13+08:00), "
+            "'now', '-2h' or 2026年11月20日 22:13"
+        ) from None
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=tz)
+        # fold=0 picks the first of a repeated hour; a skipped hour (DST gap) is rejected.
+        if parsed.astimezone(UTC).astimezone(tz).replace(tzinfo=None) != parsed.replace(tzinfo=None):
+            raise InputError(f"the time {text!r} does not exist in {tz} (daylight-saving change)")
+    return parsed
+
+
+def _from_chinese(m: re.Match[str], tz: tzinfo, current: datetime) -> datetime:
+    year = int(m.group(1)) if m.group(1) else current.astimezone(tz).year
+    month, day = int(m.group(2)), int(m.group(3))
+    hour = int(m.group(5) or 0)
+    minute = int(m.group(6) or 0)
+    second = int(m.group(7) or 0)
+    period = m.group(4)
+    if period in ("下午", "晚上") and hour < 12:
+        hour += 12
+    elif period == "中午" and hour < 11:
+        hour += 12
+    try:
+        return datetime(year, month, day, hour, minute, second, tzinfo=tz)
+    except ValueError:
+        raise InputError(f"no such date or time: {m.group(0)!r}") from None
+
+
+def parse_date(text: str, tz: tzinfo) -> datetime:
+    """A date or time for --since/--from: a bare date means its first instant in `tz`."""
+    return parse_when(text, tz)
+
+
+def day_start(d: date, tz: tzinfo) -> datetime:
+    return datetime(d.year, d.month, d.day, tzinfo=tz)
+
+
+def to_utc_iso(moment: datetime) -> str:
+    """Stored form: UTC, millisecond precision, fixed width, so text order is time order."""
+    if moment.tzinfo is None:
+        raise ValueError("naive datetime: every time in harasslog carries its zone")
+    utc = moment.astimezone(UTC)
+    return utc.strftime("%Y-%m-%dT%H:%M:%S.") + f"{utc.microsecond // 1000:03d}Z"
+
+
+def from_utc_iso(stored: str) -> datetime:
+    return datetime.fromisoformat(stored.replace("Z", "+00:00"))
+
+
+def offset_minutes(moment: datetime) -> int | None:
+    offset = moment.utcoffset()
+    return None if offset is None else int(offset.total_seconds() // 60)
+
+
+def local_iso(stored_utc: str | datetime, tz: tzinfo) -> str:
+    """ISO 8601 in the borrower's zone, with its offset: what people and --json see."""
+    moment = from_utc_iso(stored_utc) if isinstance(stored_utc, str) else stored_utc
+    local = moment.astimezone(tz)
+    spec = "milliseconds" if local.microsecond else "seconds"
+    return local.isoformat(timespec=spec)
+
+
+_DURATION_PART = re.compile(r"(\d+)\s*(h|m|s|小时|时|分钟|分|秒)", re.I)
+
+
+def parse_duration(text: str) -> int:
+    """90, 1m30s, 1:30, 1:02:03, 2分30秒 → seconds."""
+    value = text.strip().lower()
+    if value.isdigit():
+        return int(value)
+    if re.fullmatch(r"\d+(:\d{1,2}){1,2}", value):
+        total = 0
+        for part in value.split(":"):
+            total = total * 60 + int(part)
+        return total
+    parts = _DURATION_PART.findall(value)
+    if parts and _DURATION_PART.sub("", value).strip() == "":
+        scale = {"h": 3600, "小时": 3600, "时": 3600, "m": 60, "分钟": 60, "分": 60, "s": 1, "秒": 1}
+        return sum(int(n) * scale[u] for n, u in parts)
+    raise InputError(f"cannot read the duration {text!r}: use seconds (90), 1m30s or 1:30")
