@@ -378,7 +378,8 @@ class Store:
             marks = ", ".join("?" * len(event_rows[0]))
             self.conn.executemany(f"INSERT INTO events ({columns}) VALUES ({marks})", event_rows)
             self.conn.executemany(
-                "INSERT INTO ledger (entity, entity_id, payload, recorded_at, hash, prev_hash) VALUES (?, ?, ?, ?, ?, ?)",
+                "INSERT INTO ledger (entity, entity_id, payload, recorded_at, hash, prev_hash)"
+                " VALUES (?, ?, ?, ?, ?, ?)",
                 ledger_rows,
             )
         for event_id, attachment in attachments:
@@ -500,7 +501,8 @@ class Store:
     ) -> int:
         self._require_transaction()
         cursor = self.conn.execute(
-            "INSERT INTO imports (file_name, sha256, size, format, importer_version, started) VALUES (?, ?, ?, ?, ?, ?)",
+            "INSERT INTO imports (file_name, sha256, size, format, importer_version, started)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
             (file_name, sha256, size, format, importer_version, now_iso()),
         )
         return int(cursor.lastrowid or 0)
@@ -591,8 +593,8 @@ class Store:
             "requests", next_id, None, integrity.evidence_record("requests", row)
         )
         self.conn.execute(
-            'INSERT INTO requests (id, kind, party_id, start, "end", channel, event_id, note, recorded_at, hash, prev_hash)'
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            'INSERT INTO requests (id, kind, party_id, start, "end", channel, event_id, note, recorded_at,'
+            " hash, prev_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (*row.values(), digest, prev),
         )
         return int(next_id)
