@@ -27,13 +27,13 @@ class _Group(TyperGroup):
         try:
             return super().invoke(ctx)
         except HarasslogError as exc:
-            common.err_console.print(f"harasslog: {exc}", markup=False, highlight=False)
+            common.err_console.print(f"harasslog: {exc}", markup=False, highlight=False, soft_wrap=True)
             raise typer.Exit(exc.exit_code) from None
         except sqlite3.DatabaseError as exc:
             if os.environ.get("HARASSLOG_DEBUG"):
                 raise
             common.err_console.print(
-                f"harasslog: the store cannot be used: {exc}", markup=False, highlight=False
+                f"harasslog: the store cannot be used: {exc}", markup=False, highlight=False, soft_wrap=True
             )
             raise typer.Exit(2) from None
         except (typer.Exit, typer.Abort, KeyboardInterrupt):

@@ -61,4 +61,30 @@ def print_json_line(data: Any) -> None:
 
 
 def info(message: str) -> None:
-    err_console.print(message, markup=False, highlight=False)
+    err_console.print(message, markup=False, highlight=False, soft_wrap=True)
+
+
+def say(store: Any, en: str, zh: str) -> None:
+    """A message for people (stderr), in the user's language."""
+    info(zh if lang(store) == "zh" else en)
+
+
+def require_profile(store: Any) -> None:
+    """Writing evidence needs the borrower's time zone and region: refuse before guessing them."""
+    if not store.has_profile():
+        raise InputError(
+            "no profile in this store yet: run `harasslog init --region CN --tz Asia/Shanghai` "
+            "(or --region US / GB) first, so times and numbers are read correctly"
+        )
+
+
+def read_stdin_text() -> str:
+    """A pasted message: stdin as typed, less the one newline the terminal adds at the end."""
+    if sys.stdin.isatty():
+        info("Paste the message, then press Ctrl-D (Windows: Ctrl-Z, Enter) / 粘贴短信内容后按 Ctrl-D")
+    text = sys.stdin.read()
+    if text.endswith("\r\n"):
+        text = text[:-2]
+    elif text.endswith("\n"):
+        text = text[:-1]
+    return text
