@@ -47,6 +47,7 @@ class _Group(TyperGroup):
                 "remove numbers and messages first)",
                 markup=False,
                 highlight=False,
+                soft_wrap=True,
             )
             raise typer.Exit(3) from None
 

@@ -1,0 +1,1 @@
+"""Example case files (fictional). This folder ships inside the wheel as harasslog.examples."""
