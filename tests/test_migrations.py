@@ -1,0 +1,194 @@
+"""The schema a blank store gets, compared with the full expected shape (llm's test_migrate)."""
+
+from __future__ import annotations
+
+import sqlite3
+
+from sqlite_utils import Database
+
+from harasslog.db import open_store
+from harasslog.migrations import migrations
+
+EXPECTED_COLUMNS = {
+    "profile": {
+        "id": int,
+        "name": str,
+        "phone": str,
+        "id_number": str,
+        "region": str,
+        "tz": str,
+        "jurisdiction": str,
+        "lang": str,
+        "created_at": str,
+        "updated_at": str,
+    },
+    "settings": {"key": str, "value": str},
+    "parties": {"id": int, "name": str, "kind": str, "creditor_id": int, "note": str, "created_at": str},
+    "numbers": {"number": str, "party_id": int, "kind": str, "region": str, "carrier": str},
+    "debts": {
+        "id": int,
+        "creditor_id": int,
+        "account_ref": str,
+        "amount": str,
+        "currency": str,
+        "due_date": str,
+        "note": str,
+        "created_at": str,
+    },
+    "imports": {
+        "id": int,
+        "file_name": str,
+        "sha256": str,
+        "size": int,
+        "format": str,
+        "importer_version": str,
+        "started": str,
+        "finished": str,
+        "new": int,
+        "duplicate": int,
+        "skipped": int,
+        "skipped_reasons": str,
+    },
+    "events": {
+        "id": int,
+        "channel": str,
+        "direction": str,
+        "number": str,
+        "number_raw": str,
+        "party_id": int,
+        "at": str,
+        "tz_offset_min": int,
+        "duration_s": int,
+        "status": str,
+        "text": str,
+        "import_id": int,
+        "source_ref": str,
+        "raw": str,
+        "note": str,
+        "dedupe_key": str,
+        "recorded_at": str,
+        "hash": str,
+        "prev_hash": str,
+    },
+    "requests": {
+        "id": int,
+        "kind": str,
+        "party_id": int,
+        "start": str,
+        "end": str,
+        "channel": str,
+        "event_id": int,
+        "note": str,
+        "recorded_at": str,
+        "hash": str,
+        "prev_hash": str,
+    },
+    "attachments": {
+        "id": int,
+        "sha256": str,
+        "event_id": int,
+        "name": str,
+        "mime": str,
+        "size": int,
+        "note": str,
+        "recorded_at": str,
+        "hash": str,
+        "prev_hash": str,
+    },
+    "runs": {
+        "id": int,
+        "pack_id": str,
+        "pack_version": str,
+        "started": str,
+        "finished": str,
+        "params": str,
+        "findings_count": int,
+    },
+    "findings": {
+        "id": int,
+        "run_id": int,
+        "rule_id": str,
+        "category": str,
+        "severity": str,
+        "group_key": str,
+        "title": str,
+        "event_ids": str,
+        "start": str,
+        "end": str,
+        "explanation": str,
+        "matches": str,
+        "citations": str,
+    },
+    "ledger": {
+        "seq": int,
+        "entity": str,
+        "entity_id": int,
+        "payload": str,
+        "recorded_at": str,
+        "hash": str,
+        "prev_hash": str,
+    },
+}
+
+
+def test_blank_store_gets_the_full_schema(tmp_path):
+    store = open_store(tmp_path / "blank.db")
+    db = store.db
+    for table, columns in EXPECTED_COLUMNS.items():
+        assert db[table].columns_dict == columns, table
+    assert "events_fts" in db.table_names()
+    names = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'index' AND name LIKE 'idx_%'")}
+    assert {"idx_events_at", "idx_events_number", "idx_events_party", "idx_events_channel"} <= names
+    triggers = set(db.triggers_dict)
+    assert {"ledger_no_update", "ledger_no_delete", "events_evidence_immutable", "events_no_delete"} <= triggers
+    assert [m.name for m in migrations.applied(db)] == ["m001_initial"]
+    assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    store.close()
+
+
+def test_foreign_keys_tie_events_to_parties_and_imports(tmp_path):
+    store = open_store(tmp_path / "fk.db")
+    fks = {(fk.column, fk.other_table) for fk in store.db["events"].foreign_keys}
+    assert fks == {("party_id", "parties"), ("import_id", "imports")}
+    store.close()
+
+
+def test_reopening_applies_nothing_twice(tmp_path):
+    path = tmp_path / "again.db"
+    open_store(path).close()
+    store = open_store(path)
+    assert len(migrations.applied(store.db)) == 1
+    assert migrations.pending(store.db) == []
+    store.close()
+
+
+def test_a_non_store_file_is_refused(tmp_path):
+    junk = tmp_path / "photo.db"
+    junk.write_bytes(b"\xff\xd8\xff\xe0 not a database at all" * 100)
+    import pytest
+
+    from harasslog.errors import InputError
+
+    with pytest.raises(InputError, match="not a harasslog store"):
+        open_store(junk)
+
+
+def test_ledger_refuses_edits_at_the_database_level(tmp_path):
+    store = open_store(tmp_path / "ledger.db")
+    store.set_profile(region="CN")
+    from datetime import UTC, datetime
+
+    from harasslog.models import RawEvent
+
+    with store.transaction():
+        store.add_event(RawEvent("sms", "in", "10086", datetime(2026, 1, 1, tzinfo=UTC), text="x"))
+    conn = sqlite3.connect(store.path)
+    import pytest
+
+    with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+        conn.execute("DELETE FROM ledger")
+    with pytest.raises(sqlite3.IntegrityError, match="never edited"):
+        conn.execute("UPDATE events SET text = 'y'")
+    conn.close()
+    assert Database(store.path)["events"].count == 1
+    store.close()
