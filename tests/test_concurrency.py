@@ -18,9 +18,8 @@ WORKER = textwrap.dedent(
     runner = CliRunner()
     sys.stdin.readline()  # wait for the start signal so all workers begin together
     for n in range(15):
-        result = runner.invoke(
-            app, ["--db", db, "add", "sms", f"1650000{worker}{n:03d}", "--at", "now", "--text", f"worker {worker} message {n}"]
-        )
+        number, text = f"1650000{worker}{n:03d}", f"worker {worker} message {n}"
+        result = runner.invoke(app, ["--db", db, "add", "sms", number, "--at", "now", "--text", text])
         if result.exit_code != 0:
             print(result.stderr, file=sys.stderr)
             sys.exit(1)
