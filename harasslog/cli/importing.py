@@ -1,9 +1,158 @@
-"""Commands of this group are registered here (placeholder until they are built)."""
+"""`harasslog import PATH...`: phone exports into the store, with progress and a summary per file.
+
+All files of one command are one transaction: one refused file (exit 2, named on stderr) means
+nothing of any of them is stored. Importing again is harmless: duplicates are recognised.
+"""
 
 from __future__ import annotations
 
+import time
+from pathlib import Path
+from typing import Any
+
 import typer
+from rich.progress import (
+    BarColumn,
+    Progress,
+    ProgressColumn,
+    Task,
+    TaskProgressColumn,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
+from rich.table import Table
+from rich.text import Text
+
+from ..errors import InputError
+from ..importers import FORMATS
+from ..importers.csvfile import FIELDS
+from ..ingest import ImportSummary, import_files
+from . import common
+
+LABELS = {
+    "en": {
+        "file": "File",
+        "format": "Format",
+        "new": "New",
+        "duplicate": "Duplicate",
+        "skipped": "Skipped",
+        "why": "Why skipped",
+        "total": "Total",
+        "title": "Imported",
+    },
+    "zh": {
+        "file": "文件",
+        "format": "格式",
+        "new": "新增",
+        "duplicate": "重复",
+        "skipped": "跳过",
+        "why": "跳过原因",
+        "total": "合计",
+        "title": "导入结果",
+    },
+}
+
+
+class _RecordRate(ProgressColumn):
+    """Records per second (the bar itself advances in bytes or rows, whichever the format has)."""
+
+    def render(self, task: Task) -> Text:
+        elapsed = task.elapsed or 0.0
+        records = task.fields.get("records", 0)
+        rate = f"{records / elapsed:,.0f}/s" if elapsed > 0.5 else ""
+        return Text(f"{records:,} records {rate}", style="progress.data.speed")
+
+
+def parse_mapping(items: list[str] | None) -> dict[str, str]:
+    """--map COLUMN=FIELD, repeated."""
+    mapping: dict[str, str] = {}
+    for item in items or []:
+        column, sep, field = item.rpartition("=")
+        if not sep or not column.strip() or not field.strip():
+            raise InputError(f"--map needs COLUMN=FIELD (FIELD one of {', '.join(FIELDS)}), not {item!r}")
+        field = field.strip().lower()
+        if field not in FIELDS:
+            raise InputError(f"--map {item}: unknown field {field!r} (use one of {', '.join(FIELDS)})")
+        mapping[column] = field
+    return mapping
 
 
 def register(app: typer.Typer) -> None:
-    return None
+    @app.command("import")
+    def import_command(
+        paths: list[Path] = typer.Argument(
+            ...,
+            help="Export files: SMS Backup & Restore XML, sms.db, CallHistory.storedata, mmssms.db, calllog.db, CSV.",
+        ),
+        format: str = typer.Option(
+            "auto", "--format", help=f"Force the format: {'|'.join(FORMATS)} (auto detects it from the content)."
+        ),
+        party: str = typer.Option(
+            None, "--party", help="Link the imported numbers to this collector (created if new)."
+        ),
+        mapping: list[str] = typer.Option(
+            None, "--map", help=f"CSV: COLUMN=FIELD for a header we do not know ({', '.join(FIELDS)}); repeatable."
+        ),
+        as_json: bool = typer.Option(False, "--json", help="Print the summary as one JSON object."),
+    ) -> None:
+        """Import phone exports. All files go in one transaction: if one is refused, none is stored.
+
+        Example: harasslog import sms-20261120.xml calls-20261120.xml --party 某某催收
+        """
+        columns = parse_mapping(mapping)
+        store = common.open_store()
+        try:
+            summary = _run(store, paths, format, party, columns)
+            if as_json:
+                common.print_json(summary.as_dict())
+            else:
+                common.out_console.print(_table(summary, common.lang(store)))
+        finally:
+            store.close()
+
+
+def _run(store: Any, paths: list[Path], format: str, party: str | None, mapping: dict[str, str]) -> ImportSummary:
+    if not common.err_console.is_terminal:
+        return import_files(store, paths, format=format, party=party, mapping=mapping)
+    progress = Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TaskProgressColumn(),
+        _RecordRate(),
+        TimeElapsedColumn(),
+        TimeRemainingColumn(),
+        console=common.err_console,
+        transient=True,
+    )
+    tasks: dict[str, Any] = {}
+    last = [0.0]
+
+    def update(file_name: str, done: int, total: int, records: int) -> None:
+        if file_name not in tasks:
+            tasks[file_name] = progress.add_task(file_name, total=total or None, records=0)
+        now = time.monotonic()
+        if now - last[0] < 0.1 and done < total:
+            return
+        last[0] = now
+        progress.update(tasks[file_name], completed=done, total=total or None, records=records)
+
+    with progress:
+        return import_files(store, paths, format=format, party=party, mapping=mapping, progress=update)
+
+
+def _table(summary: ImportSummary, lang: str) -> Table:
+    label = LABELS.get(lang, LABELS["en"])
+    table = Table(title=label["title"])
+    table.add_column(label["file"], overflow="fold")
+    table.add_column(label["format"])
+    table.add_column(label["new"], justify="right")
+    table.add_column(label["duplicate"], justify="right")
+    table.add_column(label["skipped"], justify="right")
+    table.add_column(label["why"], overflow="fold")
+    for f in summary.files:
+        why = "; ".join(f"{reason}: {count}" for reason, count in f.skipped_reasons.items())
+        table.add_row(Text(f.file), f.format, f"{f.new:,}", f"{f.duplicate:,}", f"{f.skipped:,}", Text(why))
+    if len(summary.files) > 1:
+        table.add_row(label["total"], "", f"{summary.new:,}", f"{summary.duplicate:,}", f"{summary.skipped:,}", "")
+    return table

@@ -1,0 +1,106 @@
+"""Importers: phone exports in, RawEvent/Skipped out. They stream and never touch the store.
+
+`IMPORTERS` is keyed by the format names of the command line (DESIGN.md); `detect(path)` tells the
+format from the content (XML root, SQLite tables, CSV header), never from the file name.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+
+from ..errors import InputError
+from . import android_calls, android_sms, csvfile, ios_calls, ios_sms, sbr
+from .base import Importer, ImportOptions, Record, open_sqlite, table_columns, table_names
+
+__all__ = ["IMPORTERS", "FORMATS", "Importer", "ImportOptions", "Record", "detect", "read"]
+
+IMPORTERS: dict[str, Importer] = {
+    "sbr": Importer("sbr", sbr.VERSION, "SMS Backup & Restore XML (sms and calls)", sbr.read),
+    "ios-sms": Importer("ios-sms", ios_sms.VERSION, "iOS sms.db (Messages)", ios_sms.read),
+    "ios-calls": Importer("ios-calls", ios_calls.VERSION, "iOS CallHistory.storedata", ios_calls.read),
+    "android-sms": Importer("android-sms", android_sms.VERSION, "Android mmssms.db", android_sms.read),
+    "android-calls": Importer(
+        "android-calls", android_calls.VERSION, "Android calllog.db / contacts2.db", android_calls.read
+    ),
+    "csv": Importer("csv", csvfile.VERSION, "CSV with a header (Chinese or English names)", csvfile.read),
+}
+FORMATS = ("auto", *IMPORTERS)
+
+SQLITE_MAGIC = b"SQLite format 3\x00"
+_FIRST_TAG = re.compile(rb"<([A-Za-z_][\w.:-]*)")
+_PROLOG = re.compile(rb"\A(?:\s+|<\?.*?\?>|<!--.*?-->|<!DOCTYPE[^>]*>)*", re.S)
+
+
+def detect(path: Path, mapping: dict[str, str] | None = None) -> str:
+    """The format of a file from its content. InputError names the file when none fits.
+
+    `mapping` (--map) lets a CSV with unknown header names count as one."""
+    name = path.name
+    if not path.is_file():
+        raise InputError(f"{path}: no such file")
+    with path.open("rb") as f:
+        head = f.read(65536)
+    if not head.strip():
+        raise InputError(f"{name}: the file is empty")
+    if head.startswith(SQLITE_MAGIC):
+        return _detect_sqlite(path)
+    text = head.removeprefix(b"\xef\xbb\xbf").lstrip()
+    if text.startswith(b"<"):
+        return _detect_xml(text, name)
+    if b"\x00" in head[:1024] and not csvfile.sniff_encoding(path).startswith("utf-16"):
+        raise InputError(f"{name}: not a phone export (a binary file of an unknown kind)")
+    try:
+        _, header, _ = csvfile.read_header(path)
+    except InputError:
+        header = []
+    if header and csvfile.looks_like_events(csvfile.resolve_columns(header, mapping or {}, name)):
+        return "csv"
+    if header and len(header) > 1:
+        raise InputError(
+            f"{name}: a CSV whose header names no time and number/text columns; "
+            "use --format csv --map COLUMN=time --map COLUMN=number ..."
+        )
+    raise InputError(f"{name}: not a known phone export (SMS Backup & Restore XML, iOS or Android database, CSV)")
+
+
+def _detect_xml(text: bytes, name: str) -> str:
+    prolog = _PROLOG.match(text)
+    rest = text[prolog.end() :] if prolog else text
+    match = _FIRST_TAG.match(rest)
+    if match is None:
+        if b"<!DOCTYPE" in text[:4096] or b"<!ENTITY" in text[:4096]:
+            raise InputError(f"{name}: refused: the XML has a DOCTYPE (phone backups have none)")
+        raise InputError(f"{name}: XML without a root element that could be read")
+    root = match.group(1).decode("ascii", "replace")
+    if root in sbr.ROOTS:
+        return "sbr"
+    raise InputError(f"{name}: XML with root <{root}>, not an SMS Backup & Restore backup (<smses> or <calls>)")
+
+
+def _detect_sqlite(path: Path) -> str:
+    try:
+        with open_sqlite(path) as conn:
+            tables = table_names(conn)
+            if {"message", "handle"} <= tables:
+                return "ios-sms"
+            if "ZCALLRECORD" in tables:
+                return "ios-calls"
+            if "sms" in tables and {"address", "body", "date"} <= table_columns(conn, "sms"):
+                return "android-sms"
+            if "calls" in tables and {"number", "date", "type"} <= table_columns(conn, "calls"):
+                return "android-calls"
+    except sqlite3.DatabaseError as exc:
+        raise InputError(f"{path.name}: a damaged SQLite database ({exc})") from None
+    shown = ", ".join(sorted(tables)[:8])
+    raise InputError(f"{path.name}: a SQLite database, but not one we know (tables: {shown})")
+
+
+def read(path: Path, format: str, options: ImportOptions) -> Iterator[Record]:
+    """Records of one file in the given format ('auto' detects it)."""
+    name = detect(path) if format == "auto" else format
+    if name not in IMPORTERS:
+        raise InputError(f"unknown format {format!r} (use one of {', '.join(FORMATS)})")
+    return IMPORTERS[name].read(path, options)

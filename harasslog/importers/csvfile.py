@@ -1,0 +1,387 @@
+"""CSV written by phone assistants (小米/华为/360/腾讯手机管家 exports) and by hand.
+
+Header names are recognised in Chinese and English (时间/日期/time, 号码/电话/number, 类型/type,
+内容/短信内容/text/body, 时长/duration ...); `--map column=field` names any other column. Encodings:
+UTF-8 with or without BOM, UTF-16 (BOM or not), else GB18030 (a superset of GBK). Times without
+an offset are in the profile's zone. `type` values such as 来电/去电/未接/已拒接/拦截/接收/发送 or
+incoming/outgoing/missed/received/sent give the channel, direction and status; a row with text and
+no call word is an SMS, one without text a call. Rows are numbered as a spreadsheet shows them:
+the header is row 1.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import re
+from collections.abc import Iterator
+from datetime import datetime, tzinfo
+from pathlib import Path
+
+from ..errors import InputError
+from ..models import RawEvent, Skipped
+from ..normalize import offset_minutes, parse_duration
+from .base import ImportOptions, Record, from_unix
+
+VERSION = "csv-1"
+FIELDS = ("time", "number", "type", "text", "duration", "status", "channel", "direction", "name", "ignore")
+
+SYNONYMS: dict[str, tuple[str, ...]] = {
+    "time": (
+        "时间",
+        "日期",
+        "日期时间",
+        "通话时间",
+        "发送时间",
+        "接收时间",
+        "开始时间",
+        "来电时间",
+        "时间戳",
+        "收到时间",
+        "短信时间",
+        "通话开始时间",
+        "time",
+        "date",
+        "datetime",
+        "date/time",
+        "timestamp",
+        "when",
+        "at",
+        "starttime",
+        "calltime",
+        "sentat",
+        "receivedat",
+    ),
+    "number": (
+        "号码",
+        "电话",
+        "电话号码",
+        "手机号",
+        "手机号码",
+        "对方号码",
+        "来电号码",
+        "发件人",
+        "发送人",
+        "发信人",
+        "联系电话",
+        "主叫号码",
+        "对方",
+        "number",
+        "phone",
+        "phonenumber",
+        "address",
+        "from",
+        "sender",
+        "caller",
+        "callerid",
+        "contactnumber",
+        "tel",
+        "mobile",
+    ),
+    "type": ("类型", "呼叫类型", "通话类型", "短信类型", "记录类型", "type", "calltype", "kind"),
+    "direction": ("方向", "呼叫方向", "收发", "direction"),
+    "text": (
+        "内容",
+        "短信内容",
+        "消息内容",
+        "正文",
+        "信息内容",
+        "短信",
+        "text",
+        "body",
+        "message",
+        "content",
+        "sms",
+        "messagetext",
+    ),
+    "duration": ("时长", "通话时长", "持续时间", "duration", "length", "seconds"),
+    "status": ("状态", "通话状态", "status", "result"),
+    "channel": ("渠道", "方式", "联系方式", "channel", "medium"),
+    "name": ("姓名", "联系人", "名称", "备注名", "name", "contact", "contactname"),
+}
+_HEADER_INDEX = {word: name for name, words in SYNONYMS.items() for word in words}
+
+# (keyword, channel, direction, status), most specific first; Chinese by substring (a keyword is
+# removed once matched, so 已接收 is not also read as 已接), English by whole word.
+_ZH_WORDS: tuple[tuple[str, str | None, str | None, str | None], ...] = (
+    ("未接", "call", "in", "missed"),
+    ("响一声", "call", "in", "missed"),
+    ("拒接", "call", "in", "rejected"),
+    ("拒绝", "call", "in", "rejected"),
+    ("挂断", "call", "in", "rejected"),
+    ("拦截", None, "in", "blocked"),
+    ("黑名单", None, "in", "blocked"),
+    ("骚扰", None, "in", None),
+    ("语音信箱", "call", "in", "voicemail"),
+    ("留言", "call", "in", "voicemail"),
+    ("已接收", None, "in", None),
+    ("接收", None, "in", None),
+    ("收到", None, "in", None),
+    ("收件", None, "in", None),
+    ("来电", "call", "in", None),
+    ("呼入", "call", "in", None),
+    ("已接", "call", "in", "answered"),
+    ("接听", "call", "in", "answered"),
+    ("去电", "call", "out", None),
+    ("呼出", "call", "out", None),
+    ("拨出", "call", "out", None),
+    ("已拨", "call", "out", None),
+    ("已发送", None, "out", None),
+    ("发送", None, "out", None),
+    ("发件", None, "out", None),
+    ("彩信", "mms", None, None),
+    ("短信", "sms", None, None),
+    ("信息", "sms", None, None),
+    ("通话", "call", None, None),
+    ("电话", "call", None, None),
+    ("上门", "visit", "in", None),
+    ("来访", "visit", "in", None),
+)
+_EN_WORDS: dict[str, tuple[str | None, str | None, str | None]] = {
+    "missed": ("call", "in", "missed"),
+    "rejected": ("call", "in", "rejected"),
+    "declined": ("call", "in", "rejected"),
+    "blocked": (None, "in", "blocked"),
+    "voicemail": ("call", "in", "voicemail"),
+    "incoming": (None, "in", None),
+    "inbound": (None, "in", None),
+    "received": (None, "in", None),
+    "inbox": (None, "in", None),
+    "in": (None, "in", None),
+    "answered": ("call", None, "answered"),
+    "outgoing": (None, "out", None),
+    "outbound": (None, "out", None),
+    "dialed": ("call", "out", None),
+    "dialled": ("call", "out", None),
+    "sent": (None, "out", None),
+    "outbox": (None, "out", None),
+    "out": (None, "out", None),
+    "sms": ("sms", None, None),
+    "text": ("sms", None, None),
+    "mms": ("mms", None, None),
+    "call": ("call", None, None),
+    "visit": ("visit", "in", None),
+}
+
+_NUMERIC = re.compile(r"^\d{9,19}(?:\.\d+)?$")
+_YMD = re.compile(
+    r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?"
+    r"(?:[\sT]*(上午|下午|晚上|早上|凌晨|中午)?\s*(\d{1,2})\s*[:：时点]\s*(\d{1,2})\s*分?"
+    r"(?:\s*[:：]?\s*(\d{1,2})(?:[.,](\d{1,6}))?\s*秒?)?\s*([AaPp][Mm])?)?\s*$"
+)
+_DMY = re.compile(
+    r"^(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})"
+    r"(?:[\sT,]+(\d{1,2}):(\d{1,2})(?::(\d{1,2}))?\s*([AaPp][Mm])?)?\s*$"
+)
+
+
+def normalize_header(name: str) -> str:
+    """Case, spaces, '_' and a unit in brackets do not matter: 'Duration (s)' is 'duration'."""
+    value = re.sub(r"[(（\[].*?[)）\]]", "", name.replace("\ufeff", ""))
+    return re.sub(r"[\s_\-]+", "", value).strip().lower()
+
+
+def sniff_encoding(path: Path) -> str:
+    """utf-8-sig / utf-16 from a BOM; UTF-16 without one from its NULs; else UTF-8 if the whole
+    file decodes as UTF-8, else GB18030 (GBK and GB2312 are subsets)."""
+    with path.open("rb") as f:
+        head = f.read(4096)
+        if head.startswith(codecs.BOM_UTF8):
+            return "utf-8-sig"
+        if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+            return "utf-16"
+        sample = head[:512]
+        if len(sample) >= 4 and sample[1::2].count(0) > len(sample) // 4 and sample[0::2].count(0) == 0:
+            return "utf-16-le"
+        if len(sample) >= 4 and sample[0::2].count(0) > len(sample) // 4 and sample[1::2].count(0) == 0:
+            return "utf-16-be"
+        decoder = codecs.getincrementaldecoder("utf-8")()
+        f.seek(0)
+        try:
+            while block := f.read(1 << 20):
+                decoder.decode(block)
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            return "gb18030"
+        return "utf-8"
+
+
+def resolve_columns(header: list[str], mapping: dict[str, str], name: str) -> dict[str, int]:
+    """field -> column index, from the recognised names and --map (which wins)."""
+    columns: dict[str, int] = {}
+    for index, title in enumerate(header):
+        field = _HEADER_INDEX.get(normalize_header(title))
+        if field is not None and field not in columns:
+            columns[field] = index
+    for column, field in mapping.items():
+        if field not in FIELDS:
+            raise InputError(f"--map {column}={field}: unknown field (use one of {', '.join(FIELDS)})")
+        matches = [i for i, title in enumerate(header) if title.strip() == column.strip()]
+        if not matches:
+            matches = [i for i, title in enumerate(header) if normalize_header(title) == normalize_header(column)]
+        if not matches:
+            raise InputError(f"{name}: --map names the column {column!r}, which is not in the header")
+        columns = {f: i for f, i in columns.items() if i != matches[0] and f != field}
+        if field != "ignore":
+            columns[field] = matches[0]
+    return columns
+
+
+def looks_like_events(columns: dict[str, int]) -> bool:
+    return "time" in columns and ("number" in columns or "text" in columns)
+
+
+def read_header(path: Path, mapping: dict[str, str] | None = None) -> tuple[str, list[str], dict[str, int]]:
+    """(encoding, header, columns) of a CSV file; InputError if it is not one we can read."""
+    encoding = sniff_encoding(path)
+    try:
+        with path.open(encoding=encoding, newline="") as f:
+            header = next(csv.reader(io.StringIO(f.readline())), [])
+    except (UnicodeDecodeError, csv.Error):
+        raise InputError(f"{path.name}: not a readable CSV file") from None
+    return encoding, header, resolve_columns(header, mapping or {}, path.name)
+
+
+def read(path: Path, options: ImportOptions) -> Iterator[Record]:
+    encoding, header, columns = read_header(path, options.mapping)
+    if not looks_like_events(columns):
+        raise InputError(
+            f"{path.name}: the CSV header names no time column and no number or text column "
+            f"(header: {', '.join(header)[:120]}); use --map COLUMN=time etc."
+        )
+    total = path.stat().st_size
+    row_number = 1
+    try:
+        with path.open(encoding=encoding, newline="") as f:
+            reader = csv.reader(f)
+            next(reader, None)
+            for row_number, row in enumerate(reader, 2):
+                if options.progress is not None and row_number % 2000 == 0:
+                    options.progress(min(f.buffer.tell(), total), total)
+                yield _convert(row, header, columns, f"row {row_number}", path.name, options.tz)
+    except UnicodeDecodeError:
+        raise InputError(f"{path.name}: row {row_number + 1}: bytes that are not {encoding} text") from None
+    except csv.Error as exc:
+        raise InputError(f"{path.name}: row {row_number + 1}: {exc}") from None
+    if options.progress is not None:
+        options.progress(total, total)
+
+
+def _cell(row: list[str], columns: dict[str, int], field: str) -> str:
+    index = columns.get(field)
+    return row[index] if index is not None and index < len(row) else ""
+
+
+def classify(value: str) -> tuple[str | None, str | None, str | None]:
+    """(channel, direction, status) that a type/status/direction cell speaks of; None = silent."""
+    found: list[str | None] = [None, None, None]
+
+    def take(result: tuple[str | None, str | None, str | None]) -> None:
+        for i, part in enumerate(result):
+            if found[i] is None and part is not None:
+                found[i] = part
+
+    rest = value
+    for word, *result in _ZH_WORDS:
+        if word in rest:
+            take((result[0], result[1], result[2]))
+            rest = rest.replace(word, " ")
+    for word in re.findall(r"[a-z]+", rest.lower()):
+        if word in _EN_WORDS:
+            take(_EN_WORDS[word])
+    return found[0], found[1], found[2]
+
+
+def parse_time(value: str, tz: tzinfo) -> datetime | None:
+    """A CSV time cell: epoch seconds/ms, ISO 8601, 2026/11/20 22:13, 2026年11月20日 下午3:05,
+    20/11/2026 22:13 (day first). None if unreadable. Naive times are in `tz`."""
+    text = value.strip()
+    if _NUMERIC.match(text):
+        return from_unix(float(text))
+    try:
+        parsed = datetime.fromisoformat(text)
+    except ValueError:
+        parsed = _parse_pattern(text)
+    if parsed is None:
+        return None
+    return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=tz)
+
+
+def _hour(hour: int, period: str | None) -> int:
+    if period is None:
+        return hour
+    p = period.lower()
+    if p in ("pm", "下午", "晚上", "中午") and hour < 12 and not (p == "中午" and hour == 11):
+        return hour + 12
+    if p in ("am", "凌晨", "早上", "上午") and hour == 12:
+        return 0
+    return hour
+
+
+def _parse_pattern(text: str) -> datetime | None:
+    try:
+        m = _YMD.match(text)
+        if m:
+            year, month, day = int(m[1]), int(m[2]), int(m[3])
+            period = m[4] or m[9]
+            hour = _hour(int(m[5] or 0), period)
+            micro = int((m[8] or "0").ljust(6, "0"))
+            return datetime(year, month, day, hour, int(m[6] or 0), int(m[7] or 0), micro)
+        m = _DMY.match(text)
+        if m:
+            day, month, year = int(m[1]), int(m[2]), int(m[3])
+            if month > 12 and day <= 12:  # 11/20/2026: month first after all
+                day, month = month, day
+            hour = _hour(int(m[4] or 0), m[7])
+            return datetime(year, month, day, hour, int(m[5] or 0), int(m[6] or 0))
+    except ValueError:
+        return None
+    return None
+
+
+def _convert(row: list[str], header: list[str], columns: dict[str, int], ref: str, name: str, tz: tzinfo) -> Record:
+    if not any(cell.strip() for cell in row):
+        return Skipped(ref, "empty row")
+    raw: dict[str, str] = {}
+    for i, cell in enumerate(row):
+        key = header[i] if i < len(header) and header[i] else f"column {i + 1}"
+        raw[key if key not in raw else f"{key} ({i + 1})"] = cell
+    time_cell = _cell(row, columns, "time")
+    if not time_cell.strip():
+        return Skipped(ref, "no time")
+    at = parse_time(time_cell, tz)
+    if at is None:
+        raise InputError(
+            f"{name}: {ref}: cannot read the time {time_cell.strip()[:40]!r} "
+            "(use 2026-11-20 22:13, 2026/11/20 22:13:05, 2026年11月20日 22:13 or ISO 8601)"
+        )
+    channel = direction = status = None
+    for field in ("channel", "type", "direction", "status"):
+        c, d, s = classify(_cell(row, columns, field))
+        channel, direction, status = channel or c, direction or d, status or s
+    text_cell = _cell(row, columns, "text") if "text" in columns else None
+    text = text_cell if text_cell else None
+    duration_cell = _cell(row, columns, "duration").strip()
+    duration = None
+    if duration_cell:
+        try:
+            duration = parse_duration(duration_cell)
+        except InputError:
+            raise InputError(f"{name}: {ref}: cannot read the duration {duration_cell[:20]!r}") from None
+    if channel is None:
+        channel = "sms" if text else "call"
+    if status is None:
+        status = ("answered" if duration else "unknown") if channel == "call" else "unknown"
+    return RawEvent(
+        channel=channel,
+        direction=direction or "in",
+        number_raw=_cell(row, columns, "number").strip(),
+        at=at,
+        text=text,
+        duration_s=duration,
+        status=status,
+        source_ref=ref,
+        raw=raw,
+        tz_offset_min=offset_minutes(at),
+    )

@@ -1,0 +1,111 @@
+"""iOS `sms.db` (Messages): `message` joined to `handle`, `chat` and `attachment`.
+
+`is_from_me` gives the direction; `date` counts seconds, or nanoseconds since iOS 11, from
+2001-01-01 UTC. When `text` is empty the text is decoded from `attributedBody`. `service`
+'iMessage' becomes channel `im`; SMS/RCS become `sms` (or `mms` with attachments). Tapback
+reactions and group-change items are skipped with that reason. Attachment files are not in sms.db
+(they live under ~/Library/SMS/Attachments), so they are listed in the raw record only.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from ..models import RawEvent, Skipped
+from .base import ImportOptions, Record, as_int, from_apple, open_sqlite, row_dict, table_columns, table_names
+from .typedstream import decode_attributed_body
+
+VERSION = "ios-sms-1"
+PROGRESS_EVERY = 2000
+
+
+def read(path: Path, options: ImportOptions) -> Iterator[Record]:
+    with open_sqlite(path) as conn:
+        tables = table_names(conn)
+        columns = table_columns(conn, "message")
+        total = conn.execute("SELECT count(*) FROM message").fetchone()[0]
+        handles = {r["ROWID"]: row_dict(r) for r in conn.execute("SELECT * FROM handle")}
+        chats = _chat_identifiers(conn, tables)
+        attachments = _attachments(conn, tables)
+        for done, row in enumerate(conn.execute("SELECT * FROM message ORDER BY ROWID"), 1):
+            if options.progress is not None and done % PROGRESS_EVERY == 0:
+                options.progress(done, total)
+            yield _convert(row, columns, handles, chats, attachments)
+        if options.progress is not None:
+            options.progress(total, total)
+
+
+def _chat_identifiers(conn: sqlite3.Connection, tables: set[str]) -> dict[int, str]:
+    if not {"chat", "chat_message_join"} <= tables:
+        return {}
+    rows = conn.execute(
+        "SELECT j.message_id, c.chat_identifier FROM chat_message_join j JOIN chat c ON c.ROWID = j.chat_id"
+    )
+    return {message_id: ident for message_id, ident in rows if ident}
+
+
+def _attachments(conn: sqlite3.Connection, tables: set[str]) -> dict[int, list[dict[str, Any]]]:
+    if not {"attachment", "message_attachment_join"} <= tables:
+        return {}
+    found: dict[int, list[dict[str, Any]]] = {}
+    rows = conn.execute(
+        "SELECT j.message_id AS message_id, a.* FROM message_attachment_join j "
+        "JOIN attachment a ON a.ROWID = j.attachment_id ORDER BY a.ROWID"
+    )
+    for row in rows:
+        item = row_dict(row)
+        item.pop("message_id")
+        found.setdefault(row["message_id"], []).append(
+            {k: item.get(k) for k in ("ROWID", "guid", "filename", "mime_type", "transfer_name", "total_bytes")}
+        )
+    return found
+
+
+def _convert(
+    row: sqlite3.Row,
+    columns: set[str],
+    handles: dict[int, dict[str, Any]],
+    chats: dict[int, str],
+    attachments: dict[int, list[dict[str, Any]]],
+) -> Record:
+    rowid = row["ROWID"]
+    ref = f"message.ROWID={rowid}"
+    if "associated_message_type" in columns and as_int(row["associated_message_type"]):
+        return Skipped(ref, "reaction (tapback)")
+    if "item_type" in columns and as_int(row["item_type"]):
+        return Skipped(ref, "group or system item")
+    date = as_int(row["date"])
+    if not date:
+        return Skipped(ref, "no date")
+    text = row["text"]
+    if not text and "attributedBody" in columns:
+        text = decode_attributed_body(row["attributedBody"]) or text
+    files = attachments.get(rowid, [])
+    if not text and not files:
+        return Skipped(ref, "empty message")
+    handle = handles.get(row["handle_id"])
+    number = (handle or {}).get("id") or chats.get(rowid) or ""
+    service = (row["service"] if "service" in columns else None) or "SMS"
+    if service == "iMessage":
+        channel = "im"
+    else:
+        channel = "mms" if files else "sms"
+    raw: dict[str, Any] = {"message": row_dict(row)}
+    if handle is not None:
+        raw["handle"] = handle
+    if rowid in chats:
+        raw["chat_identifier"] = chats[rowid]
+    if files:
+        raw["attachments"] = files
+    return RawEvent(
+        channel=channel,
+        direction="out" if as_int(row["is_from_me"]) else "in",
+        number_raw=str(number),
+        at=from_apple(date),
+        text=text,
+        source_ref=ref,
+        raw=raw,
+    )

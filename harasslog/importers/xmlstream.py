@@ -1,0 +1,144 @@
+"""Safe, streaming XML for phone backups: no DTD, no entities, surrogate-pair references repaired.
+
+Uses expat directly (the parser under ElementTree) with start/end handlers, so no tree is built
+and memory stays flat however large the file; line numbers are known for every element.
+
+Two things are done to the bytes before expat sees them, chunk by chunk:
+- a DOCTYPE is refused outright: a real backup has none, and refusing it stops entity bombs
+  ("billion laughs") and external entities before any expansion;
+- character references to UTF-16 surrogates (`&#55357;&#56832;`, written by Signal, Silence
+  and converters for emoji) are illegal XML and make expat fail: a high+low pair becomes the
+  one reference it stands for (`&#128512;`), a lone one becomes U+FFFD.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import BinaryIO
+from xml.parsers import expat
+
+from ..errors import InputError
+
+CHUNK = 1 << 20
+MAX_CARRY = 64 << 20
+
+_SURROGATE_REF = rb"&#(?:5[5-7][0-9]{3}|[xX][dD][89a-fA-F][0-9a-fA-F]{2});"
+_SURROGATES = re.compile(rb"(" + _SURROGATE_REF + rb")(" + _SURROGATE_REF + rb")?")
+_DOCTYPE = re.compile(rb"<!DOCTYPE|<!ENTITY", re.I)
+
+
+def _ref_value(ref: bytes) -> int:
+    body = ref[2:-1]
+    return int(body[1:], 16) if body[:1] in (b"x", b"X") else int(body)
+
+
+def _fix_one(ref: bytes) -> bytes:
+    value = _ref_value(ref)
+    return b"&#65533;" if 0xD800 <= value <= 0xDFFF else ref
+
+
+def _fix_surrogates(match: re.Match[bytes]) -> bytes:
+    first, second = match.group(1), match.group(2)
+    high = _ref_value(first)
+    if second is not None:
+        low = _ref_value(second)
+        if 0xD800 <= high <= 0xDBFF and 0xDC00 <= low <= 0xDFFF:
+            combined = 0x10000 + ((high - 0xD800) << 10) + (low - 0xDC00)
+            return b"&#%d;" % combined
+        # Not a pair: repair each alone (the second may itself start a pair, but a high
+        # surrogate followed by a high one is broken data either way).
+        return _fix_one(first) + _fix_one(second)
+    return _fix_one(first)
+
+
+def repair_surrogates(data: bytes) -> bytes:
+    return _SURROGATES.sub(_fix_surrogates, data) if b"&#" in data else data
+
+
+def filtered_chunks(stream: BinaryIO, name: str, on_bytes: Callable[[int], None] | None = None) -> Iterator[bytes]:
+    """The file's bytes, repaired and checked, cut only just after a '>'.
+
+    A character reference or a DOCTYPE never contains '>', so none is ever split between
+    two chunks; the bytes after the last '>' wait for the next read.
+    """
+    carry = b""
+    while True:
+        block = stream.read(CHUNK)
+        if on_bytes is not None and block:
+            on_bytes(len(block))
+        data = carry + block
+        if not block or len(data) > MAX_CARRY:
+            cut = len(data)  # end of file, or no '>' for megabytes: not XML anyone wrote
+        else:
+            cut = data.rfind(b">") + 1
+        piece, carry = data[:cut], data[cut:]
+        if piece:
+            if _DOCTYPE.search(piece):
+                raise InputError(
+                    f"{name}: refused: the XML has a DOCTYPE or ENTITY declaration "
+                    "(phone backups have none; it could be an entity bomb)"
+                )
+            yield repair_surrogates(piece)
+        if not block:
+            return
+
+
+Element = tuple[str, dict[str, str], int, list[tuple[str, dict[str, str]]]]
+
+
+def iter_children(
+    path: Path, roots: tuple[str, ...], on_bytes: Callable[[int], None] | None = None
+) -> Iterator[Element]:
+    """Stream the root's children of a backup file, each once it has ended, as
+    (tag, attributes, line, descendants) with descendants a flat list of (tag, attributes).
+
+    The root must be one of `roots`. Only one child is held at a time (plus those parsed in the
+    current chunk), so memory does not grow with the file.
+    """
+    name = path.name
+    pending: list[Element] = []
+    parser = expat.ParserCreate()
+    parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
+    depth = 0
+    current: Element | None = None
+
+    def refuse(*_args: object) -> None:
+        raise InputError(f"{name}: refused: the XML declares a DTD or entities")
+
+    def start(tag: str, attrs: dict[str, str]) -> None:
+        nonlocal depth, current
+        depth += 1
+        if depth == 2:
+            current = (tag, attrs, parser.CurrentLineNumber, [])
+        elif depth > 2 and current is not None:
+            current[3].append((tag, attrs))
+        elif depth == 1 and tag not in roots:
+            raise InputError(f"{name}: the root element is <{tag}>, expected " + " or ".join(f"<{r}>" for r in roots))
+
+    def end(_tag: str) -> None:
+        nonlocal depth, current
+        if depth == 2 and current is not None:
+            pending.append(current)
+            current = None
+        depth -= 1
+
+    parser.StartDoctypeDeclHandler = refuse
+    parser.EntityDeclHandler = refuse
+    parser.ExternalEntityRefHandler = refuse  # type: ignore[assignment]
+    parser.StartElementHandler = start
+    parser.EndElementHandler = end
+    try:
+        with path.open("rb") as stream:
+            for chunk in filtered_chunks(stream, name, on_bytes):
+                parser.Parse(chunk, False)
+                if pending:
+                    yield from pending
+                    pending.clear()
+            parser.Parse(b"", True)
+            yield from pending
+    except expat.ExpatError as exc:
+        reason = expat.errors.messages[exc.code] if exc.code else str(exc)
+        hint = " (the file is truncated)" if reason in ("no element found", "unclosed token") else ""
+        raise InputError(f"{name}: not well-formed XML at line {exc.lineno}: {reason}{hint}") from None
