@@ -129,7 +129,7 @@ def verify(conn: Any, attachment_path: Any, *, max_problems: int = 20) -> Verify
     for att in conn_rows("SELECT id, sha256, size FROM attachments ORDER BY id"):
         report.attachments_checked += 1
         path = attachment_path(att["sha256"])
-        if not path.exists():
+        if not path.is_file():
             problem(f"attachment {att['id']}: file {path} is missing")
         elif file_sha256(path) != att["sha256"]:
             problem(f"attachment {att['id']}: file {path} was changed (SHA-256 differs)")
