@@ -1,0 +1,484 @@
+"""Analysis: events + requests + a rule pack -> findings. Pure: no I/O, no printing.
+
+Every conduct rule runs in the borrower's time zone, per collector group (`Event.group`: a creditor
+with its agencies and numbers; an unknown number on its own). Each finding names its rule, its
+events, the concrete numbers ("4 connected calls on 2026-11-20 (limit 3)") and the rule's citations.
+
+What counts as a call (documented because it decides findings):
+- only incoming contacts (`direction == "in"`) count against a collector, unless a rule says otherwise;
+- a call with status "unknown" but a duration above zero was connected: it counts as "answered";
+- Regulation F counts calls that ring, are answered or reach voicemail; calls that never connect (a
+  busy signal, a dead number) do not. Those never reach the borrower's phone, so they are not in its
+  log at all. A call the phone's blocker stopped ("blocked") may never have rung: the US packs leave
+  it out of the count (conservative; a lawyer may add it with params.statuses); "rejected" rang and
+  the borrower declined it, so it counts.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from collections import defaultdict, deque
+from collections.abc import Callable, Iterable
+from datetime import date, datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from ..models import CHANNELS, SEVERITIES, STATUSES, Event, Finding, Match, Request
+from .loader import Rule, RulePack
+from .wording import Matcher, compile_rules, matcher_for
+
+CONTACT_CHANNELS = ("call", "sms", "mms", "visit", "letter", "email", "im")
+TEXT_CHANNELS = ("sms", "mms", "email", "im", "letter", "third_party", "call")
+
+CATEGORY_LABELS = {
+    "over_frequency": ("频率过高", "too frequent"),
+    "burst": ("短时间内密集来电", "calls in quick succession"),
+    "quiet_hours": ("禁止时段联系", "contact at inconvenient hours"),
+    "request_violation": ("违反约定或停止请求", "contact against a request or agreement"),
+    "third_party_contact": ("联系第三方", "contact with a third party"),
+    "threat_violence": ("暴力威胁", "threat of violence"),
+    "threat_third_party": ("威胁联系亲友/爆通讯录", "threat to contact family, employer or contacts"),
+    "false_legal_threat": ("虚假法律后果恐吓", "false threat of legal consequences"),
+    "impersonation": ("冒充公检法/律师/政府", "impersonation of officials, courts or lawyers"),
+    "insult": ("侮辱谩骂", "insult or abusive language"),
+    "privacy_disclosure": ("泄露债务信息", "disclosure of the debt to others"),
+    "pressure": ("夸大后果施压", "pressure with exaggerated consequences"),
+    "scam_suspect": ("疑似诈骗", "possible scam"),
+}
+CHANNEL_LABELS = {
+    "call": ("电话", "call"), "sms": ("短信", "SMS"), "mms": ("彩信", "MMS"), "visit": ("上门", "visit"),
+    "letter": ("信函", "letter"), "email": ("邮件", "email"), "im": ("即时消息", "message"),
+    "third_party": ("第三方联系", "third-party contact"),
+}
+
+
+def severity_rank(severity: str) -> int:
+    return SEVERITIES.index(severity)
+
+
+def _fill(template: str, values: dict[str, Any]) -> str:
+    """Put our own numbers into a template; {name} only, no format-string features."""
+    return re.sub(r"\{(\w+)\}", lambda m: str(values.get(m.group(1), m.group(0))), template)
+
+
+def _outcome(e: Event) -> str:
+    if e.status == "unknown" and (e.duration_s or 0) > 0:
+        return "answered"
+    return e.status
+
+
+class _Timeline:
+    """Events sorted by time with their local times, and a Matcher for wording rules."""
+
+    def __init__(self, events: Iterable[Event], requests: Iterable[Request], tz: ZoneInfo, lang: str) -> None:
+        self.events = sorted(events, key=lambda e: (e.at, e.id))
+        self.requests = list(requests)
+        self.tz = tz
+        self.lang = lang
+        self.zh = lang == "zh"
+        self.local = [e.at.astimezone(tz) for e in self.events]
+        self.dates = [t.toordinal() for t in self.local]
+
+    def select(self, p: dict[str, Any], channels: tuple[str, ...], statuses: tuple[str, ...] | None,
+               direction: str = "in") -> list[int]:
+        chans = set(p.get("channels", channels))
+        stats = set(p.get("statuses", statuses or STATUSES))
+        want = p.get("direction", direction)
+        return [
+            i for i, e in enumerate(self.events)
+            if e.channel in chans and (want == "any" or e.direction == want)
+            and (e.channel != "call" or _outcome(e) in stats)
+        ]
+
+    def partition(self, idxs: list[int], per: str = "group") -> dict[str, list[int]]:
+        out: dict[str, list[int]] = defaultdict(list)
+        for i in idxs:
+            e = self.events[i]
+            out[(e.number or e.number_raw or "") if per == "number" else (e.group or "")].append(i)
+        return out
+
+    def day(self, i: int) -> str:
+        return self.local[i].date().isoformat()
+
+    def hm(self, i: int) -> str:
+        return self.local[i].strftime("%H:%M")
+
+    def finding(self, rule: Rule, idxs: list[int], explanation: str, group: str,
+                matches: tuple[Match, ...] = ()) -> Finding:
+        evs = [self.events[i] for i in idxs]
+        return Finding(
+            rule_id=rule.id, category=rule.category, severity=rule.severity,
+            event_ids=tuple(e.id for e in evs), start=min(e.at for e in evs), end=max(e.at for e in evs),
+            explanation=explanation, title=rule.title(self.lang), group=group, matches=matches,
+            citations=rule.citations,
+        )
+
+
+# ---------------------------------------------------------------- kinds
+
+
+def _episodes(positions: list[int], window_start: Callable[[int], int], fires: Callable[[int, int], bool]):
+    """Yield (first_pos, last_pos, best_count, best_pos) for runs of overlapping windows that fire.
+
+    positions are indexes into a sorted list; window_start(pos) is the first pos of the window ending
+    at pos; fires(first, pos) says whether that window breaks the limit.
+    """
+    episode: list[int] | None = None  # [first, last, best_count, best_pos]
+    for pos in range(len(positions)):
+        first = window_start(pos)
+        if not fires(first, pos):
+            continue
+        count = pos - first + 1
+        if episode is not None and first <= episode[1]:
+            episode[1] = pos
+            if count > episode[2]:
+                episode[2], episode[3] = count, pos
+        else:
+            if episode is not None:
+                yield tuple(episode)
+            episode = [first, pos, count, pos]
+    if episode is not None:
+        yield tuple(episode)
+
+
+def _frequency(tl: _Timeline, rule: Rule) -> list[Finding]:
+    p = rule.params
+    days, limit = p["window_days"], p["max"]
+    what = p.get("what_zh" if tl.zh else "what_en") or ("次联系" if tl.zh else "contacts")
+    out = []
+    for key, idxs in tl.partition(tl.select(p, ("call",), None), p.get("per", "group")).items():
+        dates = [tl.dates[i] for i in idxs]
+        starts: list[int] = []
+        window: deque[int] = deque()
+        for pos, d in enumerate(dates):
+            window.append(pos)
+            while dates[window[0]] <= d - days:
+                window.popleft()
+            starts.append(window[0])
+        for first, last, count, best in _episodes(idxs, starts.__getitem__, lambda f, p_: p_ - f + 1 > limit):
+            end_day = date.fromordinal(dates[best])
+            vals = {"count": count, "what": what, "max": limit, "days": days, "date": end_day.isoformat(),
+                    "first": (end_day - timedelta(days=days - 1)).isoformat(), "last": end_day.isoformat()}
+            if days == 1:
+                text = "{date} {what} {count} 次（上限 {max} 次）" if tl.zh else "{count} {what} on {date} (limit {max})"
+            else:
+                text = ("{first} 至 {last} 连续 {days} 天内{what} {count} 次（上限 {max} 次）" if tl.zh else
+                        "{count} {what} in the {days} days {first} to {last} "
+                        "(limit {max} in any {days} consecutive days)")
+            out.append(tl.finding(rule, idxs[first : last + 1], _fill(text, vals), key))
+    return out
+
+
+def _burst(tl: _Timeline, rule: Rule) -> list[Finding]:
+    p = rule.params
+    need, minutes = p["count"], p["minutes"]
+    span = timedelta(minutes=minutes)
+    what = p.get("what_zh" if tl.zh else "what_en") or ("次来电" if tl.zh else "calls")
+    out = []
+    for key, idxs in tl.partition(tl.select(p, ("call",), None), p.get("per", "group")).items():
+        ats = [tl.events[i].at for i in idxs]
+        starts: list[int] = []
+        window: deque[int] = deque()
+        for pos, at in enumerate(ats):
+            window.append(pos)
+            while at - ats[window[0]] > span:
+                window.popleft()
+            starts.append(window[0])
+        for first, last, count, _best in _episodes(idxs, starts.__getitem__, lambda f, p_: p_ - f + 1 >= need):
+            vals = {"count": last - first + 1, "what": what, "minutes": minutes, "need": need,
+                    "date": tl.day(idxs[first]), "t1": tl.hm(idxs[first]), "t2": tl.hm(idxs[last])}
+            text = ("{date} {t1}–{t2} 期间{what} {count} 次（{minutes} 分钟内达到 {need} 次）" if tl.zh else
+                    "{count} {what} on {date} between {t1} and {t2} ({need} or more within {minutes} minutes)")
+            out.append(tl.finding(rule, idxs[first : last + 1], _fill(text, vals), key))
+    return out
+
+
+def _seconds(hhmm: str) -> int:
+    h, m = hhmm.split(":")
+    return int(h) * 3600 + int(m) * 60
+
+
+def _in_window(t: time, start: int, end: int, inclusive: bool) -> bool:
+    s = t.hour * 3600 + t.minute * 60 + t.second + t.microsecond / 1e6
+    after_start = s >= start if inclusive else s > start
+    if start > end:  # wraps midnight
+        return after_start or s < end
+    return after_start and s < end
+
+
+def _quiet_hours(tl: _Timeline, rule: Rule) -> list[Finding]:
+    p = rule.params
+    start, end = _seconds(p["start"]), _seconds(p["end"])
+    inclusive = p.get("start_inclusive", True)
+    nights: dict[tuple[str, int], list[int]] = defaultdict(list)
+    for i in tl.select(p, CONTACT_CHANNELS, None):
+        t = tl.local[i].time()
+        if _in_window(t, start, end, inclusive):
+            before_end = t.hour * 3600 + t.minute * 60 + t.second < end
+            night = tl.dates[i] - (1 if start > end and before_end else 0)
+            nights[(tl.events[i].group, night)].append(i)
+    out = []
+    for (group, night), idxs in nights.items():
+        vals = {"count": len(idxs), "date": date.fromordinal(night).isoformat(), "start": p["start"],
+                "end": p["end"], "times": ", ".join(f"{tl.day(i)[5:]} {tl.hm(i)}" for i in idxs[:12])
+                + (" …" if len(idxs) > 12 else "")}
+        text = ("{date} 夜间（{start} 至 {end}，借款人当地时间）联系 {count} 次：{times}" if tl.zh else
+                "{count} contact(s) in the quiet hours {start}–{end} (borrower's local time) "
+                "starting the evening of {date}: {times}")
+        out.append(tl.finding(rule, idxs, _fill(text, vals), group))
+    return out
+
+
+def _after_conversation(tl: _Timeline, rule: Rule) -> list[Finding]:
+    p = rule.params
+    days = p.get("days", 7)
+    min_duration = p.get("min_duration_s", 1)
+    counted = set(p.get("statuses", ("answered", "missed", "rejected", "voicemail", "unknown")))
+    calls = [i for i, e in enumerate(tl.events) if e.channel == "call"]
+    out = []
+    for group, idxs in tl.partition(calls).items():
+        conv: int | None = None
+        hits: list[int] = []
+
+        def flush(conv: int | None, hits: list[int]) -> None:
+            if conv is None or not hits:
+                return
+            first_day = date.fromordinal(tl.dates[conv])
+            vals = {"count": len(hits), "days": days, "conv_date": first_day.isoformat(), "conv_time": tl.hm(conv),
+                    "first": tl.day(hits[0]), "last": tl.day(hits[-1]),
+                    "next": (first_day + timedelta(days=days)).isoformat()}
+            text = ("{conv_date} {conv_time} 通话后（当天为第一天）{days} 天内又来电 {count} 次（{first} 至 {last}）；"
+                    "{next} 起才可再次来电" if tl.zh else
+                    "{count} call(s) from {first} to {last} within {days} days after a telephone conversation "
+                    "on {conv_date} at {conv_time} (that day is day one); calls allowed again from {next}")
+            out.append(tl.finding(rule, [conv, *hits], _fill(text, vals), group))
+
+        for i in idxs:
+            e = tl.events[i]
+            outcome = _outcome(e)
+            if (conv is not None and e.direction == "in" and outcome in counted
+                    and tl.dates[i] <= tl.dates[conv] + days - 1):
+                hits.append(i)
+            is_conversation = outcome == "answered" and (e.duration_s is None or e.duration_s >= min_duration)
+            if is_conversation:
+                flush(conv, hits)
+                conv, hits = i, []
+        flush(conv, hits)
+    return out
+
+
+_WINDOW = re.compile(r"(\d{1,2}):(\d{2})\s*[-–~至到]\s*(\d{1,2}):(\d{2})")
+
+
+def _request_window(req: Request) -> tuple[int, int] | None:
+    """A daily time window ("12:00-14:00") written in an inconvenient_time request's note."""
+    m = _WINDOW.search(req.note or "")
+    if not m:
+        return None
+    h1, m1, h2, m2 = (int(x) for x in m.groups())
+    if h1 > 24 or h2 > 24 or m1 > 59 or m2 > 59:
+        return None
+    return h1 * 3600 + m1 * 60, h2 * 3600 + m2 * 60
+
+
+def _same_medium(channel: str, wanted: str | None) -> bool:
+    texts = {"sms", "mms"}
+    return wanted is None or channel == wanted or (channel in texts and wanted in texts)
+
+
+def _request_violation(tl: _Timeline, rule: Rule) -> list[Finding]:
+    p = rule.params
+    kinds = set(p["request_kinds"])
+    contacts = tl.select(p, CONTACT_CHANNELS, None)
+    notices = compile_rules([dataclasses.replace(rule, kind="wording", patterns=p.get("notices", {}),
+                                                 exceptions={})]) if p.get("notices") else None
+    out = []
+    for req in tl.requests:
+        if req.kind not in kinds:
+            continue
+        window = _request_window(req) if req.kind == "inconvenient_time" else None
+        per_day: dict[int, list[int]] = defaultdict(list)
+        for i in contacts:
+            e = tl.events[i]
+            if req.group and e.group != req.group:
+                continue
+            if e.at <= req.start or (req.end is not None and e.at >= req.end) or e.id == req.event_id:
+                continue
+            if req.kind == "stop_channel" and not _same_medium(e.channel, req.channel):
+                continue
+            if window is not None and not _in_window(tl.local[i].time(), window[0], window[1], True):
+                continue
+            if req.kind == "cease_written" and notices is not None and e.text and notices.scan(e.text):
+                continue  # one of the notices the rule allows after a written cease request
+            per_day[tl.dates[i]].append(i)
+        start_local = req.start.astimezone(tl.tz)
+        for day, idxs in sorted(per_day.items()):
+            vals = {"count": len(idxs), "date": date.fromordinal(day).isoformat(),
+                    "from": start_local.date().isoformat(),
+                    "until": req.end.astimezone(tl.tz).date().isoformat() if req.end else "",
+                    "channel": CHANNEL_LABELS.get(req.channel or "", (req.channel, req.channel))[0 if tl.zh else 1],
+                    "channels": "、".join(sorted({CHANNEL_LABELS[tl.events[i].channel][0 if tl.zh else 1]
+                                                 for i in idxs})),
+                    "window": (req.note or "") if window else ""}
+            out.append(tl.finding(rule, idxs, _fill(_REQUEST_TEXT[req.kind][0 if tl.zh else 1], vals),
+                                  req.group or tl.events[idxs[0]].group))
+    return out
+
+
+_REQUEST_TEXT = {
+    "pause": ("{date} 在约定的暂停催收期（{from} 至 {until}）内仍联系 {count} 次（{channels}）",
+              "{count} contact(s) on {date} ({channels}) during the pause agreed from {from} until {until}"),
+    "stop": ("{date} 在 {from} 要求停止联系后仍联系 {count} 次（{channels}）",
+             "{count} contact(s) on {date} ({channels}) after the request on {from} to stop contact"),
+    "cease_written": ("{date} 在 {from} 书面要求停止联系后仍联系 {count} 次（{channels}），不含法规允许的三种通知",
+                      "{count} contact(s) on {date} ({channels}) after the written request on {from} to stop "
+                      "(the three notices the rule allows are not counted)"),
+    "stop_channel": ("{date} 在 {from} 要求停止使用{channel}后仍以该方式联系 {count} 次",
+                     "{count} contact(s) by {channel} on {date} after the request on {from} to stop using it"),
+    "inconvenient_time": ("{date} 在借款人告知不便的时间 {window} 联系 {count} 次（{channels}）",
+                          "{count} contact(s) on {date} ({channels}) at a time the borrower said is inconvenient "
+                          "{window}"),
+    "dispute": ("{date} 在 {from} 提出异议后仍联系 {count} 次", "{count} contact(s) on {date} after the dispute of {from}"),
+    "attorney": ("{date} 在 {from} 告知已委托律师后仍直接联系 {count} 次",
+                 "{count} contact(s) on {date} after being told on {from} that the borrower has a lawyer"),
+    "no_workplace": ("{date} 在 {from} 要求不要联系工作单位后仍联系 {count} 次",
+                     "{count} contact(s) on {date} after the request of {from} not to contact the workplace"),
+}
+
+
+def _third_party(tl: _Timeline, rule: Rule) -> list[Finding]:
+    chans = set(rule.params.get("channels", ("third_party",)))
+    out = []
+    for i, e in enumerate(tl.events):
+        if e.channel in chans:
+            vals = {"date": tl.day(i), "time": tl.hm(i)}
+            text = "{date} {time} 催收方联系了第三方" if tl.zh else "Contact made to a third party on {date} at {time}"
+            out.append(tl.finding(rule, [i], _fill(text, vals), e.group))
+    return out
+
+
+def _wording(tl: _Timeline, rules: list[Rule], matcher: Matcher) -> list[Finding]:
+    by_id = {r.id: r for r in rules}
+    out = []
+    for i, e in enumerate(tl.events):
+        if not e.text:
+            continue
+        found = matcher.scan(e.text)
+        if not found:
+            continue
+        per_rule: dict[str, list[Match]] = defaultdict(list)
+        for m in found:
+            per_rule[m.rule_id].append(m)
+        for rule_id, matches in per_rule.items():
+            rule = by_id[rule_id]
+            p = rule.params
+            if e.channel not in p.get("channels", TEXT_CHANNELS):
+                continue
+            want = p.get("direction", "in")
+            if want != "any" and e.direction != want and e.channel != "third_party":
+                continue
+            label = CATEGORY_LABELS[rule.category][0 if tl.zh else 1]
+            vals = {"label": label, "channel": CHANNEL_LABELS[e.channel][0 if tl.zh else 1], "date": tl.day(i),
+                    "time": tl.hm(i), "quotes": "、".join(f"“{m.text}”" for m in matches[:5])}
+            text = ("{date} {time} 的{channel}含{label}措辞：{quotes}" if tl.zh else
+                    "{label} in a {channel} on {date} at {time}: {quotes}")
+            out.append(tl.finding(rule, [i], _fill(text, vals), e.group, tuple(matches)))
+    return out
+
+
+KIND_FUNCS: dict[str, Callable[[_Timeline, Rule], list[Finding]]] = {
+    "frequency": _frequency,
+    "burst": _burst,
+    "quiet_hours": _quiet_hours,
+    "after_conversation": _after_conversation,
+    "request_violation": _request_violation,
+    "third_party": _third_party,
+}
+
+
+def analyze(events: Iterable[Event], requests: Iterable[Request], pack: RulePack, *, tz: ZoneInfo,
+            lang: str = "en") -> list[Finding]:
+    """All findings of the pack's active rules, ordered by time, then by severity (worst first)."""
+    tl = _Timeline(events, requests, tz, lang)
+    findings: list[Finding] = []
+    active = [r for r in pack.rules if r.active]
+    for rule in active:
+        if rule.kind != "wording":
+            findings.extend(KIND_FUNCS[rule.kind](tl, rule))
+    wording = [r for r in active if r.kind == "wording"]
+    if wording:
+        findings.extend(_wording(tl, wording, matcher_for(pack)))
+    findings.sort(key=lambda f: (f.start, -severity_rank(f.severity), f.rule_id))
+    return findings
+
+
+# ---------------------------------------------------------------- rule examples
+
+_LOCAL = re.compile(r"^\d{4}-\d{2}-\d{2}([ T]\d{2}:\d{2}(:\d{2})?)?$")
+
+
+def _example_time(text: str, tz: ZoneInfo) -> datetime:
+    """An example's time: local to the pack's example_tz unless it carries an offset."""
+    value = datetime.fromisoformat(text.strip())
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=tz)
+    return value.astimezone(ZoneInfo("UTC"))
+
+
+def example_timeline(example: dict[str, Any], tz: ZoneInfo) -> tuple[list[Event], list[Request]]:
+    """The Events and Requests an inline example describes (ids 1..n in the order written)."""
+    events = []
+    for n, e in enumerate(example.get("events", []), 1):
+        channel = e.get("channel", "call")
+        events.append(Event(
+            id=n, channel=channel, direction=e.get("direction", "in"), number=e.get("number", "+10000000000"),
+            number_raw=e.get("number", "+10000000000"), at=_example_time(e["at"], tz),
+            duration_s=e.get("duration_s"), status=e.get("status", "answered" if channel == "call" else "unknown"),
+            text=e.get("text"), group=e.get("group", "collector"),
+        ))
+    requests = []
+    for n, r in enumerate(example.get("requests", []), 1):
+        requests.append(Request(
+            id=n, kind=r["kind"], party_id=None, party=None, group=r.get("group", "collector"),
+            start=_example_time(r["from"], tz), end=_example_time(r["until"], tz) if r.get("until") else None,
+            channel=r.get("channel"), note=r.get("note"),
+        ))
+    return events, requests
+
+
+def check_example(pack: RulePack, rule: Rule, example: dict[str, Any]) -> str | None:
+    """None when the example behaves as it says; otherwise what went wrong, in one line."""
+    single = dataclasses.replace(pack, rules=(dataclasses.replace(rule, status="stable"),))
+    expect = example["expect"]
+    if rule.kind == "wording":
+        matches = [m for m in compile_rules(list(single.rules)).scan(example["text"]) if m.rule_id == rule.id]
+        if expect == "ok":
+            return None if not matches else f"matched {matches[0].text!r} but should not"
+        if not matches:
+            return "did not match"
+        span = example.get("span")
+        if span is not None and span not in [m.text for m in matches]:
+            return f"matched {[m.text for m in matches]!r}, expected the span {span!r}"
+        return None
+    tz = ZoneInfo(pack.example_tz)
+    try:
+        events, requests = example_timeline(example, tz)
+    except (ValueError, KeyError) as exc:
+        return f"bad example timeline: {exc}"
+    findings = analyze(events, requests, single, tz=tz)
+    if expect == "ok":
+        return None if not findings else f"fired ({findings[0].explanation}) but should not"
+    if not findings:
+        return "did not fire"
+    if "count" in example and len(findings) != example["count"]:
+        return f"fired {len(findings)} time(s), expected {example['count']}"
+    if "fires_on" in example:
+        fired = sorted({i for f in findings for i in f.event_ids})
+        wanted = sorted(i + 1 for i in example["fires_on"])
+        if fired != wanted:
+            return f"fired on events {[i - 1 for i in fired]}, expected {example['fires_on']}"
+    return None
+
+
+__all__ = ["analyze", "check_example", "example_timeline", "severity_rank", "CHANNELS"]

@@ -1,0 +1,352 @@
+"""Rule packs: TOML files read with tomllib and validated strictly.
+
+A pack is data: Python only knows the rule kinds. Anything the loader does not know (a misspelt key,
+a duplicate id, a rule without a citation, an explanation or examples) is an InputError naming the
+file and the rule, so a lawyer's own pack fails loudly instead of silently checking less.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from ..errors import InputError
+from ..models import CHANNELS, REQUEST_KINDS, SEVERITIES, STATUSES, Citation
+from .wording import expand
+
+BUILTIN_PACKS = ("cn", "us", "uk")
+
+CONDUCT_CATEGORIES = ("over_frequency", "burst", "quiet_hours", "request_violation", "third_party_contact")
+WORDING_CATEGORIES = (
+    "threat_violence", "threat_third_party", "false_legal_threat", "impersonation", "insult",
+    "privacy_disclosure", "pressure", "scam_suspect",
+)
+CATEGORIES = CONDUCT_CATEGORIES + WORDING_CATEGORIES
+KINDS = (
+    "frequency", "burst", "quiet_hours", "after_conversation", "request_violation", "third_party", "wording",
+)
+STATUSES_OF_RULE = ("stable", "preview", "deprecated", "removed")
+LANGS = ("zh", "en")
+TAGS = ("V", "S", "U")
+
+_PACK_KEYS = {"id", "version", "jurisdiction", "title_zh", "title_en", "example_tz", "note"}
+_RULE_KEYS = {
+    "id", "kind", "category", "severity", "status", "title_zh", "title_en", "explanation_zh",
+    "explanation_en", "citations", "params", "examples", "patterns", "exceptions",
+}
+_CITATION_KEYS = {"instrument", "article", "tag", "url", "note"}
+_EVENT_KEYS = {"at", "channel", "status", "direction", "group", "duration_s", "text", "number"}
+_REQUEST_KEYS = {"kind", "from", "until", "group", "channel", "note"}
+_WORDING_EXAMPLE_KEYS = {"expect", "text", "span", "note"}
+_CONDUCT_EXAMPLE_KEYS = {"expect", "events", "requests", "fires_on", "count", "note"}
+
+_LIST_CHANNELS = ("channels", CHANNELS)
+_LIST_STATUSES = ("statuses", STATUSES)
+_COMMON = {"channels": "channels", "statuses": "statuses", "direction": "direction"}
+# Parameter name -> type tag, per kind; tags are checked by _check_param.
+PARAMS: dict[str, dict[str, str]] = {
+    "frequency": {**_COMMON, "per": "per", "window_days": "posint", "max": "nonneg", "what_en": "str",
+                  "what_zh": "str"},
+    "burst": {**_COMMON, "per": "per", "count": "posint", "minutes": "posint", "what_en": "str", "what_zh": "str"},
+    "quiet_hours": {**_COMMON, "start": "hhmm", "end": "hhmm", "start_inclusive": "bool"},
+    "after_conversation": {"statuses": "statuses", "days": "posint", "min_duration_s": "nonneg"},
+    "request_violation": {**_COMMON, "request_kinds": "request_kinds", "notices": "patterns"},
+    "third_party": {"channels": "channels"},
+    "wording": {"channels": "channels", "direction": "direction"},
+}
+REQUIRED_PARAMS = {
+    "frequency": ("window_days", "max"),
+    "burst": ("count", "minutes"),
+    "quiet_hours": ("start", "end"),
+    "request_violation": ("request_kinds",),
+}
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    kind: str
+    category: str
+    severity: str
+    title_zh: str
+    title_en: str
+    explanation_zh: str
+    explanation_en: str
+    citations: tuple[Citation, ...]
+    params: dict[str, Any] = field(default_factory=dict)
+    examples: tuple[dict[str, Any], ...] = ()
+    patterns: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    exceptions: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    status: str = "stable"
+
+    def title(self, lang: str) -> str:
+        return self.title_zh if lang == "zh" else self.title_en
+
+    def explanation(self, lang: str) -> str:
+        return self.explanation_zh if lang == "zh" else self.explanation_en
+
+    @property
+    def active(self) -> bool:
+        return self.status in ("stable", "preview")
+
+
+@dataclass(frozen=True)
+class RulePack:
+    id: str
+    version: str
+    jurisdiction: str
+    title_zh: str
+    title_en: str
+    example_tz: str
+    rules: tuple[Rule, ...]
+    source: str = ""
+
+    def rule(self, rule_id: str) -> Rule | None:
+        return next((r for r in self.rules if r.id == rule_id), None)
+
+
+# ---------------------------------------------------------------- loading
+
+
+def load_pack(name_or_path: str | Path) -> RulePack:
+    """A shipped pack by name (cn, us, uk) or a user's pack file by path."""
+    if isinstance(name_or_path, str) and name_or_path in BUILTIN_PACKS:
+        return load_builtin(name_or_path)
+    path = Path(name_or_path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise InputError(f"rule pack not found: {path} (use cn, us, uk or a .toml file)") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"{path}: cannot read rule pack ({type(exc).__name__})") from None
+    return parse_pack(text, str(path))
+
+
+def load_builtin(name: str) -> RulePack:
+    if name not in BUILTIN_PACKS:
+        raise InputError(f"no shipped rule pack {name!r}: choose one of {', '.join(BUILTIN_PACKS)}")
+    text = resources.files("harasslog.rulepacks").joinpath(f"{name}.toml").read_text(encoding="utf-8")
+    return parse_pack(text, f"{name}.toml")
+
+
+def parse_pack(text: str, source: str) -> RulePack:
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise InputError(f"{source}: not valid TOML: {exc}") from None
+    return _pack(data, source)
+
+
+def _fail(source: str, where: str, message: str) -> InputError:
+    return InputError(f"{source}: {where}: {message}" if where else f"{source}: {message}")
+
+
+def _unknown(data: dict[str, Any], allowed: set[str], source: str, where: str) -> None:
+    extra = sorted(set(data) - allowed)
+    if extra:
+        raise _fail(source, where, f"unknown key {extra[0]!r} (allowed: {', '.join(sorted(allowed))})")
+
+
+def _text(data: dict[str, Any], key: str, source: str, where: str) -> str:
+    value = data.get(key)
+    if not isinstance(value, str) or not value.strip():
+        raise _fail(source, where, f"missing {key} (a non-empty string)")
+    return value
+
+
+def _pack(data: dict[str, Any], source: str) -> RulePack:
+    _unknown(data, {"pack", "rules"}, source, "")
+    head = data.get("pack")
+    if not isinstance(head, dict):
+        raise _fail(source, "", "missing [pack] table (id, version, jurisdiction, title_zh, title_en)")
+    _unknown(head, _PACK_KEYS, source, "[pack]")
+    example_tz = head.get("example_tz", "UTC")
+    try:
+        ZoneInfo(str(example_tz))
+    except (ZoneInfoNotFoundError, ValueError):
+        raise _fail(source, "[pack]", f"unknown example_tz {example_tz!r}") from None
+    rules_data = data.get("rules")
+    if not isinstance(rules_data, list) or not rules_data:
+        raise _fail(source, "", "no [[rules]]")
+    rules: list[Rule] = []
+    seen: set[str] = set()
+    for index, rule_data in enumerate(rules_data, 1):
+        if not isinstance(rule_data, dict):
+            raise _fail(source, f"rule #{index}", "must be a table")
+        rule = _rule(rule_data, source, index)
+        if rule.id in seen:
+            raise _fail(source, f"rule {rule.id}", "duplicate id")
+        seen.add(rule.id)
+        rules.append(rule)
+    return RulePack(
+        id=_text(head, "id", source, "[pack]"),
+        version=_text(head, "version", source, "[pack]"),
+        jurisdiction=_text(head, "jurisdiction", source, "[pack]"),
+        title_zh=_text(head, "title_zh", source, "[pack]"),
+        title_en=_text(head, "title_en", source, "[pack]"),
+        example_tz=str(example_tz),
+        rules=tuple(rules),
+        source=source,
+    )
+
+
+_ID = re.compile(r"^[A-Z][A-Z0-9]*(?:-[A-Z0-9]+)+$")
+
+
+def _rule(data: dict[str, Any], source: str, index: int) -> Rule:
+    rule_id = data.get("id")
+    if not isinstance(rule_id, str) or not _ID.match(rule_id):
+        raise _fail(source, f"rule #{index}", f"missing or malformed id {rule_id!r} (like CN-HOURS-001)")
+    where = f"rule {rule_id}"
+    _unknown(data, _RULE_KEYS, source, where)
+    kind = data.get("kind")
+    if kind not in KINDS:
+        raise _fail(source, where, f"bad kind {kind!r} (one of {', '.join(KINDS)})")
+    category = data.get("category")
+    allowed = WORDING_CATEGORIES if kind == "wording" else CONDUCT_CATEGORIES
+    if category not in allowed:
+        raise _fail(source, where, f"bad category {category!r} for kind {kind} (one of {', '.join(allowed)})")
+    severity = data.get("severity")
+    if severity not in SEVERITIES:
+        raise _fail(source, where, f"bad severity {severity!r} (one of {', '.join(SEVERITIES)})")
+    status = data.get("status", "stable")
+    if status not in STATUSES_OF_RULE:
+        raise _fail(source, where, f"bad status {status!r} (one of {', '.join(STATUSES_OF_RULE)})")
+    texts = {k: _text(data, k, source, where) for k in ("title_zh", "title_en", "explanation_zh", "explanation_en")}
+    citations = _citations(data.get("citations"), source, where)
+    params = data.get("params", {})
+    if not isinstance(params, dict):
+        raise _fail(source, where, "params must be a table")
+    _unknown(params, set(PARAMS[kind]), source, f"{where} params")
+    for name in REQUIRED_PARAMS.get(kind, ()):
+        if name not in params:
+            raise _fail(source, where, f"missing params.{name}")
+    for name, value in params.items():
+        _check_param(PARAMS[kind][name], value, source, f"{where} params.{name}")
+    patterns: dict[str, tuple[str, ...]] = {}
+    exceptions: dict[str, tuple[str, ...]] = {}
+    if kind == "wording":
+        patterns = _patterns(data.get("patterns"), source, f"{where} patterns", required=True)
+        exceptions = _patterns(data.get("exceptions", {}), source, f"{where} exceptions", required=False)
+    elif "patterns" in data or "exceptions" in data:
+        raise _fail(source, where, "patterns and exceptions belong to wording rules only")
+    examples = _examples(data.get("examples"), kind, source, where)
+    return Rule(
+        id=rule_id, kind=kind, category=category, severity=severity, status=status, citations=citations,
+        params=params, examples=examples, patterns=patterns, exceptions=exceptions, **texts,
+    )
+
+
+def _citations(value: Any, source: str, where: str) -> tuple[Citation, ...]:
+    if not isinstance(value, list) or not value:
+        raise _fail(source, where, "missing citations (at least one: instrument, article, tag, url)")
+    out = []
+    for c in value:
+        if not isinstance(c, dict):
+            raise _fail(source, where, "each citation must be a table")
+        _unknown(c, _CITATION_KEYS, source, f"{where} citation")
+        tag = c.get("tag")
+        if tag not in TAGS:
+            raise _fail(source, where, f"citation tag must be V, S or U, not {tag!r}")
+        url = c.get("url", "")
+        if not isinstance(url, str):
+            raise _fail(source, where, "citation url must be a string")
+        out.append(Citation(_text(c, "instrument", source, where), _text(c, "article", source, where), tag, url))
+    return tuple(out)
+
+
+def _patterns(value: Any, source: str, where: str, *, required: bool) -> dict[str, tuple[str, ...]]:
+    if not isinstance(value, dict):
+        raise _fail(source, where, "must be a table of languages (zh = [...], en = [...])")
+    _unknown(value, set(LANGS), source, where)
+    out: dict[str, tuple[str, ...]] = {}
+    for lang, pats in value.items():
+        if not isinstance(pats, list) or not all(isinstance(p, str) and p for p in pats):
+            raise _fail(source, where, f"{lang} must be a list of regular expressions")
+        for p in pats:
+            try:
+                compiled = re.compile(expand(p))
+            except re.error as exc:
+                raise _fail(source, where, f"bad regular expression {p!r}: {exc}") from None
+            if compiled.match(""):
+                raise _fail(source, where, f"pattern {p!r} matches empty text")
+        out[lang] = tuple(pats)
+    if required and not any(out.values()):
+        raise _fail(source, where, "no patterns")
+    return out
+
+
+_HHMM = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
+
+
+def _check_param(tag: str, value: Any, source: str, where: str) -> None:
+    def bad(message: str) -> InputError:
+        return _fail(source, where, message)
+
+    if tag in ("channels", "statuses", "request_kinds"):
+        vocab = {"channels": CHANNELS, "statuses": STATUSES, "request_kinds": REQUEST_KINDS}[tag]
+        if not isinstance(value, list) or not value or any(v not in vocab for v in value):
+            raise bad(f"must be a non-empty list of: {', '.join(vocab)}")
+    elif tag == "direction":
+        if value not in ("in", "out", "any"):
+            raise bad("must be in, out or any")
+    elif tag == "per":
+        if value not in ("group", "number"):
+            raise bad("must be group or number")
+    elif tag in ("posint", "nonneg"):
+        if not isinstance(value, int) or isinstance(value, bool) or value < (1 if tag == "posint" else 0):
+            raise bad("must be a whole number" + (" >= 1" if tag == "posint" else " >= 0"))
+    elif tag == "hhmm":
+        if not isinstance(value, str) or not _HHMM.match(value):
+            raise bad("must be a time HH:MM")
+    elif tag == "bool":
+        if not isinstance(value, bool):
+            raise bad("must be true or false")
+    elif tag == "str":
+        if not isinstance(value, str):
+            raise bad("must be a string")
+    elif tag == "patterns":
+        _patterns(value, source, where, required=False)
+
+
+def _examples(value: Any, kind: str, source: str, where: str) -> tuple[dict[str, Any], ...]:
+    if not isinstance(value, list) or not value:
+        raise _fail(source, where, "missing examples (at least one expect = 'match' and one expect = 'ok')")
+    expects = set()
+    for n, ex in enumerate(value, 1):
+        w = f"{where} example #{n}"
+        if not isinstance(ex, dict):
+            raise _fail(source, w, "must be a table")
+        if ex.get("expect") not in ("match", "ok"):
+            raise _fail(source, w, "expect must be 'match' or 'ok'")
+        expects.add(ex["expect"])
+        if kind == "wording":
+            _unknown(ex, _WORDING_EXAMPLE_KEYS, source, w)
+            _text(ex, "text", source, w)
+        else:
+            _unknown(ex, _CONDUCT_EXAMPLE_KEYS, source, w)
+            events = ex.get("events")
+            if not isinstance(events, list) or not events:
+                raise _fail(source, w, "missing events (a list of {at, channel, ...})")
+            for e in events:
+                if not isinstance(e, dict):
+                    raise _fail(source, w, "each event must be a table")
+                _unknown(e, _EVENT_KEYS, source, f"{w} event")
+                _text(e, "at", source, f"{w} event")
+                if e.get("channel", "call") not in CHANNELS or e.get("status", "answered") not in STATUSES:
+                    raise _fail(source, w, "event channel or status not in the vocabulary")
+            for r in ex.get("requests", []):
+                if not isinstance(r, dict):
+                    raise _fail(source, w, "each request must be a table")
+                _unknown(r, _REQUEST_KEYS, source, f"{w} request")
+                if r.get("kind") not in REQUEST_KINDS:
+                    raise _fail(source, w, f"request kind must be one of {', '.join(REQUEST_KINDS)}")
+                _text(r, "from", source, f"{w} request")
+    if expects != {"match", "ok"}:
+        raise _fail(source, where, "needs at least one expect = 'match' and one expect = 'ok' example")
+    return tuple(value)
