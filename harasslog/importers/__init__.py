@@ -52,10 +52,7 @@ def detect(path: Path, mapping: dict[str, str] | None = None) -> str:
         return _detect_xml(text, name)
     if b"\x00" in head[:1024] and not csvfile.sniff_encoding(path).startswith("utf-16"):
         raise InputError(f"{name}: not a phone export (a binary file of an unknown kind)")
-    try:
-        _, header, _ = csvfile.read_header(path)
-    except InputError:
-        header = []
+    _, header, _ = csvfile.read_header(path)
     if header and csvfile.looks_like_events(csvfile.resolve_columns(header, mapping or {}, name)):
         return "csv"
     if header and len(header) > 1:

@@ -182,6 +182,14 @@ def normalize_header(name: str) -> str:
     return re.sub(r"[\s_\-]+", "", value).strip().lower()
 
 
+UTF8_EVIDENCE = 24  # valid non-ASCII UTF-8 bytes (8 Chinese characters) that GBK text would not give
+_ASCII = bytes(range(128))
+
+
+def _count_non_ascii(data: bytes) -> int:
+    return len(data.translate(None, _ASCII))
+
+
 def sniff_encoding(path: Path) -> str:
     """utf-8-sig / utf-16 from a BOM; UTF-16 without one from its NULs; else UTF-8 if the whole
     file decodes as UTF-8, else GB18030 (GBK and GB2312 are subsets)."""
@@ -196,14 +204,29 @@ def sniff_encoding(path: Path) -> str:
             return "utf-16-le"
         if len(sample) >= 4 and sample[0::2].count(0) > len(sample) // 4 and sample[1::2].count(0) == 0:
             return "utf-16-be"
-        decoder = codecs.getincrementaldecoder("utf-8")()
+        # Valid UTF-8 throughout: UTF-8. Invalid soon after the first non-ASCII byte: GB18030.
+        # Plenty of valid non-ASCII UTF-8 first and a bad byte later: a damaged UTF-8 file, refused
+        # rather than read whole as GB18030 (which would turn every Chinese message into mojibake).
         f.seek(0)
-        try:
-            while block := f.read(1 << 20):
-                decoder.decode(block)
-            decoder.decode(b"", final=True)
-        except UnicodeDecodeError:
-            return "gb18030"
+        lines, non_ascii, carry = 1, 0, b""
+        while block := f.read(1 << 20):
+            data = carry + block
+            try:
+                data.decode("utf-8")
+                carry = b""
+            except UnicodeDecodeError as exc:
+                if exc.end < len(data) or exc.reason != "unexpected end of data":
+                    if non_ascii + _count_non_ascii(data[: exc.start]) >= UTF8_EVIDENCE:
+                        line = lines + data[: exc.start].count(b"\n")
+                        raise InputError(
+                            f"{path.name}: line {line}: bytes that are not UTF-8 in a UTF-8 file"
+                        ) from None
+                    return "gb18030"
+                carry, data = data[exc.start :], data[: exc.start]  # a character cut by the read
+            lines += data.count(b"\n")
+            non_ascii += _count_non_ascii(data)
+        if carry:
+            return "utf-8" if non_ascii >= UTF8_EVIDENCE else "gb18030"
         return "utf-8"
 
 
