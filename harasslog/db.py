@@ -31,6 +31,7 @@ def open_store(path: Path | str, *, create: bool = True) -> Store:
             conn.execute("PRAGMA journal_mode = WAL")
         conn.execute("PRAGMA synchronous = NORMAL")
         conn.execute("PRAGMA foreign_keys = ON")
+        conn.execute("PRAGMA cache_size = -65536")  # 64 MiB: index pages stay cached during big imports
         db = Database(conn)
         # Serialize migrations between processes that open a new store at the same moment.
         conn.execute("BEGIN IMMEDIATE")

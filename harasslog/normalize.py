@@ -74,11 +74,7 @@ def normalize_number(raw: str | None, region: str = "CN") -> NumberInfo | None:
     kind = "unknown"
     if phonenumbers.is_valid_number(parsed):
         kind = _TYPE_TO_KIND.get(phonenumbers.number_type(parsed), "unknown")
-        if (
-            number_region == "CN"
-            and kind == "mobile"
-            and str(parsed.national_number).startswith(CN_VIRTUAL_PREFIXES)
-        ):
+        if number_region == "CN" and kind == "mobile" and str(parsed.national_number).startswith(CN_VIRTUAL_PREFIXES):
             kind = "virtual"
     return NumberInfo(e164, kind, number_region)
 
@@ -179,8 +175,7 @@ def to_utc_iso(moment: datetime) -> str:
     """Stored form: UTC, millisecond precision, fixed width, so text order is time order."""
     if moment.tzinfo is None:
         raise ValueError("naive datetime: every time in harasslog carries its zone")
-    utc = moment.astimezone(UTC)
-    return utc.strftime("%Y-%m-%dT%H:%M:%S.") + f"{utc.microsecond // 1000:03d}Z"
+    return moment.astimezone(UTC).isoformat(timespec="milliseconds")[:-6] + "Z"  # drop "+00:00"
 
 
 def from_utc_iso(stored: str) -> datetime:

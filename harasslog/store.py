@@ -55,8 +55,12 @@ def now_iso() -> str:
 
 
 def dedupe_key(channel: str, direction: str, number: str | None, at: str, text: str | None) -> str:
-    """Same channel, direction, number, instant and text: the same record seen twice."""
-    return integrity.chain_hash("", [channel, direction, number, at, text])[:32]
+    """Same channel, direction, number, instant and text: the same record seen twice.
+
+    Each part is length-prefixed, so no text can be crafted to collide with other parts."""
+    parts = (channel, direction, number, at, text)
+    joined = "".join("-" if p is None else f"{len(p)}:{p}" for p in parts)
+    return hashlib.sha256(joined.encode("utf-8", "surrogatepass")).hexdigest()[:32]
 
 
 class Store:
@@ -124,14 +128,10 @@ class Store:
         if region == "UK":
             region = "GB"
         if len(region) != 2 or not region.isalpha():
-            raise InputError(
-                f"--region must be a two-letter country code such as CN, US or GB, not {region!r}"
-            )
+            raise InputError(f"--region must be a two-letter country code such as CN, US or GB, not {region!r}")
         tz_name = tz or current.get("tz") or _DEFAULT_TZ.get(region, "UTC")
         zone(tz_name)
-        juris = (
-            jurisdiction or current.get("jurisdiction") or _DEFAULT_JURISDICTION.get(region, "cn")
-        ).lower()
+        juris = (jurisdiction or current.get("jurisdiction") or _DEFAULT_JURISDICTION.get(region, "cn")).lower()
         if juris not in JURISDICTIONS:
             raise InputError(f"--jurisdiction must be one of {', '.join(JURISDICTIONS)}, not {juris!r}")
         if lang is not None and lang not in ("zh", "en"):
@@ -231,9 +231,7 @@ class Store:
                FROM parties p LEFT JOIN parties c ON c.id = p.creditor_id ORDER BY p.name""",
         )
         numbers: dict[int, list[str]] = {}
-        for number, party in self.conn.execute(
-            "SELECT number, party_id FROM numbers WHERE party_id IS NOT NULL"
-        ):
+        for number, party in self.conn.execute("SELECT number, party_id FROM numbers WHERE party_id IS NOT NULL"):
             numbers.setdefault(party, []).append(number)
         for row in rows:
             row["numbers"] = sorted(numbers.get(row["id"], []))
@@ -246,9 +244,7 @@ class Store:
         if info is None:
             raise InputError("an empty number cannot be linked")
         self._ensure_numbers([info])
-        current = self.conn.execute(
-            "SELECT party_id FROM numbers WHERE number = ?", (info.number,)
-        ).fetchone()
+        current = self.conn.execute("SELECT party_id FROM numbers WHERE number = ?", (info.number,)).fetchone()
         if current[0] != party_id:
             self._change_meta("numbers", info.number, {"party_id": party_id})
         return info.number
@@ -323,16 +319,12 @@ class Store:
                 marks = ",".join("?" * len(chunk))
                 existing.update(
                     k
-                    for (k,) in self.conn.execute(
-                        f"SELECT dedupe_key FROM events WHERE dedupe_key IN ({marks})", chunk
-                    )
+                    for (k,) in self.conn.execute(f"SELECT dedupe_key FROM events WHERE dedupe_key IN ({marks})", chunk)
                 )
         self._ensure_numbers([p[1] for p in prepared if p[1] is not None])
         if party_id is not None:
             for number in sorted({p[1].number for p in prepared if p[1] is not None}):
-                current = self.conn.execute(
-                    "SELECT party_id FROM numbers WHERE number = ?", (number,)
-                ).fetchone()
+                current = self.conn.execute("SELECT party_id FROM numbers WHERE number = ?", (number,)).fetchone()
                 if current[0] is None:
                     self._change_meta("numbers", number, {"party_id": party_id})
 
@@ -341,6 +333,8 @@ class Store:
         recorded = now_iso()
         event_rows, ledger_rows, results = [], [], []
         attachments: list[tuple[int, RawAttachment]] = []
+        initial_meta = {"party_id": party_id, "note": None}
+        initial_meta_json = _json(initial_meta)
         for raw, info, at, offset, key in prepared:
             if dedupe and (key in existing or key in seen):
                 results.append(None)
@@ -365,10 +359,9 @@ class Store:
                 "dedupe_key": key,
                 "recorded_at": recorded,
             }
-            initial_meta = {"party_id": party_id, "note": None}
             digest = integrity.chain_hash(prev, integrity.evidence_record("events", row, initial_meta))
             event_rows.append((*row.values(), digest, prev))
-            ledger_rows.append(("events", next_id, _json(initial_meta), recorded, digest, prev))
+            ledger_rows.append(("events", next_id, initial_meta_json, recorded, digest, prev))
             prev = digest
             attachments.extend((next_id, a) for a in raw.attachments)
             results.append(next_id)
@@ -482,9 +475,7 @@ class Store:
         }
 
     @staticmethod
-    def _group_key(
-        party_id: int | None, number: str | None, parties: dict[int, tuple[str, int | None]]
-    ) -> str:
+    def _group_key(party_id: int | None, number: str | None, parties: dict[int, tuple[str, int | None]]) -> str:
         """A collector group: the creditor at the top of the party's chain, or the bare number."""
         if party_id is None or party_id not in parties:
             return f"number:{number}" if number else "unknown"
@@ -496,9 +487,7 @@ class Store:
 
     # ------------------------------------------------------------ imports
 
-    def begin_import(
-        self, *, file_name: str, size: int, sha256: str, format: str, importer_version: str
-    ) -> int:
+    def begin_import(self, *, file_name: str, size: int, sha256: str, format: str, importer_version: str) -> int:
         self._require_transaction()
         cursor = self.conn.execute(
             "INSERT INTO imports (file_name, sha256, size, format, importer_version, started)"
@@ -589,9 +578,7 @@ class Store:
             "note": note,
             "recorded_at": now_iso(),
         }
-        digest, prev = self._append_ledger(
-            "requests", next_id, None, integrity.evidence_record("requests", row)
-        )
+        digest, prev = self._append_ledger("requests", next_id, None, integrity.evidence_record("requests", row))
         self.conn.execute(
             'INSERT INTO requests (id, kind, party_id, start, "end", channel, event_id, note, recorded_at,'
             " hash, prev_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -660,9 +647,7 @@ class Store:
             "note": note,
             "recorded_at": now_iso(),
         }
-        chained, prev = self._append_ledger(
-            "attachments", next_id, None, integrity.evidence_record("attachments", row)
-        )
+        chained, prev = self._append_ledger("attachments", next_id, None, integrity.evidence_record("attachments", row))
         self.conn.execute(
             "INSERT INTO attachments (id, sha256, event_id, name, mime, size, note, recorded_at, hash, prev_hash)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -713,9 +698,7 @@ class Store:
 
     # ------------------------------------------------------------ analysis runs
 
-    def save_run(
-        self, *, pack_id: str, pack_version: str, params: dict[str, Any], findings: list[Finding]
-    ) -> int:
+    def save_run(self, *, pack_id: str, pack_version: str, params: dict[str, Any], findings: list[Finding]) -> int:
         """Record one analysis and its findings (derived data: not evidence, not chained)."""
         with self.transaction():
             started = now_iso()
