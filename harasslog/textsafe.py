@@ -1,0 +1,141 @@
+"""Making hostile text safe to show: invisible characters made visible, Markdown escaped, numbers masked.
+
+Message text comes from strangers. In a dossier it must read exactly as received, yet it must not
+reorder the page (right-to-left overrides), hide characters (zero-width, control codes), inject
+Markdown or HTML, or break a table. HTML escaping itself is Jinja's autoescape; these are the rest.
+Pure functions, no I/O.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from markupsafe import Markup
+
+# Kept as they are: newline and tab (layout handles them). "\r\n" reads as a newline.
+_KEEP = {"\n", "\t"}
+
+
+def _visible_char(ch: str) -> str:
+    code = ord(ch)
+    if ch in _KEEP:
+        return ch
+    if code < 0x20 or code == 0x7F:
+        return chr(0x2400 + code) if code < 0x20 else "\u2421"  # control pictures: ␀ ␇ ␛ ␡
+    category = unicodedata.category(ch)
+    if category in ("Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"):
+        return f"[U+{code:04X}]"
+    return ch
+
+
+_NEEDS_WORK = re.compile(
+    r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u00ad\u0600-\u0605\u061c\u06dd\u070f\u180e"
+    r"\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff\ufff9-\ufffb\ud800-\udfff"
+    r"\ue000-\uf8ff\U000e0000-\U000e007f]"
+)
+
+
+def visible(text: str) -> str:
+    """Show every character that would otherwise be invisible or act on the layout.
+
+    Control codes become control pictures (BEL → ␇); format characters such as RIGHT-TO-LEFT
+    OVERRIDE, zero-width spaces and byte-order marks, and lone surrogates become [U+202E]; CRLF is a
+    newline. Everything else, emoji and CJK included, is left exactly as it is.
+    """
+    text = text.replace("\r\n", "\n")
+    if not _NEEDS_WORK.search(text) and "\r" not in text:
+        return text
+    return "".join(_visible_char(ch) if _NEEDS_WORK.match(ch) or ch == "\r" else ch for ch in text)
+
+
+_MD_ANYWHERE = re.compile(r"([\\`*_\[\]<|~])")
+_MD_ENTITY = re.compile(r"&(?=#?[0-9A-Za-z]+;)")
+# Characters that only mean something at the start of a line: headings, quotes, lists, setext rules.
+_MD_LINE_START = re.compile(
+    r"^([ \t]*)(#{1,6}(?=[ \t]|$)|>|[-+](?=[ \t]|$)|\d{1,9}[.)](?=[ \t]|$)|[-=]+(?=[ \t]*$))", re.M
+)
+
+
+def md_escape(text: str) -> str:
+    """Escape text for Markdown so it renders literally (CommonMark backslash escapes).
+
+    `*`, `_`, backticks, brackets, `<`, `|` and `~` are escaped everywhere; headings (`# `), quotes
+    (`>`), list markers (`- `, `+ `, `1. `) and setext rules (`---`, `===`) only where they start a
+    line (the start of the value counts). `&` only where it would form an entity.
+    """
+    text = _MD_ANYWHERE.sub(r"\\\1", text)
+    text = _MD_ENTITY.sub(r"\\&", text)
+    return _MD_LINE_START.sub(_escape_line_start, text)
+
+
+def _escape_line_start(m: re.Match[str]) -> str:
+    marker = m.group(2)
+    if marker[0].isdigit():  # "1." → "1\." (a backslash before a digit is not an escape)
+        return m.group(1) + marker[:-1] + "\\" + marker[-1]
+    return m.group(1) + "\\" + marker
+
+
+def md_cell(value: object) -> Markup:
+    """One Markdown table cell: escaped, invisible characters shown, line breaks as <br>."""
+    if value is None:
+        return Markup("")
+    if isinstance(value, Markup):
+        return value
+    text = md_escape(visible(str(value)))
+    return Markup(text.replace("\n", "<br>").replace("\t", " "))
+
+
+def md_fenced(value: object) -> Markup:
+    """A fenced code block holding the text verbatim: nothing inside is Markdown, so nothing is escaped.
+
+    The fence is longer than any run of backticks in the text, so the text cannot close it.
+    """
+    text = visible("" if value is None else str(value))
+    longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
+    fence = "`" * max(3, longest + 1)
+    return Markup(f"{fence}text\n{text}\n{fence}")
+
+
+def md_finalize(value: object) -> object:
+    """Jinja `finalize` for Markdown: every {{ value }} is escaped unless marked safe."""
+    if value is None:
+        return ""
+    if isinstance(value, Markup):
+        return value
+    if isinstance(value, bool | int | float):
+        return value
+    return Markup(md_escape(visible(str(value))))
+
+
+def html_finalize(value: object) -> object:
+    """Jinja `finalize` for HTML: invisible characters made visible; autoescape does the rest."""
+    if value is None:
+        return ""
+    if isinstance(value, Markup) or not isinstance(value, str):
+        return value
+    return visible(value)
+
+
+# ------------------------------------------------------------------ redaction
+
+_DIGIT_RUN = re.compile(r"(?<![\w.])(\+?\d[\d \-]{5,}\d[\dXx]?)(?![\w.])")
+
+
+def mask_number(number: str | None) -> str | None:
+    """Keep a leading +country code and the last two digits: +8613812345678 → +86•••••••••78."""
+    if not number:
+        return number
+    digits = [i for i, ch in enumerate(number) if ch.isdigit()]
+    if len(digits) <= 6:
+        return number  # short codes and service numbers identify institutions, not people
+    keep = set(digits[-2:])
+    if number.startswith("+"):
+        prefix_len = 3 if number[1:3] in ("86", "44") else 2
+        keep.update(digits[: prefix_len - 1])
+    return "".join(ch if (not ch.isdigit() or i in keep) else "•" for i, ch in enumerate(number))
+
+
+def mask_digits_in_text(text: str) -> str:
+    """Mask phone, ID and account numbers (runs of seven or more digits) inside message text."""
+    return _DIGIT_RUN.sub(lambda m: mask_number(m.group(1)) or "", text)

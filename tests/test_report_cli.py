@@ -1,0 +1,43 @@
+"""stats and deadlines, on a fixed case."""
+
+from __future__ import annotations
+
+import json
+
+from helpers_report import fill_cn, fill_us
+
+
+def test_stats_by_day_and_hour(cli, store):
+    fill_cn(store)
+    result = cli("stats", "--by", "day", "--json")
+    assert result.exit_code == 0, result.stderr
+    rows = json.loads(result.stdout)
+    assert rows[0] == {"key": "2026-11-12", "total": 3, "calls": 1, "sms": 2, "other": 0, "flagged": 2}
+    assert [r["key"] for r in rows] == ["2026-11-12", "2026-11-13", "2026-11-14", "2026-11-15"]
+    hours = {r["key"]: r["total"] for r in json.loads(cli("stats", "--by", "hour", "--json").stdout)}
+    assert hours == {7: 1, 9: 1, 10: 1, 12: 1, 22: 1, 23: 1}  # local time, Asia/Shanghai
+    parties = json.loads(cli("stats", "--by", "party", "--json").stdout)
+    assert parties[0]["key"] == "某某催收服务公司" and parties[0]["total"] == 3
+    assert cli("stats", "--by", "week").exit_code == 2
+
+
+def test_deadlines_for_a_us_case(cli, us_store, tmp_path):
+    fill_us(us_store)
+    us_store.close()
+    result = cli("deadlines", "--json", db=tmp_path / "us" / "us.db")
+    assert result.exit_code == 0, result.stderr
+    entries = json.loads(result.stdout)
+    fdcpa = [e for e in entries if e["kind"] == "fdcpa"]
+    assert {e["deadline"] for e in fdcpa} == {"2027-03-02"}
+    assert {e["counted_from"] for e in fdcpa} == {"2026-03-02"}
+    tcpa = [e for e in entries if e["kind"] == "tcpa"]
+    assert tcpa[0]["deadline"] == "2030-03-02" and tcpa[0]["citation"] == "28 USC 1658(a)"
+
+
+def test_deadlines_for_a_cn_case(cli, store):
+    fill_cn(store)
+    entries = json.loads(cli("deadlines", "--json").stdout)
+    assert [e["kind"] for e in entries] == ["nfra_decision"]
+    from datetime import date
+
+    assert (date.fromisoformat(entries[0]["deadline"]) - date.fromisoformat(entries[0]["counted_from"])).days == 15

@@ -1,0 +1,62 @@
+"""PDF: Chinese text survives into the PDF, pages carry numbers; clear errors when parts are missing.
+
+Needs WeasyPrint (extra `pdf`), a CJK font (fonts-noto-cjk) and pdftotext (poppler-utils); .ci/setup-pdf
+installs them. Skips otherwise.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+
+import pytest
+from helpers_report import FIXED_NOW, THREAT, fill_cn
+
+from harasslog import pdf, render
+from harasslog.errors import InputError
+
+needs_pdf = pytest.mark.skipif(
+    not pdf.pdf_available() or shutil.which("pdftotext") is None,
+    reason="needs WeasyPrint, a CJK font and pdftotext (run .ci/setup-pdf and pip install '.[pdf]')",
+)
+
+
+@needs_pdf
+def test_pdf_carries_chinese_text_and_page_numbers(store, tmp_path):
+    fill_cn(store)
+    data = render.render(store, "cn-complaint", fmt="pdf", lang="zh", now=FIXED_NOW)
+    assert data.startswith(b"%PDF")
+    path = tmp_path / "c.pdf"
+    path.write_bytes(data)
+    text = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True).stdout
+    assert "金融消费投诉书" in text
+    assert "主要事实和理由" in text
+    assert THREAT[:8] in text.replace(" ", "")
+    pages = text.count("\f")
+    assert pages >= 2
+    for n in range(1, pages + 1):
+        assert f"HL-{n:06d}" in text  # a Bates-style number on every page
+    assert "<script>" not in text or "alert" in text  # hostile text printed as text
+
+
+def test_missing_weasyprint_says_what_to_install(monkeypatch):
+    import builtins
+
+    real_import = builtins.__import__
+
+    def fake_import(name, *args, **kwargs):
+        if name == "weasyprint":
+            raise ImportError("no weasyprint")
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", fake_import)
+    with pytest.raises(InputError) as info:
+        pdf.html_to_pdf("<p>x</p>")
+    assert str(info.value) == pdf.INSTALL_WEASYPRINT and "harasslog[pdf]" in str(info.value)
+
+
+@pytest.mark.skipif(not pdf.pdf_available(), reason="needs WeasyPrint")
+def test_missing_cjk_font_says_what_to_install(monkeypatch):
+    monkeypatch.setattr(pdf, "cjk_fonts", lambda: ())
+    with pytest.raises(InputError, match="fonts-noto-cjk"):
+        pdf.html_to_pdf("<p>中文</p>")

@@ -1,0 +1,76 @@
+"""The text-safety helpers and the charts, on their own."""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from datetime import date
+
+import pytest
+
+from harasslog import charts, textsafe
+
+
+@pytest.mark.parametrize(
+    ("raw", "escaped"),
+    [
+        ("*bold* _it_ `code`", "\\*bold\\* \\_it\\_ \\`code\\`"),
+        ("a | b", "a \\| b"),
+        ("<script>", "\\<script>"),
+        ("[link](http://x)", "\\[link\\](http://x)"),
+        ("# heading", "\\# heading"),
+        ("#tag", "#tag"),
+        ("1. item", "1\\. item"),
+        ("- item\n> quote", "\\- item\n\\> quote"),
+        ("+8613800138000", "+8613800138000"),
+        ("2026-11-20", "2026-11-20"),
+        ("AT&T &amp;", "AT&T \\&amp;"),
+        ("{{ 7*7 }}", "{{ 7\\*7 }}"),
+        ("---", "\\---"),
+    ],
+)
+def test_md_escape(raw, escaped):
+    assert textsafe.md_escape(raw) == escaped
+
+
+def test_visible_marks_invisible_and_control_characters():
+    assert textsafe.visible("a\u202eb\u200bc\x00d\x1be\r\nf\tg") == "a[U+202E]b[U+200B]c\u2400d\u241be\nf\tg"
+    assert textsafe.visible("普通短信 😀") == "普通短信 😀"
+    assert textsafe.visible("\ud83d") == "[U+D83D]"  # a lone surrogate can still be written as UTF-8
+
+
+def test_fence_outlasts_backticks_in_the_text():
+    block = str(textsafe.md_fenced("look ````` here"))
+    assert block.startswith("``````text\n") and block.endswith("\n``````")
+
+
+def test_mask_number_keeps_country_code_and_last_digits():
+    assert textsafe.mask_number("+8613812345678") == "+86•••••••••78"
+    assert textsafe.mask_number("95588") == "95588"
+    assert textsafe.mask_digits_in_text("打 13812345678 或 0755-12345678") == "打 •••••••••78 或 ••••-••••••78"
+
+
+def test_per_day_chart_is_wellformed_and_escapes_labels():
+    svg = charts.per_day_svg(
+        [(date(2026, 11, 1), {"insult": 2, "unflagged": 1}), (date(2026, 11, 3), {"quiet_hours": 1})],
+        labels={"insult": "<b>&insult</b>", "quiet_hours": "night", "unflagged": "other"},
+        title='Per day "test"',
+    )
+    root = ET.fromstring(svg)
+    assert root.tag.endswith("svg")
+    assert "&lt;b&gt;&amp;insult&lt;/b&gt;" in svg
+    bars = [
+        r
+        for r in root.iter("{http://www.w3.org/2000/svg}rect")
+        if r.find("{http://www.w3.org/2000/svg}title") is not None
+    ]
+    assert len(bars) == 3  # insult, unflagged on day 1; quiet_hours on day 3; nothing on day 2
+
+
+def test_heatmap_counts_land_in_their_cells():
+    grid = [[0] * 24 for _ in range(7)]
+    grid[3][22] = 5
+    svg = charts.heatmap_svg(grid, weekdays=["一", "二", "三", "四", "五", "六", "日"], title="heat")
+    ET.fromstring(svg)
+    assert "四 22:00 — 5" in svg
+    with pytest.raises(ValueError):
+        charts.heatmap_svg([[0] * 24], weekdays=["x"] * 7, title="bad")
