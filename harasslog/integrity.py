@@ -66,67 +66,80 @@ class VerifyReport:
 
 
 def verify(conn: Any, attachment_path: Any, *, max_problems: int = 20) -> VerifyReport:
-    """Recompute the chain and every attachment file's hash. `conn` is a sqlite3 connection."""
+    """Recompute the chain and every attachment file's hash. `conn` is a sqlite3 connection.
+
+    Streams the ledger in chunks (rows fetched per chunk, not one query per row) and keeps only
+    the metadata changes in memory, so a store of millions of events verifies in bounded memory.
+    """
     report = VerifyReport()
-    conn_rows = _dict_rows(conn)
-    prev = GENESIS
-    seen: dict[str, set[int]] = {t: set() for t in EVIDENCE_TABLES}
-    meta_expected: dict[tuple[str, Any], dict[str, Any]] = {}
+    rows = _dict_rows(conn)
 
     def problem(text: str) -> bool:
         report.problems.append(text)
         return len(report.problems) >= max_problems
 
-    for entry in conn_rows("SELECT * FROM ledger ORDER BY seq"):
-        report.entries += 1
-        seq = entry["seq"]
-        if entry["prev_hash"] != prev:
-            if problem(
+    # Metadata changes, replayed in order: the value each (table, key) must hold now.
+    meta_changes: dict[tuple[str, Any], dict[str, Any]] = {}
+    for (payload_text,) in conn.execute("SELECT payload FROM ledger WHERE entity = 'meta' ORDER BY seq"):
+        payload = json.loads(payload_text)
+        meta_changes.setdefault((payload["table"], payload["key"]), {}).update(payload["set"])
+
+    prev = GENESIS
+    cursor = conn.execute("SELECT seq, entity, entity_id, payload, hash, prev_hash FROM ledger ORDER BY seq")
+    stop = False
+    while not stop:
+        chunk = cursor.fetchmany(2000)
+        if not chunk:
+            break
+        fetched = _fetch_rows(conn, chunk)
+        for seq, entity, entity_id, payload_text, digest, entry_prev in chunk:
+            report.entries += 1
+            if entry_prev != prev and problem(
                 f"ledger entry {seq}: its link to the previous entry is broken (an entry was removed or altered)"
             ):
+                stop = True
                 break
-        entity = entry["entity"]
-        payload = json.loads(entry["payload"]) if entry["payload"] else None
-        if entity == "meta":
-            record: Any = payload
-            table, key = payload["table"], payload["key"]
-            meta_expected.setdefault((table, key), {}).update(payload["set"])
-        else:
-            row = _fetch_one(conn, entity, entry["entity_id"])
-            if row is None:
-                if problem(f"{entity} row {entry['entity_id']} (ledger entry {seq}) is missing"):
-                    break
-                prev = entry["hash"]
-                continue
-            seen[entity].add(row["id"])
-            record = evidence_record(entity, row, payload)
-            if entity in META_COLUMNS:
-                meta_expected.setdefault((entity, row["id"]), {}).update(payload or {})
-            if row["hash"] != entry["hash"] or row["prev_hash"] != entry["prev_hash"]:
-                if problem(f"{entity} row {row['id']} (ledger entry {seq}): its stored hash was changed"):
-                    break
-        if chain_hash(entry["prev_hash"], record) != entry["hash"]:
-            what = "metadata change" if entity == "meta" else f"{entity} row {entry['entity_id']}"
-            if problem(f"{what} (ledger entry {seq}) differs from what was recorded"):
+            prev = digest
+            payload = json.loads(payload_text) if payload_text else None
+            if entity == "meta":
+                record: Any = payload
+            else:
+                row = fetched[entity].get(entity_id)
+                if row is None:
+                    stop = problem(f"{entity} row {entity_id} (ledger entry {seq}) is missing")
+                    if stop:
+                        break
+                    continue
+                record = evidence_record(entity, row, payload)
+                if row["hash"] != digest or row["prev_hash"] != entry_prev:
+                    stop = problem(f"{entity} row {entity_id} (ledger entry {seq}): its stored hash was changed")
+                if entity in META_COLUMNS:
+                    expected = {**(payload or {}), **meta_changes.get((entity, entity_id), {})}
+                    for column in META_COLUMNS[entity][1]:
+                        if row[column] != expected.get(column):
+                            stop = problem(f"{entity} {entity_id}: {column} was changed without a ledger entry")
+            if chain_hash(entry_prev, record) != digest:
+                what = "metadata change" if entity == "meta" else f"{entity} row {entity_id}"
+                stop = problem(f"{what} (ledger entry {seq}) differs from what was recorded")
+            if stop:
                 break
-        prev = entry["hash"]
     report.head = prev if report.entries else None
 
     for table in EVIDENCE_TABLES:
-        for (row_id,) in conn.execute(f"SELECT id FROM {table} ORDER BY id"):
-            if row_id not in seen[table]:
-                problem(f"{table} row {row_id} is not in the ledger (added outside harasslog)")
-                break
+        outside = conn.execute(
+            f"SELECT id FROM {table} WHERE id NOT IN (SELECT entity_id FROM ledger WHERE entity = ?)"
+            " ORDER BY id LIMIT 1",
+            (table,),
+        ).fetchone()
+        if outside:
+            problem(f"{table} row {outside[0]} is not in the ledger (added outside harasslog)")
 
-    for table, (key_column, columns) in META_COLUMNS.items():
-        cols = ", ".join([key_column, *columns])
-        for row in conn_rows(f"SELECT {cols} FROM {table}"):
-            expected = meta_expected.get((table, row[key_column]), {})
-            for column in columns:
-                if row[column] != expected.get(column):
-                    problem(f"{table} {row[key_column]}: {column} was changed without a ledger entry")
+    for row in rows("SELECT number, party_id FROM numbers"):
+        expected = meta_changes.get(("numbers", row["number"]), {})
+        if row["party_id"] != expected.get("party_id"):
+            problem(f"numbers {row['number']}: party_id was changed without a ledger entry")
 
-    for att in conn_rows("SELECT id, sha256, size FROM attachments ORDER BY id"):
+    for att in rows("SELECT id, sha256, size FROM attachments ORDER BY id"):
         report.attachments_checked += 1
         path = attachment_path(att["sha256"])
         if not path.is_file():
@@ -134,6 +147,19 @@ def verify(conn: Any, attachment_path: Any, *, max_problems: int = 20) -> Verify
         elif file_sha256(path) != att["sha256"]:
             problem(f"attachment {att['id']}: file {path} was changed (SHA-256 differs)")
     return report
+
+
+def _fetch_rows(conn: Any, chunk: list[tuple]) -> dict[str, dict[int, dict[str, Any]]]:
+    """The evidence rows a chunk of ledger entries refers to, by table and id."""
+    fetched: dict[str, dict[int, dict[str, Any]]] = {table: {} for table in EVIDENCE_TABLES}
+    for table in EVIDENCE_TABLES:
+        ids = [entry[2] for entry in chunk if entry[1] == table]
+        for start in range(0, len(ids), 500):
+            part = ids[start : start + 500]
+            marks = ",".join("?" * len(part))
+            for row in _dict_rows(conn)(f"SELECT * FROM {table} WHERE id IN ({marks})", tuple(part)):
+                fetched[table][row["id"]] = row
+    return fetched
 
 
 def _dict_rows(conn: Any):
@@ -144,11 +170,3 @@ def _dict_rows(conn: Any):
             yield dict(zip(names, values, strict=True))
 
     return run
-
-
-def _fetch_one(conn: Any, table: str, row_id: int) -> dict[str, Any] | None:
-    cursor = conn.execute(f"SELECT * FROM {table} WHERE id = ?", (row_id,))
-    values = cursor.fetchone()
-    if values is None:
-        return None
-    return dict(zip([d[0] for d in cursor.description], values, strict=True))
