@@ -129,15 +129,16 @@ def test_verify_passes_then_fails_after_an_sms_is_edited_in_sqlite(cn, db_path):
     cn("add", "call", "16500000102", "--at", "2026-11-20T22:20")
     ok = cn("verify")
     assert ok.exit_code == 0
-    assert "OK" in ok.stderr
+    assert ok.stderr.startswith("完整：2 条账本记录")  # a Chinese borrower's store answers in Chinese
+    assert cn("--lang", "en", "verify").stderr.startswith("OK: 2 ledger entries")
     conn = sqlite3.connect(db_path)
     conn.execute("DROP TRIGGER events_evidence_immutable")
     conn.execute("UPDATE events SET text = '请按时还款' WHERE id = 1")
     conn.commit()
     conn.close()
-    bad = cn("verify")
+    bad = cn("--lang", "en", "verify")
     assert bad.exit_code == 1
-    assert "events row 1" in bad.stderr
+    assert bad.stderr.startswith("ALTERED: events row 1 ")
     report = json.loads(cn("verify", "--json").stdout)
     assert report["ok"] is False and "events row 1" in report["problems"][0]
 

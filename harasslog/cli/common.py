@@ -39,13 +39,15 @@ def open_store(*, create: bool = True):  # -> Store
 
 
 def lang(store: Any = None) -> str:
-    """The language for output: --lang, else the profile's, else English."""
+    """The language for output: --lang, else the profile's, else Chinese for the cn rules, else English."""
     if _options["lang"]:
         return str(_options["lang"])
     if store is not None:
-        profile_lang = store.profile().get("lang")
-        if profile_lang in ("zh", "en"):
-            return str(profile_lang)
+        profile = store.profile()
+        if profile.get("lang") in ("zh", "en"):
+            return str(profile["lang"])
+        if store.has_profile() and profile.get("jurisdiction") == "cn":
+            return "zh"
     return "en"
 
 
