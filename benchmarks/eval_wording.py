@@ -32,8 +32,19 @@ def evaluate(rows: list[dict], packs: dict) -> dict:
     by_lang: dict[str, dict] = {}
     for row in rows:
         lang = row["lang"]
-        stats = by_lang.setdefault(lang, {"tp": Counter(), "fp": Counter(), "fn": Counter(), "threats": 0,
-                                          "threats_found": 0, "benign": 0, "benign_flagged": 0, "errors": []})
+        stats = by_lang.setdefault(
+            lang,
+            {
+                "tp": Counter(),
+                "fp": Counter(),
+                "fn": Counter(),
+                "threats": 0,
+                "threats_found": 0,
+                "benign": 0,
+                "benign_flagged": 0,
+                "errors": [],
+            },
+        )
         got = {m.category for m in scan_text(row["text"], packs[lang])}
         want = set(row["categories"])
         for cat in got & want:
@@ -65,9 +76,11 @@ def report(title: str, by_lang: dict, show_errors: bool) -> bool:
         benign_rate = s["benign_flagged"] / s["benign"] if s["benign"] else 0.0
         met = threat_recall >= 0.85 and benign_rate <= 0.05
         ok &= met
-        print(f"[{lang}] threat recall {threat_recall:.2f} ({s['threats_found']}/{s['threats']}), "
-              f"benign flagged {benign_rate:.1%} ({s['benign_flagged']}/{s['benign']})"
-              f"  -> {'meets' if met else 'MISSES'} targets")
+        print(
+            f"[{lang}] threat recall {threat_recall:.2f} ({s['threats_found']}/{s['threats']}), "
+            f"benign flagged {benign_rate:.1%} ({s['benign_flagged']}/{s['benign']})"
+            f"  -> {'meets' if met else 'MISSES'} targets"
+        )
         print(f"     {'category':<20} {'prec':>5} {'recall':>6}  tp fp fn")
         for cat in WORDING_CATEGORIES:
             tp, fp, fn = s["tp"][cat], s["fp"][cat], s["fn"][cat]

@@ -24,7 +24,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from ..models import CHANNELS, SEVERITIES, STATUSES, Event, Finding, Match, Request
+from ..models import SEVERITIES, STATUSES, Event, Finding, Match, Request
 from .loader import Rule, RulePack
 from .wording import Matcher, compile_rules, matcher_for
 
@@ -32,7 +32,7 @@ CONTACT_CHANNELS = ("call", "sms", "mms", "visit", "letter", "email", "im")
 TEXT_CHANNELS = ("sms", "mms", "email", "im", "letter", "third_party", "call")
 
 CATEGORY_LABELS = {
-    "over_frequency": ("频率过高", "too frequent"),
+    "over_frequency": ("频率过高", "too frequent contact"),
     "burst": ("短时间内密集来电", "calls in quick succession"),
     "quiet_hours": ("禁止时段联系", "contact at inconvenient hours"),
     "request_violation": ("违反约定或停止请求", "contact against a request or agreement"),
@@ -47,8 +47,13 @@ CATEGORY_LABELS = {
     "scam_suspect": ("疑似诈骗", "possible scam"),
 }
 CHANNEL_LABELS = {
-    "call": ("电话", "call"), "sms": ("短信", "SMS"), "mms": ("彩信", "MMS"), "visit": ("上门", "visit"),
-    "letter": ("信函", "letter"), "email": ("邮件", "email"), "im": ("即时消息", "message"),
+    "call": ("电话", "call"),
+    "sms": ("短信", "SMS"),
+    "mms": ("彩信", "MMS"),
+    "visit": ("上门", "visit"),
+    "letter": ("信函", "letter"),
+    "email": ("邮件", "email"),
+    "im": ("即时消息", "message"),
     "third_party": ("第三方联系", "third-party contact"),
 }
 
@@ -80,14 +85,17 @@ class _Timeline:
         self.local = [e.at.astimezone(tz) for e in self.events]
         self.dates = [t.toordinal() for t in self.local]
 
-    def select(self, p: dict[str, Any], channels: tuple[str, ...], statuses: tuple[str, ...] | None,
-               direction: str = "in") -> list[int]:
+    def select(
+        self, p: dict[str, Any], channels: tuple[str, ...], statuses: tuple[str, ...] | None, direction: str = "in"
+    ) -> list[int]:
         chans = set(p.get("channels", channels))
         stats = set(p.get("statuses", statuses or STATUSES))
         want = p.get("direction", direction)
         return [
-            i for i, e in enumerate(self.events)
-            if e.channel in chans and (want == "any" or e.direction == want)
+            i
+            for i, e in enumerate(self.events)
+            if e.channel in chans
+            and (want == "any" or e.direction == want)
             and (e.channel != "call" or _outcome(e) in stats)
         ]
 
@@ -104,13 +112,21 @@ class _Timeline:
     def hm(self, i: int) -> str:
         return self.local[i].strftime("%H:%M")
 
-    def finding(self, rule: Rule, idxs: list[int], explanation: str, group: str,
-                matches: tuple[Match, ...] = ()) -> Finding:
+    def finding(
+        self, rule: Rule, idxs: list[int], explanation: str, group: str, matches: tuple[Match, ...] = ()
+    ) -> Finding:
         evs = [self.events[i] for i in idxs]
         return Finding(
-            rule_id=rule.id, category=rule.category, severity=rule.severity,
-            event_ids=tuple(e.id for e in evs), start=min(e.at for e in evs), end=max(e.at for e in evs),
-            explanation=explanation, title=rule.title(self.lang), group=group, matches=matches,
+            rule_id=rule.id,
+            category=rule.category,
+            severity=rule.severity,
+            event_ids=tuple(e.id for e in evs),
+            start=min(e.at for e in evs),
+            end=max(e.at for e in evs),
+            explanation=explanation,
+            title=rule.title(self.lang),
+            group=group,
+            matches=matches,
             citations=rule.citations,
         )
 
@@ -158,14 +174,26 @@ def _frequency(tl: _Timeline, rule: Rule) -> list[Finding]:
             starts.append(window[0])
         for first, last, count, best in _episodes(idxs, starts.__getitem__, lambda f, p_: p_ - f + 1 > limit):
             end_day = date.fromordinal(dates[best])
-            vals = {"count": count, "what": what, "max": limit, "days": days, "date": end_day.isoformat(),
-                    "first": (end_day - timedelta(days=days - 1)).isoformat(), "last": end_day.isoformat()}
+            vals = {
+                "count": count,
+                "what": what,
+                "max": limit,
+                "days": days,
+                "date": end_day.isoformat(),
+                "first": (end_day - timedelta(days=days - 1)).isoformat(),
+                "last": end_day.isoformat(),
+            }
             if days == 1:
-                text = "{date} {what} {count} 次（上限 {max} 次）" if tl.zh else "{count} {what} on {date} (limit {max})"
+                text = (
+                    "{date} {what} {count} 次（上限 {max} 次）" if tl.zh else "{count} {what} on {date} (limit {max})"
+                )
             else:
-                text = ("{first} 至 {last} 连续 {days} 天内{what} {count} 次（上限 {max} 次）" if tl.zh else
-                        "{count} {what} in the {days} days {first} to {last} "
-                        "(limit {max} in any {days} consecutive days)")
+                text = (
+                    "{first} 至 {last} 连续 {days} 天内{what} {count} 次（上限 {max} 次）"
+                    if tl.zh
+                    else "{count} {what} in the {days} days {first} to {last} "
+                    "(limit {max} in any {days} consecutive days)"
+                )
             out.append(tl.finding(rule, idxs[first : last + 1], _fill(text, vals), key))
     return out
 
@@ -185,11 +213,21 @@ def _burst(tl: _Timeline, rule: Rule) -> list[Finding]:
             while at - ats[window[0]] > span:
                 window.popleft()
             starts.append(window[0])
-        for first, last, count, _best in _episodes(idxs, starts.__getitem__, lambda f, p_: p_ - f + 1 >= need):
-            vals = {"count": last - first + 1, "what": what, "minutes": minutes, "need": need,
-                    "date": tl.day(idxs[first]), "t1": tl.hm(idxs[first]), "t2": tl.hm(idxs[last])}
-            text = ("{date} {t1}–{t2} 期间{what} {count} 次（{minutes} 分钟内达到 {need} 次）" if tl.zh else
-                    "{count} {what} on {date} between {t1} and {t2} ({need} or more within {minutes} minutes)")
+        for first, last, _count, _best in _episodes(idxs, starts.__getitem__, lambda f, p_: p_ - f + 1 >= need):
+            vals = {
+                "count": last - first + 1,
+                "what": what,
+                "minutes": minutes,
+                "need": need,
+                "date": tl.day(idxs[first]),
+                "t1": tl.hm(idxs[first]),
+                "t2": tl.hm(idxs[last]),
+            }
+            text = (
+                "{date} {t1}–{t2} 期间{what} {count} 次（{minutes} 分钟内达到 {need} 次）"
+                if tl.zh
+                else "{count} {what} on {date} between {t1} and {t2} ({need} or more within {minutes} minutes)"
+            )
             out.append(tl.finding(rule, idxs[first : last + 1], _fill(text, vals), key))
     return out
 
@@ -220,12 +258,19 @@ def _quiet_hours(tl: _Timeline, rule: Rule) -> list[Finding]:
             nights[(tl.events[i].group, night)].append(i)
     out = []
     for (group, night), idxs in nights.items():
-        vals = {"count": len(idxs), "date": date.fromordinal(night).isoformat(), "start": p["start"],
-                "end": p["end"], "times": ", ".join(f"{tl.day(i)[5:]} {tl.hm(i)}" for i in idxs[:12])
-                + (" …" if len(idxs) > 12 else "")}
-        text = ("{date} 夜间（{start} 至 {end}，借款人当地时间）联系 {count} 次：{times}" if tl.zh else
-                "{count} contact(s) in the quiet hours {start}–{end} (borrower's local time) "
-                "starting the evening of {date}: {times}")
+        vals = {
+            "count": len(idxs),
+            "date": date.fromordinal(night).isoformat(),
+            "start": p["start"],
+            "end": p["end"],
+            "times": ", ".join(f"{tl.day(i)[5:]} {tl.hm(i)}" for i in idxs[:12]) + (" …" if len(idxs) > 12 else ""),
+        }
+        text = (
+            "{date} 夜间（{start} 至 {end}，借款人当地时间）联系 {count} 次：{times}"
+            if tl.zh
+            else "{count} contact(s) in the quiet hours {start}–{end} (borrower's local time) "
+            "starting the evening of {date}: {times}"
+        )
         out.append(tl.finding(rule, idxs, _fill(text, vals), group))
     return out
 
@@ -241,30 +286,43 @@ def _after_conversation(tl: _Timeline, rule: Rule) -> list[Finding]:
         conv: int | None = None
         hits: list[int] = []
 
-        def flush(conv: int | None, hits: list[int]) -> None:
+        def flush(conv: int | None, hits: list[int], group: str) -> None:
             if conv is None or not hits:
                 return
             first_day = date.fromordinal(tl.dates[conv])
-            vals = {"count": len(hits), "days": days, "conv_date": first_day.isoformat(), "conv_time": tl.hm(conv),
-                    "first": tl.day(hits[0]), "last": tl.day(hits[-1]),
-                    "next": (first_day + timedelta(days=days)).isoformat()}
-            text = ("{conv_date} {conv_time} 通话后（当天为第一天）{days} 天内又来电 {count} 次（{first} 至 {last}）；"
-                    "{next} 起才可再次来电" if tl.zh else
-                    "{count} call(s) from {first} to {last} within {days} days after a telephone conversation "
-                    "on {conv_date} at {conv_time} (that day is day one); calls allowed again from {next}")
+            vals = {
+                "count": len(hits),
+                "days": days,
+                "conv_date": first_day.isoformat(),
+                "conv_time": tl.hm(conv),
+                "first": tl.day(hits[0]),
+                "last": tl.day(hits[-1]),
+                "next": (first_day + timedelta(days=days)).isoformat(),
+            }
+            text = (
+                "{conv_date} {conv_time} 通话后（当天为第一天）{days} 天内又来电 {count} 次（{first} 至 {last}）；"
+                "{next} 起才可再次来电"
+                if tl.zh
+                else "{count} call(s) from {first} to {last} within {days} days after a telephone conversation "
+                "on {conv_date} at {conv_time} (that day is day one); calls allowed again from {next}"
+            )
             out.append(tl.finding(rule, [conv, *hits], _fill(text, vals), group))
 
         for i in idxs:
             e = tl.events[i]
             outcome = _outcome(e)
-            if (conv is not None and e.direction == "in" and outcome in counted
-                    and tl.dates[i] <= tl.dates[conv] + days - 1):
+            if (
+                conv is not None
+                and e.direction == "in"
+                and outcome in counted
+                and tl.dates[i] <= tl.dates[conv] + days - 1
+            ):
                 hits.append(i)
             is_conversation = outcome == "answered" and (e.duration_s is None or e.duration_s >= min_duration)
             if is_conversation:
-                flush(conv, hits)
+                flush(conv, hits, group)
                 conv, hits = i, []
-        flush(conv, hits)
+        flush(conv, hits, group)
     return out
 
 
@@ -291,8 +349,11 @@ def _request_violation(tl: _Timeline, rule: Rule) -> list[Finding]:
     p = rule.params
     kinds = set(p["request_kinds"])
     contacts = tl.select(p, CONTACT_CHANNELS, None)
-    notices = compile_rules([dataclasses.replace(rule, kind="wording", patterns=p.get("notices", {}),
-                                                 exceptions={})]) if p.get("notices") else None
+    notices = (
+        compile_rules([dataclasses.replace(rule, kind="wording", patterns=p.get("notices", {}), exceptions={})])
+        if p.get("notices")
+        else None
+    )
     out = []
     for req in tl.requests:
         if req.kind not in kinds:
@@ -314,36 +375,62 @@ def _request_violation(tl: _Timeline, rule: Rule) -> list[Finding]:
             per_day[tl.dates[i]].append(i)
         start_local = req.start.astimezone(tl.tz)
         for day, idxs in sorted(per_day.items()):
-            vals = {"count": len(idxs), "date": date.fromordinal(day).isoformat(),
-                    "from": start_local.date().isoformat(),
-                    "until": req.end.astimezone(tl.tz).date().isoformat() if req.end else "",
-                    "channel": CHANNEL_LABELS.get(req.channel or "", (req.channel, req.channel))[0 if tl.zh else 1],
-                    "channels": "、".join(sorted({CHANNEL_LABELS[tl.events[i].channel][0 if tl.zh else 1]
-                                                 for i in idxs})),
-                    "window": (req.note or "") if window else ""}
-            out.append(tl.finding(rule, idxs, _fill(_REQUEST_TEXT[req.kind][0 if tl.zh else 1], vals),
-                                  req.group or tl.events[idxs[0]].group))
+            vals = {
+                "count": len(idxs),
+                "date": date.fromordinal(day).isoformat(),
+                "from": start_local.date().isoformat(),
+                "until": req.end.astimezone(tl.tz).date().isoformat() if req.end else "",
+                "channel": CHANNEL_LABELS.get(req.channel or "", (req.channel, req.channel))[0 if tl.zh else 1],
+                "channels": ("、" if tl.zh else ", ").join(
+                    sorted({CHANNEL_LABELS[tl.events[i].channel][0 if tl.zh else 1] for i in idxs})
+                ),
+                "window": (req.note or "") if window else "",
+            }
+            out.append(
+                tl.finding(
+                    rule,
+                    idxs,
+                    _fill(_REQUEST_TEXT[req.kind][0 if tl.zh else 1], vals),
+                    req.group or tl.events[idxs[0]].group,
+                )
+            )
     return out
 
 
 _REQUEST_TEXT = {
-    "pause": ("{date} 在约定的暂停催收期（{from} 至 {until}）内仍联系 {count} 次（{channels}）",
-              "{count} contact(s) on {date} ({channels}) during the pause agreed from {from} until {until}"),
-    "stop": ("{date} 在 {from} 要求停止联系后仍联系 {count} 次（{channels}）",
-             "{count} contact(s) on {date} ({channels}) after the request on {from} to stop contact"),
-    "cease_written": ("{date} 在 {from} 书面要求停止联系后仍联系 {count} 次（{channels}），不含法规允许的三种通知",
-                      "{count} contact(s) on {date} ({channels}) after the written request on {from} to stop "
-                      "(the three notices the rule allows are not counted)"),
-    "stop_channel": ("{date} 在 {from} 要求停止使用{channel}后仍以该方式联系 {count} 次",
-                     "{count} contact(s) by {channel} on {date} after the request on {from} to stop using it"),
-    "inconvenient_time": ("{date} 在借款人告知不便的时间 {window} 联系 {count} 次（{channels}）",
-                          "{count} contact(s) on {date} ({channels}) at a time the borrower said is inconvenient "
-                          "{window}"),
-    "dispute": ("{date} 在 {from} 提出异议后仍联系 {count} 次", "{count} contact(s) on {date} after the dispute of {from}"),
-    "attorney": ("{date} 在 {from} 告知已委托律师后仍直接联系 {count} 次",
-                 "{count} contact(s) on {date} after being told on {from} that the borrower has a lawyer"),
-    "no_workplace": ("{date} 在 {from} 要求不要联系工作单位后仍联系 {count} 次",
-                     "{count} contact(s) on {date} after the request of {from} not to contact the workplace"),
+    "pause": (
+        "{date} 在约定的暂停催收期（{from} 至 {until}）内仍联系 {count} 次（{channels}）",
+        "{count} contact(s) on {date} ({channels}) during the pause agreed from {from} until {until}",
+    ),
+    "stop": (
+        "{date} 在 {from} 要求停止联系后仍联系 {count} 次（{channels}）",
+        "{count} contact(s) on {date} ({channels}) after the request on {from} to stop contact",
+    ),
+    "cease_written": (
+        "{date} 在 {from} 书面要求停止联系后仍联系 {count} 次（{channels}），不含法规允许的三种通知",
+        "{count} contact(s) on {date} ({channels}) after the written request on {from} to stop "
+        "(the three notices the rule allows are not counted)",
+    ),
+    "stop_channel": (
+        "{date} 在 {from} 要求停止使用{channel}后仍以该方式联系 {count} 次",
+        "{count} contact(s) by {channel} on {date} after the request on {from} to stop using it",
+    ),
+    "inconvenient_time": (
+        "{date} 在借款人告知不便的时间 {window} 联系 {count} 次（{channels}）",
+        "{count} contact(s) on {date} ({channels}) at a time the borrower said is inconvenient {window}",
+    ),
+    "dispute": (
+        "{date} 在 {from} 提出异议后仍联系 {count} 次",
+        "{count} contact(s) on {date} after the dispute of {from}",
+    ),
+    "attorney": (
+        "{date} 在 {from} 告知已委托律师后仍直接联系 {count} 次",
+        "{count} contact(s) on {date} after being told on {from} that the borrower has a lawyer",
+    ),
+    "no_workplace": (
+        "{date} 在 {from} 要求不要联系工作单位后仍联系 {count} 次",
+        "{count} contact(s) on {date} after the request of {from} not to contact the workplace",
+    ),
 }
 
 
@@ -379,10 +466,18 @@ def _wording(tl: _Timeline, rules: list[Rule], matcher: Matcher) -> list[Finding
             if want != "any" and e.direction != want and e.channel != "third_party":
                 continue
             label = CATEGORY_LABELS[rule.category][0 if tl.zh else 1]
-            vals = {"label": label, "channel": CHANNEL_LABELS[e.channel][0 if tl.zh else 1], "date": tl.day(i),
-                    "time": tl.hm(i), "quotes": "、".join(f"“{m.text}”" for m in matches[:5])}
-            text = ("{date} {time} 的{channel}含{label}措辞：{quotes}" if tl.zh else
-                    "{label} in a {channel} on {date} at {time}: {quotes}")
+            vals = {
+                "label": label,
+                "channel": CHANNEL_LABELS[e.channel][0 if tl.zh else 1],
+                "date": tl.day(i),
+                "time": tl.hm(i),
+                "quotes": ("、" if tl.zh else ", ").join(f"“{m.text}”" for m in matches[:5]),
+            }
+            text = (
+                "{date} {time} 的{channel}含{label}措辞：{quotes}"
+                if tl.zh
+                else "{label}: {channel} on {date} at {time}: {quotes}"
+            )
             out.append(tl.finding(rule, [i], _fill(text, vals), e.group, tuple(matches)))
     return out
 
@@ -397,8 +492,9 @@ KIND_FUNCS: dict[str, Callable[[_Timeline, Rule], list[Finding]]] = {
 }
 
 
-def analyze(events: Iterable[Event], requests: Iterable[Request], pack: RulePack, *, tz: ZoneInfo,
-            lang: str = "en") -> list[Finding]:
+def analyze(
+    events: Iterable[Event], requests: Iterable[Request], pack: RulePack, *, tz: ZoneInfo, lang: str = "en"
+) -> list[Finding]:
     """All findings of the pack's active rules, ordered by time, then by severity (worst first)."""
     tl = _Timeline(events, requests, tz, lang)
     findings: list[Finding] = []
@@ -431,19 +527,35 @@ def example_timeline(example: dict[str, Any], tz: ZoneInfo) -> tuple[list[Event]
     events = []
     for n, e in enumerate(example.get("events", []), 1):
         channel = e.get("channel", "call")
-        events.append(Event(
-            id=n, channel=channel, direction=e.get("direction", "in"), number=e.get("number", "+10000000000"),
-            number_raw=e.get("number", "+10000000000"), at=_example_time(e["at"], tz),
-            duration_s=e.get("duration_s"), status=e.get("status", "answered" if channel == "call" else "unknown"),
-            text=e.get("text"), group=e.get("group", "collector"),
-        ))
+        events.append(
+            Event(
+                id=n,
+                channel=channel,
+                direction=e.get("direction", "in"),
+                number=e.get("number", "+10000000000"),
+                number_raw=e.get("number", "+10000000000"),
+                at=_example_time(e["at"], tz),
+                duration_s=e.get("duration_s"),
+                status=e.get("status", "answered" if channel == "call" else "unknown"),
+                text=e.get("text"),
+                group=e.get("group", "collector"),
+            )
+        )
     requests = []
     for n, r in enumerate(example.get("requests", []), 1):
-        requests.append(Request(
-            id=n, kind=r["kind"], party_id=None, party=None, group=r.get("group", "collector"),
-            start=_example_time(r["from"], tz), end=_example_time(r["until"], tz) if r.get("until") else None,
-            channel=r.get("channel"), note=r.get("note"),
-        ))
+        requests.append(
+            Request(
+                id=n,
+                kind=r["kind"],
+                party_id=None,
+                party=None,
+                group=r.get("group", "collector"),
+                start=_example_time(r["from"], tz),
+                end=_example_time(r["until"], tz) if r.get("until") else None,
+                channel=r.get("channel"),
+                note=r.get("note"),
+            )
+        )
     return events, requests
 
 
@@ -481,4 +593,36 @@ def check_example(pack: RulePack, rule: Rule, example: dict[str, Any]) -> str | 
     return None
 
 
-__all__ = ["analyze", "check_example", "example_timeline", "severity_rank", "CHANNELS"]
+# ---------------------------------------------------------------- records
+
+
+FINDING_FIELDS = ("rule_id", "category", "severity", "event_ids", "start", "end", "explanation", "matches", "citations")
+
+
+def finding_record(finding: Finding, tz: ZoneInfo) -> dict[str, Any]:
+    """A finding as `analyze --json` prints it (DESIGN.md fields); times with the borrower's offset."""
+    from ..normalize import local_iso
+
+    return {
+        "rule_id": finding.rule_id,
+        "category": finding.category,
+        "severity": finding.severity,
+        "event_ids": list(finding.event_ids),
+        "start": local_iso(finding.start, tz),
+        "end": local_iso(finding.end, tz),
+        "explanation": finding.explanation,
+        "matches": [match_record(m) for m in finding.matches],
+        "citations": [
+            {"instrument": c.instrument, "article": c.article, "tag": c.tag, "url": c.url} for c in finding.citations
+        ],
+    }
+
+
+def match_record(match: Match) -> dict[str, Any]:
+    return {
+        "rule_id": match.rule_id,
+        "category": match.category,
+        "text": match.text,
+        "start": match.start,
+        "end": match.end,
+    }

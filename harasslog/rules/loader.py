@@ -23,12 +23,24 @@ BUILTIN_PACKS = ("cn", "us", "uk")
 
 CONDUCT_CATEGORIES = ("over_frequency", "burst", "quiet_hours", "request_violation", "third_party_contact")
 WORDING_CATEGORIES = (
-    "threat_violence", "threat_third_party", "false_legal_threat", "impersonation", "insult",
-    "privacy_disclosure", "pressure", "scam_suspect",
+    "threat_violence",
+    "threat_third_party",
+    "false_legal_threat",
+    "impersonation",
+    "insult",
+    "privacy_disclosure",
+    "pressure",
+    "scam_suspect",
 )
 CATEGORIES = CONDUCT_CATEGORIES + WORDING_CATEGORIES
 KINDS = (
-    "frequency", "burst", "quiet_hours", "after_conversation", "request_violation", "third_party", "wording",
+    "frequency",
+    "burst",
+    "quiet_hours",
+    "after_conversation",
+    "request_violation",
+    "third_party",
+    "wording",
 )
 STATUSES_OF_RULE = ("stable", "preview", "deprecated", "removed")
 LANGS = ("zh", "en")
@@ -36,8 +48,20 @@ TAGS = ("V", "S", "U")
 
 _PACK_KEYS = {"id", "version", "jurisdiction", "title_zh", "title_en", "example_tz", "note"}
 _RULE_KEYS = {
-    "id", "kind", "category", "severity", "status", "title_zh", "title_en", "explanation_zh",
-    "explanation_en", "citations", "params", "examples", "patterns", "exceptions",
+    "id",
+    "kind",
+    "category",
+    "severity",
+    "status",
+    "title_zh",
+    "title_en",
+    "explanation_zh",
+    "explanation_en",
+    "citations",
+    "params",
+    "examples",
+    "patterns",
+    "exceptions",
 }
 _CITATION_KEYS = {"instrument", "article", "tag", "url", "note"}
 _EVENT_KEYS = {"at", "channel", "status", "direction", "group", "duration_s", "text", "number"}
@@ -50,8 +74,14 @@ _LIST_STATUSES = ("statuses", STATUSES)
 _COMMON = {"channels": "channels", "statuses": "statuses", "direction": "direction"}
 # Parameter name -> type tag, per kind; tags are checked by _check_param.
 PARAMS: dict[str, dict[str, str]] = {
-    "frequency": {**_COMMON, "per": "per", "window_days": "posint", "max": "nonneg", "what_en": "str",
-                  "what_zh": "str"},
+    "frequency": {
+        **_COMMON,
+        "per": "per",
+        "window_days": "posint",
+        "max": "nonneg",
+        "what_en": "str",
+        "what_zh": "str",
+    },
     "burst": {**_COMMON, "per": "per", "count": "posint", "minutes": "posint", "what_en": "str", "what_zh": "str"},
     "quiet_hours": {**_COMMON, "start": "hhmm", "end": "hhmm", "start_inclusive": "bool"},
     "after_conversation": {"statuses": "statuses", "days": "posint", "min_duration_s": "nonneg"},
@@ -237,8 +267,17 @@ def _rule(data: dict[str, Any], source: str, index: int) -> Rule:
         raise _fail(source, where, "patterns and exceptions belong to wording rules only")
     examples = _examples(data.get("examples"), kind, source, where)
     return Rule(
-        id=rule_id, kind=kind, category=category, severity=severity, status=status, citations=citations,
-        params=params, examples=examples, patterns=patterns, exceptions=exceptions, **texts,
+        id=rule_id,
+        kind=kind,
+        category=category,
+        severity=severity,
+        status=status,
+        citations=citations,
+        params=params,
+        examples=examples,
+        patterns=patterns,
+        exceptions=exceptions,
+        **texts,
     )
 
 
@@ -340,6 +379,16 @@ def _examples(value: Any, kind: str, source: str, where: str) -> tuple[dict[str,
                 _text(e, "at", source, f"{w} event")
                 if e.get("channel", "call") not in CHANNELS or e.get("status", "answered") not in STATUSES:
                     raise _fail(source, w, "event channel or status not in the vocabulary")
+            fires_on = ex.get("fires_on", [])
+            if not isinstance(fires_on, list) or not all(
+                isinstance(i, int) and not isinstance(i, bool) and 0 <= i < len(events) for i in fires_on
+            ):
+                raise _fail(source, w, "fires_on must list indexes (from 0) of the example's events")
+            count = ex.get("count", 1)
+            if not isinstance(count, int) or isinstance(count, bool) or count < 1:
+                raise _fail(source, w, "count must be a whole number >= 1")
+            if not isinstance(ex.get("requests", []), list):
+                raise _fail(source, w, "requests must be a list")
             for r in ex.get("requests", []):
                 if not isinstance(r, dict):
                     raise _fail(source, w, "each request must be a table")

@@ -35,7 +35,9 @@ _SENTENCE = "。！？；，、：,.!?;:\n"
 _CJK_GAP = rf"(?<=[{_CJK}])[^\w{_SENTENCE}]+(?=[{_CJK}])|(?<=[{_CJK}])_+(?=[{_CJK}])"
 # A chain of >= 3 single letters/characters, each separated by spaces or symbols: "爆 通 讯 录".
 _W = r"[^\W_]"
-_CHAIN = rf"(?<!{_W}){_W}(?:[\W_]{{1,3}}{_W}(?!{_W})){{2,}}"
+_C = f"[{_CJK}]"
+# Latin chains start at a word start; Chinese ones may hang off a word ("就爆。通。讯。录").
+_CHAIN = rf"(?<!{_W}){_W}(?:[\W_]{{1,3}}{_W}(?!{_W})){{2,}}|{_C}(?:[\W_]{{1,3}}{_C}(?!{_W})){{2,}}"
 _REWRITE = re.compile(rf"(?P<chain>{_CHAIN})|(?P<gap>{_CJK_GAP})")
 _SEP = re.compile(r"[\W_]+")
 _HAS_CJK = re.compile(f"[{_CJK}]")
@@ -126,9 +128,10 @@ def normalize(text: str) -> Normalized:
         if m.group("chain") is not None:
             # Keep the chain's characters, drop what separates them.
             cursor = m.start()
+            cjk = _HAS_CJK.search(m.group()) is not None
             for sep in _SEP.finditer(m.group()):
                 # A wider gap inside a letter-spaced run ("Y O U  W I L L") separates words: keep one space.
-                keep = 1 if len(sep.group()) > 1 and sep.group().isspace() else 0
+                keep = 1 if len(sep.group()) > 1 and sep.group().isspace() and not cjk else 0
                 sep_start = m.start() + sep.start() + keep
                 pieces.append(s1[cursor:sep_start])
                 out_len += sep_start - cursor

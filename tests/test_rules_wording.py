@@ -1,0 +1,125 @@
+"""Wording: normalization that defeats filter dodges, spans that point into the original text, exceptions."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from harasslog.rules.loader import WORDING_CATEGORIES, load_pack
+from harasslog.rules.wording import normalize, scan_text
+
+CN = load_pack("cn")
+US = load_pack("us")
+CORPUS = Path(__file__).parent / "corpus" / "wording.jsonl"
+
+
+def spans(text: str, pack=CN) -> list[tuple[str, str]]:
+    return [(m.category, m.text) for m in scan_text(text, pack)]
+
+
+@pytest.mark.parametrize(
+    ("text", "quoted"),
+    [
+        ("再不還錢就爆通訊錄", "爆通訊錄"),  # Traditional characters
+        ("再不还钱就爆 通 讯 录", "爆 通 讯 录"),  # spaces pushed between characters
+        ("再不还钱就爆*通*讯*录", "爆*通*讯*录"),  # symbols
+        ("再不还钱就爆。通。讯。录", "爆。通。讯。录"),  # sentence marks used as padding
+        ("再不还钱就爆\u200b通\u200b讯\u200b录", "爆\u200b通\u200b讯\u200b录"),  # zero-width spaces
+        ("再不还钱就爆🔥通讯录", "爆🔥通讯录"),  # an emoji
+    ],
+)
+def test_dodged_wording_is_found_and_quoted_from_the_original(text: str, quoted: str) -> None:
+    [match] = scan_text(text, CN)
+    assert match.category == "threat_third_party"
+    assert match.text == quoted
+    assert text[match.start : match.end] == quoted
+
+
+def test_full_width_letters_are_matched_and_quoted_as_written() -> None:
+    text = "Ｙｏｕ ａｒｅ ａ ＤＥＡＤＢＥＡＴ"
+    [match] = scan_text(text, US)
+    assert match.text == "ＤＥＡＤＢＥＡＴ" and text[match.start : match.end] == match.text
+
+
+def test_letter_spaced_english_keeps_word_boundaries() -> None:
+    text = "Y O U  W I L L  B E  A R R E S T E D  if you don't call back"
+    [match] = scan_text(text, US)
+    assert match.category == "false_legal_threat"
+    assert match.text == "A R R E S T E D"
+
+
+def test_text_that_needs_no_normalization_maps_one_to_one() -> None:
+    norm = normalize("您好，您的账单已逾期，请还款")
+    assert norm.text == "您好,您的账单已逾期,请还款"  # NFKC turns the full-width comma into ","
+    assert norm.span(2, 4) == (2, 4)
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    before=st.text(alphabet="您好请还款账单已逾期的一二三，", max_size=8),
+    after=st.text(alphabet="您好请还款账单已逾期的一二三，", max_size=8),
+    pads=st.lists(
+        st.sampled_from([" ", "  ", "*", "-", "\u3000", "·", "_", "\u200b", "", "🔥", "ｘ"[:0]]), min_size=2, max_size=2
+    ),
+    traditional=st.booleans(),
+)
+def test_spans_always_point_at_the_threat_in_the_original(before, after, pads, traditional) -> None:
+    chars = "進監獄" if traditional else "进监狱"
+    phrase = chars[0] + pads[0] + chars[1] + pads[1] + chars[2]
+    text = before + "，不还就让你" + phrase + "，" + after
+    matches = [m for m in scan_text(text, CN) if m.category == "false_legal_threat"]
+    assert [m.text for m in matches] == [phrase], text
+    start = len(before) + 6
+    assert (matches[0].start, matches[0].end) == (start, start + len(phrase))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "若持续不还款，我司将依法向人民法院提起诉讼，由此产生的诉讼费用由您承担。",  # lawful 起诉
+        "您的逾期记录将按规定报送中国人民银行征信系统，请尽快还款以免影响个人征信。",  # lawful credit reporting
+        "我们不会上门，也不会联系您的家人，请您放心。",  # negation
+        "您好，麻烦转告曹某尽快与我们联系，谢谢。",  # a third party asked to pass on a message, no debt revealed
+        "提醒您：请勿相信任何要求转账到个人账户的信息，还款请通过官方APP。",
+        "您好，这里是XX银行智能语音助手，您本期账单已逾期3天，请于今日内还款，如已还款请忽略。",  # AI voice bot
+    ],
+)
+def test_lawful_chinese_notices_are_not_flagged(text: str) -> None:
+    assert spans(text) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "We may report information about your account to credit bureaus. "
+        "Late payments may be reflected in your credit report.",
+        "If the account remains unpaid, we may refer it to an attorney who may file a lawsuit to collect the debt.",
+        "A legitimate debt collector will never threaten to have you arrested for not paying a debt.",
+        "Please communicate only by post. Do not call, text, email, or visit my home. Do not contact me at work.",
+        "This is an attempt to collect a debt and any information obtained will be used for that purpose.",
+    ],
+)
+def test_lawful_english_notices_are_not_flagged(text: str) -> None:
+    assert spans(text, US) == []
+
+
+def test_conditions_about_paying_do_not_cancel_a_threat() -> None:
+    assert ("false_legal_threat", "arrested") in spans("If you do not pay, you will be arrested.", US)
+    assert ("threat_third_party", "通知你的家人") in spans("今天不还款，我们就通知你的家人", CN)
+
+
+def test_the_corpus_is_labelled_and_sourced() -> None:
+    rows = [json.loads(line) for line in CORPUS.read_text(encoding="utf-8").splitlines()]
+    assert len(rows) >= 100
+    assert len({r["id"] for r in rows}) == len(rows)
+    for r in rows:
+        assert r["lang"] in ("zh", "en") and r["split"] in ("dev", "heldout")
+        assert set(r["categories"]) <= set(WORDING_CATEGORIES)
+        assert r["url"].startswith("http") and r["source"] and r["form"] in ("verbatim", "reported")
+    for lang in ("zh", "en"):
+        assert any(r["lang"] == lang and not r["categories"] for r in rows)  # hard negatives
+        assert any(r["lang"] == lang and r["split"] == "heldout" for r in rows)
