@@ -672,21 +672,20 @@ def _narrative(ctx: dict[str, Any], t: dict[str, Any]) -> str:
         "sms": ctx["counts"]["sms"],
         "other": ctx["counts"]["other"],
     }
-    parts = [opening]
+    chosen: list[tuple[str, str]] = []  # (start, text): picked most serious first, told in time order
     findings = ctx["findings"]
+    closing = T["narrative_none"]
     for index, f in enumerate(findings):
         item = T["narrative_item"] % {"start": f["start"], "title": f["title"], "explanation": f["explanation"]}
         if f["quotes"]:
             item += " " + T["narrative_quote"] % {"quote": f["quotes"][0]["text"]}
-        remaining = len(findings) - index - 1
-        tail = T["narrative_more"] % {"count": remaining + 1}
-        if len("\n\n".join([*parts, item])) + len(tail) + 2 > CFPB_NARRATIVE_LIMIT:
-            parts.append(tail)
+        tail = T["narrative_more"] % {"count": len(findings) - index}
+        used = len(opening) + sum(len(text) + 2 for _, text in chosen)
+        if used + len(item) + 2 + len(tail) + 2 > CFPB_NARRATIVE_LIMIT:
+            closing = tail
             break
-        parts.append(item)
-    else:
-        parts.append(T["narrative_none"])
-    return "\n\n".join(parts)
+        chosen.append((f["start"], item))
+    return "\n\n".join([opening, *(text for _, text in sorted(chosen)), closing])
 
 
 def _add_years(day: str | None, years: int) -> str | None:

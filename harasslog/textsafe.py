@@ -21,10 +21,9 @@ def _visible_char(ch: str) -> str:
     code = ord(ch)
     if ch in _KEEP:
         return ch
-    if code < 0x20 or code == 0x7F:
-        return chr(0x2400 + code) if code < 0x20 else "\u2421"  # control pictures: ␀ ␇ ␛ ␡
     category = unicodedata.category(ch)
     if category in ("Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"):
+        # [U+0007] rather than a control picture (␇): CJK fonts lack those glyphs, and a box says nothing.
         return f"[U+{code:04X}]"
     return ch
 
@@ -39,9 +38,8 @@ _NEEDS_WORK = re.compile(
 def visible(text: str) -> str:
     """Show every character that would otherwise be invisible or act on the layout.
 
-    Control codes become control pictures (BEL → ␇); format characters such as RIGHT-TO-LEFT
-    OVERRIDE, zero-width spaces and byte-order marks, and lone surrogates become [U+202E]; CRLF is a
-    newline. Everything else, emoji and CJK included, is left exactly as it is.
+    Control codes (BEL → [U+0007]), format characters such as RIGHT-TO-LEFT OVERRIDE, zero-width
+    spaces and byte-order marks, and lone surrogates are shown as their code point; CRLF is a newline. Everything else, emoji and CJK included, is left exactly as it is.
     """
     text = text.replace("\r\n", "\n")
     if not _NEEDS_WORK.search(text) and "\r" not in text:

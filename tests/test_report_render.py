@@ -77,7 +77,7 @@ def test_html_keeps_hostile_text_inert(cn):
     assert "<mark>&lt;script&gt;</mark>alert(&#34;x&#34;)&lt;/script&gt;" in html
     assert "{{ 7*7 }}" in html and "{% raw %}" in html  # shown, never evaluated
     assert "\u202e" not in html and "[U+202E]" in html  # an RTL override cannot reorder the page
-    assert "\x07" not in html and "\u2407bell" in html  # control characters made visible
+    assert "\x07" not in html and "[U+0007]bell" in html  # control characters made visible
     assert "&amp;amp;" in html  # an entity in a message is shown as typed, not decoded
     assert "<b>markup</b>" not in html and "&lt;b&gt;markup&lt;/b&gt;" in html  # finding explanations too
     assert 'href="javascript:' not in html  # a rule pack's URL is a link only when it is http(s)
@@ -96,7 +96,7 @@ def test_markdown_keeps_hostile_text_inert_and_tables_whole(cn):
 def test_12321_quotes_every_message_verbatim_in_a_fence(cn):
     md = render.render(cn, "cn-12321", fmt="md", lang="zh", now=FIXED_NOW)
     assert f"```text\n{THREAT}\n```" in md
-    visible = HOSTILE.replace("\x07", "\u2407").replace("\u202e", "[U+202E]").replace("\u202c", "[U+202C]")
+    visible = HOSTILE.replace("\x07", "[U+0007]").replace("\u202e", "[U+202E]").replace("\u202c", "[U+202C]")
     assert f"```text\n{visible}\n```" in md  # no Markdown escaping inside the fence
 
 

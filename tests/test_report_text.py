@@ -33,7 +33,7 @@ def test_md_escape(raw, escaped):
 
 
 def test_visible_marks_invisible_and_control_characters():
-    assert textsafe.visible("a\u202eb\u200bc\x00d\x1be\r\nf\tg") == "a[U+202E]b[U+200B]c\u2400d\u241be\nf\tg"
+    assert textsafe.visible("a\u202eb\u200bc\x00d\x1be\r\nf\tg") == "a[U+202E]b[U+200B]c[U+0000]d[U+001B]e\nf\tg"
     assert textsafe.visible("普通短信 😀") == "普通短信 😀"
     assert textsafe.visible("\ud83d") == "[U+D83D]"  # a lone surrogate can still be written as UTF-8
 
