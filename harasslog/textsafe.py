@@ -39,7 +39,8 @@ def visible(text: str) -> str:
     """Show every character that would otherwise be invisible or act on the layout.
 
     Control codes (BEL → [U+0007]), format characters such as RIGHT-TO-LEFT OVERRIDE, zero-width
-    spaces and byte-order marks, and lone surrogates are shown as their code point; CRLF is a newline. Everything else, emoji and CJK included, is left exactly as it is.
+    spaces and byte-order marks, and lone surrogates are shown as their code point; CRLF is a newline.
+    Everything else, emoji and CJK included, is left exactly as it is.
     """
     text = text.replace("\r\n", "\n")
     if not _NEEDS_WORK.search(text) and "\r" not in text:
