@@ -6,6 +6,7 @@ installs them. Skips otherwise.
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 
@@ -36,7 +37,24 @@ def test_pdf_carries_chinese_text_and_page_numbers(store, tmp_path):
     assert pages >= 2
     for n in range(1, pages + 1):
         assert f"HL-{n:06d}" in text  # a Bates-style number on every page
-    assert "<script>" not in text or "alert" in text  # hostile text printed as text
+    assert '<script>alert("x")</script>' in text  # hostile markup is printed as text
+    assert "[U+202E]evil" in text
+
+
+@needs_pdf
+def test_lawyer_pdf_exhibit_index_points_at_pages(store, tmp_path):
+    fill_cn(store)
+    path = tmp_path / "l.pdf"
+    path.write_bytes(render.render(store, "lawyer", fmt="pdf", lang="en", now=FIXED_NOW))
+    text = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True).stdout
+    pages = text.split("\f")
+    index_page = next(i for i, page in enumerate(pages) if "Exhibit index" in page)
+    # each exhibit in the index names the Bates number of the page that shows it
+    refs = dict(re.findall(r"(EX-00[1-5]) [·•] (HL-\d{6})", pages[index_page]))
+    assert sorted(refs) == ["EX-001", "EX-002", "EX-003", "EX-004", "EX-005"]
+    for exhibit, bates in refs.items():
+        page = pages[int(bates[3:]) - 1]
+        assert exhibit in page and bates in page
 
 
 def test_missing_weasyprint_says_what_to_install(monkeypatch):

@@ -195,7 +195,25 @@ def test_unknown_template_is_bad_input(cn):
 def test_empty_store_renders(store):
     md = render.render(store, "cn-complaint", fmt="md", lang="zh", now=FIXED_NOW)
     assert "所选期间内没有记录" in md
-    assert "harasslog analyze" not in md or True
+    html = render.render(store, "lawyer", fmt="html", lang="en", now=FIXED_NOW)
+    assert "No rule check has been run yet" in html
+
+
+def test_both_languages_have_the_same_words():
+    import tomllib
+    from importlib.resources import files
+
+    table = tomllib.loads(files("harasslog.templates").joinpath("strings.toml").read_text("utf-8"))
+
+    def keys(node, prefix=""):
+        out = set()
+        for key, value in node.items():
+            out.add(prefix + key)
+            if isinstance(value, dict):
+                out |= keys(value, prefix + key + ".")
+        return out
+
+    assert keys(table["zh"]) == keys(table["en"])
 
 
 def test_render_all_writes_each_suitable_dossier(cn, tmp_path):
