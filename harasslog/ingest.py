@@ -120,8 +120,10 @@ def _import_one(
     )
     reasons: Counter[str] = Counter()
     read = 0
+    position = [0, 0]  # the importer's last (done, total), re-sent with the record count per batch
 
     def report(done: int, total: int) -> None:
+        position[:] = [done, total]
         if progress is not None:
             progress(path.name, done, total, read)
 
@@ -136,8 +138,10 @@ def _import_one(
         if len(batch) >= BATCH:
             _store_batch(store, batch, summary, party_id)
             batch = []
+            report(*position)
     if batch:
         _store_batch(store, batch, summary, party_id)
+    report(*position)
     summary.skipped = sum(reasons.values())
     summary.skipped_reasons = dict(reasons.most_common())
     store.finish_import(

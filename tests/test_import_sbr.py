@@ -209,3 +209,16 @@ def test_duplicates_inside_one_file_and_across_files_are_stored_once(tmp_path: P
     summary = import_files(store, [later])
     assert (summary.new, summary.duplicate) == (1, 1)
     assert [r["text"] for r in event_rows(store)] == ["请还款", "余额", "新的"]
+
+
+def test_records_stream_out_before_the_file_is_read_whole(tmp_path: Path, monkeypatch) -> None:
+    """What makes a backup of hundreds of megabytes importable in flat memory."""
+    body = "\n".join(sms("10086", 1763647980000 + i, 1, f"第{i}条") for i in range(3000))
+    path = write_sbr(tmp_path / "big.xml", body)
+    monkeypatch.setattr(xmlstream, "CHUNK", 64 * 1024)
+    read_so_far: list[int] = []
+    stream = xmlstream.iter_children(path, ("smses",), on_bytes=read_so_far.append)
+    first = next(stream)
+    assert first[1]["body"] == "第0条"
+    assert sum(read_so_far) == 64 * 1024 < path.stat().st_size
+    assert sum(1 for _ in stream) == 2999

@@ -60,8 +60,8 @@ class _RecordRate(ProgressColumn):
     def render(self, task: Task) -> Text:
         elapsed = task.elapsed or 0.0
         records = task.fields.get("records", 0)
-        rate = f"{records / elapsed:,.0f}/s" if elapsed > 0.5 else ""
-        return Text(f"{records:,} records {rate}", style="progress.data.speed")
+        rate = f" {records / elapsed:,.0f}/s" if elapsed > 0.5 else ""
+        return Text(f"{records:,} records{rate}", style="progress.data.speed", no_wrap=True)
 
 
 def parse_mapping(items: list[str] | None) -> dict[str, str]:
@@ -83,16 +83,23 @@ def register(app: typer.Typer) -> None:
     def import_command(
         paths: list[Path] = typer.Argument(
             ...,
+            metavar="PATH",
             help="Export files: SMS Backup & Restore XML, sms.db, CallHistory.storedata, mmssms.db, calllog.db, CSV.",
         ),
         format: str = typer.Option(
-            "auto", "--format", help=f"Force the format: {'|'.join(FORMATS)} (auto detects it from the content)."
+            "auto",
+            "--format",
+            metavar="FORMAT",
+            help=f"Force the format: {'|'.join(FORMATS)} (auto detects it from the content).",
         ),
         party: str = typer.Option(
-            None, "--party", help="Link the imported numbers to this collector (created if new)."
+            None, "--party", metavar="NAME", help="Link the imported numbers to this collector (created if new)."
         ),
         mapping: list[str] = typer.Option(
-            None, "--map", help=f"CSV: COLUMN=FIELD for a header we do not know ({', '.join(FIELDS)}); repeatable."
+            None,
+            "--map",
+            metavar="COLUMN=FIELD",
+            help=f"CSV: COLUMN=FIELD for a header we do not know ({', '.join(FIELDS)}); repeatable.",
         ),
         as_json: bool = typer.Option(False, "--json", help="Print the summary as one JSON object."),
     ) -> None:
