@@ -53,9 +53,9 @@ def test_letter_spaced_english_keeps_word_boundaries() -> None:
 
 
 def test_text_that_needs_no_normalization_maps_one_to_one() -> None:
-    norm = normalize("您好，您的账单已逾期，请还款")
-    assert norm.text == "您好,您的账单已逾期,请还款"  # NFKC turns the full-width comma into ","
-    assert norm.span(2, 4) == (2, 4)
+    norm = normalize("您好，您的賬單已逾期，请还款ＯＫ")
+    assert norm.text == "您好，您的账单已逾期，请还款ok"  # Chinese sentence marks are kept as they are
+    assert norm.span(5, 7) == (5, 7)
 
 
 @settings(max_examples=80, deadline=None)

@@ -20,7 +20,7 @@ import dataclasses
 import re
 from collections import defaultdict, deque
 from collections.abc import Callable, Iterable
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -84,6 +84,7 @@ class _Timeline:
         self.zh = lang == "zh"
         self.local = [e.at.astimezone(tz) for e in self.events]
         self.dates = [t.toordinal() for t in self.local]
+        self.seconds = [t.hour * 3600 + t.minute * 60 + t.second + t.microsecond / 1e6 for t in self.local]
 
     def select(
         self, p: dict[str, Any], channels: tuple[str, ...], statuses: tuple[str, ...] | None, direction: str = "in"
@@ -237,8 +238,8 @@ def _seconds(hhmm: str) -> int:
     return int(h) * 3600 + int(m) * 60
 
 
-def _in_window(t: time, start: int, end: int, inclusive: bool) -> bool:
-    s = t.hour * 3600 + t.minute * 60 + t.second + t.microsecond / 1e6
+def _in_window(s: float, start: int, end: int, inclusive: bool) -> bool:
+    """Is the local second-of-day s inside [start, end) (or (start, end)), wrapping midnight?"""
     after_start = s >= start if inclusive else s > start
     if start > end:  # wraps midnight
         return after_start or s < end
@@ -250,11 +251,10 @@ def _quiet_hours(tl: _Timeline, rule: Rule) -> list[Finding]:
     start, end = _seconds(p["start"]), _seconds(p["end"])
     inclusive = p.get("start_inclusive", True)
     nights: dict[tuple[str, int], list[int]] = defaultdict(list)
+    seconds = tl.seconds
     for i in tl.select(p, CONTACT_CHANNELS, None):
-        t = tl.local[i].time()
-        if _in_window(t, start, end, inclusive):
-            before_end = t.hour * 3600 + t.minute * 60 + t.second < end
-            night = tl.dates[i] - (1 if start > end and before_end else 0)
+        if _in_window(seconds[i], start, end, inclusive):
+            night = tl.dates[i] - (1 if start > end and seconds[i] < end else 0)
             nights[(tl.events[i].group, night)].append(i)
     out = []
     for (group, night), idxs in nights.items():
@@ -368,7 +368,7 @@ def _request_violation(tl: _Timeline, rule: Rule) -> list[Finding]:
                 continue
             if req.kind == "stop_channel" and not _same_medium(e.channel, req.channel):
                 continue
-            if window is not None and not _in_window(tl.local[i].time(), window[0], window[1], True):
+            if window is not None and not _in_window(tl.seconds[i], window[0], window[1], True):
                 continue
             if req.kind == "cease_written" and notices is not None and e.text and notices.scan(e.text):
                 continue  # one of the notices the rule allows after a written cease request

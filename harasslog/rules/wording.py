@@ -22,6 +22,8 @@ import unicodedata
 from bisect import bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
+from re import _constants as _OP  # the regex parser's opcodes, for the literal prefilter
+from re import _parser
 from typing import TYPE_CHECKING
 
 from ..models import Match
@@ -39,6 +41,9 @@ _C = f"[{_CJK}]"
 # Latin chains start at a word start; Chinese ones may hang off a word ("就爆。通。讯。录").
 _CHAIN = rf"(?<!{_W}){_W}(?:[\W_]{{1,3}}{_W}(?!{_W})){{2,}}|{_C}(?:[\W_]{{1,3}}{_C}(?!{_W})){{2,}}"
 _REWRITE = re.compile(rf"(?P<chain>{_CHAIN})|(?P<gap>{_CJK_GAP})")
+# Cheap necessary conditions for a rewrite: a lone character between separators (the middle of any
+# chain), or a Chinese character followed by a space or symbol. Most texts fail both.
+_MAY_REWRITE = re.compile(rf"[\W_][^\W_][\W_]|[{_CJK}][^\w{_SENTENCE}]|[{_CJK}]_")
 _SEP = re.compile(r"[\W_]+")
 _HAS_CJK = re.compile(f"[{_CJK}]")
 
@@ -85,26 +90,58 @@ class Normalized:
         return self._starts[s1], self._ends[e1 - 1] if e1 > s1 else self._starts[s1]
 
 
+# Per-character NFKC, learnt as characters are met: most map to one character (full-width forms),
+# so a C-speed str.translate does the work; the few that expand ("…" → "...") take the slow path.
+_ONE_TO_ONE: dict[int, str] = {}
+_CHANGES: set[str] = set()
+_EXPANDS: set[str] = set()
+_KNOWN: set[str] = set()
+_TRADITIONAL: set[str] = set()  # characters OpenCC t2s changes: only texts holding one are converted
+# Chinese sentence marks stay as they are (patterns treat them as sentence ends), which keeps the
+# common case (a Chinese message with "，") on the fast path.
+_KEEP = set("，。！？；：、")
+
+
+def _learn(chars: set[str]) -> None:
+    for ch in chars:
+        if unicodedata.category(ch) == "Cf":  # zero-width joiners, direction marks: invisible padding
+            _ONE_TO_ONE[ord(ch)] = " "
+            _CHANGES.add(ch)
+        elif ch not in _KEEP:
+            folded = unicodedata.normalize("NFKC", ch)
+            if len(folded) == 1:
+                if folded != ch:
+                    _ONE_TO_ONE[ord(ch)] = folded
+                    _CHANGES.add(ch)
+            else:
+                _EXPANDS.add(ch)
+            if _HAS_CJK.match(ch) and _t2s(ch) != ch:
+                _TRADITIONAL.add(ch)
+        _KNOWN.add(ch)
+
+
 def _stage1(text: str) -> tuple[str, tuple[int, ...] | None, tuple[int, ...] | None]:
-    """NFKC + lower + t2s; a per-character map only when the length changes."""
-    simple = unicodedata.is_normalized("NFKC", text)
-    lowered = text.lower() if simple else ""
-    if simple and len(lowered) == len(text):
-        converted = _t2s(lowered) if _HAS_CJK.search(lowered) else lowered
-        if len(converted) == len(lowered):
-            return converted, None, None
+    """NFKC (per character) + lower case + t2s; a per-character map only when the length changes."""
+    chars = set(text)
+    new = chars - _KNOWN
+    if new:
+        _learn(new)
+    if not chars & _EXPANDS:
+        lowered = (text.translate(_ONE_TO_ONE) if chars & _CHANGES else text).lower()
+        if len(lowered) == len(text):
+            converted = _t2s(lowered) if chars & _TRADITIONAL else lowered
+            if len(converted) == len(lowered):
+                return converted, None, None
     # Slow path: character by character, so every output char knows its source.
     out: list[str] = []
     starts: list[int] = []
     ends: list[int] = []
     for i, ch in enumerate(text):
-        if unicodedata.category(ch) == "Cf":  # zero-width joiners, direction marks: invisible padding
-            piece = " "
-        else:
-            piece = unicodedata.normalize("NFKC", ch).lower()
-            if _HAS_CJK.search(piece):
-                converted = _t2s(piece)
-                piece = converted if len(converted) == len(piece) else piece
+        piece = unicodedata.normalize("NFKC", ch) if ch in _EXPANDS else _ONE_TO_ONE.get(ord(ch), ch)
+        piece = piece.lower()
+        if _HAS_CJK.search(piece):
+            converted = _t2s(piece)
+            piece = converted if len(converted) == len(piece) else piece
         for c in piece:
             out.append(c)
             starts.append(i)
@@ -116,7 +153,7 @@ def _stage1(text: str) -> tuple[str, tuple[int, ...] | None, tuple[int, ...] | N
 def normalize(text: str) -> Normalized:
     """Normalize text for matching (see the module docstring); cached, collectors repeat templates."""
     s1, starts, ends = _stage1(text)
-    if not _REWRITE.search(s1):
+    if not _MAY_REWRITE.search(s1) or not _REWRITE.search(s1):
         return Normalized(s1, text, starts, ends, None)
     pieces: list[str] = []
     breaks: list[tuple[int, int]] = [(0, 0)]
@@ -157,6 +194,100 @@ def expand(pattern: str) -> str:
     return _MACRO.sub(lambda m: f"{GAP}{{0,{m.group(1) or 10}}}", pattern)
 
 
+# ---------------------------------------------------------------- literal prefilter
+# Each pattern is reduced to a set of literal strings one of which must occur for it to match
+# (from the regex's parse tree). One regex of all those literals tells, in a single pass, which
+# few patterns are worth running; most messages contain none and cost one pass.
+
+_MAX_SET = 200
+
+
+def _literal_sets(items: list) -> list[set[str]]:
+    """Factors of a parsed sequence: each a set of strings, one of which must occur in a match."""
+    factors: list[set[str]] = []
+    run: set[str] = {""}
+
+    def flush() -> None:
+        nonlocal run
+        if run != {""}:
+            factors.append(run)
+        run = {""}
+
+    for op, av in items:
+        options = _options(op, av)
+        if options is not None and len(run) * len(options) <= _MAX_SET:
+            run = {a + b for a in run for b in options}
+            continue
+        if op in (_OP.MAX_REPEAT, _OP.MIN_REPEAT) and av[0] >= 1:
+            inner = _whole(list(av[2]))  # "x+": at least one x, then the run cannot go on
+            if inner is not None and len(run) * len(inner) <= _MAX_SET:
+                run = {a + b for a in run for b in inner}
+                flush()
+                continue
+        flush()
+        if op is _OP.SUBPATTERN:
+            best = _best(list(av[-1]))
+            if best:
+                factors.append(best)
+        elif op is _OP.BRANCH:
+            branches = [_best(list(b)) for b in av[1]]
+            if all(branches):
+                factors.append(set().union(*branches))  # type: ignore[arg-type]
+        elif op in (_OP.MAX_REPEAT, _OP.MIN_REPEAT) and av[0] >= 1:
+            best = _best(list(av[2]))
+            if best:
+                factors.append(best)
+    flush()
+    return factors
+
+
+def _options(op, av) -> set[str] | None:
+    """All the strings a small, purely literal element can stand for (None: not literal)."""
+    if op is _OP.LITERAL:
+        return {chr(av)}
+    if op is _OP.IN and all(o is _OP.LITERAL for o, _ in av):
+        return {chr(v) for _, v in av} if len(av) <= 12 else None
+    if op is _OP.SUBPATTERN:
+        return _whole(list(av[-1]))
+    if op is _OP.BRANCH:
+        out: set[str] = set()
+        for branch in av[1]:
+            whole = _whole(list(branch))
+            if whole is None:
+                return None
+            out |= whole
+        return out if len(out) <= _MAX_SET else None
+    if op is _OP.MAX_REPEAT and av[0] == 0 and av[1] == 1:
+        inner = _whole(list(av[2]))
+        return None if inner is None else inner | {""}
+    return None
+
+
+def _whole(items: list) -> set[str] | None:
+    run: set[str] = {""}
+    for op, av in items:
+        options = _options(op, av)
+        if options is None or len(run) * len(options) > _MAX_SET:
+            return None
+        run = {a + b for a in run for b in options}
+    return run
+
+
+def _best(items: list) -> set[str] | None:
+    factors = [f for f in _literal_sets(items) if "" not in f]
+    if not factors:
+        return None
+    return max(factors, key=lambda f: (min(len(x) for x in f), -len(f)))
+
+
+def required_literals(pattern: str) -> set[str] | None:
+    """Strings one of which any match of the (expanded) pattern contains; None if none can be told."""
+    try:
+        return _best(list(_parser.parse(pattern)))
+    except Exception:  # an exotic construct: no prefilter for this pattern, it always runs
+        return None
+
+
 @dataclass(frozen=True)
 class CompiledRule:
     rule_id: str
@@ -167,19 +298,34 @@ class CompiledRule:
 
 @dataclass(frozen=True)
 class Matcher:
-    """All wording rules of one or more packs, compiled, with one combined prefilter per language set."""
+    """All wording rules of one or more packs, compiled, behind one literal prefilter."""
 
     rules: tuple[CompiledRule, ...]
-    prefilter: re.Pattern[str] | None
+    literals: re.Pattern[str] | None  # every required literal, longest first
+    by_literal: dict[str, frozenset[int]]  # literal -> rules needing it or a prefix of it
+    always: frozenset[int]  # rules with a pattern the prefilter cannot speak for
+
+    def candidates(self, text: str) -> set[int]:
+        """Indexes of the rules that can match the normalized text."""
+        chosen = set(self.always)
+        if self.literals is not None:
+            search = self.literals.search
+            m = search(text)
+            while m is not None:
+                chosen |= self.by_literal[m.group()]
+                m = search(text, m.start() + 1)
+        return chosen
 
     def scan(self, text: str) -> list[Match]:
-        if not text or self.prefilter is None:
+        if not text or not self.rules:
             return []
         norm = normalize(text)
-        if not self.prefilter.search(norm.text):
+        chosen = self.candidates(norm.text)
+        if not chosen:
             return []
         found: list[Match] = []
-        for rule in self.rules:
+        for index in sorted(chosen):
+            rule = self.rules[index]
             spans: list[tuple[int, int]] = []
             for pattern in rule.patterns:
                 for m in pattern.finditer(norm.text):
@@ -210,25 +356,39 @@ def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
 
 def compile_rules(rules: list[Rule], langs: tuple[str, ...] | None = None) -> Matcher:
     compiled: list[CompiledRule] = []
-    alternatives: list[str] = []
+    needs: dict[str, set[int]] = {}
+    always: set[int] = set()
     for rule in rules:
         if rule.kind != "wording" or rule.status in ("deprecated", "removed"):
             continue
-        pats = [p for lang, ps in rule.patterns.items() if langs is None or lang in langs for p in ps]
-        exs = [p for lang, ps in rule.exceptions.items() if langs is None or lang in langs for p in ps]
+        pats = [expand(p) for lang, ps in rule.patterns.items() if langs is None or lang in langs for p in ps]
+        exs = [expand(p) for lang, ps in rule.exceptions.items() if langs is None or lang in langs for p in ps]
         if not pats:
             continue
+        index = len(compiled)
         compiled.append(
             CompiledRule(
                 rule.id,
                 rule.category,
-                tuple(re.compile(expand(p)) for p in pats),
-                tuple(re.compile(f"(?=({expand(p)}))") for p in exs),
+                tuple(re.compile(p) for p in pats),
+                tuple(re.compile(f"(?=({p}))") for p in exs),
             )
         )
-        alternatives.extend(f"(?:{expand(p)})" for p in pats)
-    prefilter = re.compile("|".join(alternatives)) if alternatives else None
-    return Matcher(tuple(compiled), prefilter)
+        for p in pats:
+            literals = required_literals(p)
+            if literals is None:
+                always.add(index)
+            else:
+                for literal in literals:
+                    needs.setdefault(literal, set()).add(index)
+    ordered = sorted(needs, key=lambda x: (-len(x), x))
+    # At a position the prefilter reports the longest literal; rules needing a shorter one that
+    # starts there (a prefix of it) are woken too.
+    by_literal = {
+        lit: frozenset(i for other in ordered if lit.startswith(other) for i in needs[other]) for lit in ordered
+    }
+    literals = re.compile("|".join(re.escape(x) for x in ordered)) if ordered else None
+    return Matcher(tuple(compiled), literals, by_literal, frozenset(always))
 
 
 # Packs are immutable; the cache keeps them alive so their ids stay unique.
