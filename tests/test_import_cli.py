@@ -11,7 +11,9 @@ from pathlib import Path
 import pytest
 from conftest import SAMPLES
 from helpers_import import call, event_rows, sms, write_sbr
+from typer.testing import CliRunner
 
+from harasslog.cli import app
 from harasslog.ingest import import_files
 
 JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00\xff\xd9"
@@ -166,3 +168,9 @@ def test_real_samples_import_fully(store, cli) -> None:
     assert cli("verify").exit_code == 0
     again = json.loads(cli("import", *map(str, paths), "--json").stdout)
     assert again["new"] == 0
+
+
+def test_table_summary_in_chinese(tmp_path: Path, store, cli) -> None:
+    result = CliRunner().invoke(app, ["--db", str(store.path), "--lang", "zh", "import", str(backup(tmp_path))])
+    assert result.exit_code == 0, result.output
+    assert "新增" in result.stdout and "跳过原因" in result.stdout and "draft: 1" in result.stdout
