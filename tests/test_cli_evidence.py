@@ -238,3 +238,11 @@ def test_db_option_and_environment_choose_the_store(cli, tmp_path, monkeypatch):
 def test_chinese_messages_with_lang_zh(cli):
     result = cli("--lang", "zh", "init", "--region", "CN")
     assert "证据库已就绪" in result.stderr
+
+
+def test_a_note_can_change_later_and_the_store_still_verifies(cn):
+    cn("add", "call", "17000000101", "--at", "2026-11-02T10:00", "--note", "first thought")
+    assert cn("note", "1", "对方自称律师").exit_code == 0
+    assert json.loads(cn("show", "1", "--json").stdout)["note"] == "对方自称律师"
+    assert cn("verify").exit_code == 0
+    assert cn("note", "7", "x").exit_code == 2

@@ -38,6 +38,7 @@ def register(app: typer.Typer) -> None:
     app.add_typer(party_app, name="party")
     app.add_typer(debt_app, name="debt")
     app.add_typer(request_app, name="request")
+    app.command("note")(note_command)
     app.command("attach")(attach)
     app.command("search")(search)
     app.command("verify")(verify)
@@ -481,6 +482,17 @@ def request_list(as_json: JsonOpt = False) -> None:
 
 
 # ---------------------------------------------------------------- attach / search / verify
+
+
+def note_command(
+    event_id: Annotated[int, typer.Argument(help="The event (#).")],
+    text: Annotated[str, typer.Argument(help="The new note ('' to clear it).")],
+) -> None:
+    """Change your note on an event; the change is a ledger entry, the evidence itself is untouched."""
+    store = common.open_store()
+    with store.transaction():
+        store.set_event_meta(event_id, note=text or None)
+    common.say(store, f"Note on #{event_id} saved", f"已保存 #{event_id} 的备注")
 
 
 def attach(
