@@ -234,3 +234,10 @@ def test_report_cli_writes_by_suffix_and_rejects_bad_input(cli, store, tmp_path)
     assert result.exit_code == 2 and "unknown template" in result.stderr
     result = cli("report", "--template", "lawyer", "--format", "doc", "-o", str(tmp_path / "x.doc"))
     assert result.exit_code == 2 and "--format" in result.stderr
+
+
+def test_template_dir_strings_override_our_words(cn, tmp_path):
+    (tmp_path / "strings.toml").write_text('[en.lawyer]\ntitle = "Exhibit binder for Smith & Co"\n', "utf-8")
+    md = render.render(cn, "lawyer", fmt="md", lang="en", template_dir=tmp_path, now=FIXED_NOW)
+    assert md.startswith("# Exhibit binder for Smith & Co\n")
+    assert "## Appendix: full log" in md  # the words not overridden stay ours
