@@ -131,4 +131,4 @@ def table_names(conn: sqlite3.Connection) -> set[str]:
 
 
 def row_dict(row: sqlite3.Row) -> dict[str, Any]:
-    return {key: json_safe(row[key]) for key in row.keys()}  # noqa: SIM118 (sqlite3.Row)
+    return {key: json_safe(row[key]) for key in row.keys()}
