@@ -147,14 +147,15 @@ def main(argv: list[str] | None = None) -> int:
         f"baseline: the pack's patterns as one compiled regex, one pass over the texts: {baseline:.2f}s "
         f"({hits:,} texts hit)"
     )
-    keywords = wording.matcher_for(pack).literals
+    literals = sorted(wording.matcher_for(pack).needs, key=lambda x: (-len(x), x))
+    keywords = re.compile("|".join(re.escape(x) for x in literals))
     gc.collect()
     t0 = time.perf_counter()
     for t in texts:
         keywords.search(t)
     keyword_pass = time.perf_counter() - t0
     print(
-        f"for scale: a plain keyword regex ({len(wording.matcher_for(pack).by_literal)} literals), one pass: "
+        f"for scale: a plain keyword regex ({len(literals)} literals), one pass: "
         f"{keyword_pass:.2f}s"
     )
 

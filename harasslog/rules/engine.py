@@ -74,7 +74,7 @@ def _outcome(e: Event) -> str:
 
 
 class _Timeline:
-    """Events sorted by time with their local times, and a Matcher for wording rules."""
+    """Events sorted by time, with their local dates and seconds of the day in the borrower's zone."""
 
     def __init__(self, events: Iterable[Event], requests: Iterable[Request], tz: ZoneInfo, lang: str) -> None:
         self.events = sorted(events, key=lambda e: (e.at, e.id))

@@ -196,8 +196,8 @@ def expand(pattern: str) -> str:
 
 # ---------------------------------------------------------------- literal prefilter
 # Each pattern is reduced to a set of literal strings one of which must occur for it to match
-# (from the regex's parse tree). One regex of all those literals tells, in a single pass, which
-# few patterns are worth running; most messages contain none and cost one pass.
+# (from the regex's parse tree). Looking for those literals tells which few rules are worth
+# running; most messages contain none of them and cost no regex at all.
 
 _MAX_SET = 200
 
@@ -301,19 +301,22 @@ class Matcher:
     """All wording rules of one or more packs, compiled, behind one literal prefilter."""
 
     rules: tuple[CompiledRule, ...]
-    literals: re.Pattern[str] | None  # every required literal, longest first
-    by_literal: dict[str, frozenset[int]]  # literal -> rules needing it or a prefix of it
+    needs: dict[str, frozenset[int]]  # literal -> the rules that need it
+    by_gram: dict[int, dict[str, tuple[str, ...]]]  # k -> first k chars -> literals starting so (k <= 3)
     always: frozenset[int]  # rules with a pattern the prefilter cannot speak for
 
     def candidates(self, text: str) -> set[int]:
-        """Indexes of the rules that can match the normalized text."""
+        """Indexes of the rules that can match the normalized text.
+
+        The text's 1-, 2- and 3-grams (one set each, built at C speed) are intersected with the
+        literals' first characters; only the few literals that start so are looked for in full.
+        """
         chosen = set(self.always)
-        if self.literals is not None:
-            search = self.literals.search
-            m = search(text)
-            while m is not None:
-                chosen |= self.by_literal[m.group()]
-                m = search(text, m.start() + 1)
+        for k, heads in self.by_gram.items():
+            for head in {text[i : i + k] for i in range(len(text) - k + 1)}.intersection(heads):
+                for literal in heads[head]:
+                    if literal in text:
+                        chosen |= self.needs[literal]
         return chosen
 
     def scan(self, text: str) -> list[Match]:
@@ -381,14 +384,16 @@ def compile_rules(rules: list[Rule], langs: tuple[str, ...] | None = None) -> Ma
             else:
                 for literal in literals:
                     needs.setdefault(literal, set()).add(index)
-    ordered = sorted(needs, key=lambda x: (-len(x), x))
-    # At a position the prefilter reports the longest literal; rules needing a shorter one that
-    # starts there (a prefix of it) are woken too.
-    by_literal = {
-        lit: frozenset(i for other in ordered if lit.startswith(other) for i in needs[other]) for lit in ordered
-    }
-    literals = re.compile("|".join(re.escape(x) for x in ordered)) if ordered else None
-    return Matcher(tuple(compiled), literals, by_literal, frozenset(always))
+    by_gram: dict[int, dict[str, list[str]]] = {}
+    for literal in sorted(needs):
+        k = min(len(literal), 3)
+        by_gram.setdefault(k, {}).setdefault(literal[:k], []).append(literal)
+    return Matcher(
+        tuple(compiled),
+        {lit: frozenset(ids) for lit, ids in needs.items()},
+        {k: {head: tuple(lits) for head, lits in heads.items()} for k, heads in sorted(by_gram.items())},
+        frozenset(always),
+    )
 
 
 # Packs are immutable; the cache keeps them alive so their ids stay unique.
