@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from pathlib import Path
 
@@ -10,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from harasslog.rules.loader import WORDING_CATEGORIES, load_pack
-from harasslog.rules.wording import normalize, scan_text
+from harasslog.rules.wording import matcher_for, normalize, required_literals, scan_text
 
 CN = load_pack("cn")
 US = load_pack("us")
@@ -123,3 +124,21 @@ def test_the_corpus_is_labelled_and_sourced() -> None:
     for lang in ("zh", "en"):
         assert any(r["lang"] == lang and not r["categories"] for r in rows)  # hard negatives
         assert any(r["lang"] == lang and r["split"] == "heldout" for r in rows)
+
+
+def test_required_literals_come_from_the_pattern() -> None:
+    assert required_literals("(法院)?(传票|传唤)") == {"传票", "传唤", "法院传票", "法院传唤"}
+    assert required_literals(r"\b(kill|hurt)\s+(you|your)\b") == {"kill", "hurt"}
+    assert required_literals("(到|去)你的?家") == {"到你家", "去你家", "到你的家", "去你的家"}
+    assert required_literals(r"\w+\d") is None
+
+
+def test_the_prefilter_never_hides_a_match() -> None:
+    # Scanning with the literal prefilter must equal running every rule on every text.
+    texts = [json.loads(line)["text"] for line in CORPUS.read_text(encoding="utf-8").splitlines()]
+    texts += [ex["text"] for pack in (CN, US) for rule in pack.rules for ex in rule.examples if "text" in ex]
+    for packs in ([CN, US], [load_pack("uk")]):
+        fast = matcher_for(packs)
+        brute = dataclasses.replace(fast, always=frozenset(range(len(fast.rules))))
+        for text in texts:
+            assert fast.scan(text) == brute.scan(text), text
