@@ -22,9 +22,12 @@ META_COLUMNS = {"events": ("id", ("party_id", "note")), "numbers": ("number", ("
 _UNHASHED = ("hash", "prev_hash")
 
 
+_CANONICAL = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
 def canonical(value: Any) -> bytes:
     """One byte string per value: sorted keys, no spaces, UTF-8 kept as is."""
-    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+    return _CANONICAL.encode(value).encode("utf-8")
 
 
 def chain_hash(prev_hash: str, record: Any) -> str:

@@ -85,7 +85,6 @@ def m001_initial(db: Database) -> None:
             source_ref TEXT,
             raw TEXT,
             note TEXT,
-            dedupe_key TEXT NOT NULL,
             recorded_at TEXT NOT NULL,
             hash TEXT NOT NULL,
             prev_hash TEXT NOT NULL
@@ -94,7 +93,6 @@ def m001_initial(db: Database) -> None:
         CREATE INDEX idx_events_number ON events(number);
         CREATE INDEX idx_events_party ON events(party_id);
         CREATE INDEX idx_events_channel ON events(channel);
-        CREATE INDEX idx_events_dedupe ON events(dedupe_key);
         CREATE INDEX idx_numbers_party ON numbers(party_id);
 
         CREATE TABLE requests (
@@ -172,7 +170,7 @@ def m001_initial(db: Database) -> None:
         -- triggers; the hash chain is what proves an edit, these only stop accidents.)
         CREATE TRIGGER events_evidence_immutable BEFORE UPDATE OF
             id, channel, direction, number, number_raw, at, tz_offset_min, duration_s, status, text,
-            import_id, source_ref, raw, dedupe_key, recorded_at, hash, prev_hash ON events
+            import_id, source_ref, raw, recorded_at, hash, prev_hash ON events
             BEGIN SELECT RAISE(ABORT, 'evidence is never edited in place'); END;
         CREATE TRIGGER events_no_delete BEFORE DELETE ON events
             BEGIN SELECT RAISE(ABORT, 'evidence is never deleted'); END;

@@ -54,15 +54,6 @@ def now_iso() -> str:
     return to_utc_iso(datetime.now(UTC))
 
 
-def dedupe_key(channel: str, direction: str, number: str | None, at: str, text: str | None) -> str:
-    """Same channel, direction, number, instant and text: the same record seen twice.
-
-    Each part is length-prefixed, so no text can be crafted to collide with other parts."""
-    parts = (channel, direction, number, at, text)
-    joined = "".join("-" if p is None else f"{len(p)}:{p}" for p in parts)
-    return hashlib.sha256(joined.encode("utf-8", "surrogatepass")).hexdigest()[:32]
-
-
 class Store:
     def __init__(self, db: Database, path: Path):
         self.db = db
@@ -275,22 +266,22 @@ class Store:
     ) -> list[int | None]:
         """Append events in batches; returns, per input, the new event id or None for a duplicate.
 
-        Duplicates (same channel, direction, number, instant and text as an event already stored or
-        earlier in this call) are skipped when `dedupe` is on; hand-logged events keep it off.
+        A duplicate is an event with the same channel, direction, number, instant and text as one
+        already stored (earlier batches of this call included: they are in the same transaction)
+        or earlier in its batch. Imports skip duplicates; hand-logged events keep `dedupe` off.
         """
         self._require_transaction()
         results: list[int | None] = []
         batch: list[RawEvent] = []
-        seen: set[str] = set()
         for raw in raws:
             batch.append(raw)
             if len(batch) >= BATCH:
-                results.extend(self._add_batch(batch, import_id, party_id, dedupe, seen))
+                results.extend(self._add_batch(batch, import_id, party_id, dedupe))
                 batch = []
                 if on_progress:
                     on_progress(len(results))
         if batch:
-            results.extend(self._add_batch(batch, import_id, party_id, dedupe, seen))
+            results.extend(self._add_batch(batch, import_id, party_id, dedupe))
             if on_progress:
                 on_progress(len(results))
         return results
@@ -298,8 +289,18 @@ class Store:
     def add_event(self, raw: RawEvent, **options: Any) -> int | None:
         return self.add_events([raw], **options)[0]
 
+    def _stored_keys(self, instants: list[str]) -> set[tuple[Any, ...]]:
+        """Dedupe keys of stored events at these instants (found through the index on `at`)."""
+        keys: set[tuple[Any, ...]] = set()
+        unique = sorted(set(instants))
+        for start in range(0, len(unique), 500):
+            chunk = unique[start : start + 500]
+            sql = f"SELECT channel, direction, number, at, text FROM events WHERE at IN ({','.join('?' * len(chunk))})"
+            keys.update(self.conn.execute(sql, chunk))
+        return keys
+
     def _add_batch(
-        self, batch: list[RawEvent], import_id: int | None, party_id: int | None, dedupe: bool, seen: set[str]
+        self, batch: list[RawEvent], import_id: int | None, party_id: int | None, dedupe: bool
     ) -> list[int | None]:
         region = self.region
         prepared = []
@@ -308,19 +309,8 @@ class Store:
             info = normalize_number(raw.number_raw, region) if raw.number_raw else None
             at = to_utc_iso(raw.at)
             offset = raw.tz_offset_min if raw.tz_offset_min is not None else offset_minutes(raw.at)
-            number = info.number if info else None
-            key = dedupe_key(raw.channel, raw.direction, number, at, raw.text)
-            prepared.append((raw, info, at, offset, key))
-        existing: set[str] = set()
-        if dedupe:
-            keys = [p[4] for p in prepared]
-            for start in range(0, len(keys), 500):
-                chunk = keys[start : start + 500]
-                marks = ",".join("?" * len(chunk))
-                existing.update(
-                    k
-                    for (k,) in self.conn.execute(f"SELECT dedupe_key FROM events WHERE dedupe_key IN ({marks})", chunk)
-                )
+            prepared.append((raw, info, at, offset, (raw.channel, raw.direction, info and info.number, at, raw.text)))
+        seen = self._stored_keys([p[2] for p in prepared]) if dedupe else set()
         self._ensure_numbers([p[1] for p in prepared if p[1] is not None])
         if party_id is not None:
             for number in sorted({p[1].number for p in prepared if p[1] is not None}):
@@ -333,13 +323,15 @@ class Store:
         recorded = now_iso()
         event_rows, ledger_rows, results = [], [], []
         attachments: list[tuple[int, RawAttachment]] = []
+        # The metadata an event starts with; the common case (none) needs no payload at all.
         initial_meta = {"party_id": party_id, "note": None}
-        initial_meta_json = _json(initial_meta)
+        initial_meta_json = None if party_id is None else _json(initial_meta)
         for raw, info, at, offset, key in prepared:
-            if dedupe and (key in existing or key in seen):
-                results.append(None)
-                continue
-            seen.add(key)
+            if dedupe:
+                if key in seen:
+                    results.append(None)
+                    continue
+                seen.add(key)
             row = {
                 "id": next_id,
                 "channel": raw.channel,
@@ -354,9 +346,8 @@ class Store:
                 "text": raw.text,
                 "import_id": import_id,
                 "source_ref": raw.source_ref,
-                "raw": _json(raw.raw) if raw.raw else None,
+                "raw": _RAW_JSON.encode(raw.raw) if raw.raw else None,
                 "note": None,
-                "dedupe_key": key,
                 "recorded_at": recorded,
             }
             digest = integrity.chain_hash(prev, integrity.evidence_record("events", row, initial_meta))
@@ -818,6 +809,10 @@ def _check_raw(raw: RawEvent) -> None:
         raise InputError(f"{raw.source_ref or 'record'}: unknown status {raw.status!r}")
     if raw.at.tzinfo is None:
         raise ValueError(f"{raw.source_ref}: importer produced a naive datetime")
+
+
+# The original record, in the source's own key order (faithful, and no sorting cost per event).
+_RAW_JSON = json.JSONEncoder(ensure_ascii=False, default=str)
 
 
 def _json(value: Any) -> str:

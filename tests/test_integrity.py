@@ -80,7 +80,6 @@ EVIDENCE = {
         "import_id",
         "source_ref",
         "raw",
-        "dedupe_key",
         "recorded_at",
         "hash",
         "prev_hash",
@@ -96,7 +95,7 @@ ENUMS = {
     "status": ("answered", "missed"),
     "kind": ("stop", "pause"),
 }
-NOT_NULL = {"at", "dedupe_key", "recorded_at", "hash", "prev_hash", "start", "sha256", "size"}
+NOT_NULL = {"at", "recorded_at", "hash", "prev_hash", "start", "sha256", "size"}
 FIELDS = [(table, column) for table, columns in EVIDENCE.items() for column in columns]
 
 
@@ -144,8 +143,8 @@ def test_an_event_inserted_outside_harasslog_is_caught(store):
     fill(store)
     tamper(
         store,
-        "INSERT INTO events (channel, direction, at, status, dedupe_key, recorded_at, hash, prev_hash)"
-        " VALUES ('sms', 'in', '2026-01-01T00:00:00.000Z', 'unknown', 'k', 'r', 'h', 'p')",
+        "INSERT INTO events (channel, direction, at, status, recorded_at, hash, prev_hash)"
+        " VALUES ('sms', 'in', '2026-01-01T00:00:00.000Z', 'unknown', 'r', 'h', 'p')",
     )
     assert any("not in the ledger" in p for p in store.verify().problems)
 

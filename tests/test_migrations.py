@@ -65,7 +65,6 @@ EXPECTED_COLUMNS = {
         "source_ref": str,
         "raw": str,
         "note": str,
-        "dedupe_key": str,
         "recorded_at": str,
         "hash": str,
         "prev_hash": str,
