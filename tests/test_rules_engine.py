@@ -332,3 +332,12 @@ def test_finding_record_has_exactly_the_design_fields_and_local_offsets() -> Non
     ]
     assert record["start"] == "2026-11-20T09:00:00+08:00" and record["end"] == "2026-11-20T18:00:00+08:00"
     assert set(record["citations"][0]) == {"instrument", "article", "tag", "url"}
+
+
+def test_wording_in_personal_messages_needs_a_debt_context_or_a_known_collector() -> None:
+    tl = Timeline(NEW_YORK)
+    friend = tl.sms("2026-04-01 10:00", text="Damn bro, we will kill it at the game", group="number:+12025550100")
+    collector = tl.sms("2026-04-01 11:00", text="Damn, pay your balance", group="number:+12025550199")
+    linked = tl.sms("2026-04-01 12:00", text="Damn you", party="Acme Recovery", party_id=3)
+    flagged = {f.event_ids[0] for f in run(tl, US) if f.category == "insult"}
+    assert flagged == {collector, linked} and friend not in flagged

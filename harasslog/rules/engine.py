@@ -26,7 +26,7 @@ from zoneinfo import ZoneInfo
 
 from ..models import SEVERITIES, STATUSES, Event, Finding, Match, Request
 from .loader import Rule, RulePack
-from .wording import Matcher, compile_rules, matcher_for
+from .wording import Matcher, compile_rules, matcher_for, normalize
 
 CONTACT_CHANNELS = ("call", "sms", "mms", "visit", "letter", "email", "im")
 TEXT_CHANNELS = ("sms", "mms", "email", "im", "letter", "third_party", "call")
@@ -445,6 +445,21 @@ def _third_party(tl: _Timeline, rule: Rule) -> list[Finding]:
     return out
 
 
+# A phone backup holds every SMS, not only collectors'. Wording found in a message counts only when
+# the message is about money or debt, or comes from a number linked to a party: "明天我去你家吃饭"
+# from a friend must not read as a threatened home visit.
+COLLECTION_CONTEXT = re.compile(
+    r"欠|还钱|还款|还清|逾期|借款|借钱|借的|贷|账单|催收|债|老赖|通讯录|本金|利息|罚息|额度|分期|信用卡|征信|结清|"
+    r"平台|金融|银行|法务|律师|起诉|诉讼|立案|钱"
+    r"|debt|owe|owing|pay|balance|loan|account|collect|overdue|past due|delinquen|credit|bill|arrears|settle"
+    r"|\$\s?\d|£\s?\d|deadbeat|lawsuit|garnish|warrant|arrest|jail"
+)
+
+
+def _about_debt(e: Event, normalized: str) -> bool:
+    return e.party_id is not None or e.party is not None or COLLECTION_CONTEXT.search(normalized) is not None
+
+
 def _wording(tl: _Timeline, rules: list[Rule], matcher: Matcher) -> list[Finding]:
     by_id = {r.id: r for r in rules}
     out = []
@@ -452,7 +467,7 @@ def _wording(tl: _Timeline, rules: list[Rule], matcher: Matcher) -> list[Finding
         if not e.text:
             continue
         found = matcher.scan(e.text)
-        if not found:
+        if not found or not _about_debt(e, normalize(e.text).text):
             continue
         per_rule: dict[str, list[Match]] = defaultdict(list)
         for m in found:
