@@ -179,6 +179,8 @@ def scan(
     if text_lang is not None and text_lang not in ("zh", "en"):
         raise InputError(f"--lang must be zh or en, not {text_lang!r}")
     matcher = matcher_for(_scan_packs(rules), (text_lang,) if text_lang else None)
+    if text is None and sys.stdin.isatty():
+        common.info("Paste messages, one per line, then press Ctrl-D / 每行粘贴一条短信，完成后按 Ctrl-D")
     messages = [text] if text is not None else (line.rstrip("\r\n") for line in sys.stdin)
     zh = common.lang() == "zh"
     for message in messages:
