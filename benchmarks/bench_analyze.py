@@ -154,10 +154,7 @@ def main(argv: list[str] | None = None) -> int:
     for t in texts:
         keywords.search(t)
     keyword_pass = time.perf_counter() - t0
-    print(
-        f"for scale: a plain keyword regex ({len(literals)} literals), one pass: "
-        f"{keyword_pass:.2f}s"
-    )
+    print(f"for scale: a plain keyword regex ({len(literals)} literals), one pass: {keyword_pass:.2f}s")
 
     wording.normalize.cache_clear()
     gc.collect()
