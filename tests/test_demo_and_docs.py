@@ -28,13 +28,13 @@ def test_the_four_scenarios_ship_with_the_package():
     assert names == ["cn-escalation", "cn-pause-daily-calls", "cn-threat-sms", "us-reg-f"]
 
 
-def test_demo_loads_every_example_into_a_verified_store(tmp_path):
+def test_demo_loads_analyzes_and_renders_every_example(tmp_path):
     runner = CliRunner()
     result = runner.invoke(app, ["demo", "--out", str(tmp_path / "demo")])
     assert result.exit_code == 0, result.stderr
     for case in example_files():
         store = tmp_path / "demo" / f"{case.stem}.db"
-        assert f"{case.stem}: {expected_event_count(case)} events" in result.stderr
+        assert f"{case.stem}: {expected_event_count(case)} events, verify OK" in result.stderr
         listed = runner.invoke(app, ["--db", str(store), "list", "--json"])
         assert len(json.loads(listed.stdout)) == expected_event_count(case)
         assert runner.invoke(app, ["--db", str(store), "verify"]).exit_code == 0
@@ -54,6 +54,20 @@ def test_demo_loads_every_example_into_a_verified_store(tmp_path):
         ).stdout
     )
     assert threat[0]["text"].startswith("李华你个老赖") and threat[0]["at"] == "2026-11-20T22:13:00+08:00"
+
+    # Each scenario's point is made by the analysis the demo ran, and its dossiers are written.
+    def rules_found(case: str) -> set[str]:
+        findings = json.loads(
+            runner.invoke(app, ["--db", str(tmp_path / "demo" / f"{case}.db"), "analyze", "--json"]).stdout
+        )
+        return {f["rule_id"] for f in findings}
+
+    assert {"CN-REQ-001", "CN-FREQ-001"} <= rules_found("cn-pause-daily-calls")
+    assert {"US-FREQ-001", "US-HOURS-001", "US-WORD-LEGAL-001"} <= rules_found("us-reg-f")
+    complaint = (tmp_path / "demo" / "cn-threat-sms" / "cn-complaint.zh.html").read_text(encoding="utf-8")
+    assert "发给你通讯录里所有人" in complaint
+    assert (tmp_path / "demo" / "us-reg-f" / "us-cfpb.en.md").exists()
+    assert str(tmp_path / "demo" / "us-reg-f" / "us-cfpb.en.html") in result.stderr
 
 
 def test_demo_refuses_to_overwrite(tmp_path):

@@ -602,9 +602,10 @@ def demo(
     out: Annotated[Path, typer.Option("--out", help="Folder for the demo stores and dossiers.")] = Path(
         "harasslog-demo"
     ),
+    pdf: Annotated[bool, typer.Option("--pdf", help="Also render PDFs (needs the pdf extra and a CJK font).")] = False,
 ) -> None:
-    """Run the bundled example cases end to end and print where the results are."""
+    """Run the bundled example cases end to end: store, verify, analyze, dossiers; print what to open."""
     from ..demo import run_demo
 
-    for line in run_demo(out):
+    for line in run_demo(out, pdf=pdf):
         common.info(line)

@@ -1,0 +1,48 @@
+"""Running an analysis on a store: pick the pack, evaluate the events, save the run.
+
+The glue between the store and the pure engine, shared by `harasslog analyze` and the demo.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from .models import Finding
+from .normalize import parse_when
+from .rules import engine
+from .rules.loader import RulePack, load_pack
+
+
+@dataclass(frozen=True)
+class AnalysisRun:
+    run_id: int
+    pack: RulePack
+    events: int
+    findings: list[Finding]
+
+
+def run_analysis(
+    store: Any, *, rules: str | None = None, since: str | None = None, until: str | None = None, lang: str = "en"
+) -> AnalysisRun:
+    """Analyze the store's events (optionally within --since/--until) and save the run."""
+    pack = load_pack(rules or store.jurisdiction)
+    tz = store.tz
+    start = parse_when(since, tz) if since else None
+    end = parse_when(until, tz) if until else None
+    events = list(store.events(since=start, until=end))
+    findings = engine.analyze(events, store.requests(), pack, tz=tz, lang=lang)
+    run_id = store.save_run(
+        pack_id=pack.id,
+        pack_version=pack.version,
+        params={
+            "rules": rules or store.jurisdiction,
+            "source": pack.source,
+            "since": since,
+            "until": until,
+            "events": len(events),
+            "lang": lang,
+        },
+        findings=findings,
+    )
+    return AnalysisRun(run_id, pack, len(events), findings)
