@@ -12,6 +12,7 @@ from rich.table import Table
 from rich.text import Text
 
 from .. import normalize
+from ..analysis import run_analysis
 from ..errors import InputError
 from ..models import SEVERITIES
 from ..rules import engine
@@ -55,34 +56,18 @@ def analyze(
         raise InputError(f"--fail-on must be one of {', '.join(SEVERITIES)}, not {fail_on!r}")
     store = common.open_store()
     common.require_profile(store)
-    pack = load_pack(rules or store.jurisdiction)
     tz = store.tz
-    start = normalize.parse_when(since, tz) if since else None
-    end = normalize.parse_when(until, tz) if until else None
     lang = common.lang(store)
-    events = list(store.events(since=start, until=end))
-    findings = engine.analyze(events, store.requests(), pack, tz=tz, lang=lang)
-    run_id = store.save_run(
-        pack_id=pack.id,
-        pack_version=pack.version,
-        params={
-            "rules": rules or store.jurisdiction,
-            "source": pack.source,
-            "since": since,
-            "until": until,
-            "events": len(events),
-            "lang": lang,
-        },
-        findings=findings,
-    )
+    run = run_analysis(store, rules=rules, since=since, until=until, lang=lang)
+    run_id, pack, findings = run.run_id, run.pack, run.findings
     if as_json:
         common.print_json([engine.finding_record(f, tz) for f in findings])
     else:
         _print_summary(findings, tz, lang == "zh")
     common.say(
         store,
-        f"run {run_id}: {len(findings)} finding(s) from {len(events)} event(s), pack {pack.id} {pack.version}",
-        f"第 {run_id} 次分析：{len(events)} 条记录，发现 {len(findings)} 项问题（规则包 {pack.id} {pack.version}）",
+        f"run {run_id}: {len(findings)} finding(s) from {run.events} event(s), pack {pack.id} {pack.version}",
+        f"第 {run_id} 次分析：{run.events} 条记录，发现 {len(findings)} 项问题（规则包 {pack.id} {pack.version}）",
     )
     if fail_on is not None and any(engine.severity_rank(f.severity) >= engine.severity_rank(fail_on) for f in findings):
         raise typer.Exit(1)
