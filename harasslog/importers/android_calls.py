@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from ..models import RawEvent, Skipped
-from .base import ImportOptions, Record, as_int, from_unix, open_sqlite, row_dict
+from .base import ImportOptions, Record, as_int, from_unix, open_sqlite, row_dict, table_rows
 from .sbr import CALL_TYPES
 
 VERSION = "android-calls-1"
@@ -20,13 +20,8 @@ VERSION = "android-calls-1"
 
 def read(path: Path, options: ImportOptions) -> Iterator[Record]:
     with open_sqlite(path) as conn:
-        total = conn.execute("SELECT count(*) FROM calls").fetchone()[0]
-        for done, row in enumerate(conn.execute("SELECT * FROM calls ORDER BY _id"), 1):
-            if options.progress is not None and done % 2000 == 0:
-                options.progress(done, total)
+        for row in table_rows(conn, "calls", "_id", options):
             yield _convert(row)
-        if options.progress is not None:
-            options.progress(total, total)
 
 
 def _convert(row: sqlite3.Row) -> Record:

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from ..models import RawEvent, Skipped
-from .base import ImportOptions, Record, as_int, from_unix, open_sqlite, row_dict, table_names
+from .base import PROGRESS_EVERY, ImportOptions, Record, as_int, from_unix, open_sqlite, row_dict, table_names
 from .sbr import MMS_BOXES, MMS_NOT_SENT, SMS_NOT_SENT, mms_number
 
 VERSION = "android-sms-1"
@@ -48,7 +48,7 @@ def read(path: Path, options: ImportOptions) -> Iterator[Record]:
 
 
 def _tick(options: ImportOptions, done: int, total: int) -> None:
-    if options.progress is not None and done % 2000 == 0:
+    if options.progress is not None and done % PROGRESS_EVERY == 0:
         options.progress(done, total)
 
 

@@ -130,5 +130,19 @@ def table_names(conn: sqlite3.Connection) -> set[str]:
     return {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type IN ('table','view')")}
 
 
+PROGRESS_EVERY = 2000  # rows between progress reports
+
+
+def table_rows(conn: sqlite3.Connection, table: str, order_by: str, options: ImportOptions) -> Iterator[sqlite3.Row]:
+    """Every row of a phone database table in order, reporting progress as it goes."""
+    total = conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+    for done, row in enumerate(conn.execute(f"SELECT * FROM {table} ORDER BY {order_by}"), 1):
+        if options.progress is not None and done % PROGRESS_EVERY == 0:
+            options.progress(done, total)
+        yield row
+    if options.progress is not None:
+        options.progress(total, total)
+
+
 def row_dict(row: sqlite3.Row) -> dict[str, Any]:
     return {key: json_safe(row[key]) for key in row.keys()}

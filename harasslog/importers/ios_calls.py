@@ -12,20 +12,15 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from ..models import RawEvent, Skipped
-from .base import ImportOptions, Record, as_int, from_apple, open_sqlite, row_dict
+from .base import ImportOptions, Record, as_int, from_apple, open_sqlite, row_dict, table_rows
 
 VERSION = "ios-calls-1"
 
 
 def read(path: Path, options: ImportOptions) -> Iterator[Record]:
     with open_sqlite(path) as conn:
-        total = conn.execute("SELECT count(*) FROM ZCALLRECORD").fetchone()[0]
-        for done, row in enumerate(conn.execute("SELECT * FROM ZCALLRECORD ORDER BY Z_PK"), 1):
-            if options.progress is not None and done % 2000 == 0:
-                options.progress(done, total)
+        for row in table_rows(conn, "ZCALLRECORD", "Z_PK", options):
             yield _convert(row)
-        if options.progress is not None:
-            options.progress(total, total)
 
 
 def _convert(row: sqlite3.Row) -> Record:

@@ -15,27 +15,31 @@ from pathlib import Path
 from typing import Any
 
 from ..models import RawEvent, Skipped
-from .base import ImportOptions, Record, as_int, from_apple, open_sqlite, row_dict, table_columns, table_names
+from .base import (
+    ImportOptions,
+    Record,
+    as_int,
+    from_apple,
+    open_sqlite,
+    row_dict,
+    table_columns,
+    table_names,
+    table_rows,
+)
 from .typedstream import decode_attributed_body
 
 VERSION = "ios-sms-1"
-PROGRESS_EVERY = 2000
 
 
 def read(path: Path, options: ImportOptions) -> Iterator[Record]:
     with open_sqlite(path) as conn:
         tables = table_names(conn)
         columns = table_columns(conn, "message")
-        total = conn.execute("SELECT count(*) FROM message").fetchone()[0]
         handles = {r["ROWID"]: row_dict(r) for r in conn.execute("SELECT * FROM handle")}
         chats = _chat_identifiers(conn, tables)
         attachments = _attachments(conn, tables)
-        for done, row in enumerate(conn.execute("SELECT * FROM message ORDER BY ROWID"), 1):
-            if options.progress is not None and done % PROGRESS_EVERY == 0:
-                options.progress(done, total)
+        for row in table_rows(conn, "message", "ROWID", options):
             yield _convert(row, columns, handles, chats, attachments)
-        if options.progress is not None:
-            options.progress(total, total)
 
 
 def _chat_identifiers(conn: sqlite3.Connection, tables: set[str]) -> dict[int, str]:
