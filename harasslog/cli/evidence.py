@@ -350,17 +350,7 @@ def party_add(
 @party_app.command("list")
 def party_list(as_json: JsonOpt = False) -> None:
     """List collectors, their numbers and how many events each has."""
-    store = common.open_store()
-    parties = store.parties()
-    if as_json:
-        common.print_json(parties)
-        return
-    table = Table()
-    for column in ("name", "kind", "creditor", "numbers", "events"):
-        table.add_column(column, overflow="fold")
-    for p in parties:
-        table.add_row(p["name"], p["kind"], p["creditor"] or "", "\n".join(p["numbers"]), str(p["events"]))
-    common.out_console.print(table)
+    _print_rows(common.open_store().parties(), ("name", "kind", "creditor", "numbers", "events"), as_json)
 
 
 @party_app.command("link")
@@ -406,22 +396,8 @@ def debt_add(
 @debt_app.command("list")
 def debt_list(as_json: JsonOpt = False) -> None:
     """List recorded debts."""
-    store = common.open_store()
-    debts = store.debts()
-    if as_json:
-        common.print_json(debts)
-        return
-    table = Table()
-    for column in ("id", "creditor", "account_ref", "amount", "currency", "due_date"):
-        table.add_column(column)
-    for d in debts:
-        table.add_row(
-            *(
-                "" if d[c] is None else str(d[c])
-                for c in ("id", "creditor", "account_ref", "amount", "currency", "due_date")
-            )
-        )
-    common.out_console.print(table)
+    columns = ("id", "creditor", "account_ref", "amount", "currency", "due_date")
+    _print_rows(common.open_store().debts(), columns, as_json)
 
 
 # ---------------------------------------------------------------- requests
@@ -470,14 +446,20 @@ def request_list(as_json: JsonOpt = False) -> None:
         }
         for r in store.requests()
     ]
+    _print_rows(rows, ("id", "kind", "party", "from", "until", "channel", "event_id", "note"), as_json)
+
+
+def _print_rows(rows: list[dict[str, Any]], columns: tuple[str, ...], as_json: bool) -> None:
+    """Records as JSON for scripts, or as a table for people (lists one item a line)."""
     if as_json:
         common.print_json(rows)
         return
     table = Table()
-    for column in ("id", "kind", "party", "from", "until", "channel", "event_id", "note"):
+    for column in columns:
         table.add_column(column, overflow="fold")
-    for r in rows:
-        table.add_row(*("" if v is None else str(v) for v in r.values()))
+    for row in rows:
+        cells = (row[c] for c in columns)
+        table.add_row(*("\n".join(v) if isinstance(v, list) else "" if v is None else str(v) for v in cells))
     common.out_console.print(table)
 
 
