@@ -213,17 +213,7 @@ def rules_list(
     if as_json:
         common.print_json(
             [
-                {
-                    "pack": p.id,
-                    "version": p.version,
-                    "id": r.id,
-                    "kind": r.kind,
-                    "category": r.category,
-                    "severity": r.severity,
-                    "status": r.status,
-                    "title": r.title("zh" if zh else "en"),
-                    "tags": _tags(r),
-                }
+                {**_rule_head(p, r), "title": r.title("zh" if zh else "en"), "tags": _tags(r)}
                 for p in packs
                 for r in p.rules
             ]
@@ -259,13 +249,7 @@ def rules_show(
     if as_json:
         common.print_json(
             {
-                "pack": p.id,
-                "version": p.version,
-                "id": r.id,
-                "kind": r.kind,
-                "category": r.category,
-                "severity": r.severity,
-                "status": r.status,
+                **_rule_head(p, r),
                 "title_zh": r.title_zh,
                 "title_en": r.title_en,
                 "explanation_zh": r.explanation_zh,
@@ -296,6 +280,19 @@ def rules_show(
         _row(table, f"patterns {lang}", "\n".join(pats))
     _row(table, "examples", str(len(r.examples)))
     common.out_console.print(table, markup=False, highlight=False)
+
+
+def _rule_head(p: RulePack, r: Any) -> dict[str, Any]:
+    """The fields `rules list --json` and `rules show --json` share."""
+    return {
+        "pack": p.id,
+        "version": p.version,
+        "id": r.id,
+        "kind": r.kind,
+        "category": r.category,
+        "severity": r.severity,
+        "status": r.status,
+    }
 
 
 def _row(table: Table, *cells: str) -> None:
