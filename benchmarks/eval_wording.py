@@ -2,10 +2,13 @@
 
 Each corpus line is a real collection message (or a hard negative) from a public source, with its
 language, expected categories ([] = benign) and a split: "dev" (used while writing patterns) or
-"heldout" (not looked at while writing them). Chinese messages are scanned with the cn pack,
-English ones with the us pack (the uk pack shares its English patterns).
+"heldout" (not looked at while writing them). A later held-out batch from new sources carries
+"batch": "fresh" and is reported on its own as "fresh" (measured before the patterns were
+generalized, then kept as a regression check); "heldout" is the original held-out set.
+Chinese messages are scanned with the cn pack, English ones with the us pack (the uk pack
+shares its English patterns).
 
-    python benchmarks/eval_wording.py [--corpus PATH] [--split dev|heldout|all] [--show-errors]
+    python benchmarks/eval_wording.py [--corpus PATH] [--split dev|heldout|fresh|all] [--show-errors]
 
 Targets: recall on threats (threat_violence, threat_third_party, false_legal_threat: a threatening
 message counts as found when any threat category is flagged) >= 0.85, and benign messages
@@ -64,6 +67,11 @@ def evaluate(rows: list[dict], packs: dict) -> dict:
     return by_lang
 
 
+def group(row: dict) -> str:
+    """The set a row is reported in: its batch when it has one, else its split."""
+    return row.get("batch") or row.get("split", "dev")
+
+
 def ratio(a: int, b: int) -> str:
     return f"{a / b:.2f}" if b else "  - "
 
@@ -95,15 +103,15 @@ def report(title: str, by_lang: dict, show_errors: bool) -> bool:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--corpus", default=str(ROOT / "tests" / "corpus" / "wording.jsonl"))
-    parser.add_argument("--split", choices=("dev", "heldout", "all", "each"), default="each")
+    parser.add_argument("--split", choices=("dev", "heldout", "fresh", "all", "each"), default="each")
     parser.add_argument("--show-errors", action="store_true")
     args = parser.parse_args(argv)
     rows = [json.loads(line) for line in Path(args.corpus).read_text(encoding="utf-8").splitlines() if line.strip()]
     packs = {lang: load_pack(name) for lang, name in PACK_FOR_LANG.items()}
-    splits = ("dev", "heldout", "all") if args.split == "each" else (args.split,)
+    splits = ("dev", "heldout", "fresh", "all") if args.split == "each" else (args.split,)
     ok = True
     for split in splits:
-        chosen = [r for r in rows if split == "all" or r.get("split", "dev") == split]
+        chosen = [r for r in rows if split == "all" or group(r) == split]
         ok &= report(f"{split} ({len(chosen)} messages)", evaluate(chosen, packs), args.show_errors)
     return 0 if ok else 1
 
