@@ -22,7 +22,7 @@ def open_store(path: Path | str, *, create: bool = True) -> Store:
         raise InputError(f"{path} is a folder; --db needs a file path such as {path / 'case.db'}")
     if not path.exists():
         if not create:
-            raise InputError(f"no store at {path} (run `harasslog init` first, or check --db)")
+            raise InputError(f"no store at {path}: run `harasslog init` to create one, or check --db / HARASSLOG_DB")
         _create_private_file(path)
     try:
         conn = sqlite3.connect(path, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)

@@ -246,3 +246,11 @@ def test_a_note_can_change_later_and_the_store_still_verifies(cn):
     assert json.loads(cn("show", "1", "--json").stdout)["note"] == "对方自称律师"
     assert cn("verify").exit_code == 0
     assert cn("note", "7", "x").exit_code == 2
+
+
+@pytest.mark.parametrize("args", [("list",), ("search", "通讯录"), ("party", "add", "X"), ("add", "call", "10086")])
+def test_only_init_creates_a_store(cli, db_path, args):
+    result = cli(*args)
+    assert result.exit_code == 2
+    assert f"no store at {db_path}" in result.stderr and "harasslog init" in result.stderr
+    assert not db_path.exists()

@@ -134,7 +134,7 @@ def _scan_packs(rules: str | None) -> list[RulePack]:
         return [load_pack(rules)]
     english = "us"
     try:
-        store = common.open_store(create=False)
+        store = common.open_store()
     except InputError:
         store = None
     if store is not None:

@@ -31,8 +31,11 @@ def db_path() -> Path:
     return resolve_db_path(_options["db"])
 
 
-def open_store(*, create: bool = True):  # -> Store
-    """Open (and migrate) the store the global options point at."""
+def open_store(*, create: bool = False):  # -> Store
+    """Open (and migrate) the store the global options point at.
+
+    Only `init` creates a store: any other command on a mistyped --db path says so, instead of
+    quietly starting an empty case file there."""
     from ..db import open_store as _open
 
     return _open(db_path(), create=create)

@@ -61,7 +61,7 @@ def init(
     ] = None,
 ) -> None:
     """Create the store (or update its profile): who you are, your time zone and jurisdiction."""
-    store = common.open_store()
+    store = common.open_store(create=True)
     profile = store.set_profile(
         name=name,
         phone=phone,
@@ -530,7 +530,7 @@ def verify(
         _verify_bundle(bundle, as_json)
         return
     path = common.db_path()
-    store = common.open_store(create=False)
+    store = common.open_store()
     report = store.verify()
     result = {
         "ok": report.ok,

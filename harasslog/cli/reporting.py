@@ -66,7 +66,7 @@ def report(
         fmt = {"md": "md", "markdown": "md", "pdf": "pdf"}.get(suffix, "html")
     if fmt not in render.FORMATS:
         raise InputError(f"--format must be html, md or pdf, not {fmt!r}")
-    store = common.open_store(create=False)
+    store = common.open_store()
     language = _report_lang(store, lang)
     filters = render.parse_filters(store, since, until, party)
     content = render.render(
@@ -103,7 +103,7 @@ def export_bundle(
     from ..bundle import write_bundle
     from ..pdf import pdf_available
 
-    store = common.open_store(create=False)
+    store = common.open_store()
     language = _report_lang(store, lang)
     want_pdf = pdf_available() if pdf is None else pdf
     now = datetime.now(UTC)
@@ -130,7 +130,7 @@ def export_csv(output: OutOpt) -> None:
     """Every event as CSV (UTF-8 with BOM; message text exactly as stored)."""
     from ..bundle import export_file
 
-    store = common.open_store(create=False)
+    store = common.open_store()
     n = export_file(store, "csv", output)
     common.say(store, f"wrote {n} events to {output}", f"已导出 {n} 条记录到 {output}")
 
@@ -140,7 +140,7 @@ def export_json(output: OutOpt) -> None:
     """Every event as a JSON array (the `list --json` fields, plus note and rule_ids)."""
     from ..bundle import export_file
 
-    store = common.open_store(create=False)
+    store = common.open_store()
     n = export_file(store, "json", output)
     common.say(store, f"wrote {n} events to {output}", f"已导出 {n} 条记录到 {output}")
 
@@ -155,7 +155,7 @@ def stats(
     """Counts of contacts per day, per hour of the day (local time) or per party, with how many were flagged."""
     if by not in ("day", "hour", "party"):
         raise InputError(f"--by must be day, hour or party, not {by!r}")
-    store = common.open_store(create=False)
+    store = common.open_store()
     rows = compute_stats(store, by)
     if as_json:
         common.print_json(rows)
@@ -200,7 +200,7 @@ def deadlines(as_json: JsonOpt = False) -> None:
     """Deadlines that follow from the findings: FDCPA one year, TCPA four years, FOS eight weeks, NFRA 15 days."""
     from .. import deadlines as dl
 
-    store = common.open_store(create=False)
+    store = common.open_store()
     today = datetime.now(UTC).astimezone(store.tz).date()
     entries = dl.compute(store.jurisdiction, store.findings(), list(store.events()), store.tz, today)
     if as_json:
