@@ -3,6 +3,10 @@
 A pack is data: Python only knows the rule kinds. Anything the loader does not know (a misspelt key,
 a duplicate id, a rule without a citation, an explanation or examples) is an InputError naming the
 file and the rule, so a lawyer's own pack fails loudly instead of silently checking less.
+
+A pack may hold one `[conditions]` table (zh = [...], en = [...]: ultimatums such as 再不还 or
+"if you don't"); a wording rule's `consequences` then count only within `params.within` characters
+of a condition in the same language, and the loader refuses one without the other.
 """
 
 from __future__ import annotations
@@ -62,6 +66,7 @@ _RULE_KEYS = {
     "examples",
     "patterns",
     "exceptions",
+    "consequences",
 }
 _CITATION_KEYS = {"instrument", "article", "tag", "url", "note"}
 _EVENT_KEYS = {"at", "channel", "status", "direction", "group", "duration_s", "text", "number"}
@@ -87,7 +92,7 @@ PARAMS: dict[str, dict[str, str]] = {
     "after_conversation": {"statuses": "statuses", "days": "posint", "min_duration_s": "nonneg"},
     "request_violation": {**_COMMON, "request_kinds": "request_kinds", "notices": "patterns"},
     "third_party": {"channels": "channels"},
-    "wording": {"channels": "channels", "direction": "direction"},
+    "wording": {"channels": "channels", "direction": "direction", "within": "posint"},
 }
 REQUIRED_PARAMS = {
     "frequency": ("window_days", "max"),
@@ -113,6 +118,10 @@ class Rule:
     patterns: dict[str, tuple[str, ...]] = field(default_factory=dict)
     exceptions: dict[str, tuple[str, ...]] = field(default_factory=dict)
     status: str = "stable"
+    # A conditional threat: consequence words count only within params.within characters of one
+    # of the pack's conditions (an ultimatum: 再不还/否则/if you don't/unless...).
+    consequences: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    conditions: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     def title(self, lang: str) -> str:
         return self.title_zh if lang == "zh" else self.title_en
@@ -190,7 +199,7 @@ def _text(data: dict[str, Any], key: str, source: str, where: str) -> str:
 
 
 def _pack(data: dict[str, Any], source: str) -> RulePack:
-    _unknown(data, {"pack", "rules"}, source, "")
+    _unknown(data, {"pack", "rules", "conditions"}, source, "")
     head = data.get("pack")
     if not isinstance(head, dict):
         raise _fail(source, "", "missing [pack] table (id, version, jurisdiction, title_zh, title_en)")
@@ -200,6 +209,7 @@ def _pack(data: dict[str, Any], source: str) -> RulePack:
         ZoneInfo(str(example_tz))
     except (ZoneInfoNotFoundError, ValueError):
         raise _fail(source, "[pack]", f"unknown example_tz {example_tz!r}") from None
+    conditions = _patterns(data.get("conditions", {}), source, "[conditions]", required=False)
     rules_data = data.get("rules")
     if not isinstance(rules_data, list) or not rules_data:
         raise _fail(source, "", "no [[rules]]")
@@ -208,7 +218,7 @@ def _pack(data: dict[str, Any], source: str) -> RulePack:
     for index, rule_data in enumerate(rules_data, 1):
         if not isinstance(rule_data, dict):
             raise _fail(source, f"rule #{index}", "must be a table")
-        rule = _rule(rule_data, source, index)
+        rule = _rule(rule_data, source, index, conditions)
         if rule.id in seen:
             raise _fail(source, f"rule {rule.id}", "duplicate id")
         seen.add(rule.id)
@@ -228,7 +238,7 @@ def _pack(data: dict[str, Any], source: str) -> RulePack:
 _ID = re.compile(r"^[A-Z][A-Z0-9]*(?:-[A-Z0-9]+)+$")
 
 
-def _rule(data: dict[str, Any], source: str, index: int) -> Rule:
+def _rule(data: dict[str, Any], source: str, index: int, conditions: dict[str, tuple[str, ...]]) -> Rule:
     rule_id = data.get("id")
     if not isinstance(rule_id, str) or not _ID.match(rule_id):
         raise _fail(source, f"rule #{index}", f"missing or malformed id {rule_id!r} (like CN-HOURS-001)")
@@ -260,11 +270,14 @@ def _rule(data: dict[str, Any], source: str, index: int) -> Rule:
         _check_param(PARAMS[kind][name], value, source, f"{where} params.{name}")
     patterns: dict[str, tuple[str, ...]] = {}
     exceptions: dict[str, tuple[str, ...]] = {}
+    consequences: dict[str, tuple[str, ...]] = {}
     if kind == "wording":
         patterns = _patterns(data.get("patterns"), source, f"{where} patterns", required=True)
         exceptions = _patterns(data.get("exceptions", {}), source, f"{where} exceptions", required=False)
-    elif "patterns" in data or "exceptions" in data:
-        raise _fail(source, where, "patterns and exceptions belong to wording rules only")
+        consequences = _patterns(data.get("consequences", {}), source, f"{where} consequences", required=False)
+        _check_conditional(consequences, params, conditions, source, where)
+    elif "patterns" in data or "exceptions" in data or "consequences" in data:
+        raise _fail(source, where, "patterns, exceptions and consequences belong to wording rules only")
     examples = _examples(data.get("examples"), kind, source, where)
     return Rule(
         id=rule_id,
@@ -277,8 +290,28 @@ def _rule(data: dict[str, Any], source: str, index: int) -> Rule:
         examples=examples,
         patterns=patterns,
         exceptions=exceptions,
+        consequences={lang: pats for lang, pats in consequences.items() if pats},
+        conditions={lang: conditions[lang] for lang, pats in consequences.items() if pats},
         **texts,
     )
+
+
+def _check_conditional(
+    consequences: dict[str, tuple[str, ...]],
+    params: dict[str, Any],
+    conditions: dict[str, tuple[str, ...]],
+    source: str,
+    where: str,
+) -> None:
+    """Consequences need a distance (params.within) and the pack's conditions in their language."""
+    used = [lang for lang, pats in consequences.items() if pats]
+    if used and "within" not in params:
+        raise _fail(source, where, "consequences need params.within (how many characters from a condition)")
+    if "within" in params and not used:
+        raise _fail(source, where, "params.within only applies to consequences")
+    for lang in used:
+        if not conditions.get(lang):
+            raise _fail(source, where, f"consequences.{lang} needs a [conditions] table with {lang} = [...]")
 
 
 def _citations(value: Any, source: str, where: str) -> tuple[Citation, ...]:

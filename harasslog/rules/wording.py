@@ -13,6 +13,12 @@ Normalization, in order:
 
 Steps 1-2 almost never change the length of a text; when they do (ligatures, "…" → "..."), a
 per-character map is built. Step 3 is one regex pass; texts it does not touch cost nothing more.
+
+Conditional threats: phrase patterns miss new phrasings, so a rule may also list `consequences`,
+word families that prove little alone (单位, 曝光, police, your clients) but make a threat within
+params.within characters of one of the pack's `[conditions]` (再不还, 否则, if you don't, unless,
+by Friday...). The pack holds the words; this module only measures the distance. The span reported
+is the consequence's, in the original text.
 """
 
 from __future__ import annotations
@@ -294,6 +300,20 @@ class CompiledRule:
     category: str
     patterns: tuple[re.Pattern[str], ...]
     exceptions: tuple[re.Pattern[str], ...]
+    # Conditional threats: a consequence counts only within `within` characters of a condition.
+    consequences: tuple[re.Pattern[str], ...] = ()
+    conditions: re.Pattern[str] | None = None
+    within: int = 0
+
+    def conditional_spans(self, text: str) -> list[tuple[int, int]]:
+        """Consequence matches that lie near a condition match (either side, or overlapping)."""
+        if self.conditions is None:
+            return []
+        found = [(m.start(), m.end()) for p in self.consequences for m in p.finditer(text) if m.end() > m.start()]
+        if not found:
+            return []
+        conds = [(m.start(), m.end()) for m in self.conditions.finditer(text)]
+        return [(s, e) for s, e in found if any(cs - e <= self.within and s - ce <= self.within for cs, ce in conds)]
 
 
 @dataclass(frozen=True)
@@ -329,7 +349,7 @@ class Matcher:
         found: list[Match] = []
         for index in sorted(chosen):
             rule = self.rules[index]
-            spans: list[tuple[int, int]] = []
+            spans: list[tuple[int, int]] = rule.conditional_spans(norm.text)
             for pattern in rule.patterns:
                 for m in pattern.finditer(norm.text):
                     if m.end() > m.start():
@@ -366,7 +386,9 @@ def compile_rules(rules: list[Rule], langs: tuple[str, ...] | None = None) -> Ma
             continue
         pats = [expand(p) for lang, ps in rule.patterns.items() if langs is None or lang in langs for p in ps]
         exs = [expand(p) for lang, ps in rule.exceptions.items() if langs is None or lang in langs for p in ps]
-        if not pats:
+        cons = [expand(p) for lang, ps in rule.consequences.items() if langs is None or lang in langs for p in ps]
+        conds = [expand(p) for lang, ps in rule.conditions.items() if langs is None or lang in langs for p in ps]
+        if not pats and not cons:
             continue
         index = len(compiled)
         compiled.append(
@@ -375,9 +397,12 @@ def compile_rules(rules: list[Rule], langs: tuple[str, ...] | None = None) -> Ma
                 rule.category,
                 tuple(re.compile(p) for p in pats),
                 tuple(re.compile(f"(?=({p}))") for p in exs),
+                tuple(re.compile(p) for p in cons),
+                _conditions(tuple(conds)) if cons and conds else None,
+                int(rule.params.get("within", 0)),
             )
         )
-        for p in pats:
+        for p in pats + cons:
             literals = required_literals(p)
             if literals is None:
                 always.add(index)
@@ -394,6 +419,12 @@ def compile_rules(rules: list[Rule], langs: tuple[str, ...] | None = None) -> Ma
         {k: {head: tuple(lits) for head, lits in heads.items()} for k, heads in sorted(by_gram.items())},
         frozenset(always),
     )
+
+
+@lru_cache(maxsize=64)
+def _conditions(patterns: tuple[str, ...]) -> re.Pattern[str]:
+    """A pack's conditions as one alternation (several rules share it)."""
+    return re.compile("|".join(f"(?:{p})" for p in patterns))
 
 
 # Packs are immutable; the cache keeps them alive so their ids stay unique.
