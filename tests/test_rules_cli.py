@@ -196,3 +196,13 @@ def test_a_user_pack_drives_analyze(cn_case, cli, tmp_path) -> None:
     mine.write_text(PACK.replace("OK_TEXT", "您好").replace("'老赖'", "'通讯录'"), encoding="utf-8")
     findings = json.loads(ok(cli("analyze", "--json", "--rules", str(mine))).stdout)
     assert [(f["rule_id"], f["event_ids"]) for f in findings] == [("MY-WORD-001", [5])]
+
+
+def test_rules_show_json_includes_conditional_consequences(cli):
+    import json as _json
+
+    result = cli("rules", "show", "CN-WORD-3P-001", "--json")
+    assert result.exit_code == 0, result.stderr
+    shown = _json.loads(result.stdout)
+    assert shown["consequences"]["zh"] and shown["conditions"]["zh"]
+    assert any("否则" in c for c in shown["conditions"]["zh"])

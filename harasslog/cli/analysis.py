@@ -260,6 +260,8 @@ def rules_show(
                 ],
                 "patterns": {k: list(v) for k, v in r.patterns.items()},
                 "exceptions": {k: list(v) for k, v in r.exceptions.items()},
+                "consequences": {k: list(v) for k, v in r.consequences.items()},
+                "conditions": {k: list(v) for k, v in r.conditions.items()},
                 "examples": len(r.examples),
             }
         )
@@ -278,6 +280,9 @@ def rules_show(
         _row(table, f"[{c.tag}]", f"{c.instrument}, {c.article}" + (f"\n{c.url}" if c.url else ""))
     for lang, pats in r.patterns.items():
         _row(table, f"patterns {lang}", "\n".join(pats))
+    for lang, pats in r.consequences.items():
+        within = r.params.get("within")
+        _row(table, f"consequences {lang}", f"(within {within} characters of a condition)\n" + "\n".join(pats))
     _row(table, "examples", str(len(r.examples)))
     common.out_console.print(table, markup=False, highlight=False)
 
