@@ -254,3 +254,18 @@ def test_only_init_creates_a_store(cli, db_path, args):
     assert result.exit_code == 2
     assert f"no store at {db_path}" in result.stderr and "harasslog init" in result.stderr
     assert not db_path.exists()
+
+
+def test_markup_in_message_text_and_names_prints_literally(cn):
+    """Message text is hostile input: Rich markup in it must not style or hide anything."""
+    cn("add", "sms", "10690000888", "--at", "2026-11-20T10:00", "--text", "[i]h[/i] 通讯录", "--party", "[b]C[/b]")
+    table = cn("list").stdout
+    assert "[i]h[/i]" in table and "[b]C[/b]" in table
+    assert "[b]C[/b]" in cn("party", "list").stdout
+    assert "[i]h[/i]" in cn("search", "通讯录").stdout
+
+
+def test_verify_on_an_empty_store_says_so(cn):
+    result = cn("--lang", "en", "verify")
+    assert result.exit_code == 0
+    assert result.stderr.startswith("OK: the store is empty")

@@ -12,8 +12,10 @@ from rich.console import Console
 from ..errors import InputError
 
 # Messages for people go to stderr; stdout carries data (tables, JSON) only.
-err_console = Console(stderr=True)
-out_console = Console()
+# Markup is off: message texts and names are hostile input, and "[white on white]…" in an SMS
+# must print literally, never hide words. Styles are applied with Text/style= objects instead.
+err_console = Console(stderr=True, markup=False)
+out_console = Console(markup=False)
 
 _options: dict[str, Any] = {"db": None, "lang": None}
 

@@ -542,6 +542,8 @@ def verify(
     }
     if as_json:
         common.print_json(result)
+    elif report.ok and not report.entries:
+        common.say(store, "OK: the store is empty (nothing recorded yet)", "完整：证据库为空（尚无记录）")
     elif report.ok:
         common.say(
             store,
