@@ -123,7 +123,7 @@ def _run(store: Any, paths: list[Path], format: str, party: str | None, mapping:
     if not common.err_console.is_terminal:
         return import_files(store, paths, format=format, party=party, mapping=mapping)
     progress = Progress(
-        TextColumn("{task.description}"),
+        TextColumn("{task.description}", markup=False),  # file names print as they are
         BarColumn(),
         TaskProgressColumn(),
         _RecordRate(),
