@@ -174,3 +174,25 @@ def test_table_summary_in_chinese(tmp_path: Path, store, cli) -> None:
     result = CliRunner().invoke(app, ["--db", str(store.path), "--lang", "zh", "import", str(backup(tmp_path))])
     assert result.exit_code == 0, result.output
     assert "新增" in result.stdout and "跳过原因" in result.stdout and "draft: 1" in result.stdout
+
+
+def test_show_traces_an_imported_event_to_its_file(cli, tmp_path):
+    """A lawyer can follow any event back to the file, its SHA-256 and the record in it."""
+    import hashlib
+    import json
+
+    xml = tmp_path / "sms-20261120.xml"
+    xml.write_text(
+        "<?xml version='1.0' encoding='UTF-8' standalone='yes' ?>\n<smses count=\"1\">"
+        '<sms address="16500000102" date="1763648000000" type="1" body="再不还钱就爆你通讯录" '
+        'readable_date="x" contact_name="(Unknown)" /></smses>',
+        encoding="utf-8",
+    )
+    assert cli("init", "--region", "CN").exit_code == 0
+    assert cli("import", str(xml)).exit_code == 0
+    shown = json.loads(cli("show", "1", "--json").stdout)
+    assert shown["source"]["file_name"] == "sms-20261120.xml"
+    assert shown["source"]["sha256"] == hashlib.sha256(xml.read_bytes()).hexdigest()
+    assert shown["source"]["format"] == "sbr"
+    assert shown["source_ref"].startswith("sms[1]")
+    assert shown["raw"]["body"] == "再不还钱就爆你通讯录"

@@ -281,6 +281,17 @@ def list_events(
     common.out_console.print(table)
 
 
+def _import_source(store: Any, import_id: int | None) -> dict[str, Any] | None:
+    """Where an imported event came from: the file, its SHA-256 and the importer that read it."""
+    if import_id is None:
+        return None
+    for record in store.imports():
+        if record["id"] == import_id:
+            keys = ("file_name", "sha256", "size", "format", "importer_version", "started")
+            return {key: record[key] for key in keys}
+    return None
+
+
 def _preview(text: str | None, width: int = 60) -> str:
     if not text:
         return ""
@@ -304,6 +315,7 @@ def show(
         recorded_at=row["recorded_at"],
         prev_hash=row["prev_hash"],
         raw=common.json.loads(row["raw"]) if row["raw"] else None,
+        source=_import_source(store, row["import_id"]),
         attachments=store.attachments(event_id),
         findings=[f.rule_id for f in store.findings() if event_id in f.event_ids],
     )
@@ -318,6 +330,10 @@ def show(
             value = "\n".join(f"{a['name'] or ''} {a['sha256']}" for a in value)
         elif key == "findings":
             value = ", ".join(value)
+        elif key == "source" and value:
+            value = "\n".join(f"{k}: {v}" for k, v in value.items())
+        elif key == "raw" and value is not None:
+            value = common.json.dumps(value, ensure_ascii=False, indent=1)
         table.add_row(key, "" if value is None else str(value))
     common.out_console.print(table)
 
