@@ -15,7 +15,7 @@ from typing import Any
 
 from .errors import InputError
 from .models import RawEvent
-from .normalize import parse_duration, parse_when, zone
+from .normalize import offset_minutes, parse_duration, parse_when, zone
 
 _KEYS = {
     "profile": {"name", "phone", "region", "tz", "jurisdiction", "lang", "id_number"},
@@ -117,6 +117,7 @@ def _add_events(store: Any, case: Case, index: int, entry: dict[str, Any], tz: A
             direction=entry.get("direction", "in"),
             number_raw=str(entry.get("number", "")),
             at=at,
+            tz_offset_min=offset_minutes(at),
             text=entry.get("text"),
             duration_s=parse_duration(str(duration)) if duration is not None else None,
             status=entry.get("status", "unknown"),

@@ -41,7 +41,7 @@ from .models import (
     RawEvent,
     Request,
 )
-from .normalize import from_utc_iso, normalize_number, offset_minutes, to_utc_iso, zone
+from .normalize import from_utc_iso, normalize_number, to_utc_iso, zone
 from .paths import attachments_dir
 
 BATCH = 2000
@@ -308,7 +308,8 @@ class Store:
             _check_raw(raw)
             info = normalize_number(raw.number_raw, region) if raw.number_raw else None
             at = to_utc_iso(raw.at)
-            offset = raw.tz_offset_min if raw.tz_offset_min is not None else offset_minutes(raw.at)
+            # The offset the source recorded; None when it stored an instant only (epoch times).
+            offset = raw.tz_offset_min
             prepared.append((raw, info, at, offset, (raw.channel, raw.direction, info and info.number, at, raw.text)))
         seen = self._stored_keys([p[2] for p in prepared]) if dedupe else set()
         self._ensure_numbers([p[1] for p in prepared if p[1] is not None])

@@ -196,3 +196,5 @@ def test_show_traces_an_imported_event_to_its_file(cli, tmp_path):
     assert shown["source"]["format"] == "sbr"
     assert shown["source_ref"].startswith("sms[1]")
     assert shown["raw"]["body"] == "再不还钱就爆你通讯录"
+    assert shown["tz_offset_min"] is None  # the backup stores an instant, not the phone's offset
+    assert shown["at"] == "2025-11-20T22:13:20+08:00"  # shown in the borrower's zone all the same

@@ -103,6 +103,12 @@ def _record(store: Any, raw: RawEvent, party: str | None, note: str | None) -> i
     return int(event_id)
 
 
+def _when(text: str, store: Any) -> dict[str, Any]:
+    """A hand-entered time and the offset it was entered in (kept as the source offset)."""
+    moment = normalize.parse_when(text, store.tz)
+    return {"at": moment, "tz_offset_min": normalize.offset_minutes(moment)}
+
+
 def _choice(value: str | None, allowed: tuple[str, ...], option: str) -> str | None:
     if value is not None and value not in allowed:
         raise InputError(f"{option} must be one of {', '.join(allowed)}, not {value!r}")
@@ -137,7 +143,7 @@ def add_call(
         channel="call",
         direction=direction,
         number_raw=_number(number, store),
-        at=normalize.parse_when(at, store.tz),
+        **_when(at, store),
         duration_s=seconds,
         status=chosen,
         source_ref="hand",
@@ -164,7 +170,7 @@ def add_sms(
         channel="sms",
         direction=direction,
         number_raw=_number(number, store),
-        at=normalize.parse_when(at, store.tz),
+        **_when(at, store),
         text=body,
         source_ref="hand",
     )
@@ -185,7 +191,7 @@ def _add_other(
         channel=channel,
         direction="in",
         number_raw=number.strip() if number else "",
-        at=normalize.parse_when(at, store.tz),
+        **_when(at, store),
         text=text,
         source_ref="hand",
         raw=extra or {},
