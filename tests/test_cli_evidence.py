@@ -269,3 +269,12 @@ def test_verify_on_an_empty_store_says_so(cn):
     result = cn("--lang", "en", "verify")
     assert result.exit_code == 0
     assert result.stderr.startswith("OK: the store is empty")
+
+
+def test_list_flagged_shows_only_events_in_the_last_analysis(cn):
+    cn("add", "sms", "16500000102", "--at", "2026-11-20T12:00", "--text", THREAT, "--party", "示例催收")
+    cn("add", "sms", "10690000888", "--at", "2026-11-20T09:00", "--text", "【示例】您的账单已出，请按时还款")
+    assert cn("analyze").exit_code == 0
+    flagged = records(cn, "--flagged")
+    assert [r["text"] for r in flagged] == [THREAT]
+    assert "⚑" in cn("list").stdout
