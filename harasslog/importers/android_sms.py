@@ -15,7 +15,17 @@ from pathlib import Path
 from typing import Any
 
 from ..models import RawEvent, Skipped
-from .base import PROGRESS_EVERY, ImportOptions, Record, as_int, from_unix, open_sqlite, row_dict, table_names
+from .base import (
+    PROGRESS_EVERY,
+    ImportOptions,
+    Record,
+    as_int,
+    from_unix,
+    open_sqlite,
+    row_dict,
+    skip_reason,
+    table_names,
+)
 from .sbr import MMS_BOXES, MMS_NOT_SENT, SMS_NOT_SENT, mms_number
 
 VERSION = "android-sms-1"
@@ -62,10 +72,9 @@ def _group(conn: sqlite3.Connection, sql: str, key: str) -> dict[Any, list[dict[
 def _sms(row: sqlite3.Row, table: str) -> Record:
     ref = f"{table}._id={row['_id']}"
     kind = as_int(row["type"])
-    if kind in SMS_NOT_SENT:
-        return Skipped(ref, SMS_NOT_SENT[kind])
-    if kind not in SMS_TYPES:
-        return Skipped(ref, f"unknown sms type {row['type']!r}")
+    reason = skip_reason(kind, SMS_TYPES, SMS_NOT_SENT, "sms type", row["type"])
+    if reason:
+        return Skipped(ref, reason)
     date = as_int(row["date"])
     if not date:
         return Skipped(ref, "no date")
@@ -87,10 +96,9 @@ def _sms(row: sqlite3.Row, table: str) -> Record:
 def _mms(row: sqlite3.Row, parts: list[dict[str, Any]], addrs: list[dict[str, Any]]) -> Record:
     ref = f"pdu._id={row['_id']}"
     box = as_int(row["msg_box"])
-    if box in MMS_NOT_SENT:
-        return Skipped(ref, MMS_NOT_SENT[box])
-    if box not in MMS_BOXES:
-        return Skipped(ref, f"unknown mms msg_box {row['msg_box']!r}")
+    reason = skip_reason(box, MMS_BOXES, MMS_NOT_SENT, "mms msg_box", row["msg_box"])
+    if reason:
+        return Skipped(ref, reason)
     date = as_int(row["date"])
     if not date:
         return Skipped(ref, "no date")

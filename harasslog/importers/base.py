@@ -130,6 +130,15 @@ def table_names(conn: sqlite3.Connection) -> set[str]:
     return {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type IN ('table','view')")}
 
 
+def skip_reason(code: int | None, known: Any, not_sent: dict[int, str], what: str, written: Any) -> str | None:
+    """Why a record with this type code is not imported (a draft, an unknown code), or None."""
+    if code in not_sent:
+        return not_sent[code]
+    if code not in known:
+        return f"unknown {what} {written!r}"
+    return None
+
+
 PROGRESS_EVERY = 2000  # rows between progress reports
 
 

@@ -20,7 +20,7 @@ from typing import Any
 
 from ..errors import InputError
 from ..models import RawAttachment, RawEvent, Skipped
-from .base import ImportOptions, Record, as_int, from_unix
+from .base import ImportOptions, Record, as_int, from_unix, skip_reason
 from .xmlstream import iter_children
 
 VERSION = "sbr-1"
@@ -99,10 +99,9 @@ def _date(el: _Element) -> Any:
 
 def _sms(el: _Element) -> Record:
     kind = _small_int(el.attrs.get("type"))
-    if kind in SMS_NOT_SENT:
-        return Skipped(el.ref, SMS_NOT_SENT[kind])
-    if kind not in SMS_TYPES:
-        return Skipped(el.ref, f"unknown sms type {el.attrs.get('type')!r}")
+    reason = skip_reason(kind, SMS_TYPES, SMS_NOT_SENT, "sms type", el.attrs.get("type"))
+    if reason:
+        return Skipped(el.ref, reason)
     at = _date(el)
     if at is None:
         return Skipped(el.ref, "no date")
@@ -123,10 +122,9 @@ def _small_int(value: str | None) -> int | None:
 
 def _mms(el: _Element, name: str) -> Record:
     box = as_int(el.attrs.get("msg_box"))
-    if box in MMS_NOT_SENT:
-        return Skipped(el.ref, MMS_NOT_SENT[box])
-    if box not in MMS_BOXES:
-        return Skipped(el.ref, f"unknown mms msg_box {el.attrs.get('msg_box')!r}")
+    reason = skip_reason(box, MMS_BOXES, MMS_NOT_SENT, "mms msg_box", el.attrs.get("msg_box"))
+    if reason:
+        return Skipped(el.ref, reason)
     at = _date(el)
     if at is None:
         return Skipped(el.ref, "no date")
