@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
+import warnings
 from functools import lru_cache
 
 from .errors import InputError
@@ -39,7 +40,11 @@ def cjk_fonts() -> tuple[str, ...]:
 
 def _weasyprint():  # -> module
     try:
-        import weasyprint
+        with warnings.catch_warnings():
+            # Without libharfbuzz-subset WeasyPrint warns at import that a future release will need it;
+            # PDFs are still right (fonts are embedded whole), so the warning must not stop the render.
+            warnings.simplefilter("ignore", DeprecationWarning)
+            import weasyprint
     except ImportError:
         raise InputError(INSTALL_WEASYPRINT) from None
     except OSError as exc:  # the Python package is there, its system libraries are not

@@ -7,19 +7,16 @@ installs them. Skips otherwise.
 from __future__ import annotations
 
 import re
-import shutil
 import subprocess
 
 import pytest
 from helpers_report import FIXED_NOW, THREAT, fill_cn
+from pdf_support import missing_for_pdf, missing_weasyprint, skip_reason
 
 from harasslog import pdf, render
 from harasslog.errors import InputError
 
-needs_pdf = pytest.mark.skipif(
-    not pdf.pdf_available() or shutil.which("pdftotext") is None,
-    reason="needs WeasyPrint, a CJK font and pdftotext (run .ci/setup-pdf and pip install '.[pdf]')",
-)
+needs_pdf = pytest.mark.skipif(bool(missing_for_pdf()), reason=skip_reason(missing_for_pdf()))
 
 
 @needs_pdf
@@ -73,7 +70,7 @@ def test_missing_weasyprint_says_what_to_install(monkeypatch):
     assert str(info.value) == pdf.INSTALL_WEASYPRINT and "harasslog[pdf]" in str(info.value)
 
 
-@pytest.mark.skipif(not pdf.pdf_available(), reason="needs WeasyPrint")
+@pytest.mark.skipif(bool(missing_weasyprint()), reason=skip_reason(missing_weasyprint()))
 def test_missing_cjk_font_says_what_to_install(monkeypatch):
     monkeypatch.setattr(pdf, "cjk_fonts", lambda: ())
     with pytest.raises(InputError, match="fonts-noto-cjk"):
