@@ -25,9 +25,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import accumulate
 from re import _constants as _OP  # the regex parser's opcodes, for the literal prefilter
 from re import _parser
 from typing import TYPE_CHECKING
@@ -74,18 +75,18 @@ class Normalized:
     # Stage 1 (NFKC/lower/t2s) map: per normalized-stage-1 char, [start, end) in the original; None = identity.
     _starts: tuple[int, ...] | None = None
     _ends: tuple[int, ...] | None = None
-    # Stage 2 (gap removal) map: sorted breakpoints (norm_pos, stage1_pos); None = identity.
-    _breaks: tuple[tuple[int, int], ...] | None = None
+    # Stage 2 (gap removal) map: sorted breakpoints, normalized positions and the stage-1 positions they
+    # stand for; None = identity. Two tuples, so a lookup is one bisect (no list built per span).
+    _break_at: tuple[int, ...] | None = None
+    _break_to: tuple[int, ...] | None = None
 
     def _to_stage1(self, pos: int) -> int:
-        if self._breaks is None:
+        if self._break_at is None or self._break_to is None:
             return pos
-        keys = [b[0] for b in self._breaks]
-        i = bisect_right(keys, pos) - 1
+        i = bisect_right(self._break_at, pos) - 1
         if i < 0:
             return pos
-        norm_pos, stage1_pos = self._breaks[i]
-        return stage1_pos + (pos - norm_pos)
+        return self._break_to[i] + (pos - self._break_at[i])
 
     def span(self, start: int, end: int) -> tuple[int, int]:
         """The [start, end) span of the original text that produced normalized text[start:end]."""
@@ -160,7 +161,7 @@ def normalize(text: str) -> Normalized:
     """Normalize text for matching (see the module docstring); cached, collectors repeat templates."""
     s1, starts, ends = _stage1(text)
     if not _MAY_REWRITE.search(s1) or not _REWRITE.search(s1):
-        return Normalized(s1, text, starts, ends, None)
+        return Normalized(s1, text, starts, ends)
     pieces: list[str] = []
     breaks: list[tuple[int, int]] = [(0, 0)]
     pos = 0  # in s1
@@ -186,7 +187,23 @@ def normalize(text: str) -> Normalized:
             breaks.append((out_len, m.end()))
         pos = m.end()
     pieces.append(s1[pos:])
-    return Normalized("".join(pieces), text, starts, ends, tuple(breaks))
+    return Normalized("".join(pieces), text, starts, ends, tuple(b[0] for b in breaks), tuple(b[1] for b in breaks))
+
+
+# ---------------------------------------------------------------- the cap
+
+# How many characters of one message are checked. Matching is linear in the text, but a phone backup
+# may hold a 300 MB body: past this many characters a message is not read at all, and `unchecked`
+# says which part was left, so every report can say so (a finding's explanation, `scan` output).
+# 100,000 characters is about 40 pages; collection messages and letters are far shorter.
+MAX_CHECKED = 100_000
+
+
+def unchecked(text: str | None) -> tuple[int, int] | None:
+    """The [start, end) of text that wording rules do not read; None when all of it is read."""
+    if text is None or len(text) <= MAX_CHECKED:
+        return None
+    return MAX_CHECKED, len(text)
 
 
 # ---------------------------------------------------------------- patterns
@@ -313,7 +330,9 @@ class CompiledRule:
         if not found:
             return []
         conds = [(m.start(), m.end()) for m in self.conditions.finditer(text)]
-        return [(s, e) for s, e in found if any(cs - e <= self.within and s - ce <= self.within for cs, ce in conds)]
+        # Near: the condition starts at most `within` after the consequence ends, and ends at most
+        # `within` before it starts (cs - e <= within and s - ce <= within).
+        return touching(found, conds, self.within + 1)
 
 
 @dataclass(frozen=True)
@@ -340,8 +359,10 @@ class Matcher:
         return chosen
 
     def scan(self, text: str) -> list[Match]:
+        """Every match in the first MAX_CHECKED characters of text (see `unchecked` for the rest)."""
         if not text or not self.rules:
             return []
+        text = text[:MAX_CHECKED]
         norm = normalize(text)
         chosen = self.candidates(norm.text)
         if not chosen:
@@ -358,12 +379,32 @@ class Matcher:
                 continue
             # Exceptions are compiled as lookaheads, so overlapping ones are all found.
             excepted = [(m.start(), m.end(1)) for ex in rule.exceptions for m in ex.finditer(norm.text)]
-            kept = [s for s in spans if not any(a < s[1] and s[0] < b for a, b in excepted)]
+            hidden = set(touching(spans, excepted, 0))
+            kept = [s for s in spans if s not in hidden]
             for s, e in _merge(kept):
                 o_start, o_end = norm.span(s, e)
                 found.append(Match(rule.rule_id, rule.category, text[o_start:o_end], o_start, o_end))
         found.sort(key=lambda m: (m.start, m.end, m.rule_id))
         return found
+
+
+def touching(spans: list[tuple[int, int]], others: list[tuple[int, int]], slack: int) -> list[tuple[int, int]]:
+    """The spans (s, e) that some other span (a, b) touches: a < e + slack and b > s - slack.
+
+    Sorting the others by start and keeping the furthest end reached so far answers each span with one
+    bisect, so a message of many spans and many others costs O((n + m) log m), never n * m (issue 8.7).
+    """
+    if not others:
+        return []
+    ordered = sorted(others)
+    starts = [a for a, _ in ordered]
+    reach = list(accumulate((b for _, b in ordered), max))
+    out = []
+    for s, e in spans:
+        k = bisect_left(starts, e + slack)  # the others that start before e + slack
+        if k and reach[k - 1] > s - slack:
+            out.append((s, e))
+    return out
 
 
 def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
