@@ -29,6 +29,7 @@ from harasslog.models import Event
 from harasslog.rules import wording
 from harasslog.rules.engine import analyze
 from harasslog.rules.loader import load_pack
+from harasslog.rules.pack import expand
 
 BENIGN_ZH = [
     "【{bank}】尊敬的{name}，您尾号{n4}的信用卡本期账单{amt}元已逾期{d}天，请尽快还款。如已还款请忽略。",
@@ -136,7 +137,7 @@ def main(argv: list[str] | None = None) -> int:
     )
 
     alternation = "|".join(
-        f"(?:{wording.expand(p)})" for r in pack.rules if r.kind == "wording" for ps in r.patterns.values() for p in ps
+        f"(?:{expand(p)})" for r in pack.rules if r.kind == "wording" for ps in r.patterns.values() for p in ps
     )
     baseline_re = re.compile(alternation)
     gc.collect()

@@ -10,8 +10,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from harasslog.rules.literals import required_literals
 from harasslog.rules.loader import WORDING_CATEGORIES, load_pack
-from harasslog.rules.wording import matcher_for, normalize, required_literals, scan_text
+from harasslog.rules.wording import matcher_for, normalize, scan_text
 
 CN = load_pack("cn")
 US = load_pack("us")

@@ -19,7 +19,7 @@ from __future__ import annotations
 import dataclasses
 import re
 from collections import defaultdict, deque
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -135,7 +135,9 @@ class _Timeline:
 # ---------------------------------------------------------------- kinds
 
 
-def _episodes(positions: list[int], window_start: Callable[[int], int], fires: Callable[[int, int], bool]):
+def _episodes(
+    positions: list[int], window_start: Callable[[int], int], fires: Callable[[int, int], bool]
+) -> Iterator[tuple[int, int, int, int]]:
     """Yield (first_pos, last_pos, best_count, best_pos) for runs of overlapping windows that fire.
 
     positions are indexes into a sorted list; window_start(pos) is the first pos of the window ending
@@ -153,10 +155,10 @@ def _episodes(positions: list[int], window_start: Callable[[int], int], fires: C
                 episode[2], episode[3] = count, pos
         else:
             if episode is not None:
-                yield tuple(episode)
+                yield episode[0], episode[1], episode[2], episode[3]
             episode = [first, pos, count, pos]
     if episode is not None:
-        yield tuple(episode)
+        yield episode[0], episode[1], episode[2], episode[3]
 
 
 def _frequency(tl: _Timeline, rule: Rule) -> list[Finding]:

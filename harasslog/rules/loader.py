@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import re
 import tomllib
-from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -21,7 +20,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from ..errors import InputError
 from ..models import CHANNELS, REQUEST_KINDS, SEVERITIES, STATUSES, Citation
-from .wording import expand
+from .pack import Rule, RulePack, expand
+
+__all__ = ["BUILTIN_PACKS", "Rule", "RulePack", "load_builtin", "load_pack", "parse_pack"]
 
 BUILTIN_PACKS = ("cn", "us", "uk")
 
@@ -74,8 +75,6 @@ _REQUEST_KEYS = {"kind", "from", "until", "group", "channel", "note"}
 _WORDING_EXAMPLE_KEYS = {"expect", "text", "span", "note"}
 _CONDUCT_EXAMPLE_KEYS = {"expect", "events", "requests", "fires_on", "count", "note"}
 
-_LIST_CHANNELS = ("channels", CHANNELS)
-_LIST_STATUSES = ("statuses", STATUSES)
 _COMMON = {"channels": "channels", "statuses": "statuses", "direction": "direction"}
 # Parameter name -> type tag, per kind; tags are checked by _check_param.
 PARAMS: dict[str, dict[str, str]] = {
@@ -100,53 +99,6 @@ REQUIRED_PARAMS = {
     "quiet_hours": ("start", "end"),
     "request_violation": ("request_kinds",),
 }
-
-
-@dataclass(frozen=True)
-class Rule:
-    id: str
-    kind: str
-    category: str
-    severity: str
-    title_zh: str
-    title_en: str
-    explanation_zh: str
-    explanation_en: str
-    citations: tuple[Citation, ...]
-    params: dict[str, Any] = field(default_factory=dict)
-    examples: tuple[dict[str, Any], ...] = ()
-    patterns: dict[str, tuple[str, ...]] = field(default_factory=dict)
-    exceptions: dict[str, tuple[str, ...]] = field(default_factory=dict)
-    status: str = "stable"
-    # A conditional threat: consequence words count only within params.within characters of one
-    # of the pack's conditions (an ultimatum: 再不还/否则/if you don't/unless...).
-    consequences: dict[str, tuple[str, ...]] = field(default_factory=dict)
-    conditions: dict[str, tuple[str, ...]] = field(default_factory=dict)
-
-    def title(self, lang: str) -> str:
-        return self.title_zh if lang == "zh" else self.title_en
-
-    def explanation(self, lang: str) -> str:
-        return self.explanation_zh if lang == "zh" else self.explanation_en
-
-    @property
-    def active(self) -> bool:
-        return self.status in ("stable", "preview")
-
-
-@dataclass(frozen=True)
-class RulePack:
-    id: str
-    version: str
-    jurisdiction: str
-    title_zh: str
-    title_en: str
-    example_tz: str
-    rules: tuple[Rule, ...]
-    source: str = ""
-
-    def rule(self, rule_id: str) -> Rule | None:
-        return next((r for r in self.rules if r.id == rule_id), None)
 
 
 # ---------------------------------------------------------------- loading
@@ -249,7 +201,7 @@ def _rule(data: dict[str, Any], source: str, index: int, conditions: dict[str, t
         raise _fail(source, where, f"bad kind {kind!r} (one of {', '.join(KINDS)})")
     category = data.get("category")
     allowed = WORDING_CATEGORIES if kind == "wording" else CONDUCT_CATEGORIES
-    if category not in allowed:
+    if not isinstance(category, str) or category not in allowed:
         raise _fail(source, where, f"bad category {category!r} for kind {kind} (one of {', '.join(allowed)})")
     severity = data.get("severity")
     if severity not in SEVERITIES:

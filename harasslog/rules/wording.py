@@ -29,14 +29,10 @@ from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import accumulate
-from re import _constants as _OP  # the regex parser's opcodes, for the literal prefilter
-from re import _parser
-from typing import TYPE_CHECKING
 
 from ..models import Match
-
-if TYPE_CHECKING:
-    from .loader import Rule, RulePack
+from .literals import required_literals
+from .pack import Rule, RulePack, expand
 
 _CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _SENTENCE = "。！？；，、：,.!?;:\n"
@@ -204,111 +200,6 @@ def unchecked(text: str | None) -> tuple[int, int] | None:
     if text is None or len(text) <= MAX_CHECKED:
         return None
     return MAX_CHECKED, len(text)
-
-
-# ---------------------------------------------------------------- patterns
-
-GAP = r"[^。！？.!?\n]"  # any character inside one sentence
-_MACRO = re.compile(r"<gap(\d*)>")
-
-
-def expand(pattern: str) -> str:
-    """Patterns may write <gap> (up to 10 chars in the same sentence) or <gapN> (up to N)."""
-    return _MACRO.sub(lambda m: f"{GAP}{{0,{m.group(1) or 10}}}", pattern)
-
-
-# ---------------------------------------------------------------- literal prefilter
-# Each pattern is reduced to a set of literal strings one of which must occur for it to match
-# (from the regex's parse tree). Looking for those literals tells which few rules are worth
-# running; most messages contain none of them and cost no regex at all.
-
-_MAX_SET = 200
-
-
-def _literal_sets(items: list) -> list[set[str]]:
-    """Factors of a parsed sequence: each a set of strings, one of which must occur in a match."""
-    factors: list[set[str]] = []
-    run: set[str] = {""}
-
-    def flush() -> None:
-        nonlocal run
-        if run != {""}:
-            factors.append(run)
-        run = {""}
-
-    for op, av in items:
-        options = _options(op, av)
-        if options is not None and len(run) * len(options) <= _MAX_SET:
-            run = {a + b for a in run for b in options}
-            continue
-        if op in (_OP.MAX_REPEAT, _OP.MIN_REPEAT) and av[0] >= 1:
-            inner = _whole(list(av[2]))  # "x+": at least one x, then the run cannot go on
-            if inner is not None and len(run) * len(inner) <= _MAX_SET:
-                run = {a + b for a in run for b in inner}
-                flush()
-                continue
-        flush()
-        if op is _OP.SUBPATTERN:
-            best = _best(list(av[-1]))
-            if best:
-                factors.append(best)
-        elif op is _OP.BRANCH:
-            branches = [_best(list(b)) for b in av[1]]
-            if all(branches):
-                factors.append(set().union(*branches))  # type: ignore[arg-type]
-        elif op in (_OP.MAX_REPEAT, _OP.MIN_REPEAT) and av[0] >= 1:
-            best = _best(list(av[2]))
-            if best:
-                factors.append(best)
-    flush()
-    return factors
-
-
-def _options(op, av) -> set[str] | None:
-    """All the strings a small, purely literal element can stand for (None: not literal)."""
-    if op is _OP.LITERAL:
-        return {chr(av)}
-    if op is _OP.IN and all(o is _OP.LITERAL for o, _ in av):
-        return {chr(v) for _, v in av} if len(av) <= 12 else None
-    if op is _OP.SUBPATTERN:
-        return _whole(list(av[-1]))
-    if op is _OP.BRANCH:
-        out: set[str] = set()
-        for branch in av[1]:
-            whole = _whole(list(branch))
-            if whole is None:
-                return None
-            out |= whole
-        return out if len(out) <= _MAX_SET else None
-    if op is _OP.MAX_REPEAT and av[0] == 0 and av[1] == 1:
-        inner = _whole(list(av[2]))
-        return None if inner is None else inner | {""}
-    return None
-
-
-def _whole(items: list) -> set[str] | None:
-    run: set[str] = {""}
-    for op, av in items:
-        options = _options(op, av)
-        if options is None or len(run) * len(options) > _MAX_SET:
-            return None
-        run = {a + b for a in run for b in options}
-    return run
-
-
-def _best(items: list) -> set[str] | None:
-    factors = [f for f in _literal_sets(items) if "" not in f]
-    if not factors:
-        return None
-    return max(factors, key=lambda f: (min(len(x) for x in f), -len(f)))
-
-
-def required_literals(pattern: str) -> set[str] | None:
-    """Strings one of which any match of the (expanded) pattern contains; None if none can be told."""
-    try:
-        return _best(list(_parser.parse(pattern)))
-    except Exception:  # an exotic construct: no prefilter for this pattern, it always runs
-        return None
 
 
 @dataclass(frozen=True)
