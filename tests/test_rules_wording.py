@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -143,3 +145,14 @@ def test_the_prefilter_never_hides_a_match() -> None:
         brute = dataclasses.replace(fast, always=frozenset(range(len(fast.rules))))
         for text in texts:
             assert fast.scan(text) == brute.scan(text), text
+
+
+def test_loader_and_matcher_do_not_import_each_other() -> None:
+    # Rule, RulePack and the pattern macros live in rules/pack.py; both sides depend on it only.
+    code = (
+        "import sys, harasslog.rules.loader as l; a = 'harasslog.rules.wording' in sys.modules; "
+        "[sys.modules.pop(m) for m in list(sys.modules) if m.startswith('harasslog')]; "
+        "import harasslog.rules.wording; print(a, 'harasslog.rules.loader' in sys.modules)"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True)
+    assert done.stdout.split() == ["False", "False"]

@@ -24,12 +24,14 @@ from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from ..models import SEVERITIES, STATUSES, Event, Finding, Match, Request
+from ..models import CHANNELS, STATUSES, Event, Finding, Match, Request, severity_rank
 from .loader import Rule, RulePack
 from .wording import MAX_CHECKED, Matcher, compile_rules, matcher_for, normalize, unchecked
 
-CONTACT_CHANNELS = ("call", "sms", "mms", "visit", "letter", "email", "im")
-TEXT_CHANNELS = ("sms", "mms", "email", "im", "letter", "third_party", "call")
+# Default channels: every contact with the borrower (a third party's report is not one), and every
+# channel whose record can hold the collector's words (a visit records none).
+CONTACT_CHANNELS = tuple(c for c in CHANNELS if c != "third_party")
+TEXT_CHANNELS = tuple(c for c in CHANNELS if c != "visit")
 
 CATEGORY_LABELS = {
     "over_frequency": ("频率过高", "too frequent contact"),
@@ -56,10 +58,6 @@ CHANNEL_LABELS = {
     "im": ("即时消息", "message"),
     "third_party": ("第三方联系", "third-party contact"),
 }
-
-
-def severity_rank(severity: str) -> int:
-    return SEVERITIES.index(severity)
 
 
 def _fill(template: str, values: dict[str, Any]) -> str:
@@ -637,9 +635,6 @@ def check_example(pack: RulePack, rule: Rule, example: dict[str, Any]) -> str | 
 
 
 # ---------------------------------------------------------------- records
-
-
-FINDING_FIELDS = ("rule_id", "category", "severity", "event_ids", "start", "end", "explanation", "matches", "citations")
 
 
 def finding_record(finding: Finding, tz: ZoneInfo) -> dict[str, Any]:
