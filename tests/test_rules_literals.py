@@ -80,3 +80,9 @@ def test_every_match_contains_a_required_literal(pattern: str, text: str) -> Non
     for m in compiled.finditer(text):
         if m.end() > m.start():
             assert any(lit in m.group() for lit in literals), (pattern, text, m.group(), literals)
+
+
+def test_deeply_nested_groups_give_up_instead_of_crashing() -> None:
+    pattern = "(" * 400 + "ab" + ")" * 400  # Python's regex compiler accepts this
+    re.compile(pattern)
+    assert required_literals(pattern) is None

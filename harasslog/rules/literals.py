@@ -39,7 +39,7 @@ def required_literals(pattern: str) -> set[str] | None:
     """Strings one of which any match of the (expanded) pattern contains; None if none can be told."""
     try:
         branches, end = _branches(pattern, 0, 0)
-    except (_GiveUp, IndexError, ValueError):
+    except (_GiveUp, IndexError, ValueError, RecursionError):
         return None
     if end != len(pattern):
         return None

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+import warnings
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -291,16 +292,25 @@ def _patterns(value: Any, source: str, where: str, *, required: bool) -> dict[st
         if not isinstance(pats, list) or not all(isinstance(p, str) and p for p in pats):
             raise _fail(source, where, f"{lang} must be a list of regular expressions")
         for p in pats:
-            try:
-                compiled = re.compile(expand(p))
-            except re.error as exc:
-                raise _fail(source, where, f"bad regular expression {p!r}: {exc}") from None
+            compiled = _compile(p, source, where)
             if compiled.match(""):
                 raise _fail(source, where, f"pattern {p!r} matches empty text")
         out[lang] = tuple(pats)
     if required and not any(out.values()):
         raise _fail(source, where, "no patterns")
     return out
+
+
+def _compile(pattern: str, source: str, where: str) -> re.Pattern[str]:
+    """A pack's pattern compiled, or one clear error; Python also raises OverflowError (a{99999999999}),
+    RecursionError (thousands of nested groups) and warns of ambiguous sets ([[a]), all errors here."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            return re.compile(expand(pattern))
+    except (re.error, OverflowError, RecursionError, FutureWarning, DeprecationWarning) as exc:
+        reason = str(exc) if not isinstance(exc, RecursionError) else "too deeply nested"
+        raise _fail(source, where, f"bad regular expression {pattern[:200]!r}: {reason}") from None
 
 
 _HHMM = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")

@@ -53,13 +53,22 @@ _HAS_CJK = re.compile(f"[{_CJK}]")
 _converter = None
 
 
+_SURROGATES = re.compile("([\ud800-\udfff]+)")
+
+
 def _t2s(text: str) -> str:
     global _converter
     if _converter is None:
         import opencc
 
         _converter = opencc.OpenCC("t2s")
-    return str(_converter.convert(text))
+    try:
+        return str(_converter.convert(text))
+    except UnicodeEncodeError:
+        # Lone surrogates (half an emoji from a broken export) cannot be passed to OpenCC: convert
+        # the text around them and keep them as they are.
+        pieces = _SURROGATES.split(text)
+        return "".join(p if i % 2 else str(_converter.convert(p)) for i, p in enumerate(pieces))
 
 
 @dataclass(frozen=True)
