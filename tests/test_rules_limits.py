@@ -140,3 +140,13 @@ def test_scan_command_reports_the_part_it_did_not_check(cli) -> None:
     human = cli("--lang", "en", "scan", input=text + "\n")
     assert human.exit_code == 0, human.output
     assert f"not checked: characters {MAX_CHECKED + 1:,} to {len(text):,}" in human.stderr
+
+
+def test_analyze_command_notes_a_message_too_long_to_check(store, cli) -> None:
+    text = _long("您好，您的账单已逾期", "马上抓你坐牢")
+    added = cli("add", "sms", "13912345678", "--at", "2026-11-21 10:00", "--text", text)
+    assert added.exit_code == 0, added.output
+    result = cli("--lang", "en", "analyze", "--json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout) == []  # the threat lies past the cap: no finding, but a note
+    assert f"event 1: only the first {MAX_CHECKED:,} characters were checked" in result.stderr

@@ -19,6 +19,11 @@ word families that prove little alone (单位, 曝光, police, your clients) but
 params.within characters of one of the pack's `[conditions]` (再不还, 否则, if you don't, unless,
 by Friday...). The pack holds the words; this module only measures the distance. The span reported
 is the consequence's, in the original text.
+
+Cost: a message is hostile input, so every step is linear in its length (conditions, exceptions and
+spans are paired by bisect, never each with each), and only its first MAX_CHECKED characters are
+read; `unchecked` tells callers what was left so they can say so. Which rules run at all is decided
+by a literal prefilter (rules/literals.py).
 """
 
 from __future__ import annotations
@@ -209,6 +214,9 @@ def unchecked(text: str | None) -> tuple[int, int] | None:
     if text is None or len(text) <= MAX_CHECKED:
         return None
     return MAX_CHECKED, len(text)
+
+
+# ---------------------------------------------------------------- matching
 
 
 @dataclass(frozen=True)
