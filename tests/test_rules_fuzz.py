@@ -165,6 +165,16 @@ def test_a_mutated_pack_loads_or_fails_with_one_clear_line(data: st.DataObject) 
     compile_rules(list(pack.rules)).scan("再不还就发到家长群，爆通讯录")  # what loads also compiles and runs
 
 
+def test_a_time_zone_name_too_long_for_a_file_name_is_a_clear_line() -> None:
+    pack = PACK.replace('example_tz = "Asia/Shanghai"', f'example_tz = "{"A" * 5000}"')
+    try:
+        parse_pack(pack, "mine.toml")
+    except InputError as exc:
+        assert str(exc).startswith("mine.toml: [pack]: unknown example_tz 'AAAA") and len(str(exc)) < 200
+    else:
+        raise AssertionError("loaded")
+
+
 def test_pattern_errors_python_raises_outside_re_error_are_clear_lines() -> None:
     for bad in ["a{99999999999}", "(" * 3000 + "a" + ")" * 3000, "[[a]"]:
         pack = PACK.replace("patterns.zh = ['爆通讯录']", f"patterns.zh = ['{bad}']")

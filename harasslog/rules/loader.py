@@ -158,8 +158,8 @@ def _pack(data: dict[str, Any], source: str) -> RulePack:
     example_tz = head.get("example_tz", "UTC")
     try:
         ZoneInfo(str(example_tz))
-    except (ZoneInfoNotFoundError, ValueError):
-        raise _fail(source, "[pack]", f"unknown example_tz {example_tz!r}") from None
+    except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: a name too long for a file name
+        raise _fail(source, "[pack]", f"unknown example_tz {str(example_tz)[:100]!r}") from None
     conditions = _patterns(data.get("conditions", {}), source, "[conditions]", required=False)
     rules_data = data.get("rules")
     if not isinstance(rules_data, list) or not rules_data:
