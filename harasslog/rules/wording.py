@@ -240,7 +240,7 @@ class CompiledRule:
         conds = [(m.start(), m.end()) for m in self.conditions.finditer(text)]
         # Near: the condition starts at most `within` after the consequence ends, and ends at most
         # `within` before it starts (cs - e <= within and s - ce <= within).
-        return touching(found, conds, self.within + 1)
+        return _touching(found, conds, self.within + 1)
 
 
 @dataclass(frozen=True)
@@ -287,7 +287,7 @@ class Matcher:
                 continue
             # Exceptions are compiled as lookaheads, so overlapping ones are all found.
             excepted = [(m.start(), m.end(1)) for ex in rule.exceptions for m in ex.finditer(norm.text)]
-            hidden = set(touching(spans, excepted, 0))
+            hidden = set(_touching(spans, excepted, 0))
             kept = [s for s in spans if s not in hidden]
             for s, e in _merge(kept):
                 o_start, o_end = norm.span(s, e)
@@ -296,7 +296,7 @@ class Matcher:
         return found
 
 
-def touching(spans: list[tuple[int, int]], others: list[tuple[int, int]], slack: int) -> list[tuple[int, int]]:
+def _touching(spans: list[tuple[int, int]], others: list[tuple[int, int]], slack: int) -> list[tuple[int, int]]:
     """The spans (s, e) that some other span (a, b) touches: a < e + slack and b > s - slack.
 
     Sorting the others by start and keeping the furthest end reached so far answers each span with one
