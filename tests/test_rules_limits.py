@@ -35,11 +35,12 @@ def _lines_run(call: Callable[[], Any]) -> int:
             count += 1
         return tracer
 
+    previous = sys.gettrace()  # a coverage tool's tracer, say: put it back afterwards
     sys.settrace(tracer)
     try:
         call()
     finally:
-        sys.settrace(None)
+        sys.settrace(previous)
     return count
 
 
