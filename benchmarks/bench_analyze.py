@@ -1,6 +1,7 @@
 """Analysis speed: `analyze` over N synthetic events vs one compiled-regex pass over the same texts.
 
     python benchmarks/bench_analyze.py [--events 1000000] [--pack cn] [--seed 7]
+    python benchmarks/bench_analyze.py --long      (one hostile message at growing lengths, issue 8.7)
 
 The baseline is the one-pass wording check the issue describes: every wording pattern of the pack
 joined into one alternation, compiled once, and `search`ed once over each event's raw text (no
@@ -29,6 +30,7 @@ from harasslog.models import Event
 from harasslog.rules import wording
 from harasslog.rules.engine import analyze
 from harasslog.rules.loader import load_pack
+from harasslog.rules.pack import expand
 
 BENIGN_ZH = [
     "【{bank}】尊敬的{name}，您尾号{n4}的信用卡本期账单{amt}元已逾期{d}天，请尽快还款。如已还款请忽略。",
@@ -115,12 +117,41 @@ def make_events(count: int, seed: int) -> list[Event]:
     return events
 
 
+# Hostile single messages: repeated ultimatums with consequences (every condition near every
+# consequence), filter dodges everywhere, and a run of digits (a `\d+` tried from every digit).
+LONG_UNITS = {
+    "zh conditions + consequences": ("cn", "再不还就曝光你的欠款信息，否则派出所找你。"),
+    "en conditions + consequences": ("us", "If you don't pay, we will call the police and post it online. "),
+    "zh spaced-out characters": ("cn", "再 不 还 就 爆 通 讯 录，"),
+    "digits after a consequence": ("cn", "1"),
+}
+
+
+def long_messages() -> int:
+    """Time `scan` on one hostile message at 52k, 104k, 208k and 416k characters."""
+    print(f"only the first {wording.MAX_CHECKED:,} characters of a message are checked (wording.MAX_CHECKED)")
+    for name, (pack_name, unit) in LONG_UNITS.items():
+        matcher = wording.matcher_for(load_pack(pack_name))
+        cells = []
+        for size in (52_000, 104_000, 208_000, 416_000):
+            text = ("派出所" if unit == "1" else "") + unit * (size // len(unit))
+            wording.normalize.cache_clear()
+            t0 = time.perf_counter()
+            found = matcher.scan(text)
+            cells.append(f"{size // 1000}k {time.perf_counter() - t0:.2f}s ({len(found)} matches)")
+        print(f"{name}: " + ", ".join(cells))
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--events", type=int, default=1_000_000)
     parser.add_argument("--pack", default="cn")
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--long", action="store_true", help="time one hostile message at growing lengths instead")
     args = parser.parse_args(argv)
+    if args.long:
+        return long_messages()
     pack = load_pack(args.pack)
     if args.pack == "cn":  # scan English texts too, as `scan` does
         merged = load_pack("us")
@@ -136,7 +167,7 @@ def main(argv: list[str] | None = None) -> int:
     )
 
     alternation = "|".join(
-        f"(?:{wording.expand(p)})" for r in pack.rules if r.kind == "wording" for ps in r.patterns.values() for p in ps
+        f"(?:{expand(p)})" for r in pack.rules if r.kind == "wording" for ps in r.patterns.values() for p in ps
     )
     baseline_re = re.compile(alternation)
     gc.collect()

@@ -5,7 +5,7 @@ The glue between the store and the pure engine, shared by `harasslog analyze` an
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from .models import Finding
@@ -20,6 +20,7 @@ class AnalysisRun:
     pack: RulePack
     events: int
     findings: list[Finding]
+    notes: list[str] = field(default_factory=list)  # what could not be checked (a message too long to read)
 
 
 def run_analysis(
@@ -45,4 +46,4 @@ def run_analysis(
         },
         findings=findings,
     )
-    return AnalysisRun(run_id, pack, len(events), findings)
+    return AnalysisRun(run_id, pack, len(events), findings, engine.unchecked_notes(events, lang))

@@ -33,7 +33,13 @@ REQUEST_KINDS = (
     "inconvenient_time",
     "no_workplace",
 )
-SEVERITIES = ("info", "low", "medium", "high", "critical")
+SEVERITIES = ("info", "low", "medium", "high", "critical")  # mildest first: the one severity order
+_SEVERITY_RANK = {severity: rank for rank, severity in enumerate(SEVERITIES)}
+
+
+def severity_rank(severity: str) -> int:
+    """A severity's place in SEVERITIES (info 0 ... critical 4), for sorting worst first."""
+    return _SEVERITY_RANK[severity]
 
 
 @dataclass(frozen=True)

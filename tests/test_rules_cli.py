@@ -116,8 +116,9 @@ def test_scan_text_json_line(cli) -> None:
     result = ok(cli("scan", "再不還錢就爆 通 讯 录", "--json"))
     [line] = result.stdout.splitlines()
     record = json.loads(line)
-    assert list(record) == ["text", "categories", "matches"]
+    assert list(record) == ["text", "categories", "matches", "unchecked"]
     assert record["text"] == "再不還錢就爆 通 讯 录"
+    assert record["unchecked"] is None  # the whole message was checked
     assert record["categories"] == ["threat_third_party"]
     assert record["matches"] == [
         {"rule_id": "CN-WORD-3P-001", "category": "threat_third_party", "text": "爆 通 讯 录", "start": 5, "end": 12}

@@ -341,3 +341,11 @@ def test_wording_in_personal_messages_needs_a_debt_context_or_a_known_collector(
     linked = tl.sms("2026-04-01 12:00", text="Damn you", party="Acme Recovery", party_id=3)
     flagged = {f.event_ids[0] for f in run(tl, US) if f.category == "insult"}
     assert flagged == {collector, linked} and friend not in flagged
+
+
+def test_severity_order_is_one_table() -> None:
+    from harasslog.models import SEVERITIES, severity_rank
+    from harasslog.rules import engine
+
+    assert sorted(["high", "info", "critical", "low", "medium"], key=severity_rank) == list(SEVERITIES)
+    assert engine.severity_rank is severity_rank  # the CLI's import still works, and means the same

@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from harasslog.rules.literals import required_literals
 from harasslog.rules.loader import WORDING_CATEGORIES, load_pack
-from harasslog.rules.wording import matcher_for, normalize, required_literals, scan_text
+from harasslog.rules.wording import matcher_for, normalize, scan_text
 
 CN = load_pack("cn")
 US = load_pack("us")
@@ -142,3 +145,14 @@ def test_the_prefilter_never_hides_a_match() -> None:
         brute = dataclasses.replace(fast, always=frozenset(range(len(fast.rules))))
         for text in texts:
             assert fast.scan(text) == brute.scan(text), text
+
+
+def test_loader_and_matcher_do_not_import_each_other() -> None:
+    # Rule, RulePack and the pattern macros live in rules/pack.py; both sides depend on it only.
+    code = (
+        "import sys, harasslog.rules.loader as l; a = 'harasslog.rules.wording' in sys.modules; "
+        "[sys.modules.pop(m) for m in list(sys.modules) if m.startswith('harasslog')]; "
+        "import harasslog.rules.wording; print(a, 'harasslog.rules.loader' in sys.modules)"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True)
+    assert done.stdout.split() == ["False", "False"]

@@ -17,7 +17,7 @@ from ..errors import InputError
 from ..models import SEVERITIES
 from ..rules import engine
 from ..rules.loader import BUILTIN_PACKS, RulePack, load_pack
-from ..rules.wording import matcher_for
+from ..rules.wording import matcher_for, unchecked
 from . import common
 
 rules_app = typer.Typer(help="The rule packs: list rules, show one, test your own pack.", no_args_is_help=True)
@@ -60,6 +60,8 @@ def analyze(
     lang = common.lang(store)
     run = run_analysis(store, rules=rules, since=since, until=until, lang=lang)
     run_id, pack, findings = run.run_id, run.pack, run.findings
+    for note in run.notes:
+        common.info(note)
     if as_json:
         common.print_json([engine.finding_record(f, tz) for f in findings])
     else:
@@ -173,11 +175,24 @@ def scan(
             continue
         matches = matcher.scan(message)
         categories = sorted({m.category for m in matches})
+        not_read = unchecked(message)
         if as_json:
             common.print_json_line(
-                {"text": message, "categories": categories, "matches": [engine.match_record(m) for m in matches]}
+                {
+                    "text": message,
+                    "categories": categories,
+                    "matches": [engine.match_record(m) for m in matches],
+                    "unchecked": None if not_read is None else {"start": not_read[0], "end": not_read[1]},
+                }
             )
             continue
+        if not_read is not None:
+            common.info(
+                f"未检查：第 {not_read[0] + 1} 至 {not_read[1]} 个字符（每条消息只检查前 {not_read[0]} 个字符）"
+                if zh
+                else f"not checked: characters {not_read[0] + 1:,} to {not_read[1]:,} (only the first "
+                f"{not_read[0]:,} characters of a message are checked)"
+            )
         if not matches:
             common.out_console.print(("未发现问题：" if zh else "ok: ") + message, markup=False, highlight=False)
             continue

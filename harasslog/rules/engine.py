@@ -19,17 +19,19 @@ from __future__ import annotations
 import dataclasses
 import re
 from collections import defaultdict, deque
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from ..models import SEVERITIES, STATUSES, Event, Finding, Match, Request
+from ..models import CHANNELS, STATUSES, Event, Finding, Match, Request, severity_rank
 from .loader import Rule, RulePack
-from .wording import Matcher, compile_rules, matcher_for, normalize
+from .wording import MAX_CHECKED, Matcher, compile_rules, matcher_for, normalize, unchecked
 
-CONTACT_CHANNELS = ("call", "sms", "mms", "visit", "letter", "email", "im")
-TEXT_CHANNELS = ("sms", "mms", "email", "im", "letter", "third_party", "call")
+# Default channels: every contact with the borrower (a third party's report is not one), and every
+# channel whose record can hold the collector's words (a visit records none).
+CONTACT_CHANNELS = tuple(c for c in CHANNELS if c != "third_party")
+TEXT_CHANNELS = tuple(c for c in CHANNELS if c != "visit")
 
 CATEGORY_LABELS = {
     "over_frequency": ("频率过高", "too frequent contact"),
@@ -56,10 +58,6 @@ CHANNEL_LABELS = {
     "im": ("即时消息", "message"),
     "third_party": ("第三方联系", "third-party contact"),
 }
-
-
-def severity_rank(severity: str) -> int:
-    return SEVERITIES.index(severity)
 
 
 def _fill(template: str, values: dict[str, Any]) -> str:
@@ -135,7 +133,9 @@ class _Timeline:
 # ---------------------------------------------------------------- kinds
 
 
-def _episodes(positions: list[int], window_start: Callable[[int], int], fires: Callable[[int, int], bool]):
+def _episodes(
+    positions: list[int], window_start: Callable[[int], int], fires: Callable[[int, int], bool]
+) -> Iterator[tuple[int, int, int, int]]:
     """Yield (first_pos, last_pos, best_count, best_pos) for runs of overlapping windows that fire.
 
     positions are indexes into a sorted list; window_start(pos) is the first pos of the window ending
@@ -153,10 +153,10 @@ def _episodes(positions: list[int], window_start: Callable[[int], int], fires: C
                 episode[2], episode[3] = count, pos
         else:
             if episode is not None:
-                yield tuple(episode)
+                yield episode[0], episode[1], episode[2], episode[3]
             episode = [first, pos, count, pos]
     if episode is not None:
-        yield tuple(episode)
+        yield episode[0], episode[1], episode[2], episode[3]
 
 
 def _frequency(tl: _Timeline, rule: Rule) -> list[Finding]:
@@ -456,6 +456,28 @@ COLLECTION_CONTEXT = re.compile(
 )
 
 
+def _unchecked_text(text: str | None, zh: bool) -> str:
+    """What of a message the wording rules did not read, in one clause ("" when they read it all)."""
+    part = unchecked(text)
+    if part is None:
+        return ""
+    start, end = part
+    if zh:
+        return f"只检查了前 {start} 个字符，第 {start + 1} 至 {end} 个字符未检查"
+    return f"only the first {start:,} characters were checked; characters {start + 1:,} to {end:,} were not"
+
+
+def unchecked_notes(events: Iterable[Event], lang: str = "en") -> list[str]:
+    """One line per message too long to check in full: which event, and what was not checked."""
+    zh = lang == "zh"
+    notes = []
+    for e in events:
+        clause = _unchecked_text(e.text, zh)
+        if clause:
+            notes.append(f"记录 {e.id}：{clause}（措辞规则）" if zh else f"event {e.id}: {clause} for wording")
+    return notes
+
+
 def _about_debt(e: Event, normalized: str) -> bool:
     return e.party_id is not None or e.party is not None or COLLECTION_CONTEXT.search(normalized) is not None
 
@@ -467,8 +489,9 @@ def _wording(tl: _Timeline, rules: list[Rule], matcher: Matcher) -> list[Finding
         if not e.text:
             continue
         found = matcher.scan(e.text)
-        if not found or not _about_debt(e, normalize(e.text).text):
+        if not found or not _about_debt(e, normalize(e.text[:MAX_CHECKED]).text):
             continue
+        not_read = _unchecked_text(e.text, tl.zh)
         per_rule: dict[str, list[Match]] = defaultdict(list)
         for m in found:
             per_rule[m.rule_id].append(m)
@@ -493,7 +516,10 @@ def _wording(tl: _Timeline, rules: list[Rule], matcher: Matcher) -> list[Finding
                 if tl.zh
                 else "{label}: {channel} on {date} at {time}: {quotes}"
             )
-            out.append(tl.finding(rule, [i], _fill(text, vals), e.group, tuple(matches)))
+            explanation = _fill(text, vals)
+            if not_read:  # never silently: the finding says the message was not read to its end
+                explanation += f"（{not_read}）" if tl.zh else f" ({not_read})"
+            out.append(tl.finding(rule, [i], explanation, e.group, tuple(matches)))
     return out
 
 
@@ -609,9 +635,6 @@ def check_example(pack: RulePack, rule: Rule, example: dict[str, Any]) -> str | 
 
 
 # ---------------------------------------------------------------- records
-
-
-FINDING_FIELDS = ("rule_id", "category", "severity", "event_ids", "start", "end", "explanation", "matches", "citations")
 
 
 def finding_record(finding: Finding, tz: ZoneInfo) -> dict[str, Any]:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 import tomllib
-from dataclasses import dataclass, field
+import warnings
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -21,7 +21,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from ..errors import InputError
 from ..models import CHANNELS, REQUEST_KINDS, SEVERITIES, STATUSES, Citation
-from .wording import expand
+from .pack import Rule, RulePack, expand  # Rule and RulePack also importable from here, as before
 
 BUILTIN_PACKS = ("cn", "us", "uk")
 
@@ -74,8 +74,6 @@ _REQUEST_KEYS = {"kind", "from", "until", "group", "channel", "note"}
 _WORDING_EXAMPLE_KEYS = {"expect", "text", "span", "note"}
 _CONDUCT_EXAMPLE_KEYS = {"expect", "events", "requests", "fires_on", "count", "note"}
 
-_LIST_CHANNELS = ("channels", CHANNELS)
-_LIST_STATUSES = ("statuses", STATUSES)
 _COMMON = {"channels": "channels", "statuses": "statuses", "direction": "direction"}
 # Parameter name -> type tag, per kind; tags are checked by _check_param.
 PARAMS: dict[str, dict[str, str]] = {
@@ -100,53 +98,6 @@ REQUIRED_PARAMS = {
     "quiet_hours": ("start", "end"),
     "request_violation": ("request_kinds",),
 }
-
-
-@dataclass(frozen=True)
-class Rule:
-    id: str
-    kind: str
-    category: str
-    severity: str
-    title_zh: str
-    title_en: str
-    explanation_zh: str
-    explanation_en: str
-    citations: tuple[Citation, ...]
-    params: dict[str, Any] = field(default_factory=dict)
-    examples: tuple[dict[str, Any], ...] = ()
-    patterns: dict[str, tuple[str, ...]] = field(default_factory=dict)
-    exceptions: dict[str, tuple[str, ...]] = field(default_factory=dict)
-    status: str = "stable"
-    # A conditional threat: consequence words count only within params.within characters of one
-    # of the pack's conditions (an ultimatum: 再不还/否则/if you don't/unless...).
-    consequences: dict[str, tuple[str, ...]] = field(default_factory=dict)
-    conditions: dict[str, tuple[str, ...]] = field(default_factory=dict)
-
-    def title(self, lang: str) -> str:
-        return self.title_zh if lang == "zh" else self.title_en
-
-    def explanation(self, lang: str) -> str:
-        return self.explanation_zh if lang == "zh" else self.explanation_en
-
-    @property
-    def active(self) -> bool:
-        return self.status in ("stable", "preview")
-
-
-@dataclass(frozen=True)
-class RulePack:
-    id: str
-    version: str
-    jurisdiction: str
-    title_zh: str
-    title_en: str
-    example_tz: str
-    rules: tuple[Rule, ...]
-    source: str = ""
-
-    def rule(self, rule_id: str) -> Rule | None:
-        return next((r for r in self.rules if r.id == rule_id), None)
 
 
 # ---------------------------------------------------------------- loading
@@ -207,8 +158,8 @@ def _pack(data: dict[str, Any], source: str) -> RulePack:
     example_tz = head.get("example_tz", "UTC")
     try:
         ZoneInfo(str(example_tz))
-    except (ZoneInfoNotFoundError, ValueError):
-        raise _fail(source, "[pack]", f"unknown example_tz {example_tz!r}") from None
+    except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: a name too long for a file name
+        raise _fail(source, "[pack]", f"unknown example_tz {str(example_tz)[:100]!r}") from None
     conditions = _patterns(data.get("conditions", {}), source, "[conditions]", required=False)
     rules_data = data.get("rules")
     if not isinstance(rules_data, list) or not rules_data:
@@ -249,7 +200,7 @@ def _rule(data: dict[str, Any], source: str, index: int, conditions: dict[str, t
         raise _fail(source, where, f"bad kind {kind!r} (one of {', '.join(KINDS)})")
     category = data.get("category")
     allowed = WORDING_CATEGORIES if kind == "wording" else CONDUCT_CATEGORIES
-    if category not in allowed:
+    if not isinstance(category, str) or category not in allowed:
         raise _fail(source, where, f"bad category {category!r} for kind {kind} (one of {', '.join(allowed)})")
     severity = data.get("severity")
     if severity not in SEVERITIES:
@@ -341,16 +292,25 @@ def _patterns(value: Any, source: str, where: str, *, required: bool) -> dict[st
         if not isinstance(pats, list) or not all(isinstance(p, str) and p for p in pats):
             raise _fail(source, where, f"{lang} must be a list of regular expressions")
         for p in pats:
-            try:
-                compiled = re.compile(expand(p))
-            except re.error as exc:
-                raise _fail(source, where, f"bad regular expression {p!r}: {exc}") from None
+            compiled = _compile(p, source, where)
             if compiled.match(""):
                 raise _fail(source, where, f"pattern {p!r} matches empty text")
         out[lang] = tuple(pats)
     if required and not any(out.values()):
         raise _fail(source, where, "no patterns")
     return out
+
+
+def _compile(pattern: str, source: str, where: str) -> re.Pattern[str]:
+    """A pack's pattern compiled, or one clear error; Python also raises OverflowError (a{99999999999}),
+    RecursionError (thousands of nested groups) and warns of ambiguous sets ([[a]), all errors here."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            return re.compile(expand(pattern))
+    except (re.error, OverflowError, RecursionError, FutureWarning, DeprecationWarning) as exc:
+        reason = str(exc) if not isinstance(exc, RecursionError) else "too deeply nested"
+        raise _fail(source, where, f"bad regular expression {pattern[:200]!r}: {reason}") from None
 
 
 _HHMM = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")

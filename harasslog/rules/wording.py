@@ -19,23 +19,25 @@ word families that prove little alone (单位, 曝光, police, your clients) but
 params.within characters of one of the pack's `[conditions]` (再不还, 否则, if you don't, unless,
 by Friday...). The pack holds the words; this module only measures the distance. The span reported
 is the consequence's, in the original text.
+
+Cost: a message is hostile input, so every step is linear in its length (conditions, exceptions and
+spans are paired by bisect, never each with each), and only its first MAX_CHECKED characters are
+read; `unchecked` tells callers what was left so they can say so. Which rules run at all is decided
+by a literal prefilter (rules/literals.py).
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
-from re import _constants as _OP  # the regex parser's opcodes, for the literal prefilter
-from re import _parser
-from typing import TYPE_CHECKING
+from itertools import accumulate
 
 from ..models import Match
-
-if TYPE_CHECKING:
-    from .loader import Rule, RulePack
+from .literals import required_literals
+from .pack import Rule, RulePack, expand
 
 _CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _SENTENCE = "。！？；，、：,.!?;:\n"
@@ -56,13 +58,22 @@ _HAS_CJK = re.compile(f"[{_CJK}]")
 _converter = None
 
 
+_SURROGATES = re.compile("([\ud800-\udfff]+)")
+
+
 def _t2s(text: str) -> str:
     global _converter
     if _converter is None:
         import opencc
 
         _converter = opencc.OpenCC("t2s")
-    return str(_converter.convert(text))
+    try:
+        return str(_converter.convert(text))
+    except UnicodeEncodeError:
+        # Lone surrogates (half an emoji from a broken export) cannot be passed to OpenCC: convert
+        # the text around them and keep them as they are.
+        pieces = _SURROGATES.split(text)
+        return "".join(p if i % 2 else str(_converter.convert(p)) for i, p in enumerate(pieces))
 
 
 @dataclass(frozen=True)
@@ -74,18 +85,18 @@ class Normalized:
     # Stage 1 (NFKC/lower/t2s) map: per normalized-stage-1 char, [start, end) in the original; None = identity.
     _starts: tuple[int, ...] | None = None
     _ends: tuple[int, ...] | None = None
-    # Stage 2 (gap removal) map: sorted breakpoints (norm_pos, stage1_pos); None = identity.
-    _breaks: tuple[tuple[int, int], ...] | None = None
+    # Stage 2 (gap removal) map: sorted breakpoints, normalized positions and the stage-1 positions they
+    # stand for; None = identity. Two tuples, so a lookup is one bisect (no list built per span).
+    _break_at: tuple[int, ...] | None = None
+    _break_to: tuple[int, ...] | None = None
 
     def _to_stage1(self, pos: int) -> int:
-        if self._breaks is None:
+        if self._break_at is None or self._break_to is None:
             return pos
-        keys = [b[0] for b in self._breaks]
-        i = bisect_right(keys, pos) - 1
+        i = bisect_right(self._break_at, pos) - 1
         if i < 0:
             return pos
-        norm_pos, stage1_pos = self._breaks[i]
-        return stage1_pos + (pos - norm_pos)
+        return self._break_to[i] + (pos - self._break_at[i])
 
     def span(self, start: int, end: int) -> tuple[int, int]:
         """The [start, end) span of the original text that produced normalized text[start:end]."""
@@ -160,7 +171,7 @@ def normalize(text: str) -> Normalized:
     """Normalize text for matching (see the module docstring); cached, collectors repeat templates."""
     s1, starts, ends = _stage1(text)
     if not _MAY_REWRITE.search(s1) or not _REWRITE.search(s1):
-        return Normalized(s1, text, starts, ends, None)
+        return Normalized(s1, text, starts, ends)
     pieces: list[str] = []
     breaks: list[tuple[int, int]] = [(0, 0)]
     pos = 0  # in s1
@@ -186,112 +197,26 @@ def normalize(text: str) -> Normalized:
             breaks.append((out_len, m.end()))
         pos = m.end()
     pieces.append(s1[pos:])
-    return Normalized("".join(pieces), text, starts, ends, tuple(breaks))
+    return Normalized("".join(pieces), text, starts, ends, tuple(b[0] for b in breaks), tuple(b[1] for b in breaks))
 
 
-# ---------------------------------------------------------------- patterns
+# ---------------------------------------------------------------- the cap
 
-GAP = r"[^。！？.!?\n]"  # any character inside one sentence
-_MACRO = re.compile(r"<gap(\d*)>")
-
-
-def expand(pattern: str) -> str:
-    """Patterns may write <gap> (up to 10 chars in the same sentence) or <gapN> (up to N)."""
-    return _MACRO.sub(lambda m: f"{GAP}{{0,{m.group(1) or 10}}}", pattern)
+# How many characters of one message are checked. Matching is linear in the text, but a phone backup
+# may hold a 300 MB body: past this many characters a message is not read at all, and `unchecked`
+# says which part was left, so every report can say so (a finding's explanation, `scan` output).
+# 100,000 characters is about 40 pages; collection messages and letters are far shorter.
+MAX_CHECKED = 100_000
 
 
-# ---------------------------------------------------------------- literal prefilter
-# Each pattern is reduced to a set of literal strings one of which must occur for it to match
-# (from the regex's parse tree). Looking for those literals tells which few rules are worth
-# running; most messages contain none of them and cost no regex at all.
-
-_MAX_SET = 200
-
-
-def _literal_sets(items: list) -> list[set[str]]:
-    """Factors of a parsed sequence: each a set of strings, one of which must occur in a match."""
-    factors: list[set[str]] = []
-    run: set[str] = {""}
-
-    def flush() -> None:
-        nonlocal run
-        if run != {""}:
-            factors.append(run)
-        run = {""}
-
-    for op, av in items:
-        options = _options(op, av)
-        if options is not None and len(run) * len(options) <= _MAX_SET:
-            run = {a + b for a in run for b in options}
-            continue
-        if op in (_OP.MAX_REPEAT, _OP.MIN_REPEAT) and av[0] >= 1:
-            inner = _whole(list(av[2]))  # "x+": at least one x, then the run cannot go on
-            if inner is not None and len(run) * len(inner) <= _MAX_SET:
-                run = {a + b for a in run for b in inner}
-                flush()
-                continue
-        flush()
-        if op is _OP.SUBPATTERN:
-            best = _best(list(av[-1]))
-            if best:
-                factors.append(best)
-        elif op is _OP.BRANCH:
-            branches = [_best(list(b)) for b in av[1]]
-            if all(branches):
-                factors.append(set().union(*branches))  # type: ignore[arg-type]
-        elif op in (_OP.MAX_REPEAT, _OP.MIN_REPEAT) and av[0] >= 1:
-            best = _best(list(av[2]))
-            if best:
-                factors.append(best)
-    flush()
-    return factors
-
-
-def _options(op, av) -> set[str] | None:
-    """All the strings a small, purely literal element can stand for (None: not literal)."""
-    if op is _OP.LITERAL:
-        return {chr(av)}
-    if op is _OP.IN and all(o is _OP.LITERAL for o, _ in av):
-        return {chr(v) for _, v in av} if len(av) <= 12 else None
-    if op is _OP.SUBPATTERN:
-        return _whole(list(av[-1]))
-    if op is _OP.BRANCH:
-        out: set[str] = set()
-        for branch in av[1]:
-            whole = _whole(list(branch))
-            if whole is None:
-                return None
-            out |= whole
-        return out if len(out) <= _MAX_SET else None
-    if op is _OP.MAX_REPEAT and av[0] == 0 and av[1] == 1:
-        inner = _whole(list(av[2]))
-        return None if inner is None else inner | {""}
-    return None
-
-
-def _whole(items: list) -> set[str] | None:
-    run: set[str] = {""}
-    for op, av in items:
-        options = _options(op, av)
-        if options is None or len(run) * len(options) > _MAX_SET:
-            return None
-        run = {a + b for a in run for b in options}
-    return run
-
-
-def _best(items: list) -> set[str] | None:
-    factors = [f for f in _literal_sets(items) if "" not in f]
-    if not factors:
+def unchecked(text: str | None) -> tuple[int, int] | None:
+    """The [start, end) of text that wording rules do not read; None when all of it is read."""
+    if text is None or len(text) <= MAX_CHECKED:
         return None
-    return max(factors, key=lambda f: (min(len(x) for x in f), -len(f)))
+    return MAX_CHECKED, len(text)
 
 
-def required_literals(pattern: str) -> set[str] | None:
-    """Strings one of which any match of the (expanded) pattern contains; None if none can be told."""
-    try:
-        return _best(list(_parser.parse(pattern)))
-    except Exception:  # an exotic construct: no prefilter for this pattern, it always runs
-        return None
+# ---------------------------------------------------------------- matching
 
 
 @dataclass(frozen=True)
@@ -313,7 +238,9 @@ class CompiledRule:
         if not found:
             return []
         conds = [(m.start(), m.end()) for m in self.conditions.finditer(text)]
-        return [(s, e) for s, e in found if any(cs - e <= self.within and s - ce <= self.within for cs, ce in conds)]
+        # Near: the condition starts at most `within` after the consequence ends, and ends at most
+        # `within` before it starts (cs - e <= within and s - ce <= within).
+        return _touching(found, conds, self.within + 1)
 
 
 @dataclass(frozen=True)
@@ -340,8 +267,10 @@ class Matcher:
         return chosen
 
     def scan(self, text: str) -> list[Match]:
+        """Every match in the first MAX_CHECKED characters of text (see `unchecked` for the rest)."""
         if not text or not self.rules:
             return []
+        text = text[:MAX_CHECKED]
         norm = normalize(text)
         chosen = self.candidates(norm.text)
         if not chosen:
@@ -358,12 +287,32 @@ class Matcher:
                 continue
             # Exceptions are compiled as lookaheads, so overlapping ones are all found.
             excepted = [(m.start(), m.end(1)) for ex in rule.exceptions for m in ex.finditer(norm.text)]
-            kept = [s for s in spans if not any(a < s[1] and s[0] < b for a, b in excepted)]
+            hidden = set(_touching(spans, excepted, 0))
+            kept = [s for s in spans if s not in hidden]
             for s, e in _merge(kept):
                 o_start, o_end = norm.span(s, e)
                 found.append(Match(rule.rule_id, rule.category, text[o_start:o_end], o_start, o_end))
         found.sort(key=lambda m: (m.start, m.end, m.rule_id))
         return found
+
+
+def _touching(spans: list[tuple[int, int]], others: list[tuple[int, int]], slack: int) -> list[tuple[int, int]]:
+    """The spans (s, e) that some other span (a, b) touches: a < e + slack and b > s - slack.
+
+    Sorting the others by start and keeping the furthest end reached so far answers each span with one
+    bisect, so a message of many spans and many others costs O((n + m) log m), never n * m (issue 8.7).
+    """
+    if not others:
+        return []
+    ordered = sorted(others)
+    starts = [a for a, _ in ordered]
+    reach = list(accumulate((b for _, b in ordered), max))
+    out = []
+    for s, e in spans:
+        k = bisect_left(starts, e + slack)  # the others that start before e + slack
+        if k and reach[k - 1] > s - slack:
+            out.append((s, e))
+    return out
 
 
 def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
