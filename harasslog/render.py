@@ -470,12 +470,10 @@ def _pseudonyms(data: CaseData, party_kind: dict[str, str]) -> dict[str, str]:
 def _attachment_ctx(a: dict[str, Any], number: str, time: str | None, redact: bool) -> dict[str, Any]:
     mime = a.get("mime") or ""
     inline = None
-    if mime.startswith("image/") and mime != "image/svg+xml" and (a.get("size") or 0) <= INLINE_IMAGE_LIMIT:
+    if (a.get("size") or 0) <= INLINE_IMAGE_LIMIT:
         path = Path(a.get("path") or "")
         if path.is_file():
-            content = path.read_bytes()
-            if _image_loads(content):
-                inline = Markup(f"data:{mime};base64,{base64.b64encode(content).decode('ascii')}")
+            inline = inline_image(path.read_bytes())
     return {
         "no": number,
         "kind": "attachment",
@@ -489,6 +487,34 @@ def _attachment_ctx(a: dict[str, Any], number: str, time: str | None, redact: bo
         "event_id": a.get("event_id"),
         "inline": inline,
     }
+
+
+# The only images drawn inline, recognised by their first bytes. The declared type (an MMS part's
+# `ct`, written by whoever sent it) is shown as text and never decides anything: it is not trusted.
+_IMAGE_MAGIC = (
+    (b"\x89PNG\r\n\x1a\n", "image/png"),
+    (b"\xff\xd8\xff", "image/jpeg"),
+    (b"GIF87a", "image/gif"),
+    (b"GIF89a", "image/gif"),
+)
+
+
+def image_type(content: bytes) -> str | None:
+    """png, jpeg, gif or webp by magic number, else None (SVG, HTML and the rest are never drawn)."""
+    for magic, mime in _IMAGE_MAGIC:
+        if content.startswith(magic):
+            return mime
+    if content[:4] == b"RIFF" and content[8:12] == b"WEBP":
+        return "image/webp"
+    return None
+
+
+def inline_image(content: bytes) -> str | None:
+    """A data: URI for an allowed image that decodes, else None (the exhibit is then only listed)."""
+    mime = image_type(content)
+    if mime is None or not _image_loads(content):
+        return None
+    return f"data:{mime};base64,{base64.b64encode(content).decode('ascii')}"
 
 
 def _image_loads(content: bytes) -> bool:
