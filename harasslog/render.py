@@ -21,6 +21,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import jinja2
+from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 from markupsafe import Markup
 
 from . import __version__, charts, textsafe
@@ -153,9 +154,13 @@ def _load_template(template_dir: Path | None) -> jinja2.BaseLoader:
 
 
 def environment(fmt: str, template_dir: Path | None = None) -> jinja2.Environment:
-    """HTML: autoescape on. Markdown: our own escaping on every {{ }}. Both StrictUndefined."""
+    """HTML: autoescape on. Markdown: our own escaping on every {{ }}. Both StrictUndefined.
+
+    Sandboxed, ours included: a template pack from elsewhere may read the context, never reach
+    Python internals (`''.__class__.__mro__`) or change the data it is given.
+    """
     is_html = fmt in ("html", "pdf")
-    env = jinja2.Environment(
+    env = ImmutableSandboxedEnvironment(
         loader=_load_template(template_dir),
         autoescape=is_html,
         undefined=jinja2.StrictUndefined,
@@ -758,10 +763,21 @@ def render_text(context: dict[str, Any], template: str, fmt: str, template_dir: 
         raise InputError(f"template {template!r} has no {suffix} version") from None
     except jinja2.TemplateSyntaxError as exc:
         raise InputError(f"template {exc.name or template}: line {exc.lineno}: {exc.message}") from None
+    name = f"{template}.{suffix}.j2"
     try:
         return tpl.render(context)
+    except SecurityError as exc:
+        raise InputError(f"template {name} tries something templates may not do: {exc}") from None
     except jinja2.UndefinedError as exc:
-        raise InputError(f"template {template}.{suffix}.j2 uses a field the dossier does not have: {exc}") from None
+        raise InputError(f"template {name} uses a field the dossier does not have: {exc}") from None
+    except jinja2.TemplateSyntaxError as exc:  # in a template it imports or includes
+        raise InputError(f"template {exc.name or name}: line {exc.lineno}: {exc.message}") from None
+    except jinja2.TemplateError as exc:
+        raise InputError(f"template {name} cannot be rendered: {exc}") from None
+    except (ArithmeticError, LookupError, TypeError, ValueError) as exc:
+        if template_dir is None:
+            raise  # our own templates failing is a bug, not the user's input
+        raise InputError(f"template {name} failed: {exc.__class__.__name__}: {exc}") from None
 
 
 def render_data(

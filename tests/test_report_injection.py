@@ -135,3 +135,25 @@ def test_only_images_recognised_by_their_bytes_are_drawn(hostile):
         assert attachment["sha256"] in html
     assert "89 B" in html and "image/png" in html
     assert "&lt;script&gt;alert(10)" not in html and "alert(8)" not in html  # file contents never inlined
+
+
+@pytest.mark.parametrize(
+    "attack",
+    [
+        "{{ ''.__class__.__mro__ }}",
+        "{{ ''.__class__.__mro__[1].__subclasses__() }}",
+        "{{ t.__class__.__init__.__globals__ }}",
+        "{{ events.append(1) }}",
+        "{{ t.clear() }}",
+        "{{ range.__self__ }}",
+        "{{ 1 / 0 }}",
+    ],
+)
+def test_a_template_pack_cannot_reach_python_internals(cli, store, tmp_path, attack):
+    (tmp_path / "pack").mkdir()
+    (tmp_path / "pack" / "lawyer.md.j2").write_text(attack, encoding="utf-8")
+    out = tmp_path / "out.md"
+    result = cli("report", "--template", "lawyer", "--template-dir", str(tmp_path / "pack"), "-o", str(out))
+    assert result.exit_code == 2, result.stderr
+    assert result.stderr.count("\n") == 1 and "lawyer.md.j2" in result.stderr
+    assert "Traceback" not in result.stderr and not out.exists()
