@@ -11,7 +11,7 @@ import pytest
 from helpers_import import write_sbr
 from helpers_report import FIXED_NOW, PNG, fill_hostile
 
-from harasslog import render
+from harasslog import dossier
 from harasslog.ingest import import_files
 
 
@@ -53,7 +53,7 @@ def test_an_mms_content_type_cannot_inject_attributes_into_the_lawyer_binder(sto
     (attachment,) = store.attachments()
     assert attachment["mime"] == 'image/png" onerror="alert(1)" x="'  # the evidence keeps what the phone wrote
 
-    html = render.render(store, "lawyer", fmt="html", lang="en", now=FIXED_NOW)
+    html = dossier.render(store, "lawyer", fmt="html", lang="en", now=FIXED_NOW)
     tags = elements(html)
     assert not [(tag, attrs) for tag, attrs in tags if any(a.startswith("on") for a in attrs)]
     for tag, attrs in tags:
@@ -107,7 +107,7 @@ def _values_stay_text(text: str) -> None:
 @pytest.mark.parametrize("template", TEMPLATES)
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_hostile_values_are_inert_in_every_html_dossier(hostile, template, lang):
-    html = render.render(hostile, template, fmt="html", lang=lang, now=FIXED_NOW)
+    html = dossier.render(hostile, template, fmt="html", lang=lang, now=FIXED_NOW)
     _no_live_markup(elements(html), OUR_HTML)
     _values_stay_text(html)
     assert "[U+202E]" in html
@@ -117,7 +117,7 @@ def test_hostile_values_are_inert_in_every_html_dossier(hostile, template, lang)
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_hostile_values_are_inert_in_every_markdown_dossier(hostile, template, lang):
     markdown_it = pytest.importorskip("markdown_it")
-    md = render.render(hostile, template, fmt="md", lang=lang, now=FIXED_NOW)
+    md = dossier.render(hostile, template, fmt="md", lang=lang, now=FIXED_NOW)
     shown = markdown_it.MarkdownIt("commonmark", {"html": True}).enable("table").render(md)
     _no_live_markup(elements(shown), OUR_MARKDOWN)
     _values_stay_text(md)
@@ -125,7 +125,7 @@ def test_hostile_values_are_inert_in_every_markdown_dossier(hostile, template, l
 
 
 def test_only_images_recognised_by_their_bytes_are_drawn(hostile):
-    html = render.render(hostile, "lawyer", fmt="html", lang="en", now=FIXED_NOW)
+    html = dossier.render(hostile, "lawyer", fmt="html", lang="en", now=FIXED_NOW)
     images = [attrs for tag, attrs in elements(html) if tag == "img"]
     # The PNG (declared with a hostile type) and the loose PNG are drawn; the SVG declared as
     # image/png and the HTML file are not, yet each is listed with its type as text, size and hash.
