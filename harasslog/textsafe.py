@@ -118,7 +118,9 @@ def html_finalize(value: object) -> object:
 
 # ------------------------------------------------------------------ redaction
 
-_DIGIT_RUN = re.compile(r"(?<![\w.])(\+?\d[\d \-]{5,}\d[\dXx]?)(?![\w.])")
+# A run starts and ends at the edge of the digits, whatever is around it: Chinese (请联系13800138000),
+# letters (ID11010519491231002X) or a full stop. Only the inside of a decimal (3.14159265) is left alone.
+_DIGIT_RUN = re.compile(r"(?<!\d)(?<!\d\.)(\+?\d[\d \-]{5,}\d[\dXx]?)(?!\d)(?!\.\d)")
 
 
 def mask_number(number: str | None) -> str | None:

@@ -285,3 +285,70 @@ def fill_hostile(store, tmp_path: Path) -> None:
         )
     ]
     store.save_run(pack_id="cn", pack_version="2026.11", params={}, findings=findings)
+
+
+# Third parties' names and numbers, planted in every field a dossier shows; --redact must hide each.
+PERSON = "王小明"
+SECRETS = (
+    PERSON,
+    "13811112222",  # right after Chinese in a message
+    "13733334444",  # a person's number (event number and raw number)
+    "13955556666",  # in an attachment's file name
+    "13966667777",  # in a request's note
+    "13922223333",  # in an event's note, before a full stop
+    "6222020200112233445",  # a bank account in the debt reference
+    "11010519491231002X",  # the borrower's ID number
+)
+
+
+def fill_third_parties(store) -> None:
+    """A Chinese case where a person (王小明, kind unknown) calls and texts, and is named everywhere."""
+    store.set_profile(id_number="11010519491231002X")
+    with store.transaction():
+        lender = store.add_party("某某消费金融有限公司", kind="creditor")
+        person = store.add_party(PERSON, kind="unknown")
+        store.link_number("13733334444", person)
+        store.add_debt(
+            creditor="某某消费金融有限公司", amount="5000", currency="CNY", due=None, account="卡号6222020200112233445"
+        )
+        raws = [
+            RawEvent(
+                "sms",
+                "in",
+                "13733334444",
+                datetime(2026, 11, 12, 22, 40, tzinfo=CST),
+                text=f"我是{PERSON}，再不还钱就上门，请联系13811112222",
+                source_ref="r1",
+                attachments=(RawAttachment(f"{PERSON}_IMG_13955556666.png", "image/png", PNG),),
+            ),
+            RawEvent("call", "in", "+8613733334444", datetime(2026, 11, 12, 23, 5, tzinfo=CST), source_ref="r2"),
+        ]
+        ids = store.add_events(raws)
+        store.set_event_meta(ids[1], note=f"{PERSON}打来，回拨号码13922223333.")
+        store.add_request(
+            kind="stop",
+            party_id=person,
+            start=datetime(2026, 11, 1, tzinfo=CST),
+            note=f"告诉{PERSON}（13966667777）停止",
+        )
+        store.add_request(kind="pause", party_id=lender, start=datetime(2026, 11, 2, tzinfo=CST))
+    text = raws[0].text or ""
+    store.save_run(
+        pack_id="cn",
+        pack_version="t",
+        params={},
+        findings=[
+            Finding(
+                rule_id="CN-WORD-002",
+                category="false_legal_threat",
+                severity="high",
+                event_ids=tuple(i for i in ids if i is not None),
+                start=raws[0].at,
+                end=raws[1].at,
+                explanation=f"{PERSON}以上门相威胁。",
+                matches=(
+                    Match("CN-WORD-002", "false_legal_threat", "上门", text.index("上门"), text.index("上门") + 2),
+                ),
+            )
+        ],
+    )
