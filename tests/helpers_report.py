@@ -206,7 +206,7 @@ ATTACKS = (
     "' onmouseover='alert(3)",
     "javascript:alert(4)",
     "{{1234*1000}} {{7*7}} {% raw %}",
-    "[x](javascript:alert(5)) ![y](http://evil.example/p.png) <http://evil.example/a>",
+    "[x](javascript:alert(5)) ![y](http://evil.example/p.png) <http://evil.example/a> www.evil.example/c",
     '<a href="http://evil.example/b">b</a> <b onclick=alert(6)>b</b>',
     "\x07\u202eevil\u202c\u200b",
 )

@@ -4,6 +4,7 @@ handler or link comes from the data, in HTML or Markdown, in either language."""
 from __future__ import annotations
 
 import base64
+import re
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -122,6 +123,10 @@ def test_hostile_values_are_inert_in_every_markdown_dossier(hostile, template, l
     _no_live_markup(elements(shown), OUR_MARKDOWN)
     _values_stay_text(md)
     assert "U+202E" in md  # shown as its code point (brackets escaped)
+    # Bare URLs cannot become links in GFM viewers either, yet read the same once rendered.
+    outside_fences = re.sub(r"^(`{3,})text\n.*?\n\1$", "", md, flags=re.S | re.M)  # code blocks never link
+    assert not re.search(r"(?<!\\)://evil|www\.evil", outside_fences)
+    assert "http://evil.example/p.png" in shown
 
 
 def test_only_images_recognised_by_their_bytes_are_drawn(hostile):

@@ -16,7 +16,8 @@ from harasslog import charts, textsafe
         ("*bold* _it_ `code`", "\\*bold\\* \\_it\\_ \\`code\\`"),
         ("a | b", "a \\| b"),
         ("<script>", "\\<script>"),
-        ("[link](http://x)", "\\[link\\](http://x)"),
+        ("[link](http://x)", "\\[link\\](http\\://x)"),
+        ("see https://evil.example/x or www.evil.example", "see https\\://evil.example/x or www\\.evil.example"),
         ("# heading", "\\# heading"),
         ("#tag", "#tag"),
         ("1. item", "1\\. item"),
@@ -30,6 +31,12 @@ from harasslog import charts, textsafe
 )
 def test_md_escape(raw, escaped):
     assert textsafe.md_escape(raw) == escaped
+
+
+def test_autolink_only_for_plain_http_urls():
+    assert textsafe.md_autolink("https://example.org/a_b") == "<https://example.org/a_b>"  # no escapes inside <>
+    assert textsafe.md_autolink("javascript:alert(1)") == "javascript:alert(1)"
+    assert textsafe.md_autolink("https://x.org/<b>") == "https\\://x.org/\\<b>"  # not a link, escaped text
 
 
 def test_visible_marks_invisible_and_control_characters():

@@ -75,6 +75,7 @@ def environment(fmt: str, template_dir: Path | None = None) -> jinja2.Environmen
     )
     env.filters["cell"] = textsafe.md_cell
     env.filters["fenced"] = textsafe.md_fenced
+    env.filters["autolink"] = textsafe.md_autolink
     env.filters["fmt"] = _fmt
     return env
 
