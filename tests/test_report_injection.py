@@ -162,3 +162,42 @@ def test_a_template_pack_cannot_reach_python_internals(cli, store, tmp_path, att
     assert result.exit_code == 2, result.stderr
     assert result.stderr.count("\n") == 1 and "lawyer.md.j2" in result.stderr
     assert "Traceback" not in result.stderr and not out.exists()
+
+
+def test_bundled_dossiers_are_as_inert_as_rendered_ones(cli, hostile, tmp_path):
+    import zipfile
+
+    out = tmp_path / "case.zip"
+    result = cli("export", "bundle", "--no-pdf", "-o", str(out))
+    assert result.exit_code == 0, result.stderr
+    with zipfile.ZipFile(out) as bundle:
+        pages = [bundle.read(n).decode("utf-8") for n in bundle.namelist() if n.endswith(".html")]
+    assert pages
+    for html in pages:
+        _no_live_markup(elements(html), OUR_HTML)
+
+
+@pytest.mark.parametrize(
+    ("content", "mime"),
+    [
+        (PNG, "image/png"),
+        (b"\xff\xd8\xff\xe0" + b"\x00" * 16, "image/jpeg"),
+        (b"GIF89a" + b"\x00" * 16, "image/gif"),
+        (b"RIFF\x10\x00\x00\x00WEBPVP8 ", "image/webp"),
+        (b'<svg xmlns="http://www.w3.org/2000/svg"/>', None),
+        (b"<html><script>alert(1)</script>", None),
+        (b"%PDF-1.7", None),
+    ],
+)
+def test_image_type_comes_from_the_bytes(content, mime):
+    from harasslog.dossier import images
+
+    assert images.image_type(content) == mime
+
+
+def test_a_damaged_image_is_listed_not_drawn():
+    pytest.importorskip("PIL")
+    from harasslog.dossier import images
+
+    assert images.inline_image(PNG) is not None
+    assert images.inline_image(PNG[:30]) is None  # a truncated MMS part: PNG magic, no picture
