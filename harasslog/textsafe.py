@@ -70,9 +70,13 @@ def md_escape(text: str) -> str:
     kept from becoming links: `http\\://`, `www\\.`.
     """
     text = _MD_ANYWHERE.sub(r"\\\1", text)
-    text = _MD_ENTITY.sub(r"\\&", text)
-    text = _MD_SCHEME.sub(r"\1\\:", text)
-    text = _MD_WWW.sub(r"\1\\.", text)
+    # The `in` tests skip a regex for the many values that cannot match (dossiers escape every cell).
+    if "&" in text:
+        text = _MD_ENTITY.sub(r"\\&", text)
+    if "://" in text:
+        text = _MD_SCHEME.sub(r"\1\\:", text)
+    if "." in text:
+        text = _MD_WWW.sub(r"\1\\.", text)
     return _MD_LINE_START.sub(_escape_line_start, text)
 
 
