@@ -15,7 +15,7 @@ import time
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-from harasslog import render
+from harasslog import dossier as render
 from harasslog.bundle import write_bundle
 from harasslog.db import open_store
 from harasslog.models import Citation, Finding, RawEvent

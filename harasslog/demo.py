@@ -11,9 +11,9 @@ from pathlib import Path
 from .analysis import run_analysis
 from .casefile import apply_case, load_case
 from .db import open_store
+from .dossier import render_all
 from .errors import InputError
 from .models import SEVERITIES
-from .render import render_all
 
 
 def example_files() -> list[Path]:

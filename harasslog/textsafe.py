@@ -54,6 +54,11 @@ _MD_ENTITY = re.compile(r"&(?=#?[0-9A-Za-z]+;)")
 _MD_LINE_START = re.compile(
     r"^([ \t]*)(#{1,6}(?=[ \t]|$)|>|[-+](?=[ \t]|$)|\d{1,9}[.)](?=[ \t]|$)|[-=]+(?=[ \t]*$))", re.M
 )
+# GFM viewers make bare `http://…` and `www.…` into links: a backslash before the colon or the dot
+# shows the same text, not clickable (a scam SMS's link must not become one in a complaint).
+_MD_SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.\-]*):(?=//)")
+_MD_WWW = re.compile(r"([Ww]{3})\.")
+_AUTOLINK = re.compile(r"https?://[^\s<>\\`]+")
 
 
 def md_escape(text: str) -> str:
@@ -61,10 +66,17 @@ def md_escape(text: str) -> str:
 
     `*`, `_`, backticks, brackets, `<`, `|` and `~` are escaped everywhere; headings (`# `), quotes
     (`>`), list markers (`- `, `+ `, `1. `) and setext rules (`---`, `===`) only where they start a
-    line (the start of the value counts). `&` only where it would form an entity.
+    line (the start of the value counts). `&` only where it would form an entity. Bare URLs are
+    kept from becoming links: `http\\://`, `www\\.`.
     """
     text = _MD_ANYWHERE.sub(r"\\\1", text)
-    text = _MD_ENTITY.sub(r"\\&", text)
+    # The `in` tests skip a regex for the many values that cannot match (dossiers escape every cell).
+    if "&" in text:
+        text = _MD_ENTITY.sub(r"\\&", text)
+    if "://" in text:
+        text = _MD_SCHEME.sub(r"\1\\:", text)
+    if "." in text:
+        text = _MD_WWW.sub(r"\1\\.", text)
     return _MD_LINE_START.sub(_escape_line_start, text)
 
 
@@ -83,6 +95,14 @@ def md_cell(value: object) -> Markup:
         return value
     text = md_escape(visible(str(value)))
     return Markup(text.replace("\n", "<br>").replace("\t", " "))
+
+
+def md_autolink(url: object) -> Markup:
+    """A citation's http(s) URL as a Markdown autolink `<…>`; anything else as escaped text."""
+    text = "" if url is None else str(url)
+    if _AUTOLINK.fullmatch(text):
+        return Markup(f"<{text}>")
+    return Markup(md_escape(visible(text)))
 
 
 def md_fenced(value: object) -> Markup:
@@ -118,7 +138,9 @@ def html_finalize(value: object) -> object:
 
 # ------------------------------------------------------------------ redaction
 
-_DIGIT_RUN = re.compile(r"(?<![\w.])(\+?\d[\d \-]{5,}\d[\dXx]?)(?![\w.])")
+# A run starts and ends at the edge of the digits, whatever is around it: Chinese (请联系13800138000),
+# letters (ID11010519491231002X) or a full stop. Only the inside of a decimal (3.14159265) is left alone.
+_DIGIT_RUN = re.compile(r"(?<!\d)(?<!\d\.)(\+?\d[\d \-]{5,}\d[\dXx]?)(?!\d)(?!\.\d)")
 
 
 def mask_number(number: str | None) -> str | None:

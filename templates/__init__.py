@@ -1,1 +1,1 @@
-"""Dossier templates (shipped as the package harasslog.templates; see render.py)."""
+"""Dossier templates (shipped as the package harasslog.templates; see harasslog/dossier)."""

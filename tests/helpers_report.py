@@ -196,3 +196,159 @@ def golden(path: Path, actual: str, update: bool) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(actual, encoding="utf-8")
     assert actual == path.read_text(encoding="utf-8"), f"{path.name} differs; HARASSLOG_UPDATE_GOLDEN=1 to accept"
+
+
+# Every trick a value could try in a dossier: markup and handlers, script URLs, template syntax,
+# Markdown links and images, raw HTML for Markdown, control and bidi characters.
+ATTACKS = (
+    "<script>alert(1)</script>",
+    '"><img src=x onerror=alert(2)>',
+    "' onmouseover='alert(3)",
+    "javascript:alert(4)",
+    "{{1234*1000}} {{7*7}} {% raw %}",
+    "[x](javascript:alert(5)) ![y](http://evil.example/p.png) <http://evil.example/a> www.evil.example/c",
+    '<a href="http://evil.example/b">b</a> <b onclick=alert(6)>b</b>',
+    "\x07\u202eevil\u202c\u200b",
+)
+ATTACK = " ".join(ATTACKS)
+SVG_SCRIPT = b'<svg xmlns="http://www.w3.org/2000/svg" onload="alert(7)"><script>alert(8)</script></svg>'
+
+
+def fill_hostile(store, tmp_path: Path) -> None:
+    """A case where every field a dossier shows holds ATTACK: parties, numbers, texts, notes,
+    requests, debts, attachments (names and MIME types), the profile and an import's file name."""
+    from harasslog.ingest import import_files
+
+    def bad(field: str) -> str:
+        return f"{field}:{ATTACK}"
+
+    store.set_profile(name=bad("name"), phone=bad("phone"), id_number=bad("id"))
+    with store.transaction():
+        lender = store.add_party(bad("creditor"), kind="creditor")
+        agency = store.add_party(bad("agency"), kind="agency", creditor=bad("creditor"))
+        person = store.add_party(bad("person"), kind="unknown")
+        store.link_number("13912345678", agency)
+        store.add_debt(
+            creditor=bad("creditor"), amount=bad("amount"), currency="CNY", due=bad("due"), account=bad("ref")
+        )
+        raws = [
+            RawEvent(
+                "sms",
+                "in",
+                "13912345678",
+                datetime(2026, 11, 12, 22, 40, tzinfo=CST),
+                text=bad("text"),
+                source_ref="h1",
+            ),
+            RawEvent(
+                "sms", "in", bad("number"), datetime(2026, 11, 13, 9, 0, tzinfo=CST), text=bad("text2"), source_ref="h2"
+            ),
+            RawEvent(
+                "mms",
+                "in",
+                "13912345678",
+                datetime(2026, 11, 13, 23, 0, tzinfo=CST),
+                text=bad("mms"),
+                source_ref="h3",
+                attachments=(
+                    RawAttachment(bad("file") + ".png", 'image/png" onerror="alert(9)" x="', PNG),
+                    RawAttachment(bad("svg") + ".svg", "image/png", SVG_SCRIPT),
+                    RawAttachment(bad("html") + ".html", bad("mime"), b"<script>alert(10)</script>"),
+                ),
+            ),
+            RawEvent(
+                "call", "in", bad("raw"), datetime(2026, 11, 13, 23, 30, tzinfo=CST), status="missed", source_ref="h4"
+            ),
+        ]
+        ids = store.add_events(raws, party_id=person)
+        store.set_event_meta(ids[0], note=bad("note"))
+        store.add_attachment(None, PNG, name=bad("loose"), mime=bad("loose-mime"))
+        store.add_request(kind="stop", party_id=person, start=datetime(2026, 11, 1, tzinfo=CST), note=bad("request"))
+        store.add_request(kind="pause", party_id=lender, start=datetime(2026, 11, 2, tzinfo=CST), note=bad("pause"))
+    imported = tmp_path / f"import-{ATTACKS[1].replace('/', '')}.csv"
+    imported.write_text("channel,direction,number,at,text\nsms,in,13912345678,2026-11-14 10:00," + '"imp"\n', "utf-8")
+    import_files(store, [imported], format="csv")
+    flagged = [i for i in ids if i is not None]
+    at = datetime(2026, 11, 12, 22, 40, tzinfo=CST)
+    findings = [
+        Finding(
+            rule_id="CN-WORD-002",
+            category="false_legal_threat",
+            severity="high",
+            event_ids=tuple(flagged),
+            start=at,
+            end=datetime(2026, 11, 13, 23, 30, tzinfo=CST),
+            explanation=bad("explanation"),
+            title=bad("title"),
+            matches=(Match("CN-WORD-002", "false_legal_threat", "<script>", 5, 13),),
+            citations=(Citation(bad("instrument"), bad("article"), "V", "javascript:alert(11)"),),
+        )
+    ]
+    store.save_run(pack_id="cn", pack_version="2026.11", params={}, findings=findings)
+
+
+# Third parties' names and numbers, planted in every field a dossier shows; --redact must hide each.
+PERSON = "王小明"
+SECRETS = (
+    PERSON,
+    "13811112222",  # right after Chinese in a message
+    "13733334444",  # a person's number (event number and raw number)
+    "13955556666",  # in an attachment's file name
+    "13966667777",  # in a request's note
+    "13922223333",  # in an event's note, before a full stop
+    "6222020200112233445",  # a bank account in the debt reference
+    "11010519491231002X",  # the borrower's ID number
+)
+
+
+def fill_third_parties(store) -> None:
+    """A Chinese case where a person (王小明, kind unknown) calls and texts, and is named everywhere."""
+    store.set_profile(id_number="11010519491231002X")
+    with store.transaction():
+        lender = store.add_party("某某消费金融有限公司", kind="creditor")
+        person = store.add_party(PERSON, kind="unknown")
+        store.link_number("13733334444", person)
+        store.add_debt(
+            creditor="某某消费金融有限公司", amount="5000", currency="CNY", due=None, account="卡号6222020200112233445"
+        )
+        raws = [
+            RawEvent(
+                "sms",
+                "in",
+                "13733334444",
+                datetime(2026, 11, 12, 22, 40, tzinfo=CST),
+                text=f"我是{PERSON}，再不还钱就上门，请联系13811112222",
+                source_ref="r1",
+                attachments=(RawAttachment(f"{PERSON}_IMG_13955556666.png", "image/png", PNG),),
+            ),
+            RawEvent("call", "in", "+8613733334444", datetime(2026, 11, 12, 23, 5, tzinfo=CST), source_ref="r2"),
+        ]
+        ids = store.add_events(raws)
+        store.set_event_meta(ids[1], note=f"{PERSON}打来，回拨号码13922223333.")
+        store.add_request(
+            kind="stop",
+            party_id=person,
+            start=datetime(2026, 11, 1, tzinfo=CST),
+            note=f"告诉{PERSON}（13966667777）停止",
+        )
+        store.add_request(kind="pause", party_id=lender, start=datetime(2026, 11, 2, tzinfo=CST))
+    text = raws[0].text or ""
+    store.save_run(
+        pack_id="cn",
+        pack_version="t",
+        params={},
+        findings=[
+            Finding(
+                rule_id="CN-WORD-002",
+                category="false_legal_threat",
+                severity="high",
+                event_ids=tuple(i for i in ids if i is not None),
+                start=raws[0].at,
+                end=raws[1].at,
+                explanation=f"{PERSON}以上门相威胁。",
+                matches=(
+                    Match("CN-WORD-002", "false_legal_threat", "上门", text.index("上门"), text.index("上门") + 2),
+                ),
+            )
+        ],
+    )

@@ -13,7 +13,7 @@ import pytest
 from helpers_report import FIXED_NOW, THREAT, fill_cn
 from pdf_support import missing_for_pdf, missing_weasyprint, skip_reason
 
-from harasslog import pdf, render
+from harasslog import dossier, pdf
 from harasslog.errors import InputError
 
 needs_pdf = pytest.mark.skipif(bool(missing_for_pdf()), reason=skip_reason(missing_for_pdf()))
@@ -22,7 +22,7 @@ needs_pdf = pytest.mark.skipif(bool(missing_for_pdf()), reason=skip_reason(missi
 @needs_pdf
 def test_pdf_carries_chinese_text_and_page_numbers(store, tmp_path):
     fill_cn(store)
-    data = render.render(store, "cn-complaint", fmt="pdf", lang="zh", now=FIXED_NOW)
+    data = dossier.render(store, "cn-complaint", fmt="pdf", lang="zh", now=FIXED_NOW)
     assert data.startswith(b"%PDF")
     path = tmp_path / "c.pdf"
     path.write_bytes(data)
@@ -42,7 +42,7 @@ def test_pdf_carries_chinese_text_and_page_numbers(store, tmp_path):
 def test_lawyer_pdf_exhibit_index_points_at_pages(store, tmp_path):
     fill_cn(store)
     path = tmp_path / "l.pdf"
-    path.write_bytes(render.render(store, "lawyer", fmt="pdf", lang="en", now=FIXED_NOW))
+    path.write_bytes(dossier.render(store, "lawyer", fmt="pdf", lang="en", now=FIXED_NOW))
     text = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True).stdout
     pages = text.split("\f")
     index_page = next(i for i, page in enumerate(pages) if "Exhibit index" in page)

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from helpers_report import FIXED_NOW, HOSTILE, THREAT, fill_cn, fill_us, golden, scrub
 
-from harasslog import render
+from harasslog import dossier
 from harasslog.errors import InputError
 from harasslog.models import Citation, Finding
 
@@ -30,7 +30,7 @@ def us(us_store):
 
 
 def _scrubbed(store, template: str, fmt: str, lang: str, **options) -> str:
-    text = render.render(store, template, fmt=fmt, lang=lang, now=FIXED_NOW, **options)
+    text = dossier.render(store, template, fmt=fmt, lang=lang, now=FIXED_NOW, **options)
     run_at = store.last_run()["started"]
     from harasslog.normalize import from_utc_iso
 
@@ -61,18 +61,18 @@ def test_uk_letter_matches_golden(tmp_path):
     store.close()
 
 
-@pytest.mark.parametrize("template", list(render.TEMPLATES))
+@pytest.mark.parametrize("template", list(dossier.TEMPLATES))
 @pytest.mark.parametrize("fmt", ["html", "md"])
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_every_template_renders_in_each_format_and_language(cn, template, fmt, lang):
-    text = render.render(cn, template, fmt=fmt, lang=lang, now=FIXED_NOW)
+    text = dossier.render(cn, template, fmt=fmt, lang=lang, now=FIXED_NOW)
     assert "harasslog 0.1.0" in text
     if template != "us-cfpb":  # the CFPB narrative is a summary, not the message list
         assert "坐牢" in text
 
 
 def test_html_keeps_hostile_text_inert(cn):
-    html = render.render(cn, "lawyer", fmt="html", lang="en", now=FIXED_NOW)
+    html = dossier.render(cn, "lawyer", fmt="html", lang="en", now=FIXED_NOW)
     assert "<script>alert" not in html
     assert "<mark>&lt;script&gt;</mark>alert(&#34;x&#34;)&lt;/script&gt;" in html
     assert "{{ 7*7 }}" in html and "{% raw %}" in html  # shown, never evaluated
@@ -84,7 +84,7 @@ def test_html_keeps_hostile_text_inert(cn):
 
 
 def test_markdown_keeps_hostile_text_inert_and_tables_whole(cn):
-    md = render.render(cn, "lawyer", fmt="md", lang="en", now=FIXED_NOW)
+    md = dossier.render(cn, "lawyer", fmt="md", lang="en", now=FIXED_NOW)
     row = next(line for line in md.splitlines() if "alert(" in line and line.startswith("| 5"))
     assert len(re.findall(r"(?<!\\)\|", row)) == 8  # 7 columns: the message's own pipes are escaped
     assert "\\<script>" in row and "<script>" not in row.replace("\\<script>", "")
@@ -94,30 +94,30 @@ def test_markdown_keeps_hostile_text_inert_and_tables_whole(cn):
 
 
 def test_12321_quotes_every_message_verbatim_in_a_fence(cn):
-    md = render.render(cn, "cn-12321", fmt="md", lang="zh", now=FIXED_NOW)
+    md = dossier.render(cn, "cn-12321", fmt="md", lang="zh", now=FIXED_NOW)
     assert f"```text\n{THREAT}\n```" in md
     visible = HOSTILE.replace("\x07", "[U+0007]").replace("\u202e", "[U+202E]").replace("\u202c", "[U+202C]")
     assert f"```text\n{visible}\n```" in md  # no Markdown escaping inside the fence
 
 
 def test_unknown_fields_are_visible_blanks_never_invented(cn):
-    md = render.render(cn, "cn-complaint", fmt="md", lang="zh", now=FIXED_NOW)
+    md = dossier.render(cn, "cn-complaint", fmt="md", lang="zh", now=FIXED_NOW)
     assert "身份证件号码：＿＿＿＿＿＿（请填写：身份证件号码）" in md
     assert "被投诉从业人员：＿＿＿＿＿＿（请填写：" in md
-    en = render.render(cn, "cn-complaint", fmt="md", lang="en", now=FIXED_NOW)
+    en = dossier.render(cn, "cn-complaint", fmt="md", lang="en", now=FIXED_NOW)
     assert "[to fill in: identity document number]" in en
     cn.set_profile(id_number="11010519491231002X")
-    md = render.render(cn, "cn-complaint", fmt="md", lang="zh", now=FIXED_NOW)
+    md = dossier.render(cn, "cn-complaint", fmt="md", lang="zh", now=FIXED_NOW)
     assert "身份证件号码：11010519491231002X" in md
 
 
 def test_redact_masks_third_parties_and_id_number(cn):
     cn.set_profile(id_number="11010519491231002X")
-    plain = render.render(cn, "lawyer", fmt="md", lang="zh", now=FIXED_NOW)
+    plain = dossier.render(cn, "lawyer", fmt="md", lang="zh", now=FIXED_NOW)
     assert "+8613700001111" in plain
-    md = render.render(cn, "cn-complaint", fmt="md", lang="zh", now=FIXED_NOW, redact=True)
+    md = dossier.render(cn, "cn-complaint", fmt="md", lang="zh", now=FIXED_NOW, redact=True)
     assert "11010519491231002X" not in md and "[已隐去]" in md
-    lawyer = render.render(cn, "lawyer", fmt="md", lang="zh", now=FIXED_NOW, redact=True)
+    lawyer = dossier.render(cn, "lawyer", fmt="md", lang="zh", now=FIXED_NOW, redact=True)
     assert "+8613700001111" not in lawyer and "+8613912345678" not in lawyer
     assert "+86•••••••••11" in lawyer
     assert "10690000123" in lawyer  # an SMS gateway is an institution's number
@@ -126,20 +126,20 @@ def test_redact_masks_third_parties_and_id_number(cn):
 
 
 def test_filters_limit_events_and_findings(cn):
-    filters = render.parse_filters(cn, "2026-11-14", None, None)
-    md = render.render(cn, "lawyer", fmt="md", lang="en", now=FIXED_NOW, filters=filters)
+    filters = dossier.parse_filters(cn, "2026-11-14", None, None)
+    md = dossier.render(cn, "lawyer", fmt="md", lang="en", now=FIXED_NOW, filters=filters)
     assert THREAT not in md and "alert(" in md
     assert "CN-WORD-002" not in md and "CN-WORD-009" in md
     assert "| Records | 2 / 6 " in md
-    only_day = render.parse_filters(cn, "2026-11-13", "2026-11-13", None)  # a bare --until date is inclusive
-    md = render.render(cn, "lawyer", fmt="md", lang="en", now=FIXED_NOW, filters=only_day)
+    only_day = dossier.parse_filters(cn, "2026-11-13", "2026-11-13", None)  # a bare --until date is inclusive
+    md = dossier.render(cn, "lawyer", fmt="md", lang="en", now=FIXED_NOW, filters=only_day)
     assert "| Records | 1 / 6 " in md
-    with pytest.raises(InputError, match="--until must be after --since"):
-        render.parse_filters(cn, "2026-11-14", "2026-11-13T00:00", None)
+    with pytest.raises(InputError, match="the end of the period must be after its start"):
+        dossier.parse_filters(cn, "2026-11-14", "2026-11-13T00:00", None)
 
 
 def test_cfpb_picks_the_form_names_from_the_findings(us):
-    md = render.render(us, "us-cfpb", fmt="md", lang="en", now=FIXED_NOW)
+    md = dossier.render(us, "us-cfpb", fmt="md", lang="en", now=FIXED_NOW)
     assert "- Issue: Took or threatened to take negative or legal action" in md
     assert "- Sub-issue: Threatened to arrest you or take you to jail if you do not pay" in md
     assert "- Communication tactics / Called before 8am or after 9pm" in md
@@ -166,36 +166,36 @@ def test_cfpb_narrative_stays_within_the_form_box(us):
         for i in range(20)
     ]
     us.save_run(pack_id="us", pack_version="t", params={}, findings=findings)
-    data = render.collect(us)
-    context = render.build_context(data, lang="en", strings=render.load_strings("en"), now=FIXED_NOW)
+    data = dossier.collect(us)
+    context = dossier.build_context(data, lang="en", strings=dossier.load_strings("en"), now=FIXED_NOW)
     narrative = context["cfpb"]["narrative"]
-    assert len(narrative) <= render.CFPB_NARRATIVE_LIMIT
+    assert len(narrative) <= dossier.CFPB_NARRATIVE_LIMIT
     assert narrative.endswith("more incidents are listed in the attached log.")
 
 
 def test_templates_use_strict_undefined(cn, tmp_path):
     (tmp_path / "lawyer.md.j2").write_text("{{ no_such_field }}", encoding="utf-8")
     with pytest.raises(InputError, match="no_such_field"):
-        render.render(cn, "lawyer", fmt="md", lang="en", template_dir=tmp_path)
+        dossier.render(cn, "lawyer", fmt="md", lang="en", template_dir=tmp_path)
 
 
 def test_template_dir_overrides_by_name(cn, tmp_path):
     (tmp_path / "lawyer.md.j2").write_text("{{ profile.name }} {{ counts.total }} {{ events[4].text }}", "utf-8")
-    out = render.render(cn, "lawyer", fmt="md", lang="en", template_dir=tmp_path)
+    out = dossier.render(cn, "lawyer", fmt="md", lang="en", template_dir=tmp_path)
     assert out.startswith("张三 6 \\<script>")  # an override is escaped just the same
     # the other templates still come from the package
-    assert "金融消费投诉书" in render.render(cn, "cn-complaint", fmt="md", lang="zh", template_dir=tmp_path)
+    assert "金融消费投诉书" in dossier.render(cn, "cn-complaint", fmt="md", lang="zh", template_dir=tmp_path)
 
 
 def test_unknown_template_is_bad_input(cn):
     with pytest.raises(InputError, match="unknown template"):
-        render.render(cn, "nope", fmt="md", lang="en")
+        dossier.render(cn, "nope", fmt="md", lang="en")
 
 
 def test_empty_store_renders(store):
-    md = render.render(store, "cn-complaint", fmt="md", lang="zh", now=FIXED_NOW)
+    md = dossier.render(store, "cn-complaint", fmt="md", lang="zh", now=FIXED_NOW)
     assert "所选期间内没有记录" in md
-    html = render.render(store, "lawyer", fmt="html", lang="en", now=FIXED_NOW)
+    html = dossier.render(store, "lawyer", fmt="html", lang="en", now=FIXED_NOW)
     assert "No rule check has been run yet" in html
 
 
@@ -217,7 +217,7 @@ def test_both_languages_have_the_same_words():
 
 
 def test_render_all_writes_each_suitable_dossier(cn, tmp_path):
-    paths = render.render_all(cn, tmp_path / "out", "zh", pdf=False)
+    paths = dossier.render_all(cn, tmp_path / "out", "zh", pdf=False)
     assert sorted(p.name for p in paths) == sorted(
         f"{t}.zh.{f}" for t in ("cn-complaint", "cn-12321", "lawyer") for f in ("html", "md")
     )
@@ -238,6 +238,6 @@ def test_report_cli_writes_by_suffix_and_rejects_bad_input(cli, store, tmp_path)
 
 def test_template_dir_strings_override_our_words(cn, tmp_path):
     (tmp_path / "strings.toml").write_text('[en.lawyer]\ntitle = "Exhibit binder for Smith & Co"\n', "utf-8")
-    md = render.render(cn, "lawyer", fmt="md", lang="en", template_dir=tmp_path, now=FIXED_NOW)
+    md = dossier.render(cn, "lawyer", fmt="md", lang="en", template_dir=tmp_path, now=FIXED_NOW)
     assert md.startswith("# Exhibit binder for Smith & Co\n")
     assert "## Appendix: full log" in md  # the words not overridden stay ours

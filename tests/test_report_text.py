@@ -16,7 +16,8 @@ from harasslog import charts, textsafe
         ("*bold* _it_ `code`", "\\*bold\\* \\_it\\_ \\`code\\`"),
         ("a | b", "a \\| b"),
         ("<script>", "\\<script>"),
-        ("[link](http://x)", "\\[link\\](http://x)"),
+        ("[link](http://x)", "\\[link\\](http\\://x)"),
+        ("see https://evil.example/x or www.evil.example", "see https\\://evil.example/x or www\\.evil.example"),
         ("# heading", "\\# heading"),
         ("#tag", "#tag"),
         ("1. item", "1\\. item"),
@@ -30,6 +31,12 @@ from harasslog import charts, textsafe
 )
 def test_md_escape(raw, escaped):
     assert textsafe.md_escape(raw) == escaped
+
+
+def test_autolink_only_for_plain_http_urls():
+    assert textsafe.md_autolink("https://example.org/a_b") == "<https://example.org/a_b>"  # no escapes inside <>
+    assert textsafe.md_autolink("javascript:alert(1)") == "javascript:alert(1)"
+    assert textsafe.md_autolink("https://x.org/<b>") == "https\\://x.org/\\<b>"  # not a link, escaped text
 
 
 def test_visible_marks_invisible_and_control_characters():
@@ -74,3 +81,19 @@ def test_heatmap_counts_land_in_their_cells():
     assert "四 22:00 — 5" in svg
     with pytest.raises(ValueError):
         charts.heatmap_svg([[0] * 24], weekdays=["x"] * 7, title="bad")
+
+
+@pytest.mark.parametrize(
+    ("text", "masked"),
+    [
+        ("请联系13800138000", "请联系•••••••••00"),  # CJK right before the number
+        ("拨打13800138000。", "拨打•••••••••00。"),
+        ("call 13800138000.", "call •••••••••00."),  # a full stop after it
+        ("Tel.13800138000", "Tel.•••••••••00"),
+        ("ID11010519491231002X", "ID•••••••••••••••02X"),  # glued to letters
+        ("IMG_13955556666.jpg", "IMG_•••••••••66.jpg"),
+        ("pi is 3.14159265", "pi is 3.14159265"),  # not a number anyone owns
+    ],
+)
+def test_mask_digits_in_text_whatever_surrounds_them(text, masked):
+    assert textsafe.mask_digits_in_text(text) == masked

@@ -59,17 +59,22 @@ def report(
     ] = None,
 ) -> None:
     """Render a complaint or an evidence binder from the store (run `analyze` first for findings)."""
-    from .. import render
+    from .. import dossier
 
     if fmt is None:
         suffix = output.suffix.lower().lstrip(".")
         fmt = {"md": "md", "markdown": "md", "pdf": "pdf"}.get(suffix, "html")
-    if fmt not in render.FORMATS:
+    if fmt not in dossier.FORMATS:
         raise InputError(f"--format must be html, md or pdf, not {fmt!r}")
+    if template_dir is not None and not template_dir.is_dir():
+        raise InputError(f"--template-dir {template_dir} is not a folder")
     store = common.open_store()
     language = _report_lang(store, lang)
-    filters = render.parse_filters(store, since, until, party)
-    content = render.render(
+    try:
+        filters = dossier.parse_filters(store, since, until, party)
+    except InputError as exc:
+        raise InputError(f"--since/--until: {exc}") from None
+    content = dossier.render(
         store, template, fmt=fmt, lang=language, filters=filters, redact=redact, template_dir=template_dir
     )
     output.parent.mkdir(parents=True, exist_ok=True)
@@ -99,7 +104,7 @@ def export_bundle(
     ] = None,
 ) -> None:
     """A zip with the dossiers, every attachment, events.csv/json, manifest.json and SHA256SUMS."""
-    from .. import render
+    from .. import dossier
     from ..bundle import write_bundle
     from ..pdf import pdf_available
 
@@ -108,11 +113,11 @@ def export_bundle(
     want_pdf = pdf_available() if pdf is None else pdf
     now = datetime.now(UTC)
     dossiers: dict[str, bytes | str] = {}
-    data = render.collect(store)
-    strings = render.load_strings(language)
-    for template in render.templates_for(store.jurisdiction):
+    data = dossier.collect(store)
+    strings = dossier.load_strings(language)
+    for template in dossier.templates_for(store.jurisdiction):
         for fmt in ("html", "md", "pdf") if want_pdf else ("html", "md"):
-            dossiers[f"{template}.{language}.{fmt}"] = render.render_data(
+            dossiers[f"{template}.{language}.{fmt}"] = dossier.render_data(
                 data, template, fmt=fmt, lang=language, strings=strings, now=now
             )
     manifest = write_bundle(store, output, lang=language, dossiers=dossiers, now=now)

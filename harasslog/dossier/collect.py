@@ -1,0 +1,91 @@
+"""Everything a dossier shows, read from the store (and the attachment files) in one go.
+
+This is the only part of the dossier code that reads: the builders after it are pure.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from ..errors import InputError
+from ..models import Event, Finding, Request
+from . import images
+
+
+@dataclass
+class CaseData:
+    """What a dossier may show, read from the store in one go (filters already applied)."""
+
+    profile: dict[str, Any]
+    events: list[Event]
+    findings: list[Finding]
+    run: dict[str, Any] | None
+    requests: list[Request]
+    attachments: list[dict[str, Any]]
+    parties: list[dict[str, Any]]
+    numbers: list[dict[str, Any]]
+    debts: list[dict[str, Any]]
+    chain_head: str | None
+    total_events: int
+    filters: dict[str, Any] = field(default_factory=dict)
+    images: dict[str, str] = field(default_factory=dict)  # sha256 → data: URI, for images drawn inline
+
+
+@dataclass(frozen=True)
+class Filters:
+    since: datetime | None = None
+    until: datetime | None = None
+    party: str | None = None
+
+    def as_dict(self, tz: ZoneInfo) -> dict[str, Any]:
+        return {
+            "since": self.since.astimezone(tz).strftime("%Y-%m-%d %H:%M") if self.since else None,
+            "until": self.until.astimezone(tz).strftime("%Y-%m-%d %H:%M") if self.until else None,
+            "party": self.party,
+        }
+
+
+def parse_filters(store: Any, since: str | None, until: str | None, party: str | None) -> Filters:
+    """The period as the user typed it; a bare end date includes that whole day."""
+    from ..normalize import parse_when
+
+    tz = store.tz
+    start = parse_when(since, tz) if since else None
+    end = None
+    if until:
+        end = parse_when(until, tz)
+        if re.fullmatch(r"\s*\d{4}-\d{2}-\d{2}\s*", until):
+            end = end + timedelta(days=1)
+    if start and end and end <= start:
+        raise InputError("the end of the period must be after its start")
+    return Filters(since=start, until=end, party=party)
+
+
+def collect(store: Any, filters: Filters | None = None) -> CaseData:
+    """Read everything a dossier needs. Findings are kept when they touch a selected event."""
+    filters = filters or Filters()
+    events = list(store.events(since=filters.since, until=filters.until, party=filters.party))
+    selected = {e.id for e in events}
+    findings = [f for f in store.findings() if selected.intersection(f.event_ids)]
+    attachments = [a for a in store.attachments() if a.get("event_id") is None or a["event_id"] in selected]
+    if filters.party or filters.since or filters.until:
+        attachments = [a for a in attachments if a.get("event_id") in selected]
+    return CaseData(
+        profile=dict(store.profile()),
+        events=events,
+        findings=findings,
+        run=store.last_run(),
+        requests=store.requests(),
+        attachments=attachments,
+        parties=store.parties(),
+        numbers=store.numbers(),
+        debts=store.debts(),
+        chain_head=store.chain_head(),
+        total_events=store.event_count(),
+        filters=filters.as_dict(store.tz),
+        images=images.load_inline(attachments),
+    )

@@ -1,0 +1,146 @@
+"""The context: one dict holding everything any template shows, built section by section.
+
+Pure: the data was read by `collect` (attachments included); nothing here reads a file or the
+store, and the clock is read only when `now` is not given.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import UTC, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from .. import __version__, deadlines
+from . import cfpb, exhibits, findings, parties, timeline
+from .collect import CaseData
+from .common import local
+from .redact import Redactor
+
+_BATES_PREFIX = "HL-"
+
+
+def build_context(
+    data: CaseData,
+    *,
+    lang: str,
+    strings: dict[str, Any],
+    redact: bool = False,
+    now: datetime | None = None,
+    target: str = "html",
+) -> dict[str, Any]:
+    """Every section, redacted once when asked, then what is derived from the sections."""
+    tz = ZoneInfo(data.profile.get("tz") or "UTC")
+    now = (now or datetime.now(UTC)).astimezone(tz)
+    t = strings
+    worst_first = findings.ordered(data.findings)
+    finding_no, findings_of_event = findings.by_event(worst_first)
+    rows = timeline.event_rows(data.events, data.findings, findings_of_event, finding_no, t=t, tz=tz)
+    rows, exhibit_list = exhibits.build(rows, data.attachments, data.images)
+    events_by_id = {r["id"]: r for r in rows}
+    exhibit_of_event = {r["id"]: r["exhibit"] for r in rows if r["exhibit"]}
+    number_kind = {n["number"]: n.get("kind") or "unknown" for n in data.numbers}
+    sections: dict[str, Any] = {
+        **_cover(data, t, tz, now, lang=lang, redact=redact, target=target),
+        "parties": parties.parties(data.parties, t),
+        "numbers": parties.numbers(rows, data.events, number_kind),
+        "debts": parties.debts(data.debts),
+        "requests": parties.requests(data.requests, t, tz),
+        "findings": findings.build(worst_first, finding_no, events_by_id, exhibit_of_event, t=t, tz=tz, lang=lang),
+        "events": rows,  # the timeline, and in full the appendix
+        "exhibits": exhibit_list,
+        **_deadlines(data, tz, now),
+    }
+    if redact:
+        sections = Redactor(data).apply(sections)
+    return _derived(sections, data, t, tz)
+
+
+def _cover(
+    data: CaseData, t: dict[str, Any], tz: ZoneInfo, now: datetime, *, lang: str, redact: bool, target: str
+) -> dict[str, Any]:
+    """Who, when, what was selected, with which tool and rule pack: the binder's first page."""
+    profile = data.profile
+    run = data.run
+    return {
+        "lang": lang,
+        "t": t,
+        "target": target,
+        "tool": {"name": "harasslog", "version": __version__},
+        "generated_at": now.strftime("%Y-%m-%d %H:%M"),
+        "today": now.date().isoformat(),
+        "tz": str(tz),
+        "redact": redact,
+        "bates_prefix": _BATES_PREFIX,
+        "jurisdiction": profile.get("jurisdiction") or "cn",
+        "profile": {
+            "name": profile.get("name"),
+            "phone": profile.get("phone"),
+            "id_number": profile.get("id_number"),
+            "region": profile.get("region"),
+            "tz": str(tz),
+        },
+        "filters": dict(data.filters),
+        "filtered": any(data.filters.get(k) for k in ("since", "until", "party")),
+        "run": {
+            "pack_id": run["pack_id"],
+            "pack_version": run["pack_version"],
+            "at": local(datetime.fromisoformat(run["started"].replace("Z", "+00:00")), tz, "%Y-%m-%d %H:%M"),
+        }
+        if run
+        else None,
+        "chain_head": data.chain_head,
+    }
+
+
+def _deadlines(data: CaseData, tz: ZoneInfo, now: datetime) -> dict[str, Any]:
+    """The dates the letters quote, from `deadlines.compute` for each jurisdiction's rules."""
+    today = now.date()
+
+    def first(jurisdiction: str, kind: str) -> deadlines.Deadline | None:
+        entries = deadlines.compute(jurisdiction, data.findings, data.events, tz, today)
+        return min((d for d in entries if d.kind == kind), key=lambda d: d.deadline, default=None)
+
+    nfra, fos, fdcpa = first("cn", "nfra_decision"), first("uk", "fos_final_response"), first("us", "fdcpa")
+    return {
+        "deadlines": {
+            "nfra_reply": nfra.deadline if nfra else None,
+            "fos_reply": fos.deadline if fos else None,
+            "first_finding": fdcpa.counted_from if fdcpa else None,
+            "fdcpa_earliest": fdcpa.deadline if fdcpa else None,
+        }
+    }
+
+
+def _derived(ctx: dict[str, Any], data: CaseData, t: dict[str, Any], tz: ZoneInfo) -> dict[str, Any]:
+    """What follows from the (redacted) sections: groupings, counts, charts, the CFPB form."""
+    rows = ctx["events"]
+    counts = Counter(e.channel for e in data.events)
+    texts = counts.get("sms", 0) + counts.get("mms", 0)
+    first = rows[0]["time"] if rows else None
+    last = rows[-1]["time"] if rows else None
+    out = {
+        **ctx,
+        "institutions": [p for p in ctx["parties"] if p["kind"] == "creditor"],
+        "agencies": [p for p in ctx["parties"] if p["kind"] in ("agency", "law_firm", "unknown")],
+        "attachments": [x for x in ctx["exhibits"] if x["kind"] == "attachment"],
+        "counts": {
+            "total": len(rows),
+            "in_store": data.total_events,
+            "calls": counts.get("call", 0),
+            "sms": texts,
+            "other": len(rows) - counts.get("call", 0) - texts,
+            "flagged": sum(1 for r in rows if r["flagged"]),
+            "numbers": len(ctx["numbers"]),
+            "findings": len(ctx["findings"]),
+            "attachments": len(data.attachments),
+        },
+        "first": first,
+        "last": last,
+        "first_date": first[:10] if first else None,
+        "last_date": last[:10] if last else None,
+        "category_summary": findings.category_summary(ctx["findings"], t),
+        **timeline.build(rows, data.events, t, tz),
+    }
+    out["cfpb"] = cfpb.form(out, t)
+    return out

@@ -1,0 +1,69 @@
+"""Which attachments a dossier draws inline, decided by their bytes.
+
+The declared type (an MMS part's `ct`, written by whoever sent it) is never trusted: it is shown as
+text, and only PNG, JPEG, GIF and WebP recognised by their magic numbers are embedded, as data: URIs
+built here from the recognised type. SVG, HTML and everything else are listed, never drawn.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+from pathlib import Path
+from typing import Any
+
+# Images up to this size are shown inline in the lawyer's binder (PDF and HTML stay self-contained).
+INLINE_IMAGE_LIMIT = 2 * 1024 * 1024
+
+_MAGIC = (
+    (b"\x89PNG\r\n\x1a\n", "image/png"),
+    (b"\xff\xd8\xff", "image/jpeg"),
+    (b"GIF87a", "image/gif"),
+    (b"GIF89a", "image/gif"),
+)
+
+
+def image_type(content: bytes) -> str | None:
+    """png, jpeg, gif or webp by magic number, else None."""
+    for magic, mime in _MAGIC:
+        if content.startswith(magic):
+            return mime
+    if content[:4] == b"RIFF" and content[8:12] == b"WEBP":
+        return "image/webp"
+    return None
+
+
+def inline_image(content: bytes) -> str | None:
+    """A data: URI for an allowed image that decodes, else None (the exhibit is then only listed)."""
+    mime = image_type(content)
+    if mime is None or not _decodes(content):
+        return None
+    return f"data:{mime};base64,{base64.b64encode(content).decode('ascii')}"
+
+
+def load_inline(attachments: list[dict[str, Any]]) -> dict[str, str]:
+    """Read the attachments small enough to draw: sha256 → data: URI, for those that qualify."""
+    out: dict[str, str] = {}
+    for a in attachments:
+        if a["sha256"] in out or (a.get("size") or 0) > INLINE_IMAGE_LIMIT:
+            continue
+        path = Path(a.get("path") or "")
+        if path.is_file():
+            uri = inline_image(path.read_bytes())
+            if uri is not None:
+                out[a["sha256"]] = uri
+    return out
+
+
+def _decodes(content: bytes) -> bool:
+    """A damaged image (a truncated MMS part) is listed but not drawn: it must not break the PDF."""
+    try:
+        from PIL import Image
+    except ImportError:  # no Pillow (so no WeasyPrint either): the browser copes with a bad image
+        return True
+    try:
+        with Image.open(io.BytesIO(content)) as image:
+            image.load()
+    except Exception:
+        return False
+    return True

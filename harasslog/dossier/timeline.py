@@ -1,0 +1,125 @@
+"""The timeline: one row per event (the appendix is all of them), contacts per day, the heat map."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from datetime import date
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from markupsafe import Markup
+
+from .. import charts
+from ..models import Event, Finding
+from .common import dedupe, duration, label, local
+
+
+def event_rows(
+    events: list[Event],
+    findings: list[Finding],
+    findings_of_event: dict[int, list[int]],
+    finding_no: dict[int, int],
+    *,
+    t: dict[str, Any],
+    tz: ZoneInfo,
+) -> list[dict[str, Any]]:
+    """Every event as the templates show it, in time order; exhibits are added by `exhibits`."""
+    rows = []
+    for seq, e in enumerate(events, start=1):
+        mine = findings_of_event.get(e.id, [])
+        matches = [m for i in mine for m in findings[i].matches]
+        cats = dedupe(findings[i].category for i in mine)
+        rows.append(
+            {
+                "id": e.id,
+                "seq": seq,
+                "anchor": f"ev-{e.id}",
+                "time": local(e.at, tz, "%Y-%m-%d %H:%M:%S"),
+                "date": local(e.at, tz, "%Y-%m-%d"),
+                "iso": e.at.astimezone(tz).isoformat(),
+                "channel": e.channel,
+                "channel_label": label(t["channels"], e.channel),
+                "direction": e.direction,
+                "direction_label": t[e.direction] if e.direction in ("in", "out") else e.direction,
+                "number": e.number or e.number_raw or "",
+                "number_raw": e.number_raw or "",
+                "party": e.party or "",
+                "status": e.status,
+                "status_label": label(t["statuses"], e.status),
+                "duration": duration(e.duration_s),
+                "text": e.text,
+                "segments": segments(e.text, matches),
+                "note": e.note,
+                "hash": e.hash,
+                "flagged": bool(mine),
+                "categories": cats,
+                "category_labels": [label(t["categories"], c) for c in cats],
+                "findings": sorted(finding_no[i] for i in mine),
+                "exhibit": None,
+                "attachments": [],
+            }
+        )
+    return rows
+
+
+def segments(text: str | None, matches: list[Any]) -> list[dict[str, Any]]:
+    """Split text into plain and highlighted pieces at the matched spans (which index the original)."""
+    if not text:
+        return []
+    spans = sorted(
+        {(m.start, m.end) for m in matches if 0 <= m.start < m.end <= len(text) and text[m.start : m.end] == m.text}
+    )
+    pieces: list[dict[str, Any]] = []
+    pos = 0
+    for start, end in spans:
+        if start < pos:  # overlapping spans: extend the current highlight
+            if end > pos:
+                pieces[-1]["text"] += text[pos:end]
+                pos = end
+            continue
+        if start > pos:
+            pieces.append({"text": text[pos:start], "hit": False})
+        pieces.append({"text": text[start:end], "hit": True})
+        pos = end
+    if pos < len(text):
+        pieces.append({"text": text[pos:], "hit": False})
+    return pieces
+
+
+def build(rows: list[dict[str, Any]], events: list[Event], t: dict[str, Any], tz: ZoneInfo) -> dict[str, Any]:
+    """Contacts per day and the hour × weekday grid, as tables and as inline SVG."""
+    days = _per_day(rows)
+    heat = _heat(events, tz)
+    per_day_svg = charts.per_day_svg(days, labels={**t["categories"]}, title=t["contacts_per_day"])
+    heat_svg = charts.heatmap_svg(heat, weekdays=t["weekdays"], title=t["heatmap"]) if events else ""
+    return {
+        "flagged_events": [r for r in rows if r["flagged"]],
+        # charts.py escapes every label it writes, so its SVG may go into the page as markup.
+        "charts": {"per_day": Markup(per_day_svg), "heatmap": Markup(heat_svg)},
+        "days": [
+            {
+                "date": d.isoformat(),
+                "total": sum(c.values()),
+                "flagged": sum(n for k, n in c.items() if k != charts.UNFLAGGED),
+            }
+            for d, c in days
+        ],
+        "heat": heat,
+    }
+
+
+def _per_day(rows: list[dict[str, Any]]) -> list[tuple[date, dict[str, int]]]:
+    """Contacts per local day, each counted once under its first (worst) finding's category."""
+    days: dict[date, Counter[str]] = defaultdict(Counter)
+    for row in rows:
+        key = row["categories"][0] if row["categories"] else charts.UNFLAGGED
+        days[date.fromisoformat(row["date"])][key] += 1
+    return [(d, dict(days[d])) for d in sorted(days)]
+
+
+def _heat(events: list[Event], tz: ZoneInfo) -> list[list[int]]:
+    grid = [[0] * 24 for _ in range(7)]
+    for e in events:
+        moment = e.at.astimezone(tz)
+        grid[moment.weekday()][moment.hour] += 1
+    return grid
