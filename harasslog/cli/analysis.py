@@ -75,7 +75,7 @@ def analyze(
 
 def _print_summary(findings: list, tz: Any, zh: bool) -> None:
     if not findings:
-        common.out_console.print("没有发现问题。" if zh else "No findings.")
+        common.out("没有发现问题。" if zh else "No findings.")
         return
     rows: dict[tuple[str, str], dict[str, Any]] = defaultdict(
         lambda: {"severity": "info", "findings": 0, "events": set(), "first": None, "last": None}
@@ -107,10 +107,11 @@ def _print_summary(findings: list, tz: Any, zh: bool) -> None:
         last = normalize.local_iso(row["last"], tz)[:10]
         dates = first if first == last else f"{first}…{last[5:] if first[:4] == last[:4] else last}"
         # Cells are Text, never markup: collector names and quoted words are hostile input.
-        table.add_row(
+        common.add_row(
+            table,
             Text(row["severity"], style=SEVERITY_STYLE[row["severity"]]),
-            Text(label),
-            Text(_group_label(group)),
+            label,
+            _group_label(group),
             str(row["findings"]),
             str(len(row["events"])),
             dates,
@@ -121,7 +122,7 @@ def _print_summary(findings: list, tz: Any, zh: bool) -> None:
         detail.add_column(cn if zh else en, no_wrap=en in ("rule", "severity"), overflow="fold")
     for f in sorted(findings, key=lambda f: (-engine.severity_rank(f.severity), f.start)):
         ids = ", ".join(str(i) for i in f.event_ids[:8]) + (" …" if len(f.event_ids) > 8 else "")
-        detail.add_row(f.rule_id, Text(f.severity, style=SEVERITY_STYLE[f.severity]), Text(f.explanation), ids)
+        common.add_row(detail, f.rule_id, Text(f.severity, style=SEVERITY_STYLE[f.severity]), f.explanation, ids)
     common.out_console.print(detail)
 
 
@@ -179,14 +180,12 @@ def scan(
             )
             continue
         if not matches:
-            common.out_console.print(("未发现问题：" if zh else "ok: ") + message, markup=False, highlight=False)
+            common.out(("未发现问题：" if zh else "ok: ") + message)
             continue
-        common.out_console.print(("发现：" if zh else "flagged: ") + message, markup=False, highlight=False)
+        common.out(("发现：" if zh else "flagged: ") + message)
         for m in matches:
             label = engine.CATEGORY_LABELS[m.category][0 if zh else 1]
-            common.out_console.print(
-                f"  {m.rule_id} {label} [{m.start}:{m.end}] “{m.text}”", markup=False, highlight=False
-            )
+            common.out(f"  {m.rule_id} {label} [{m.start}:{m.end}] “{m.text}”")
 
 
 # ---------------------------------------------------------------- rules
@@ -230,7 +229,7 @@ def rules_list(
         table.add_column(cn if zh else en, no_wrap=en in ("id", "sources"), overflow="fold")
     for p in packs:
         for r in p.rules:
-            table.add_row(*(Text(v) for v in (r.id, r.category, r.severity, _tags(r), r.title("zh" if zh else "en"))))
+            common.add_row(table, *(r.id, r.category, r.severity, _tags(r), r.title("zh" if zh else "en")))
     common.out_console.print(table)
     common.info("sources: V verified primary text, S secondary reporting, U unverified")
 
@@ -301,7 +300,7 @@ def _rule_head(p: RulePack, r: Any) -> dict[str, Any]:
 
 
 def _row(table: Table, *cells: str) -> None:
-    table.add_row(*(Text(c) for c in cells))
+    common.add_row(table, *cells)
 
 
 @rules_app.command("test")
@@ -316,15 +315,7 @@ def rules_test(path: Annotated[Path, typer.Argument(help="A rule pack (.toml) to
             problem = engine.check_example(pack, rule, example)
             if problem is not None:
                 failures += 1
-                common.out_console.print(
-                    f"FAIL {rule.id} example #{n} (expect {example['expect']}): {problem}",
-                    markup=False,
-                    highlight=False,
-                )
-    common.out_console.print(
-        f"{pack.id} {pack.version}: {len(pack.rules)} rules, {total} examples, {failures} failed",
-        markup=False,
-        highlight=False,
-    )
+                common.out(f"FAIL {rule.id} example #{n} (expect {example['expect']}): {problem}")
+    common.out(f"{pack.id} {pack.version}: {len(pack.rules)} rules, {total} examples, {failures} failed")
     if failures:
         raise typer.Exit(1)

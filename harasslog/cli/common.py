@@ -4,18 +4,53 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 from rich.console import Console
+from rich.segment import Segment
+from rich.table import Table
+from rich.text import Text
 
 from ..errors import InputError
+from ..textsafe import visible
+
+
+class SafeConsole(Console):
+    """A console that never lets a control, format or bidi character reach the terminal.
+
+    Message texts and names are written by the adversary: an ESC in an SMS could set the window
+    title, write the clipboard (OSC 52) or clear the screen; U+202E could reverse what a lawyer
+    reads. Cells and messages are made visible before layout (so widths are right); this is the net
+    under that, applied to every text segment just before output. Rich's own styling is added after
+    it, and its control segments (cursor moves of the progress bar) are left alone.
+    """
+
+    def _render_buffer(self, buffer: Iterable[Segment]) -> str:
+        return super()._render_buffer(
+            segment if segment.control else Segment(visible(segment.text), segment.style) for segment in buffer
+        )
+
 
 # Messages for people go to stderr; stdout carries data (tables, JSON) only.
 # Markup is off: message texts and names are hostile input, and "[white on white]…" in an SMS
 # must print literally, never hide words. Styles are applied with Text/style= objects instead.
-err_console = Console(stderr=True, markup=False)
-out_console = Console(markup=False)
+err_console = SafeConsole(stderr=True, markup=False)
+out_console = SafeConsole(markup=False)
+
+
+def shown(value: object) -> Text:
+    """A table cell or line for the terminal: hostile text with its invisible characters shown."""
+    if isinstance(value, Text):
+        return Text(visible(value.plain), style=value.style, justify=value.justify)
+    return Text("" if value is None else visible(str(value)))
+
+
+def add_row(table: Table, *cells: object) -> None:
+    """Every cell of every table goes through here (see SafeConsole)."""
+    table.add_row(*(shown(cell) for cell in cells))
+
 
 _options: dict[str, Any] = {"db": None, "lang": None}
 
@@ -68,7 +103,12 @@ def print_json_line(data: Any) -> None:
 
 
 def info(message: str) -> None:
-    err_console.print(message, markup=False, highlight=False, soft_wrap=True)
+    err_console.print(visible(message), markup=False, highlight=False, soft_wrap=True)
+
+
+def out(line: str) -> None:
+    """One line of data for people on stdout (not JSON), shown safely."""
+    out_console.print(visible(line), markup=False, highlight=False, soft_wrap=True)
 
 
 def say(store: Any, en: str, zh: str) -> None:

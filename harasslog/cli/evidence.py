@@ -276,7 +276,8 @@ def list_events(
         what = f"{e.channel} {e.direction}"
         if e.channel == "call":
             what += f" {e.status}" + (f" {e.duration_s}s" if e.duration_s else "")
-        table.add_row(
+        common.add_row(
+            table,
             ("⚑" if e.id in flagged_ids else "") + str(e.id),
             normalize.local_iso(e.at, tz)[:16].replace("T", " "),
             what,
@@ -340,7 +341,7 @@ def show(
             value = "\n".join(f"{k}: {v}" for k, v in value.items())
         elif key == "raw" and value is not None:
             value = common.json.dumps(value, ensure_ascii=False, indent=1)
-        table.add_row(key, "" if value is None else str(value))
+        common.add_row(table, key, "" if value is None else str(value))
     common.out_console.print(table)
 
 
@@ -481,7 +482,7 @@ def _print_rows(rows: list[dict[str, Any]], columns: tuple[str, ...], as_json: b
         table.add_column(column, overflow="fold")
     for row in rows:
         cells = (row[c] for c in columns)
-        table.add_row(*("\n".join(v) if isinstance(v, list) else "" if v is None else str(v) for v in cells))
+        common.add_row(table, *("\n".join(v) if isinstance(v, list) else "" if v is None else str(v) for v in cells))
     common.out_console.print(table)
 
 
@@ -535,8 +536,8 @@ def search(
     for column in ("#", "when", "number", "text"):
         table.add_column(column, overflow="fold")
     for e in events:
-        table.add_row(
-            str(e.id), normalize.local_iso(e.at, store.tz)[:19].replace("T", " "), e.number or "", e.text or ""
+        common.add_row(
+            table, str(e.id), normalize.local_iso(e.at, store.tz)[:19].replace("T", " "), e.number or "", e.text or ""
         )
     common.out_console.print(table)
 

@@ -159,7 +159,9 @@ def _table(summary: ImportSummary, lang: str) -> Table:
     table.add_column(label["why"], overflow="fold")
     for f in summary.files:
         why = "; ".join(f"{reason}: {count}" for reason, count in f.skipped_reasons.items())
-        table.add_row(Text(f.file), f.format, f"{f.new:,}", f"{f.duplicate:,}", f"{f.skipped:,}", Text(why))
+        common.add_row(table, f.file, f.format, f"{f.new:,}", f"{f.duplicate:,}", f"{f.skipped:,}", why)
     if len(summary.files) > 1:
-        table.add_row(label["total"], "", f"{summary.new:,}", f"{summary.duplicate:,}", f"{summary.skipped:,}", "")
+        common.add_row(
+            table, label["total"], "", f"{summary.new:,}", f"{summary.duplicate:,}", f"{summary.skipped:,}", ""
+        )
     return table

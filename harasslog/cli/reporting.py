@@ -173,7 +173,7 @@ def stats(
     ):
         table.add_column(zh_head if zh else en_head, justify="left" if en_head == heads[1] else "right")
     for row in rows:
-        table.add_row(str(row["key"]), *(str(row[k]) for k in ("total", "calls", "sms", "other", "flagged")))
+        common.add_row(table, str(row["key"]), *(str(row[k]) for k in ("total", "calls", "sms", "other", "flagged")))
     common.out_console.print(table)
 
 
@@ -217,7 +217,9 @@ def deadlines(as_json: JsonOpt = False) -> None:
     ):
         table.add_column(head[0] if zh else head[1])
     for d in entries:
-        table.add_row(d.deadline, str(d.days_left), d.label, f"{d.counted_from} ({d.basis})", f"{d.citation} [{d.tag}]")
+        common.add_row(
+            table, d.deadline, str(d.days_left), d.label, f"{d.counted_from} ({d.basis})", f"{d.citation} [{d.tag}]"
+        )
     common.out_console.print(table)
     common.say(
         store,
