@@ -18,6 +18,7 @@ from typer._click.exceptions import NoArgsIsHelpError as _NoArgsIsHelp
 from typer.core import TyperGroup
 
 from ..errors import HarasslogError
+from ..vocab import Lang
 from . import analysis, common, evidence, importing, reporting
 
 
@@ -99,7 +100,7 @@ def _root(
     db: str = typer.Option(
         None, "--db", envvar="HARASSLOG_DB", help="The store file (one per case). Default: your user data folder."
     ),
-    lang: str = typer.Option(None, "--lang", help="Language of messages and dossiers: zh or en."),
+    lang: Lang = typer.Option(None, "--lang", help="Language of messages and dossiers."),
 ) -> None:
     common.set_global_options(db=db, lang=lang)
 
@@ -110,4 +111,4 @@ for _module in (evidence, importing, analysis, reporting):
 
 def main() -> None:
     """Console-script entry point."""
-    sys.exit(app(standalone_mode=True) or 0)  # type: ignore[func-returns-value]
+    sys.exit(app(standalone_mode=True) or 0)

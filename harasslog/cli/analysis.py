@@ -14,10 +14,10 @@ from rich.text import Text
 from .. import normalize
 from ..analysis import run_analysis
 from ..errors import InputError
-from ..models import SEVERITIES
 from ..rules import engine
 from ..rules.loader import BUILTIN_PACKS, RulePack, load_pack
 from ..rules.wording import matcher_for
+from ..vocab import Lang, Severity, severity_rank
 from . import common
 
 rules_app = typer.Typer(help="The rule packs: list rules, show one, test your own pack.", no_args_is_help=True)
@@ -43,22 +43,24 @@ def analyze(
     rules: Annotated[
         str | None, typer.Option("--rules", help="Rule pack: cn, us, uk or a .toml file. Default: your jurisdiction.")
     ] = None,
-    since: Annotated[str | None, typer.Option("--since", help="Only events from this time (inclusive).")] = None,
-    until: Annotated[str | None, typer.Option("--until", help="Only events before this time.")] = None,
+    since: Annotated[
+        str | None, typer.Option("--since", help="Only events from this time (inclusive; a bare date: from 00:00).")
+    ] = None,
+    until: Annotated[
+        str | None, typer.Option("--until", help="Only events before this time (a bare date includes that day).")
+    ] = None,
     as_json: JsonOpt = False,
     fail_on: Annotated[
-        str | None,
-        typer.Option("--fail-on", help=f"Exit 1 if any finding is this severe or worse: {', '.join(SEVERITIES)}."),
+        Severity | None, typer.Option("--fail-on", help="Exit 1 if any finding is this severe or worse.")
     ] = None,
 ) -> None:
     """Check every recorded contact against a rule pack; save the findings as the latest run."""
-    if fail_on is not None and fail_on not in SEVERITIES:
-        raise InputError(f"--fail-on must be one of {', '.join(SEVERITIES)}, not {fail_on!r}")
     store = common.open_store()
     common.require_profile(store)
     tz = store.tz
     lang = common.lang(store)
-    run = run_analysis(store, rules=rules, since=since, until=until, lang=lang)
+    with common.flags(since="--since", until="--until"):
+        run = run_analysis(store, rules=rules, since=since, until=until, lang=lang)
     run_id, pack, findings = run.run_id, run.pack, run.findings
     if as_json:
         common.print_json([engine.finding_record(f, tz) for f in findings])
@@ -69,7 +71,7 @@ def analyze(
         f"run {run_id}: {len(findings)} finding(s) from {run.events} event(s), pack {pack.id} {pack.version}",
         f"第 {run_id} 次分析：{run.events} 条记录，发现 {len(findings)} 项问题（规则包 {pack.id} {pack.version}）",
     )
-    if fail_on is not None and any(engine.severity_rank(f.severity) >= engine.severity_rank(fail_on) for f in findings):
+    if fail_on is not None and any(severity_rank(f.severity) >= severity_rank(fail_on) for f in findings):
         raise typer.Exit(1)
 
 
@@ -82,7 +84,7 @@ def _print_summary(findings: list, tz: Any, zh: bool) -> None:
     )
     for f in findings:
         row = rows[(f.category, f.group)]
-        if engine.severity_rank(f.severity) > engine.severity_rank(row["severity"]):
+        if severity_rank(f.severity) > severity_rank(row["severity"]):
             row["severity"] = f.severity
         row["findings"] += 1
         row["events"].update(f.event_ids)
@@ -100,7 +102,7 @@ def _print_summary(findings: list, tz: Any, zh: bool) -> None:
         table.add_column(
             cn if zh else en, no_wrap=en != "collector", overflow="fold", min_width=14 if en == "collector" else None
         )
-    ordered = sorted(rows.items(), key=lambda kv: (-engine.severity_rank(kv[1]["severity"]), -kv[1]["findings"]))
+    ordered = sorted(rows.items(), key=lambda kv: (-severity_rank(kv[1]["severity"]), -kv[1]["findings"]))
     for (category, group), row in ordered:
         label = engine.CATEGORY_LABELS.get(category, (category, category))[0] if zh else category
         first = normalize.local_iso(row["first"], tz)[:10]
@@ -120,7 +122,7 @@ def _print_summary(findings: list, tz: Any, zh: bool) -> None:
     detail = Table(title="问题明细（最严重的在前）" if zh else "Findings, worst first", show_lines=False)
     for en, cn in (("rule", "规则"), ("severity", "严重程度"), ("what happened", "情况"), ("events", "记录")):
         detail.add_column(cn if zh else en, no_wrap=en in ("rule", "severity"), overflow="fold")
-    for f in sorted(findings, key=lambda f: (-engine.severity_rank(f.severity), f.start)):
+    for f in sorted(findings, key=lambda f: (-severity_rank(f.severity), f.start)):
         ids = ", ".join(str(i) for i in f.event_ids[:8]) + (" …" if len(f.event_ids) > 8 else "")
         common.add_row(detail, f.rule_id, Text(f.severity, style=SEVERITY_STYLE[f.severity]), f.explanation, ids)
     common.out_console.print(detail)
@@ -151,9 +153,7 @@ def scan(
     text: Annotated[
         str | None, typer.Argument(help="A message to check. Without it: one message per stdin line.")
     ] = None,
-    text_lang: Annotated[
-        str | None, typer.Option("--lang", help="Language of the messages: zh or en (default: both).")
-    ] = None,
+    text_lang: Annotated[Lang | None, typer.Option("--lang", help="Language of the messages (default: both).")] = None,
     rules: Annotated[
         str | None, typer.Option("--rules", help="Use this pack's wording rules (cn, us, uk or a file).")
     ] = None,
@@ -162,9 +162,7 @@ def scan(
     ] = False,
 ) -> None:
     """Check message text for threatening, abusive or misleading wording, without storing anything."""
-    if text_lang is not None and text_lang not in ("zh", "en"):
-        raise InputError(f"--lang must be zh or en, not {text_lang!r}")
-    matcher = matcher_for(_scan_packs(rules), (text_lang,) if text_lang else None)
+    matcher = matcher_for(_scan_packs(rules), (text_lang.value,) if text_lang else None)
     if text is None and sys.stdin.isatty():
         common.info("Paste messages, one per line, then press Ctrl-D / 每行粘贴一条短信，完成后按 Ctrl-D")
     messages = [text] if text is not None else (line.rstrip("\r\n") for line in sys.stdin)

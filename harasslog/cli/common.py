@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -13,8 +14,9 @@ from rich.segment import Segment
 from rich.table import Table
 from rich.text import Text
 
-from ..errors import InputError
+from ..errors import HarasslogError, InputError
 from ..textsafe import visible
+from ..vocab import Lang, values
 
 
 class SafeConsole(Console):
@@ -56,10 +58,36 @@ _options: dict[str, Any] = {"db": None, "lang": None}
 
 
 def set_global_options(*, db: str | None, lang: str | None) -> None:
-    if lang is not None and lang not in ("zh", "en"):
-        raise InputError(f"--lang must be zh or en, not {lang!r}")
+    """--lang is a Lang choice (Typer checked it); kept as its plain value."""
     _options["db"] = db
-    _options["lang"] = lang
+    _options["lang"] = Lang(lang).value if lang is not None else None
+
+
+# The largest id SQLite can hold: larger ones are bad input (exit 2), not an OverflowError.
+MAX_ID = 2**63 - 1
+
+
+@contextmanager
+def flags(default: str | None = None, /, **by_field: str) -> Iterator[None]:
+    """Name the flag behind a domain error, which names only its field.
+
+    `with flags("--at"):` prefixes every error inside with --at; `with flags(since="--since",
+    until="--until"):` picks the flag by the error's field."""
+    try:
+        yield
+    except HarasslogError as exc:
+        flag = by_field.get(exc.field or "", default)
+        if flag is None:
+            raise
+        raise type(exc)(f"{flag}: {exc}", field=exc.field) from None
+
+
+def time_range(store: Any, since: str | None, until: str | None) -> Any:
+    """--since/--until, read the same way by every command (normalize.parse_range)."""
+    from ..normalize import parse_range
+
+    with flags(since="--since", until="--until"):
+        return parse_range(since, until, store.tz)
 
 
 def db_path() -> Path:
@@ -68,7 +96,7 @@ def db_path() -> Path:
     return resolve_db_path(_options["db"])
 
 
-def open_store(*, create: bool = False):  # -> Store
+def open_store(*, create: bool = False) -> Any:  # a Store
     """Open (and migrate) the store the global options point at.
 
     Only `init` creates a store: any other command on a mistyped --db path says so, instead of
@@ -84,7 +112,7 @@ def lang(store: Any = None) -> str:
         return str(_options["lang"])
     if store is not None:
         profile = store.profile()
-        if profile.get("lang") in ("zh", "en"):
+        if profile.get("lang") in values(Lang):
             return str(profile["lang"])
         if store.has_profile() and profile.get("jurisdiction") == "cn":
             return "zh"

@@ -3,6 +3,8 @@ search, verify, demo."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -11,8 +13,9 @@ from rich.table import Table
 
 from .. import normalize
 from ..errors import InputError
-from ..models import CHANNELS, DIRECTIONS, PARTY_KINDS, REQUEST_KINDS, STATUSES, RawEvent
+from ..models import RawEvent
 from ..records import event_record
+from ..vocab import Channel, Direction, PartyKind, RequestKind, Status
 from . import common
 
 add_app = typer.Typer(help="Log a contact by hand: call, sms, visit, letter or third-party.", no_args_is_help=True)
@@ -28,6 +31,19 @@ JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON on stdout inst
 AtOpt = Annotated[str, typer.Option("--at", help="When: ISO 8601, 'now', '-2h', or 2026年11月20日 22:13.")]
 PartyOpt = Annotated[str | None, typer.Option("--party", help="The collector (creditor or agency) behind it.")]
 NoteOpt = Annotated[str | None, typer.Option("--note", help="Your own note (can be changed later).")]
+IdArg = Annotated[
+    int, typer.Argument(metavar="ID", min=1, max=common.MAX_ID, help="The event's number (#) from `list`.")
+]
+SinceOpt = Annotated[
+    str | None, typer.Option("--since", help="From this time (inclusive; a bare date: from its 00:00).")
+]
+UntilOpt = Annotated[
+    str | None, typer.Option("--until", help="Before this time (a bare date includes that whole day).")
+]
+# A contact logged more than a day ahead of the clock is a typo (2062 for 2026), not evidence.
+FUTURE_SLACK = timedelta(days=1)
+# No personal debt reaches a thousand trillion; "1e999" or "nan" is not an amount.
+MAX_AMOUNT = Decimal(10) ** 15
 
 
 def register(app: typer.Typer) -> None:
@@ -105,14 +121,11 @@ def _record(store: Any, raw: RawEvent, party: str | None, note: str | None) -> i
 
 def _when(text: str, store: Any) -> dict[str, Any]:
     """A hand-entered time and the offset it was entered in (kept as the source offset)."""
-    moment = normalize.parse_when(text, store.tz)
+    with common.flags("--at"):
+        moment = normalize.parse_when(text, store.tz)
+    if moment > datetime.now(UTC) + FUTURE_SLACK:
+        raise InputError(f"--at: {text!r} is in the future")
     return {"at": moment, "tz_offset_min": normalize.offset_minutes(moment)}
-
-
-def _choice(value: str | None, allowed: tuple[str, ...], option: str) -> str | None:
-    if value is not None and value not in allowed:
-        raise InputError(f"{option} must be one of {', '.join(allowed)}, not {value!r}")
-    return value
 
 
 def _number(value: str, store: Any) -> str:
@@ -127,21 +140,22 @@ def add_call(
     at: AtOpt = "now",
     duration: Annotated[str | None, typer.Option("--duration", help="How long: 90, 1m30s or 1:30.")] = None,
     status: Annotated[
-        str | None, typer.Option("--status", help=f"One of {', '.join(STATUSES)}. Default: answered if it lasted.")
+        Status | None, typer.Option("--status", help="Default: answered if it lasted, else unknown.")
     ] = None,
-    direction: Annotated[str, typer.Option("--direction", help="in (they called) or out (you called).")] = "in",
+    direction: Annotated[
+        Direction, typer.Option("--direction", help="in (they called) or out (you called).")
+    ] = Direction.IN,
     party: PartyOpt = None,
     note: NoteOpt = None,
 ) -> None:
     """Log a phone call."""
     store = _store_for_writing()
-    seconds = normalize.parse_duration(duration) if duration else None
-    _choice(status, STATUSES, "--status")
-    _choice(direction, DIRECTIONS, "--direction")
-    chosen = status or ("answered" if seconds else "unknown")
+    with common.flags("--duration"):
+        seconds = normalize.parse_duration(duration) if duration else None
+    chosen = status.value if status else ("answered" if seconds else "unknown")
     raw = RawEvent(
         channel="call",
-        direction=direction,
+        direction=direction.value,
         number_raw=_number(number, store),
         **_when(at, store),
         duration_s=seconds,
@@ -156,19 +170,18 @@ def add_sms(
     number: Annotated[str, typer.Argument(help="The sender (number, 106 gateway or name).")],
     at: AtOpt = "now",
     text: Annotated[str | None, typer.Option("--text", help="The message; omit to paste it on stdin.")] = None,
-    direction: Annotated[str, typer.Option("--direction", help="in or out.")] = "in",
+    direction: Annotated[Direction, typer.Option("--direction", help="in or out.")] = Direction.IN,
     party: PartyOpt = None,
     note: NoteOpt = None,
 ) -> None:
     """Log an SMS; its text is kept exactly as given (from --text, or pasted on stdin)."""
     store = _store_for_writing()
-    _choice(direction, DIRECTIONS, "--direction")
     body = text if text is not None else common.read_stdin_text()
     if body == "":
         raise InputError("the message text is empty: give --text or paste it on stdin")
     raw = RawEvent(
         channel="sms",
-        direction=direction,
+        direction=direction.value,
         number_raw=_number(number, store),
         **_when(at, store),
         text=body,
@@ -222,7 +235,7 @@ def add_letter(
 @add_app.command("third-party")
 def add_third_party(
     who: Annotated[str, typer.Option("--who", help="Who was contacted: 'my mother', 'my employer'...")],
-    how: Annotated[str, typer.Option("--how", help="call, sms, visit, im...")] = "call",
+    how: Annotated[Channel, typer.Option("--how", help="How they were contacted.")] = Channel.CALL,
     at: AtOpt = "now",
     number: NumberOpt = None,
     text: TextOpt = None,
@@ -230,36 +243,38 @@ def add_third_party(
     note: NoteOpt = None,
 ) -> None:
     """Log a contact a collector made to someone else about your debt (爆通讯录)."""
-    _choice(how, CHANNELS, "--how")
-    _add_other("third_party", number, at, text, party, note, {"who": who, "how": how})
+    _add_other("third_party", number, at, text, party, note, {"who": who, "how": how.value})
 
 
 # ---------------------------------------------------------------- list / show
 
 
-def _since_until(store: Any, since: str | None, until: str | None) -> tuple[Any, Any]:
-    return (
-        normalize.parse_when(since, store.tz) if since else None,
-        normalize.parse_when(until, store.tz) if until else None,
-    )
-
-
 def list_events(
-    channel: Annotated[str | None, typer.Option("--channel", help=f"Only one channel: {', '.join(CHANNELS)}.")] = None,
+    channel: Annotated[Channel | None, typer.Option("--channel", help="Only one channel.")] = None,
     number: Annotated[str | None, typer.Option("--number", help="Only this number (any format).")] = None,
     party: Annotated[str | None, typer.Option("--party", help="Only this collector.")] = None,
-    since: Annotated[str | None, typer.Option("--since", help="From this time (inclusive).")] = None,
-    until: Annotated[str | None, typer.Option("--until", help="Before this time.")] = None,
+    since: SinceOpt = None,
+    until: UntilOpt = None,
     flagged: Annotated[bool, typer.Option("--flagged", help="Only events in the last analysis's findings.")] = False,
-    limit: Annotated[int | None, typer.Option("--limit", help="At most this many (the earliest first).")] = None,
+    limit: Annotated[
+        int | None, typer.Option("--limit", min=0, max=common.MAX_ID, help="At most this many (the earliest first).")
+    ] = None,
     as_json: JsonOpt = False,
 ) -> None:
     """List recorded events, oldest first."""
     store = common.open_store()
-    start, end = _since_until(store, since, until)
+    period = common.time_range(store, since, until)
     ids = store.flagged_event_ids() if flagged else None
     events = list(
-        store.events(channel=channel, number=number, party=party, since=start, until=end, ids=ids, limit=limit)
+        store.events(
+            channel=channel.value if channel else None,
+            number=number,
+            party=party,
+            since=period.since,
+            until=period.until,
+            ids=ids,
+            limit=limit,
+        )
     )
     tz = store.tz
     if as_json:
@@ -307,7 +322,7 @@ def _preview(text: str | None, width: int = 60) -> str:
 
 
 def show(
-    event_id: Annotated[int, typer.Argument(help="The event's number (#) from `list`.")],
+    event_id: IdArg,
     as_json: JsonOpt = False,
 ) -> None:
     """Show one event in full: its exact text, where it came from, its hash and attachments."""
@@ -351,7 +366,7 @@ def show(
 @party_app.command("add")
 def party_add(
     name: Annotated[str, typer.Argument(help="The collector's name, e.g. 某某消费金融 or Acme Recovery LLC.")],
-    kind: Annotated[str, typer.Option("--kind", help=f"One of {', '.join(PARTY_KINDS)}.")] = "unknown",
+    kind: Annotated[PartyKind, typer.Option("--kind", help="What kind of collector.")] = PartyKind.UNKNOWN,
     creditor: Annotated[
         str | None, typer.Option("--creditor", help="For an agency or law firm: the creditor it collects for.")
     ] = None,
@@ -361,7 +376,7 @@ def party_add(
     """Add (or update) a collector and the numbers it uses."""
     store = common.open_store()
     with store.transaction():
-        party_id = store.add_party(name, kind=kind, creditor=creditor, note=note)
+        party_id = store.add_party(name, kind=kind.value, creditor=creditor, note=note)
         linked = [store.link_number(n, party_id) for n in numbers or []]
     common.say(
         store,
@@ -405,10 +420,13 @@ def debt_add(
     store = common.open_store()
     if amount is not None:
         try:
-            float(amount.replace(",", ""))
-        except ValueError:
-            raise InputError(f"--amount must be a number, not {amount!r}") from None
-    due_date = normalize.parse_when(due, store.tz).date().isoformat() if due else None
+            value = Decimal(amount.replace(",", ""))
+        except InvalidOperation:
+            value = Decimal("NaN")
+        if not (value.is_finite() and abs(value) < MAX_AMOUNT):
+            raise InputError(f"--amount must be a number, not {amount!r}")
+    with common.flags("--due"):
+        due_date = normalize.parse_when(due, store.tz).date().isoformat() if due else None
     with store.transaction():
         debt_id = store.add_debt(
             creditor=creditor, amount=amount, currency=currency, due=due_date, account=account, note=note
@@ -429,22 +447,34 @@ def debt_list(as_json: JsonOpt = False) -> None:
 @request_app.command("add")
 def request_add(
     party: Annotated[str, typer.Option("--party", help="The collector you asked or agreed with.")],
-    kind: Annotated[str, typer.Option("--kind", help=f"One of {', '.join(REQUEST_KINDS)}.")],
+    kind: Annotated[RequestKind, typer.Option("--kind", help="What you asked for or agreed.")],
     start: Annotated[str, typer.Option("--from", help="From when it binds (default: now).")] = "now",
     until: Annotated[str | None, typer.Option("--until", help="Until when (a pause's end date).")] = None,
-    channel: Annotated[str | None, typer.Option("--channel", help="For stop_channel: which channel to stop.")] = None,
-    event: Annotated[int | None, typer.Option("--event", help="The event that proves it (#).")] = None,
+    channel: Annotated[
+        Channel | None, typer.Option("--channel", help="For stop_channel: which channel to stop.")
+    ] = None,
+    event: Annotated[
+        int | None, typer.Option("--event", min=1, max=common.MAX_ID, help="The event that proves it (#).")
+    ] = None,
     note: NoteOpt = None,
 ) -> None:
     """Record what you asked for or agreed: a stop, a pause until a date, a written cease request..."""
     store = _store_for_writing()
-    _choice(kind, REQUEST_KINDS, "--kind")
     if kind == "pause" and until is None:
         raise InputError("a pause needs --until (the date the agreed pause ends)")
-    begin, end = _since_until(store, start, until)
+    with common.flags("--from"):
+        begin = normalize.parse_when(start, store.tz)
+    with common.flags("--until"):
+        end = normalize.parse_when(until, store.tz) if until else None
     with store.transaction():
         request_id = store.add_request(
-            kind=kind, party_id=store.party_id(party), start=begin, end=end, channel=channel, event_id=event, note=note
+            kind=kind.value,
+            party_id=store.party_id(party),
+            start=begin,
+            end=end,
+            channel=channel.value if channel else None,
+            event_id=event,
+            note=note,
         )
     common.say(
         store, f"Request #{request_id} ({kind}) with {party} recorded", f"已记录请求 #{request_id}（{kind}，{party}）"
@@ -490,7 +520,7 @@ def _print_rows(rows: list[dict[str, Any]], columns: tuple[str, ...], as_json: b
 
 
 def note_command(
-    event_id: Annotated[int, typer.Argument(help="The event (#).")],
+    event_id: IdArg,
     text: Annotated[str, typer.Argument(help="The new note ('' to clear it).")],
 ) -> None:
     """Change your note on an event; the change is a ledger entry, the evidence itself is untouched."""
@@ -501,7 +531,7 @@ def note_command(
 
 
 def attach(
-    event_id: Annotated[int, typer.Argument(help="The event (#) the file belongs to.")],
+    event_id: IdArg,
     file: Annotated[Path, typer.Argument(help="A screenshot, recording, photo or letter scan.")],
     note: NoteOpt = None,
 ) -> None:
@@ -521,7 +551,9 @@ def attach(
 
 def search(
     query: Annotated[str, typer.Argument(help="Words to find, any language: 通讯录, arrest...")],
-    limit: Annotated[int, typer.Option("--limit", help="At most this many, newest first.")] = 100,
+    limit: Annotated[
+        int, typer.Option("--limit", min=1, max=common.MAX_ID, help="At most this many, newest first.")
+    ] = 100,
     as_json: JsonOpt = False,
 ) -> None:
     """Find messages containing some text (full text; works for Chinese)."""

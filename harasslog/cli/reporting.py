@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, Any
@@ -11,6 +10,8 @@ import typer
 from rich.table import Table
 
 from ..errors import InputError
+from ..stats import COLUMNS, count_contacts
+from ..vocab import Lang, StatsBy
 from . import common
 
 export_app = typer.Typer(
@@ -28,10 +29,8 @@ def register(app: typer.Typer) -> None:
     app.command("deadlines")(deadlines)
 
 
-def _report_lang(store: Any, lang: str | None) -> str:
-    if lang is not None and lang not in ("zh", "en"):
-        raise InputError(f"--lang must be zh or en, not {lang!r}")
-    return lang or common.lang(store)
+def _report_lang(store: Any, lang: Lang | None) -> str:
+    return lang.value if lang is not None else common.lang(store)
 
 
 # ---------------------------------------------------------------- report
@@ -45,8 +44,10 @@ def report(
     fmt: Annotated[
         str | None, typer.Option("--format", "-f", help="html, md or pdf (default: from the -o suffix, else html).")
     ] = None,
-    lang: Annotated[str | None, typer.Option("--lang", help="Language of the dossier: zh or en.")] = None,
-    since: Annotated[str | None, typer.Option("--since", help="Only contacts from this time or date on.")] = None,
+    lang: Annotated[Lang | None, typer.Option("--lang", help="Language of the dossier.")] = None,
+    since: Annotated[
+        str | None, typer.Option("--since", help="Only contacts from this time (a bare date: from its 00:00).")
+    ] = None,
     until: Annotated[
         str | None, typer.Option("--until", help="Only contacts before this time (a bare date includes that day).")
     ] = None,
@@ -68,7 +69,8 @@ def report(
         raise InputError(f"--format must be html, md or pdf, not {fmt!r}")
     store = common.open_store()
     language = _report_lang(store, lang)
-    filters = render.parse_filters(store, since, until, party)
+    period = common.time_range(store, since, until)
+    filters = render.Filters(since=period.since, until=period.until, party=party)
     content = render.render(
         store, template, fmt=fmt, lang=language, filters=filters, redact=redact, template_dir=template_dir
     )
@@ -92,7 +94,7 @@ def report(
 @export_app.command("bundle")
 def export_bundle(
     output: OutOpt,
-    lang: Annotated[str | None, typer.Option("--lang", help="Language of the dossiers inside: zh or en.")] = None,
+    lang: Annotated[Lang | None, typer.Option("--lang", help="Language of the dossiers inside.")] = None,
     pdf: Annotated[
         bool | None,
         typer.Option("--pdf/--no-pdf", help="Include PDF dossiers (default: when WeasyPrint and a CJK font exist)."),
@@ -149,19 +151,25 @@ def export_json(output: OutOpt) -> None:
 
 
 def stats(
-    by: Annotated[str, typer.Option("--by", help="day, hour or party.")] = "day",
+    by: Annotated[StatsBy, typer.Option("--by", help="Group by day, hour of the day or party.")] = StatsBy.DAY,
+    since: Annotated[
+        str | None, typer.Option("--since", help="Only contacts from this time (a bare date: from its 00:00).")
+    ] = None,
+    until: Annotated[
+        str | None, typer.Option("--until", help="Only contacts before this time (a bare date includes that day).")
+    ] = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Counts of contacts per day, per hour of the day (local time) or per party, with how many were flagged."""
-    if by not in ("day", "hour", "party"):
-        raise InputError(f"--by must be day, hour or party, not {by!r}")
     store = common.open_store()
-    rows = compute_stats(store, by)
+    period = common.time_range(store, since, until)
+    events = store.events(since=period.since, until=period.until)
+    rows = count_contacts(events, store.flagged_event_ids(), store.tz, by.value)
     if as_json:
         common.print_json(rows)
         return
     zh = common.lang(store) == "zh"
-    heads = {"day": ("日期", "day"), "hour": ("小时", "hour"), "party": ("对方", "party")}[by]
+    heads = {"day": ("日期", "day"), "hour": ("小时", "hour"), "party": ("对方", "party")}[by.value]
     table = Table(show_edge=False)
     for zh_head, en_head in (
         heads,
@@ -173,24 +181,8 @@ def stats(
     ):
         table.add_column(zh_head if zh else en_head, justify="left" if en_head == heads[1] else "right")
     for row in rows:
-        common.add_row(table, str(row["key"]), *(str(row[k]) for k in ("total", "calls", "sms", "other", "flagged")))
+        common.add_row(table, str(row["key"]), *(str(row[k]) for k in COLUMNS))
     common.out_console.print(table)
-
-
-def compute_stats(store: Any, by: str) -> list[dict[str, Any]]:
-    """Rows of {key, total, calls, sms, other, flagged}; days and hours in the borrower's time zone."""
-    tz = store.tz
-    flagged = store.flagged_event_ids()
-    buckets: dict[Any, Counter[str]] = {}
-    for e in store.events():
-        local = e.at.astimezone(tz)
-        key: Any = {"day": local.date().isoformat(), "hour": local.hour, "party": e.party or (e.number or "")}[by]
-        c = buckets.setdefault(key, Counter())
-        c["total"] += 1
-        c["calls" if e.channel == "call" else "sms" if e.channel in ("sms", "mms") else "other"] += 1
-        c["flagged"] += e.id in flagged
-    keys = sorted(buckets, key=lambda k: (-buckets[k]["total"], str(k))) if by == "party" else sorted(buckets)
-    return [{"key": k, **{f: buckets[k][f] for f in ("total", "calls", "sms", "other", "flagged")}} for k in keys]
 
 
 # ---------------------------------------------------------------- deadlines
