@@ -11,7 +11,6 @@ from __future__ import annotations
 import base64
 import io
 import re
-import tomllib
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
@@ -125,13 +124,10 @@ def _packaged_templates() -> Any:
 
 
 def load_strings(lang: str, template_dir: Path | None = None) -> dict[str, Any]:
-    """The words table for `lang`; a strings.toml in --template-dir overrides entries of ours."""
-    table = tomllib.loads(_packaged_templates().joinpath("strings.toml").read_text("utf-8"))
-    if template_dir is not None and (template_dir / "strings.toml").is_file():
-        _deep_merge(table, tomllib.loads((template_dir / "strings.toml").read_text("utf-8")))
-    if lang not in table:
-        raise InputError(f"no dossier strings for language {lang!r} (zh or en)")
-    return table[lang]
+    """The words table for `lang` (the catalog's); a strings.toml in --template-dir overrides entries of ours."""
+    from .catalog import strings
+
+    return strings(lang, template_dir)
 
 
 def _deep_merge(base: dict[str, Any], extra: dict[str, Any]) -> None:

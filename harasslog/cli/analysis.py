@@ -13,6 +13,7 @@ from rich.text import Text
 
 from .. import normalize
 from ..analysis import run_analysis
+from ..catalog import has, t
 from ..errors import InputError
 from ..rules import engine
 from ..rules.loader import BUILTIN_PACKS, RulePack, load_pack
@@ -66,10 +67,14 @@ def analyze(
         common.print_json([engine.finding_record(f, tz) for f in findings])
     else:
         _print_summary(findings, tz, lang == "zh")
-    common.say(
+    common.tell(
         store,
-        f"run {run_id}: {len(findings)} finding(s) from {run.events} event(s), pack {pack.id} {pack.version}",
-        f"第 {run_id} 次分析：{run.events} 条记录，发现 {len(findings)} 项问题（规则包 {pack.id} {pack.version}）",
+        "cli.analyze.run",
+        run=run_id,
+        findings=len(findings),
+        events=run.events,
+        pack=pack.id,
+        version=pack.version,
     )
     if fail_on is not None and any(severity_rank(f.severity) >= severity_rank(fail_on) for f in findings):
         raise typer.Exit(1)
@@ -77,7 +82,7 @@ def analyze(
 
 def _print_summary(findings: list, tz: Any, zh: bool) -> None:
     if not findings:
-        common.out("没有发现问题。" if zh else "No findings.")
+        common.out(t("zh" if zh else "en", "cli.analyze.no_findings"))
         return
     rows: dict[tuple[str, str], dict[str, Any]] = defaultdict(
         lambda: {"severity": "info", "findings": 0, "events": set(), "first": None, "last": None}
@@ -104,7 +109,7 @@ def _print_summary(findings: list, tz: Any, zh: bool) -> None:
         )
     ordered = sorted(rows.items(), key=lambda kv: (-severity_rank(kv[1]["severity"]), -kv[1]["findings"]))
     for (category, group), row in ordered:
-        label = engine.CATEGORY_LABELS.get(category, (category, category))[0] if zh else category
+        label = t("zh", f"categories.{category}") if zh and has(f"categories.{category}") else category
         first = normalize.local_iso(row["first"], tz)[:10]
         last = normalize.local_iso(row["last"], tz)[:10]
         dates = first if first == last else f"{first}…{last[5:] if first[:4] == last[:4] else last}"
@@ -166,7 +171,7 @@ def scan(
     if text is None and sys.stdin.isatty():
         common.info("Paste messages, one per line, then press Ctrl-D / 每行粘贴一条短信，完成后按 Ctrl-D")
     messages = [text] if text is not None else (line.rstrip("\r\n") for line in sys.stdin)
-    zh = common.lang() == "zh"
+    language = common.lang()
     for message in messages:
         if text is None and not message.strip():
             continue
@@ -178,11 +183,11 @@ def scan(
             )
             continue
         if not matches:
-            common.out(("未发现问题：" if zh else "ok: ") + message)
+            common.out(t(language, "cli.scan.ok") + message)
             continue
-        common.out(("发现：" if zh else "flagged: ") + message)
+        common.out(t(language, "cli.scan.flagged") + message)
         for m in matches:
-            label = engine.CATEGORY_LABELS[m.category][0 if zh else 1]
+            label = t(language, f"categories.{m.category}")
             common.out(f"  {m.rule_id} {label} [{m.start}:{m.end}] “{m.text}”")
 
 

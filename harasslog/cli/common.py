@@ -14,6 +14,7 @@ from rich.segment import Segment
 from rich.table import Table
 from rich.text import Text
 
+from ..catalog import t
 from ..errors import HarasslogError, InputError
 from ..textsafe import visible
 from ..vocab import Lang, values
@@ -139,8 +140,18 @@ def out(line: str) -> None:
     out_console.print(visible(line), markup=False, highlight=False, soft_wrap=True)
 
 
+def words(store: Any, key: str, **values: Any) -> str:
+    """A catalog entry in the user's language (catalog.t)."""
+    return t(lang(store), key, **values)
+
+
+def tell(store: Any, key: str, **values: Any) -> None:
+    """A message for people (stderr), from the catalog, in the user's language."""
+    info(words(store, key, **values))
+
+
 def say(store: Any, en: str, zh: str) -> None:
-    """A message for people (stderr), in the user's language."""
+    """Legacy: a message given as an English/Chinese pair. New messages go in the catalog (tell)."""
     info(zh if lang(store) == "zh" else en)
 
 

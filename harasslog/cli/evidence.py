@@ -87,11 +87,13 @@ def init(
         id_number=id_number,
         lang=common._options["lang"],
     )
-    common.say(
+    common.tell(
         store,
-        f"Store ready: {store.path}\n  region {profile['region']}, time zone {profile['tz']}, "
-        f"rules {profile['jurisdiction']}",
-        f"证据库已就绪：{store.path}\n  地区 {profile['region']}，时区 {profile['tz']}，规则 {profile['jurisdiction']}",
+        "cli.init.ready",
+        path=store.path,
+        region=profile["region"],
+        tz=profile["tz"],
+        jurisdiction=profile["jurisdiction"],
     )
 
 
@@ -113,9 +115,7 @@ def _record(store: Any, raw: RawEvent, party: str | None, note: str | None) -> i
         if note:
             store.set_event_meta(event_id, note=note)
     local = normalize.local_iso(raw.at, store.tz)
-    common.say(
-        store, f"Recorded {raw.channel} #{event_id} at {local}", f"已记录 {raw.channel} #{event_id}，时间 {local}"
-    )
+    common.tell(store, "cli.add.recorded", channel=raw.channel, id=event_id, at=local)
     return int(event_id)
 
 
@@ -378,11 +378,8 @@ def party_add(
     with store.transaction():
         party_id = store.add_party(name, kind=kind.value, creditor=creditor, note=note)
         linked = [store.link_number(n, party_id) for n in numbers or []]
-    common.say(
-        store,
-        f"Party {name!r} ({kind}) saved" + (f"; numbers {', '.join(linked)}" if linked else ""),
-        f"已保存机构 {name!r}（{kind}）" + (f"；号码 {', '.join(linked)}" if linked else ""),
-    )
+    key = "cli.party.saved_numbers" if linked else "cli.party.saved"
+    common.tell(store, key, name=repr(name), kind=kind.value, numbers=", ".join(linked))
 
 
 @party_app.command("list")
@@ -401,7 +398,7 @@ def party_link(
     common.require_profile(store)
     with store.transaction():
         linked = store.link_number(number, store.party_id(name))
-    common.say(store, f"{linked} → {name}", f"{linked} → {name}")
+    common.tell(store, "cli.party.linked", number=linked, name=name)
 
 
 # ---------------------------------------------------------------- debts
@@ -431,7 +428,7 @@ def debt_add(
         debt_id = store.add_debt(
             creditor=creditor, amount=amount, currency=currency, due=due_date, account=account, note=note
         )
-    common.say(store, f"Debt #{debt_id} with {creditor} saved", f"已保存债务 #{debt_id}（{creditor}）")
+    common.tell(store, "cli.debt.saved", id=debt_id, creditor=creditor)
 
 
 @debt_app.command("list")
@@ -476,9 +473,7 @@ def request_add(
             event_id=event,
             note=note,
         )
-    common.say(
-        store, f"Request #{request_id} ({kind}) with {party} recorded", f"已记录请求 #{request_id}（{kind}，{party}）"
-    )
+    common.tell(store, "cli.request.recorded", id=request_id, kind=kind.value, party=party)
 
 
 @request_app.command("list")
@@ -527,7 +522,7 @@ def note_command(
     store = common.open_store()
     with store.transaction():
         store.set_event_meta(event_id, note=text or None)
-    common.say(store, f"Note on #{event_id} saved", f"已保存 #{event_id} 的备注")
+    common.tell(store, "cli.note.saved", id=event_id)
 
 
 def attach(
@@ -542,11 +537,7 @@ def attach(
     with store.transaction():
         attachment_id = store.add_attachment(event_id, file, name=file.name, note=note)
     sha = store.attachments(event_id)[-1]["sha256"]
-    common.say(
-        store,
-        f"Attached {file.name} to #{event_id} (attachment {attachment_id}, SHA-256 {sha})",
-        f"已附加 {file.name} 到 #{event_id}（附件 {attachment_id}，SHA-256 {sha}）",
-    )
+    common.tell(store, "cli.attach.saved", name=file.name, id=event_id, attachment=attachment_id, sha256=sha)
 
 
 def search(
@@ -598,16 +589,13 @@ def verify(
     if as_json:
         common.print_json(result)
     elif report.ok and not report.entries:
-        common.say(store, "OK: the store is empty (nothing recorded yet)", "完整：证据库为空（尚无记录）")
+        common.tell(store, "cli.verify.empty")
     elif report.ok:
-        common.say(
-            store,
-            f"OK: {report.entries} ledger entries and {report.attachments_checked} attachment(s) "
-            f"verify; chain head {report.head}",
-            f"完整：{report.entries} 条账本记录和 {report.attachments_checked} 个附件校验通过；链头 {report.head}",
+        common.tell(
+            store, "cli.verify.ok", entries=report.entries, attachments=report.attachments_checked, head=report.head
         )
     else:
-        common.say(store, f"ALTERED: {report.problems[0]}", f"已被改动：{report.problems[0]}")
+        common.tell(store, "cli.verify.altered", problem=report.problems[0])
         for extra in report.problems[1:]:
             common.info(f"  also: {extra}")
     if not report.ok:

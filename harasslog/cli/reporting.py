@@ -80,12 +80,8 @@ def report(
     else:
         output.write_text(content, encoding="utf-8")
     if store.last_run() is None:
-        common.say(
-            store,
-            "note: no analysis yet, so the dossier lists records without findings (run `harasslog analyze`)",
-            "提示：尚未运行规则检查，文书只列出记录（请先运行 harasslog analyze）",
-        )
-    common.say(store, f"wrote {output}", f"已生成 {output}")
+        common.tell(store, "cli.report.not_analyzed")
+    common.tell(store, "cli.report.wrote", path=output)
 
 
 # ---------------------------------------------------------------- export
@@ -118,13 +114,7 @@ def export_bundle(
                 data, template, fmt=fmt, lang=language, strings=strings, now=now
             )
     manifest = write_bundle(store, output, lang=language, dossiers=dossiers, now=now)
-    common.say(
-        store,
-        f"wrote {output}: {len(manifest['files'])} files; check it with `harasslog verify --bundle {output}`"
-        " or, unzipped, `sha256sum -c SHA256SUMS`",
-        f"已生成 {output}：{len(manifest['files'])} 个文件；可用 harasslog verify --bundle {output} 核验，"
-        "或解压后运行 sha256sum -c SHA256SUMS",
-    )
+    common.tell(store, "cli.export.bundle", path=output, files=len(manifest["files"]))
 
 
 @export_app.command("csv")
@@ -134,7 +124,7 @@ def export_csv(output: OutOpt) -> None:
 
     store = common.open_store()
     n = export_file(store, "csv", output)
-    common.say(store, f"wrote {n} events to {output}", f"已导出 {n} 条记录到 {output}")
+    common.tell(store, "cli.export.events", count=n, path=output)
 
 
 @export_app.command("json")
@@ -144,7 +134,7 @@ def export_json(output: OutOpt) -> None:
 
     store = common.open_store()
     n = export_file(store, "json", output)
-    common.say(store, f"wrote {n} events to {output}", f"已导出 {n} 条记录到 {output}")
+    common.tell(store, "cli.export.events", count=n, path=output)
 
 
 # ---------------------------------------------------------------- stats
@@ -213,8 +203,4 @@ def deadlines(as_json: JsonOpt = False) -> None:
             table, d.deadline, str(d.days_left), d.label, f"{d.counted_from} ({d.basis})", f"{d.citation} [{d.tag}]"
         )
     common.out_console.print(table)
-    common.say(
-        store,
-        "These dates are counted from your records; they are not legal advice. Check them with a lawyer.",
-        "以上日期依据记录推算，不构成法律意见，请向律师核实。",
-    )
+    common.tell(store, "cli.deadlines.disclaimer")
