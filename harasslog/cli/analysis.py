@@ -11,7 +11,7 @@ import typer
 from rich.table import Table
 from rich.text import Text
 
-from .. import normalize
+from .. import normalize, records
 from ..analysis import run_analysis
 from ..catalog import has, t
 from ..errors import InputError
@@ -176,11 +176,8 @@ def scan(
         if text is None and not message.strip():
             continue
         matches = matcher.scan(message)
-        categories = sorted({m.category for m in matches})
         if as_json:
-            common.print_json_line(
-                {"text": message, "categories": categories, "matches": [engine.match_record(m) for m in matches]}
-            )
+            common.print_json_line(records.scan_record(message, matches))
             continue
         if not matches:
             common.out(t(language, "cli.scan.ok") + message)
@@ -198,10 +195,6 @@ def _packs(pack: str | None) -> list[RulePack]:
     return [load_pack(pack)] if pack else [load_pack(name) for name in BUILTIN_PACKS]
 
 
-def _tags(rule: Any) -> str:
-    return "".join(sorted({c.tag for c in rule.citations}, key="VSU".index))
-
-
 @rules_app.command("list")
 def rules_list(
     pack: Annotated[
@@ -213,13 +206,7 @@ def rules_list(
     zh = common.lang() == "zh"
     packs = _packs(pack)
     if as_json:
-        common.print_json(
-            [
-                {**_rule_head(p, r), "title": r.title("zh" if zh else "en"), "tags": _tags(r)}
-                for p in packs
-                for r in p.rules
-            ]
-        )
+        common.print_json([records.rule_list_record(p, r, "zh" if zh else "en") for p in packs for r in p.rules])
         return
     table = Table(title="规则" if zh else "Rules")
     for en, cn in (
@@ -232,7 +219,7 @@ def rules_list(
         table.add_column(cn if zh else en, no_wrap=en in ("id", "sources"), overflow="fold")
     for p in packs:
         for r in p.rules:
-            common.add_row(table, *(r.id, r.category, r.severity, _tags(r), r.title("zh" if zh else "en")))
+            common.add_row(table, *(r.id, r.category, r.severity, records.rule_tags(r), r.title("zh" if zh else "en")))
     common.out_console.print(table)
     common.info("sources: V verified primary text, S secondary reporting, U unverified")
 
@@ -249,24 +236,7 @@ def rules_show(
         raise InputError(f"no rule {rule_id!r} (see `harasslog rules list`)")
     p, r = found[0]
     if as_json:
-        common.print_json(
-            {
-                **_rule_head(p, r),
-                "title_zh": r.title_zh,
-                "title_en": r.title_en,
-                "explanation_zh": r.explanation_zh,
-                "explanation_en": r.explanation_en,
-                "params": r.params,
-                "citations": [
-                    {"instrument": c.instrument, "article": c.article, "tag": c.tag, "url": c.url} for c in r.citations
-                ],
-                "patterns": {k: list(v) for k, v in r.patterns.items()},
-                "exceptions": {k: list(v) for k, v in r.exceptions.items()},
-                "consequences": {k: list(v) for k, v in r.consequences.items()},
-                "conditions": {k: list(v) for k, v in r.conditions.items()},
-                "examples": len(r.examples),
-            }
-        )
+        common.print_json(records.rule_record(p, r))
         return
     zh = common.lang() == "zh"
     table = Table(show_header=False, box=None)
@@ -287,19 +257,6 @@ def rules_show(
         _row(table, f"consequences {lang}", f"(within {within} characters of a condition)\n" + "\n".join(pats))
     _row(table, "examples", str(len(r.examples)))
     common.out_console.print(table, markup=False, highlight=False)
-
-
-def _rule_head(p: RulePack, r: Any) -> dict[str, Any]:
-    """The fields `rules list --json` and `rules show --json` share."""
-    return {
-        "pack": p.id,
-        "version": p.version,
-        "id": r.id,
-        "kind": r.kind,
-        "category": r.category,
-        "severity": r.severity,
-        "status": r.status,
-    }
 
 
 def _row(table: Table, *cells: str) -> None:

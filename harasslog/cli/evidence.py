@@ -11,7 +11,7 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from .. import normalize
+from .. import normalize, records
 from ..errors import InputError
 from ..models import RawEvent
 from ..records import event_record
@@ -309,8 +309,7 @@ def _import_source(store: Any, import_id: int | None) -> dict[str, Any] | None:
         return None
     for record in store.imports():
         if record["id"] == import_id:
-            keys = ("file_name", "sha256", "size", "format", "importer_version", "started")
-            return {key: record[key] for key in keys}
+            return records.import_source_record(record)
     return None
 
 
@@ -329,14 +328,10 @@ def show(
     store = common.open_store()
     row = store.event_row(event_id)
     event = next(store.events(ids=[event_id]))
-    record = event_record(event, store.tz)
-    record.update(
-        tz_offset_min=row["tz_offset_min"],
-        source_ref=row["source_ref"],
-        note=event.note,
-        recorded_at=row["recorded_at"],
-        prev_hash=row["prev_hash"],
-        raw=common.json.loads(row["raw"]) if row["raw"] else None,
+    record = records.show_record(
+        event,
+        row,
+        store.tz,
         source=_import_source(store, row["import_id"]),
         attachments=store.attachments(event_id),
         findings=[f.rule_id for f in store.findings() if event_id in f.event_ids],
@@ -480,21 +475,8 @@ def request_add(
 def request_list(as_json: JsonOpt = False) -> None:
     """List requests and agreements."""
     store = common.open_store()
-    tz = store.tz
-    rows = [
-        {
-            "id": r.id,
-            "kind": r.kind,
-            "party": r.party,
-            "from": normalize.local_iso(r.start, tz),
-            "until": normalize.local_iso(r.end, tz) if r.end else None,
-            "channel": r.channel,
-            "event_id": r.event_id,
-            "note": r.note,
-        }
-        for r in store.requests()
-    ]
-    _print_rows(rows, ("id", "kind", "party", "from", "until", "channel", "event_id", "note"), as_json)
+    rows = [records.request_record(r, store.tz) for r in store.requests()]
+    _print_rows(rows, records.REQUEST_FIELDS, as_json)
 
 
 def _print_rows(rows: list[dict[str, Any]], columns: tuple[str, ...], as_json: bool) -> None:
@@ -578,16 +560,8 @@ def verify(
     path = common.db_path()
     store = common.open_store()
     report = store.verify()
-    result = {
-        "ok": report.ok,
-        "store": str(path),
-        "entries": report.entries,
-        "head": report.head,
-        "attachments": report.attachments_checked,
-        "problems": report.problems,
-    }
     if as_json:
-        common.print_json(result)
+        common.print_json(records.verify_record(report, str(path)))
     elif report.ok and not report.entries:
         common.tell(store, "cli.verify.empty")
     elif report.ok:
@@ -611,7 +585,7 @@ def _verify_bundle(bundle: Path, as_json: bool) -> None:
         raise InputError(f"{bundle}: no such file")
     problems = verify_bundle(bundle)
     if as_json:
-        common.print_json({"ok": not problems, "bundle": str(bundle), "problems": problems})
+        common.print_json(records.bundle_verify_record(str(bundle), problems))
     elif problems:
         common.info(f"ALTERED: {problems[0]}")
         for extra in problems[1:]:
