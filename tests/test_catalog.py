@@ -103,3 +103,23 @@ def test_cli_messages_come_from_the_catalog(cli):
     assert result.stderr.startswith("证据库已就绪：")
     result = cli("--lang", "en", "debt", "add", "--creditor", "Acme")
     assert result.stderr == "Debt #1 with Acme saved\n"
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_every_table_heading_is_in_the_catalog(cli, lang):
+    """Headings are built from names (f"cli.list.{key}"): render every table in both languages."""
+    assert cli("init", "--region", "CN", "--tz", "Asia/Shanghai", "--jurisdiction", "cn").exit_code == 0
+    cli("add", "sms", "13912345678", "--at", "2026-11-20T23:30", "--text", "再不还钱就让你坐牢")
+    for args in (
+        ("list",),
+        ("analyze",),
+        ("rules", "list"),
+        ("stats", "--by", "day"),
+        ("stats", "--by", "hour"),
+        ("stats", "--by", "party"),
+        ("deadlines",),
+        ("scan", "再不还钱就让你坐牢"),
+    ):
+        result = cli("--lang", lang, *args)
+        assert result.exit_code == 0, (args, result.stderr)
+    assert catalog.t(lang, "cli.list.title", count=1) in cli("--lang", lang, "list").stdout

@@ -95,17 +95,14 @@ def _print_summary(findings: list, tz: Any, zh: bool) -> None:
         row["events"].update(f.event_ids)
         row["first"] = min(row["first"] or f.start, f.start)
         row["last"] = max(row["last"] or f.end, f.end)
-    table = Table(title="按类别和催收方汇总" if zh else "Findings by category and collector")
-    for en, cn in (
-        ("severity", "严重程度"),
-        ("category", "类别"),
-        ("collector", "催收方"),
-        ("findings", "问题数"),
-        ("events", "记录数"),
-        ("dates", "日期"),
-    ):
+    lang = "zh" if zh else "en"
+    table = Table(title=t(lang, "cli.analyze.summary_title"))
+    for key in ("severity", "category", "collector", "findings", "events", "dates"):
         table.add_column(
-            cn if zh else en, no_wrap=en != "collector", overflow="fold", min_width=14 if en == "collector" else None
+            t(lang, f"cli.analyze.{key}"),
+            no_wrap=key != "collector",
+            overflow="fold",
+            min_width=14 if key == "collector" else None,
         )
     ordered = sorted(rows.items(), key=lambda kv: (-severity_rank(kv[1]["severity"]), -kv[1]["findings"]))
     for (category, group), row in ordered:
@@ -124,9 +121,9 @@ def _print_summary(findings: list, tz: Any, zh: bool) -> None:
             dates,
         )
     common.out_console.print(table)
-    detail = Table(title="问题明细（最严重的在前）" if zh else "Findings, worst first", show_lines=False)
-    for en, cn in (("rule", "规则"), ("severity", "严重程度"), ("what happened", "情况"), ("events", "记录")):
-        detail.add_column(cn if zh else en, no_wrap=en in ("rule", "severity"), overflow="fold")
+    detail = Table(title=t(lang, "cli.analyze.detail_title"), show_lines=False)
+    for key in ("rule", "severity", "what_happened", "event_ids"):
+        detail.add_column(t(lang, f"cli.analyze.{key}"), no_wrap=key in ("rule", "severity"), overflow="fold")
     for f in sorted(findings, key=lambda f: (-severity_rank(f.severity), f.start)):
         ids = ", ".join(str(i) for i in f.event_ids[:8]) + (" …" if len(f.event_ids) > 8 else "")
         common.add_row(detail, f.rule_id, Text(f.severity, style=SEVERITY_STYLE[f.severity]), f.explanation, ids)
@@ -208,15 +205,10 @@ def rules_list(
     if as_json:
         common.print_json([records.rule_list_record(p, r, "zh" if zh else "en") for p in packs for r in p.rules])
         return
-    table = Table(title="规则" if zh else "Rules")
-    for en, cn in (
-        ("id", "编号"),
-        ("category", "类别"),
-        ("severity", "严重程度"),
-        ("sources", "依据"),
-        ("title", "标题"),
-    ):
-        table.add_column(cn if zh else en, no_wrap=en in ("id", "sources"), overflow="fold")
+    lang = "zh" if zh else "en"
+    table = Table(title=t(lang, "cli.rules.title"))
+    for key in ("id", "category", "severity", "sources", "rule_title"):
+        table.add_column(t(lang, f"cli.rules.{key}"), no_wrap=key in ("id", "sources"), overflow="fold")
     for p in packs:
         for r in p.rules:
             common.add_row(table, *(r.id, r.category, r.severity, records.rule_tags(r), r.title("zh" if zh else "en")))

@@ -281,12 +281,12 @@ def list_events(
         common.print_json([event_record(e, tz) for e in events])
         return
     flagged_ids = store.flagged_event_ids()
-    zh = common.lang(store) == "zh"
-    table = Table(title=f"{len(events)} " + ("条记录" if zh else "events"), show_lines=False)
-    headers = (("#", "#"), ("when", "时间"), ("what", "类型"), ("number", "号码"), ("party", "机构"), ("text", "内容"))
-    for position, (en, cn) in enumerate(headers):
+    table = Table(title=common.words(store, "cli.list.title", count=len(events)), show_lines=False)
+    for key in ("id", "when", "what", "number", "party", "text"):
         # Ids, times and numbers never wrap (a broken "2026-11-2 / 0" misleads); the text folds instead.
-        table.add_column(cn if zh else en, no_wrap=position in (0, 1, 3), overflow="fold")
+        table.add_column(
+            common.words(store, f"cli.list.{key}"), no_wrap=key in ("id", "when", "number"), overflow="fold"
+        )
     for e in events:
         what = f"{e.channel} {e.direction}"
         if e.channel == "call":

@@ -158,18 +158,9 @@ def stats(
     if as_json:
         common.print_json(rows)
         return
-    zh = common.lang(store) == "zh"
-    heads = {"day": ("日期", "day"), "hour": ("小时", "hour"), "party": ("对方", "party")}[by.value]
     table = Table(show_edge=False)
-    for zh_head, en_head in (
-        heads,
-        ("合计", "total"),
-        ("来电", "calls"),
-        ("短信", "sms"),
-        ("其他", "other"),
-        ("涉嫌违规", "flagged"),
-    ):
-        table.add_column(zh_head if zh else en_head, justify="left" if en_head == heads[1] else "right")
+    for key in (by.value, *COLUMNS):
+        table.add_column(common.words(store, f"cli.stats.{key}"), justify="left" if key == by.value else "right")
     for row in rows:
         common.add_row(table, str(row["key"]), *(str(row[k]) for k in COLUMNS))
     common.out_console.print(table)
@@ -188,16 +179,9 @@ def deadlines(as_json: JsonOpt = False) -> None:
     if as_json:
         common.print_json([d.as_dict() for d in entries])
         return
-    zh = common.lang(store) == "zh"
     table = Table(show_edge=False)
-    for head in (
-        ("期限", "deadline"),
-        ("剩余天数", "days left"),
-        ("事项", "what"),
-        ("起算", "counted from"),
-        ("依据", "authority"),
-    ):
-        table.add_column(head[0] if zh else head[1])
+    for key in ("deadline", "days_left", "what", "counted_from", "authority"):
+        table.add_column(common.words(store, f"cli.deadlines.{key}"))
     for d in entries:
         common.add_row(
             table, d.deadline, str(d.days_left), d.label, f"{d.counted_from} ({d.basis})", f"{d.citation} [{d.tag}]"
