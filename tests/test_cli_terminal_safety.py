@@ -77,14 +77,39 @@ def test_show_makes_each_character_visible(hostile, monkeypatch):
 def test_json_output_keeps_the_text_exact(hostile):
     result = hostile("list", "--json")
     assert json.loads(result.stdout)[0]["text"] == HOSTILE
-    assert "\x1b" not in result.stdout  # json.dumps escapes controls
+    assert_safe(result)  # C1, bidi and format characters are escaped as \uXXXX too
+    for args in (("show", "1", "--json"), ("search", "还钱", "--json"), ("party", "list", "--json")):
+        result = hostile(*args)
+        assert_safe(result)
+        assert any(HOSTILE in value for value in strings(json.loads(result.stdout))), args
+
+
+def strings(node):
+    """Every string value in parsed JSON."""
+    if isinstance(node, str):
+        yield node
+    elif isinstance(node, dict):
+        for value in node.values():
+            yield from strings(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from strings(value)
+
+
+def test_json_keeps_characters_beyond_the_bmp_and_lone_surrogates_exact(hostile):
+    text = "tag\U000e0041 emoji😀 pua\ue000"
+    assert hostile("add", "sms", "13912345678", "--at", "2026-11-22T10:00", "--text", text).exit_code == 0
+    result = hostile("list", "--json")
+    assert_safe(result)
+    assert json.loads(result.stdout)[-1]["text"] == text and "😀" in result.stdout
 
 
 def test_scan_from_stdin_and_scan_json(hostile):
     result = hostile("scan", input=HOSTILE + "\n")
     assert_safe(result)
-    line = hostile("scan", "--json", HOSTILE).stdout
-    assert json.loads(line)["text"] == HOSTILE
+    result = hostile("scan", "--json", HOSTILE)
+    assert_safe(result)
+    assert json.loads(result.stdout)["text"] == HOSTILE
 
 
 @pytest.mark.parametrize(

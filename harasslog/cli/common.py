@@ -16,7 +16,7 @@ from rich.text import Text
 
 from ..catalog import t
 from ..errors import HarasslogError, InputError
-from ..textsafe import visible
+from ..textsafe import json_escape_invisible, visible
 from ..vocab import Lang, values
 
 
@@ -121,13 +121,13 @@ def lang(store: Any = None) -> str:
 
 
 def print_json(data: Any) -> None:
-    """One JSON document on stdout, UTF-8, non-ASCII kept readable."""
-    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n")
+    """One JSON document on stdout, UTF-8, non-ASCII kept readable; controls and bidi escaped (exact)."""
+    sys.stdout.write(json_escape_invisible(json.dumps(data, ensure_ascii=False, indent=2, default=str)) + "\n")
     sys.stdout.flush()
 
 
 def print_json_line(data: Any) -> None:
-    sys.stdout.write(json.dumps(data, ensure_ascii=False, default=str) + "\n")
+    sys.stdout.write(json_escape_invisible(json.dumps(data, ensure_ascii=False, default=str)) + "\n")
     sys.stdout.flush()
 
 
