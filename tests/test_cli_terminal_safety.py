@@ -153,3 +153,21 @@ def test_rules_test_output_is_safe(hostile, tmp_path: Path):
     result = hostile("rules", "test", str(pack))
     assert result.exit_code == 2
     assert_safe(result)
+
+
+def test_the_console_net_catches_text_that_bypassed_the_cell_helpers():
+    """Even a renderable built without common.shown (a progress bar's file name) prints safely,
+    while Rich's own styling still reaches a colour terminal."""
+    import io
+
+    from rich.text import Text
+
+    from harasslog.cli.common import SafeConsole
+
+    buffer = io.StringIO()
+    console = SafeConsole(file=buffer, force_terminal=True, color_system="standard", markup=False, width=200)
+    console.print(Text("file\x1b]0;pwned\x1b\\\u202e.xml", style="red"))
+    out = buffer.getvalue()
+    assert "[U+001B]]0;pwned[U+001B]\\[U+202E].xml" in out
+    assert "\x1b[31m" in out  # the style, added after the text was made safe
+    assert "\u202e" not in out and out.count("\x1b") == out.count("\x1b[")  # only SGR sequences remain
