@@ -81,6 +81,14 @@ class Lang(StrEnum):
     EN = "en"
 
 
+class Jurisdiction(StrEnum):
+    """The shipped rule packs a profile can choose."""
+
+    CN = "cn"
+    US = "us"
+    UK = "uk"
+
+
 class StatsBy(StrEnum):
     DAY = "day"
     HOUR = "hour"

@@ -15,7 +15,7 @@ from .. import normalize, records
 from ..errors import InputError
 from ..models import RawEvent
 from ..records import event_record
-from ..vocab import Channel, Direction, PartyKind, RequestKind, Status
+from ..vocab import Channel, Direction, Jurisdiction, PartyKind, RequestKind, Status
 from . import common
 
 add_app = typer.Typer(help="Log a contact by hand: call, sms, visit, letter or third-party.", no_args_is_help=True)
@@ -71,7 +71,7 @@ def init(
         str | None, typer.Option("--region", help="Country for reading phone numbers: CN, US or GB.")
     ] = None,
     tz: Annotated[str | None, typer.Option("--tz", help="Your time zone, e.g. Asia/Shanghai.")] = None,
-    jurisdiction: Annotated[str | None, typer.Option("--jurisdiction", help="Rules to apply: cn, us or uk.")] = None,
+    jurisdiction: Annotated[Jurisdiction | None, typer.Option("--jurisdiction", help="Rules to apply.")] = None,
     id_number: Annotated[
         str | None, typer.Option("--id-number", help="Your ID number, for complaint forms (masked by --redact).")
     ] = None,
@@ -83,7 +83,7 @@ def init(
         phone=phone,
         region=region,
         tz=tz,
-        jurisdiction=jurisdiction,
+        jurisdiction=jurisdiction.value if jurisdiction else None,
         id_number=id_number,
         lang=common._options["lang"],
     )
