@@ -86,3 +86,37 @@ def test_the_message_names_the_flag(us, args, flag):
     result = us(*args)
     assert result.exit_code == 2
     assert result.stderr.startswith(f"harasslog: {flag}: "), result.stderr
+
+
+def test_fuzzed_times_durations_and_ids_never_escape_as_internal_errors(tmp_path):
+    """Whatever is typed for --at, --since/--until, --duration or an id: exit 0 or 2, never 3."""
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+    from typer.testing import CliRunner
+
+    from harasslog.cli import app
+
+    db = str(tmp_path / "fuzz.db")
+    runner = CliRunner()
+    runner.invoke(app, ["--db", db, "init", "--region", "CN", "--tz", "Asia/Shanghai", "--jurisdiction", "cn"])
+    typed = st.one_of(
+        st.text(alphabet="0123456789-:+.TZWwdhms年月日时分秒晚上now ", min_size=1, max_size=30),
+        st.integers(min_value=-(10**25), max_value=10**25).map(str),
+        st.text(min_size=1, max_size=20),
+    )
+
+    @settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
+    @given(value=typed, where=st.sampled_from(["--at", "--duration", "--since", "--until", "show", "note"]))
+    def run(value, where):
+        if where in ("--at", "--duration"):
+            args = ["add", "call", "13912345678", where, value]
+        elif where in ("show", "note"):
+            args = [where, value] + (["x"] if where == "note" else [])
+        else:
+            args = ["list", where, value]
+        result = runner.invoke(app, ["--db", db, *args])
+        assert result.exit_code in (0, 2), (args, result.stderr)
+        if result.exit_code == 2:
+            assert result.stderr.startswith("harasslog: ") and result.stderr.count("\n") == 1, result.stderr
+
+    run()
