@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .models import Finding
-from .normalize import parse_when
+from .normalize import parse_range
 from .rules import engine
 from .rules.loader import RulePack, load_pack
 
@@ -26,12 +26,11 @@ class AnalysisRun:
 def run_analysis(
     store: Any, *, rules: str | None = None, since: str | None = None, until: str | None = None, lang: str = "en"
 ) -> AnalysisRun:
-    """Analyze the store's events (optionally within --since/--until) and save the run."""
+    """Analyze the store's events (optionally within a period, read by normalize.parse_range) and save the run."""
     pack = load_pack(rules or store.jurisdiction)
     tz = store.tz
-    start = parse_when(since, tz) if since else None
-    end = parse_when(until, tz) if until else None
-    events = list(store.events(since=start, until=end))
+    period = parse_range(since, until, tz)
+    events = list(store.events(since=period.since, until=period.until))
     findings = engine.analyze(events, store.requests(), pack, tz=tz, lang=lang)
     run_id = store.save_run(
         pack_id=pack.id,

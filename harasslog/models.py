@@ -9,37 +9,17 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-CHANNELS = ("call", "sms", "mms", "visit", "letter", "email", "im", "third_party")
-DIRECTIONS = ("in", "out")
-STATUSES = ("answered", "missed", "rejected", "voicemail", "blocked", "unknown")
-NUMBER_KINDS = (
-    "mobile",
-    "fixed",
-    "short_code",
-    "sms_gateway",
-    "service",
-    "virtual",
-    "alphanumeric",
-    "unknown",
-)
-PARTY_KINDS = ("creditor", "agency", "law_firm", "unknown")
-REQUEST_KINDS = (
-    "stop",
-    "stop_channel",
-    "pause",
-    "cease_written",
-    "dispute",
-    "attorney",
-    "inconvenient_time",
-    "no_workplace",
-)
-SEVERITIES = ("info", "low", "medium", "high", "critical")  # mildest first: the one severity order
-_SEVERITY_RANK = {severity: rank for rank, severity in enumerate(SEVERITIES)}
+from .vocab import Channel, Direction, NumberKind, PartyKind, RequestKind, Severity, Status, values
+from .vocab import severity_rank as severity_rank  # the one severity order, for the rules
 
-
-def severity_rank(severity: str) -> int:
-    """A severity's place in SEVERITIES (info 0 ... critical 4), for sorting worst first."""
-    return _SEVERITY_RANK[severity]
+# The vocabularies live in vocab.py; these tuples of their values stay for existing callers.
+CHANNELS = values(Channel)
+DIRECTIONS = values(Direction)
+STATUSES = values(Status)
+NUMBER_KINDS = values(NumberKind)
+PARTY_KINDS = values(PartyKind)
+REQUEST_KINDS = values(RequestKind)
+SEVERITIES = values(Severity)  # mildest first: the one severity order (vocab.severity_rank)
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta, tzinfo
+from datetime import UTC, datetime, timedelta, tzinfo
 from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -108,16 +108,34 @@ _CHINESE = re.compile(
 )
 
 
+# Contacts happen between the first SMS and the end of any agreed pause; outside this a time is a typo
+# (9999-12-31, 0001-01-01) and would overflow on conversion to UTC.
+MIN_YEAR = 1970
+MAX_YEAR = 2199
+_TIME_HELP = "use ISO 8601 (2026-11-20T22:13 or 2026-11-20T22:13+08:00), 'now', '-2h' or 2026年11月20日 22:13"
+_BARE_DATE = re.compile(r"^\s*(\d{4}-\d{2}-\d{2}|(?:\d{4}\s*年\s*)?\d{1,2}\s*月\s*\d{1,2}\s*[日号])\s*$")
+
+
 def parse_when(text: str, tz: tzinfo, *, now: datetime | None = None) -> datetime:
     """Parse a WHEN the user typed into an aware datetime.
 
-    Accepts ISO 8601 with or without offset (none: the profile's zone `tz`), a bare date,
-    `now`, relative `-2h` / `-30m` / `-3d`, and `2026年11月20日 22:13` (also 晚上10点 forms).
+    Accepts ISO 8601 with or without offset (none: the profile's zone `tz`), a bare date (its first
+    instant), `now`, relative `-2h` / `-30m` / `-3d`, and `2026年11月20日 22:13` (also 晚上10点 forms).
+    Anything else, and any time outside the years MIN_YEAR..MAX_YEAR, is an InputError.
     """
+    try:
+        moment = _parse_when(text, tz, now or datetime.now(UTC))
+    except (OverflowError, ValueError):  # relative times beyond datetime's range
+        raise InputError(f"the time {text!r} is out of range: {_TIME_HELP}") from None
+    if not MIN_YEAR <= moment.year <= MAX_YEAR:
+        raise InputError(f"the time {text!r} is outside the years {MIN_YEAR}-{MAX_YEAR}")
+    return moment
+
+
+def _parse_when(text: str, tz: tzinfo, current: datetime) -> datetime:
     value = text.strip()
-    current = now or datetime.now(UTC)
     if not value:
-        raise InputError("empty time: use ISO 8601 (2026-11-20T22:13), 'now', '-2h' or 2026年11月20日 22:13")
+        raise InputError(f"empty time: {_TIME_HELP}")
     if value.lower() == "now":
         return current.astimezone(tz)
     relative = _RELATIVE.match(value)
@@ -133,10 +151,9 @@ def parse_when(text: str, tz: tzinfo, *, now: datetime | None = None) -> datetim
     try:
         parsed = datetime.fromisoformat(iso)
     except ValueError:
-        raise InputError(
-            f"cannot read the time {text!r}: use ISO 8601 (2026-11-20T22:13 or 2026-11-20T22:13+08:00), "
-            "'now', '-2h' or 2026年11月20日 22:13"
-        ) from None
+        raise InputError(f"cannot read the time {text!r}: {_TIME_HELP}") from None
+    if not MIN_YEAR <= parsed.year <= MAX_YEAR:
+        raise InputError(f"the time {text!r} is outside the years {MIN_YEAR}-{MAX_YEAR}")
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=tz)
         # fold=0 picks the first of a repeated hour; a skipped hour (DST gap) is rejected.
@@ -162,13 +179,38 @@ def _from_chinese(m: re.Match[str], tz: tzinfo, current: datetime) -> datetime:
         raise InputError(f"no such date or time: {m.group(0)!r}") from None
 
 
-def parse_date(text: str, tz: tzinfo) -> datetime:
-    """A date or time for --since/--from: a bare date means its first instant in `tz`."""
-    return parse_when(text, tz)
+@dataclass(frozen=True)
+class TimeRange:
+    """A period as a person reads it: `since` inclusive, `until` exclusive; None is open."""
+
+    since: datetime | None = None
+    until: datetime | None = None
 
 
-def day_start(d: date, tz: tzinfo) -> datetime:
-    return datetime(d.year, d.month, d.day, tzinfo=tz)
+def parse_range(since: str | None, until: str | None, tz: tzinfo, *, now: datetime | None = None) -> TimeRange:
+    """The one reading of a since/until pair, for every command that filters by time.
+
+    A bare date as `since` starts at 00:00 local; as `until` it includes that whole day (the period
+    ends at the next day's 00:00), as a person means "until 20 November". A time is taken as given.
+    An end not after the start is an InputError naming the field "until".
+    """
+    start = _field(since, tz, now, "since") if since else None
+    end = None
+    if until:
+        end = _field(until, tz, now, "until")
+        if _BARE_DATE.match(until):
+            day = end.date() + timedelta(days=1)
+            end = datetime(day.year, day.month, day.day, tzinfo=tz)
+    if start is not None and end is not None and end <= start:
+        raise InputError(f"the end {until!r} is not after the start {since!r}", field="until")
+    return TimeRange(start, end)
+
+
+def _field(text: str, tz: tzinfo, now: datetime | None, field: str) -> datetime:
+    try:
+        return parse_when(text, tz, now=now)
+    except InputError as exc:
+        raise InputError(str(exc), field=field) from None
 
 
 def to_utc_iso(moment: datetime) -> str:
@@ -198,18 +240,36 @@ def local_iso(stored_utc: str | datetime, tz: tzinfo) -> str:
 _DURATION_PART = re.compile(r"(\d+)\s*(h|m|s|小时|时|分钟|分|秒)", re.I)
 
 
+def _count(digits: str, text: str) -> int:
+    """Digits as a number, refusing absurd lengths before int() (and SQLite) see them."""
+    if len(digits.lstrip("0")) > 12:
+        raise InputError(f"the duration {text[:40]!r} is longer than a year")
+    return int(digits)
+
+
+# No phone call lasts a year; beyond this a duration is a broken record (and would overflow SQLite).
+MAX_DURATION_S = 366 * 86400
+
+
 def parse_duration(text: str) -> int:
-    """90, 1m30s, 1:30, 1:02:03, 2分30秒 → seconds."""
+    """90, 1m30s, 1:30, 1:02:03, 2分30秒 → seconds (at most MAX_DURATION_S)."""
+    seconds = _parse_duration(text)
+    if seconds > MAX_DURATION_S:
+        raise InputError(f"the duration {text[:40]!r} is longer than a year")
+    return seconds
+
+
+def _parse_duration(text: str) -> int:
     value = text.strip().lower()
-    if value.isdigit():
-        return int(value)
-    if re.fullmatch(r"\d+(:\d{1,2}){1,2}", value):
+    if value.isdigit() and value.isascii():
+        return _count(value, text)
+    if re.fullmatch(r"\d+(:\d{1,2}){1,2}", value, re.A):
         total = 0
         for part in value.split(":"):
-            total = total * 60 + int(part)
+            total = total * 60 + _count(part, text)
         return total
     parts = _DURATION_PART.findall(value)
     if parts and _DURATION_PART.sub("", value).strip() == "":
         scale = {"h": 3600, "小时": 3600, "时": 3600, "m": 60, "分钟": 60, "分": 60, "s": 1, "秒": 1}
-        return sum(int(n) * scale[u] for n, u in parts)
-    raise InputError(f"cannot read the duration {text!r}: use seconds (90), 1m30s or 1:30")
+        return sum(_count(n, text) * scale[u] for n, u in parts)
+    raise InputError(f"cannot read the duration {text[:40]!r}: use seconds (90), 1m30s or 1:30")

@@ -1,11 +1,17 @@
-"""Events as records for people and scripts: the `--json` fields of DESIGN.md, in one place."""
+"""Records for scripts: every `--json` shape of the command line, in one place (DESIGN.md's fields).
+
+Pure functions from the domain's objects to plain dicts; the CLI prints them with json.dumps
+(which escapes control characters), so the text in them stays exact.
+"""
 
 from __future__ import annotations
 
+import json
+from collections.abc import Iterable
 from datetime import tzinfo
 from typing import Any
 
-from .models import Event
+from .models import Event, Match, Request
 from .normalize import local_iso
 
 RECORD_FIELDS = (
@@ -39,4 +45,131 @@ def event_record(event: Event, tz: tzinfo) -> dict[str, Any]:
         "text": event.text,
         "import_id": event.import_id,
         "hash": event.hash,
+    }
+
+
+IMPORT_SOURCE_FIELDS = ("file_name", "sha256", "size", "format", "importer_version", "started")
+
+
+def import_source_record(import_row: dict[str, Any] | None) -> dict[str, Any] | None:
+    """Where an imported event came from: the file, its SHA-256 and the importer that read it."""
+    if import_row is None:
+        return None
+    return {key: import_row[key] for key in IMPORT_SOURCE_FIELDS}
+
+
+def show_record(
+    event: Event,
+    row: dict[str, Any],
+    tz: tzinfo,
+    *,
+    source: dict[str, Any] | None,
+    attachments: list[dict[str, Any]],
+    findings: list[str],
+) -> dict[str, Any]:
+    """`show --json`: the list fields, then the stored row's provenance, attachments and findings."""
+    record = event_record(event, tz)
+    record.update(
+        tz_offset_min=row["tz_offset_min"],
+        source_ref=row["source_ref"],
+        note=event.note,
+        recorded_at=row["recorded_at"],
+        prev_hash=row["prev_hash"],
+        raw=json.loads(row["raw"]) if row["raw"] else None,
+        source=source,
+        attachments=attachments,
+        findings=findings,
+    )
+    return record
+
+
+REQUEST_FIELDS = ("id", "kind", "party", "from", "until", "channel", "event_id", "note")
+
+
+def request_record(request: Request, tz: tzinfo) -> dict[str, Any]:
+    """`request list --json`: dates in ISO 8601 with the borrower's offset."""
+    return {
+        "id": request.id,
+        "kind": request.kind,
+        "party": request.party,
+        "from": local_iso(request.start, tz),
+        "until": local_iso(request.end, tz) if request.end else None,
+        "channel": request.channel,
+        "event_id": request.event_id,
+        "note": request.note,
+    }
+
+
+def verify_record(report: Any, store_path: str) -> dict[str, Any]:
+    """`verify --json` for the store; `head` is the chain head hash that `--head` checks."""
+    return {
+        "ok": report.ok,
+        "store": store_path,
+        "entries": report.entries,
+        "head": report.head,
+        "attachments": report.attachments_checked,
+        "problems": report.problems,
+    }
+
+
+def bundle_verify_record(bundle: str, problems: list[str]) -> dict[str, Any]:
+    """`verify --bundle --json`."""
+    return {"ok": not problems, "bundle": bundle, "problems": problems}
+
+
+def scan_record(text: str, matches: Iterable[Match]) -> dict[str, Any]:
+    """One `scan --json` line: the text exactly as given, its categories and the matched spans."""
+    from .rules.engine import match_record
+    from .rules.wording import unchecked
+
+    found = list(matches)
+    not_read = unchecked(text)
+    return {
+        "text": text,
+        "categories": sorted({m.category for m in found}),
+        "matches": [match_record(m) for m in found],
+        "unchecked": None if not_read is None else {"start": not_read[0], "end": not_read[1]},
+    }
+
+
+def rule_head(pack: Any, rule: Any) -> dict[str, Any]:
+    """The fields `rules list --json` and `rules show --json` share."""
+    return {
+        "pack": pack.id,
+        "version": pack.version,
+        "id": rule.id,
+        "kind": rule.kind,
+        "category": rule.category,
+        "severity": rule.severity,
+        "status": rule.status,
+    }
+
+
+def rule_tags(rule: Any) -> str:
+    """How firm a rule's sources are: V verified, S secondary, U unverified (in that order)."""
+    return "".join(sorted({c.tag for c in rule.citations}, key="VSU".index))
+
+
+def rule_list_record(pack: Any, rule: Any, lang: str) -> dict[str, Any]:
+    """One rule of `rules list --json`."""
+    return {**rule_head(pack, rule), "title": rule.title(lang), "tags": rule_tags(rule)}
+
+
+def rule_record(pack: Any, rule: Any) -> dict[str, Any]:
+    """`rules show --json`: the whole rule, both languages."""
+    return {
+        **rule_head(pack, rule),
+        "title_zh": rule.title_zh,
+        "title_en": rule.title_en,
+        "explanation_zh": rule.explanation_zh,
+        "explanation_en": rule.explanation_en,
+        "params": rule.params,
+        "citations": [
+            {"instrument": c.instrument, "article": c.article, "tag": c.tag, "url": c.url} for c in rule.citations
+        ],
+        "patterns": {k: list(v) for k, v in rule.patterns.items()},
+        "exceptions": {k: list(v) for k, v in rule.exceptions.items()},
+        "consequences": {k: list(v) for k, v in rule.consequences.items()},
+        "conditions": {k: list(v) for k, v in rule.conditions.items()},
+        "examples": len(rule.examples),
     }

@@ -160,3 +160,26 @@ def mask_number(number: str | None) -> str | None:
 def mask_digits_in_text(text: str) -> str:
     """Mask phone, ID and account numbers (runs of seven or more digits) inside message text."""
     return _DIGIT_RUN.sub(lambda m: mask_number(m.group(1)) or "", text)
+
+
+# ------------------------------------------------------------------ JSON for a terminal
+
+
+def json_escape_invisible(json_text: str) -> str:
+    """Escape, as \\uXXXX, every character `visible` would mark, in JSON text made with ensure_ascii=False.
+
+    json.dumps escapes C0 controls but leaves C1 controls (U+009B acts as CSI on some terminals),
+    bidi overrides, format characters and lone surrogates raw. Outside strings JSON is ASCII, so
+    these can only be inside strings, where the escape decodes to the same text: the data stays exact.
+    """
+    if not _NEEDS_WORK.search(json_text):
+        return json_text
+
+    def escape(m: re.Match[str]) -> str:
+        code = ord(m.group())
+        if code > 0xFFFF:  # as a surrogate pair, the only JSON spelling beyond the BMP
+            code -= 0x10000
+            return f"\\u{0xD800 + (code >> 10):04x}\\u{0xDC00 + (code & 0x3FF):04x}"
+        return f"\\u{code:04x}"
+
+    return _NEEDS_WORK.sub(escape, json_text)

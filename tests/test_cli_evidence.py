@@ -83,7 +83,9 @@ def test_filters(cn):
     assert [r["number"] for r in records(cn, "--number", "170 0000 0101")] == ["+8617000000101"]
     assert [r["party"] for r in records(cn, "--party", "示例催收")] == ["示例催收"]
     assert [r["channel"] for r in records(cn, "--since", "2026-11-02")] == ["call", "visit"]
-    assert [r["channel"] for r in records(cn, "--until", "2026-11-02")] == ["sms"]
+    # A bare --until date includes that whole day; a time is taken as given (exclusive).
+    assert [r["channel"] for r in records(cn, "--until", "2026-11-02")] == ["sms", "call"]
+    assert [r["channel"] for r in records(cn, "--until", "2026-11-02T10:00")] == ["sms"]
     assert len(records(cn, "--limit", "2")) == 2
 
 

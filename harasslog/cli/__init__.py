@@ -14,40 +14,65 @@ from typing import Any
 
 import typer
 from typer._click.exceptions import ClickException as _ClickException  # typer >= 0.26 vendors click
+from typer._click.exceptions import NoArgsIsHelpError as _NoArgsIsHelp
 from typer.core import TyperGroup
 
 from ..errors import HarasslogError
+from ..vocab import Lang
 from . import analysis, common, evidence, importing, reporting
+
+
+def _usage_error(exc: _ClickException) -> typer.Exit:
+    """A usage error (unknown option, bad choice, missing argument) as one line, like every other.
+
+    Click quotes what the user typed, and that may be pasted hostile text: common.info shows it safely."""
+    common.info(f"harasslog: {exc.format_message()} (see --help)")
+    return typer.Exit(exc.exit_code)
 
 
 class _Group(TyperGroup):
     """Turns domain errors into one line and an exit code, for every subcommand."""
 
+    def make_context(self, info_name: str | None, args: list[str], parent: Any = None, **extra: Any) -> Any:
+        try:
+            return super().make_context(info_name, args, parent=parent, **extra)
+        except _NoArgsIsHelp:
+            raise
+        except _ClickException as exc:
+            raise _usage_error(exc) from None
+
     def invoke(self, ctx: Any) -> Any:
         try:
             return super().invoke(ctx)
+        except _NoArgsIsHelp:
+            raise
+        except _ClickException as exc:
+            if os.environ.get("HARASSLOG_DEBUG"):
+                raise
+            raise _usage_error(exc) from None
         except HarasslogError as exc:
-            common.err_console.print(f"harasslog: {exc}", markup=False, highlight=False, soft_wrap=True)
+            common.info(f"harasslog: {exc}")
             raise typer.Exit(exc.exit_code) from None
         except sqlite3.DatabaseError as exc:
             if os.environ.get("HARASSLOG_DEBUG"):
                 raise
-            common.err_console.print(
-                f"harasslog: the store cannot be used: {exc}", markup=False, highlight=False, soft_wrap=True
-            )
+            common.info(f"harasslog: the store cannot be used: {exc}")
             raise typer.Exit(2) from None
         except (typer.Exit, typer.Abort, KeyboardInterrupt):
             raise
-        except Exception as exc:
-            if os.environ.get("HARASSLOG_DEBUG") or isinstance(exc, _ClickException):
+        except ValueError as exc:
+            if "null byte" not in str(exc) or os.environ.get("HARASSLOG_DEBUG"):
                 raise
-            common.err_console.print(
+            # os and sqlite refuse NUL in paths: a pasted file name or --rules value, not our fault.
+            common.info("harasslog: a file name or path cannot contain a NUL character")
+            raise typer.Exit(2) from None
+        except Exception as exc:
+            if os.environ.get("HARASSLOG_DEBUG"):
+                raise
+            common.info(
                 f"harasslog: internal error ({type(exc).__name__}); "
                 "run again with HARASSLOG_DEBUG=1 and report the traceback (it may hold your data: "
-                "remove numbers and messages first)",
-                markup=False,
-                highlight=False,
-                soft_wrap=True,
+                "remove numbers and messages first)"
             )
             raise typer.Exit(3) from None
 
@@ -75,7 +100,7 @@ def _root(
     db: str = typer.Option(
         None, "--db", envvar="HARASSLOG_DB", help="The store file (one per case). Default: your user data folder."
     ),
-    lang: str = typer.Option(None, "--lang", help="Language of messages and dossiers: zh or en."),
+    lang: Lang = typer.Option(None, "--lang", help="Language of messages and dossiers."),
 ) -> None:
     common.set_global_options(db=db, lang=lang)
 
@@ -86,4 +111,4 @@ for _module in (evidence, importing, analysis, reporting):
 
 def main() -> None:
     """Console-script entry point."""
-    sys.exit(app(standalone_mode=True) or 0)  # type: ignore[func-returns-value]
+    sys.exit(app(standalone_mode=True) or 0)

@@ -11,13 +11,14 @@ import typer
 from rich.table import Table
 from rich.text import Text
 
-from .. import normalize
+from .. import normalize, records
 from ..analysis import run_analysis
+from ..catalog import has, t
 from ..errors import InputError
-from ..models import SEVERITIES
 from ..rules import engine
 from ..rules.loader import BUILTIN_PACKS, RulePack, load_pack
 from ..rules.wording import matcher_for, unchecked
+from ..vocab import Lang, Severity, severity_rank
 from . import common
 
 rules_app = typer.Typer(help="The rule packs: list rules, show one, test your own pack.", no_args_is_help=True)
@@ -43,22 +44,24 @@ def analyze(
     rules: Annotated[
         str | None, typer.Option("--rules", help="Rule pack: cn, us, uk or a .toml file. Default: your jurisdiction.")
     ] = None,
-    since: Annotated[str | None, typer.Option("--since", help="Only events from this time (inclusive).")] = None,
-    until: Annotated[str | None, typer.Option("--until", help="Only events before this time.")] = None,
+    since: Annotated[
+        str | None, typer.Option("--since", help="Only events from this time (inclusive; a bare date: from 00:00).")
+    ] = None,
+    until: Annotated[
+        str | None, typer.Option("--until", help="Only events before this time (a bare date includes that day).")
+    ] = None,
     as_json: JsonOpt = False,
     fail_on: Annotated[
-        str | None,
-        typer.Option("--fail-on", help=f"Exit 1 if any finding is this severe or worse: {', '.join(SEVERITIES)}."),
+        Severity | None, typer.Option("--fail-on", help="Exit 1 if any finding is this severe or worse.")
     ] = None,
 ) -> None:
     """Check every recorded contact against a rule pack; save the findings as the latest run."""
-    if fail_on is not None and fail_on not in SEVERITIES:
-        raise InputError(f"--fail-on must be one of {', '.join(SEVERITIES)}, not {fail_on!r}")
     store = common.open_store()
     common.require_profile(store)
     tz = store.tz
     lang = common.lang(store)
-    run = run_analysis(store, rules=rules, since=since, until=until, lang=lang)
+    with common.flags(since="--since", until="--until"):
+        run = run_analysis(store, rules=rules, since=since, until=until, lang=lang)
     run_id, pack, findings = run.run_id, run.pack, run.findings
     for note in run.notes:
         common.info(note)
@@ -66,64 +69,66 @@ def analyze(
         common.print_json([engine.finding_record(f, tz) for f in findings])
     else:
         _print_summary(findings, tz, lang == "zh")
-    common.say(
+    common.tell(
         store,
-        f"run {run_id}: {len(findings)} finding(s) from {run.events} event(s), pack {pack.id} {pack.version}",
-        f"第 {run_id} 次分析：{run.events} 条记录，发现 {len(findings)} 项问题（规则包 {pack.id} {pack.version}）",
+        "cli.analyze.run",
+        run=run_id,
+        findings=len(findings),
+        events=run.events,
+        pack=pack.id,
+        version=pack.version,
     )
-    if fail_on is not None and any(engine.severity_rank(f.severity) >= engine.severity_rank(fail_on) for f in findings):
+    if fail_on is not None and any(severity_rank(f.severity) >= severity_rank(fail_on) for f in findings):
         raise typer.Exit(1)
 
 
 def _print_summary(findings: list, tz: Any, zh: bool) -> None:
     if not findings:
-        common.out_console.print("没有发现问题。" if zh else "No findings.")
+        common.out(t("zh" if zh else "en", "cli.analyze.no_findings"))
         return
     rows: dict[tuple[str, str], dict[str, Any]] = defaultdict(
         lambda: {"severity": "info", "findings": 0, "events": set(), "first": None, "last": None}
     )
     for f in findings:
         row = rows[(f.category, f.group)]
-        if engine.severity_rank(f.severity) > engine.severity_rank(row["severity"]):
+        if severity_rank(f.severity) > severity_rank(row["severity"]):
             row["severity"] = f.severity
         row["findings"] += 1
         row["events"].update(f.event_ids)
         row["first"] = min(row["first"] or f.start, f.start)
         row["last"] = max(row["last"] or f.end, f.end)
-    table = Table(title="按类别和催收方汇总" if zh else "Findings by category and collector")
-    for en, cn in (
-        ("severity", "严重程度"),
-        ("category", "类别"),
-        ("collector", "催收方"),
-        ("findings", "问题数"),
-        ("events", "记录数"),
-        ("dates", "日期"),
-    ):
+    lang = "zh" if zh else "en"
+    table = Table(title=t(lang, "cli.analyze.summary_title"))
+    for key in ("severity", "category", "collector", "findings", "events", "dates"):
         table.add_column(
-            cn if zh else en, no_wrap=en != "collector", overflow="fold", min_width=14 if en == "collector" else None
+            t(lang, f"cli.analyze.{key}"),
+            no_wrap=key != "collector",
+            overflow="fold",
+            min_width=14 if key == "collector" else None,
         )
-    ordered = sorted(rows.items(), key=lambda kv: (-engine.severity_rank(kv[1]["severity"]), -kv[1]["findings"]))
+    ordered = sorted(rows.items(), key=lambda kv: (-severity_rank(kv[1]["severity"]), -kv[1]["findings"]))
     for (category, group), row in ordered:
-        label = engine.CATEGORY_LABELS.get(category, (category, category))[0] if zh else category
+        label = t("zh", f"categories.{category}") if zh and has(f"categories.{category}") else category
         first = normalize.local_iso(row["first"], tz)[:10]
         last = normalize.local_iso(row["last"], tz)[:10]
         dates = first if first == last else f"{first}…{last[5:] if first[:4] == last[:4] else last}"
         # Cells are Text, never markup: collector names and quoted words are hostile input.
-        table.add_row(
+        common.add_row(
+            table,
             Text(row["severity"], style=SEVERITY_STYLE[row["severity"]]),
-            Text(label),
-            Text(_group_label(group)),
+            label,
+            _group_label(group),
             str(row["findings"]),
             str(len(row["events"])),
             dates,
         )
     common.out_console.print(table)
-    detail = Table(title="问题明细（最严重的在前）" if zh else "Findings, worst first", show_lines=False)
-    for en, cn in (("rule", "规则"), ("severity", "严重程度"), ("what happened", "情况"), ("events", "记录")):
-        detail.add_column(cn if zh else en, no_wrap=en in ("rule", "severity"), overflow="fold")
-    for f in sorted(findings, key=lambda f: (-engine.severity_rank(f.severity), f.start)):
+    detail = Table(title=t(lang, "cli.analyze.detail_title"), show_lines=False)
+    for key in ("rule", "severity", "what_happened", "event_ids"):
+        detail.add_column(t(lang, f"cli.analyze.{key}"), no_wrap=key in ("rule", "severity"), overflow="fold")
+    for f in sorted(findings, key=lambda f: (-severity_rank(f.severity), f.start)):
         ids = ", ".join(str(i) for i in f.event_ids[:8]) + (" …" if len(f.event_ids) > 8 else "")
-        detail.add_row(f.rule_id, Text(f.severity, style=SEVERITY_STYLE[f.severity]), Text(f.explanation), ids)
+        common.add_row(detail, f.rule_id, Text(f.severity, style=SEVERITY_STYLE[f.severity]), f.explanation, ids)
     common.out_console.print(detail)
 
 
@@ -152,9 +157,7 @@ def scan(
     text: Annotated[
         str | None, typer.Argument(help="A message to check. Without it: one message per stdin line.")
     ] = None,
-    text_lang: Annotated[
-        str | None, typer.Option("--lang", help="Language of the messages: zh or en (default: both).")
-    ] = None,
+    text_lang: Annotated[Lang | None, typer.Option("--lang", help="Language of the messages (default: both).")] = None,
     rules: Annotated[
         str | None, typer.Option("--rules", help="Use this pack's wording rules (cn, us, uk or a file).")
     ] = None,
@@ -163,45 +166,29 @@ def scan(
     ] = False,
 ) -> None:
     """Check message text for threatening, abusive or misleading wording, without storing anything."""
-    if text_lang is not None and text_lang not in ("zh", "en"):
-        raise InputError(f"--lang must be zh or en, not {text_lang!r}")
-    matcher = matcher_for(_scan_packs(rules), (text_lang,) if text_lang else None)
+    matcher = matcher_for(_scan_packs(rules), (text_lang.value,) if text_lang else None)
     if text is None and sys.stdin.isatty():
         common.info("Paste messages, one per line, then press Ctrl-D / 每行粘贴一条短信，完成后按 Ctrl-D")
     messages = [text] if text is not None else (line.rstrip("\r\n") for line in sys.stdin)
-    zh = common.lang() == "zh"
+    language = common.lang()
     for message in messages:
         if text is None and not message.strip():
             continue
         matches = matcher.scan(message)
-        categories = sorted({m.category for m in matches})
-        not_read = unchecked(message)
         if as_json:
-            common.print_json_line(
-                {
-                    "text": message,
-                    "categories": categories,
-                    "matches": [engine.match_record(m) for m in matches],
-                    "unchecked": None if not_read is None else {"start": not_read[0], "end": not_read[1]},
-                }
-            )
+            common.print_json_line(records.scan_record(message, matches))
             continue
+        not_read = unchecked(message)
         if not_read is not None:
-            common.info(
-                f"未检查：第 {not_read[0] + 1} 至 {not_read[1]} 个字符（每条消息只检查前 {not_read[0]} 个字符）"
-                if zh
-                else f"not checked: characters {not_read[0] + 1:,} to {not_read[1]:,} (only the first "
-                f"{not_read[0]:,} characters of a message are checked)"
-            )
+            first, last = not_read
+            common.info(t(language, "cli.scan.unchecked", first=f"{first + 1:,}", last=f"{last:,}", limit=f"{first:,}"))
         if not matches:
-            common.out_console.print(("未发现问题：" if zh else "ok: ") + message, markup=False, highlight=False)
+            common.out(t(language, "cli.scan.ok") + message)
             continue
-        common.out_console.print(("发现：" if zh else "flagged: ") + message, markup=False, highlight=False)
+        common.out(t(language, "cli.scan.flagged") + message)
         for m in matches:
-            label = engine.CATEGORY_LABELS[m.category][0 if zh else 1]
-            common.out_console.print(
-                f"  {m.rule_id} {label} [{m.start}:{m.end}] “{m.text}”", markup=False, highlight=False
-            )
+            label = t(language, f"categories.{m.category}")
+            common.out(f"  {m.rule_id} {label} [{m.start}:{m.end}] “{m.text}”")
 
 
 # ---------------------------------------------------------------- rules
@@ -209,10 +196,6 @@ def scan(
 
 def _packs(pack: str | None) -> list[RulePack]:
     return [load_pack(pack)] if pack else [load_pack(name) for name in BUILTIN_PACKS]
-
-
-def _tags(rule: Any) -> str:
-    return "".join(sorted({c.tag for c in rule.citations}, key="VSU".index))
 
 
 @rules_app.command("list")
@@ -226,26 +209,15 @@ def rules_list(
     zh = common.lang() == "zh"
     packs = _packs(pack)
     if as_json:
-        common.print_json(
-            [
-                {**_rule_head(p, r), "title": r.title("zh" if zh else "en"), "tags": _tags(r)}
-                for p in packs
-                for r in p.rules
-            ]
-        )
+        common.print_json([records.rule_list_record(p, r, "zh" if zh else "en") for p in packs for r in p.rules])
         return
-    table = Table(title="规则" if zh else "Rules")
-    for en, cn in (
-        ("id", "编号"),
-        ("category", "类别"),
-        ("severity", "严重程度"),
-        ("sources", "依据"),
-        ("title", "标题"),
-    ):
-        table.add_column(cn if zh else en, no_wrap=en in ("id", "sources"), overflow="fold")
+    lang = "zh" if zh else "en"
+    table = Table(title=t(lang, "cli.rules.title"))
+    for key in ("id", "category", "severity", "sources", "rule_title"):
+        table.add_column(t(lang, f"cli.rules.{key}"), no_wrap=key in ("id", "sources"), overflow="fold")
     for p in packs:
         for r in p.rules:
-            table.add_row(*(Text(v) for v in (r.id, r.category, r.severity, _tags(r), r.title("zh" if zh else "en"))))
+            common.add_row(table, *(r.id, r.category, r.severity, records.rule_tags(r), r.title("zh" if zh else "en")))
     common.out_console.print(table)
     common.info("sources: V verified primary text, S secondary reporting, U unverified")
 
@@ -262,24 +234,7 @@ def rules_show(
         raise InputError(f"no rule {rule_id!r} (see `harasslog rules list`)")
     p, r = found[0]
     if as_json:
-        common.print_json(
-            {
-                **_rule_head(p, r),
-                "title_zh": r.title_zh,
-                "title_en": r.title_en,
-                "explanation_zh": r.explanation_zh,
-                "explanation_en": r.explanation_en,
-                "params": r.params,
-                "citations": [
-                    {"instrument": c.instrument, "article": c.article, "tag": c.tag, "url": c.url} for c in r.citations
-                ],
-                "patterns": {k: list(v) for k, v in r.patterns.items()},
-                "exceptions": {k: list(v) for k, v in r.exceptions.items()},
-                "consequences": {k: list(v) for k, v in r.consequences.items()},
-                "conditions": {k: list(v) for k, v in r.conditions.items()},
-                "examples": len(r.examples),
-            }
-        )
+        common.print_json(records.rule_record(p, r))
         return
     zh = common.lang() == "zh"
     table = Table(show_header=False, box=None)
@@ -302,21 +257,8 @@ def rules_show(
     common.out_console.print(table, markup=False, highlight=False)
 
 
-def _rule_head(p: RulePack, r: Any) -> dict[str, Any]:
-    """The fields `rules list --json` and `rules show --json` share."""
-    return {
-        "pack": p.id,
-        "version": p.version,
-        "id": r.id,
-        "kind": r.kind,
-        "category": r.category,
-        "severity": r.severity,
-        "status": r.status,
-    }
-
-
 def _row(table: Table, *cells: str) -> None:
-    table.add_row(*(Text(c) for c in cells))
+    common.add_row(table, *cells)
 
 
 @rules_app.command("test")
@@ -331,15 +273,7 @@ def rules_test(path: Annotated[Path, typer.Argument(help="A rule pack (.toml) to
             problem = engine.check_example(pack, rule, example)
             if problem is not None:
                 failures += 1
-                common.out_console.print(
-                    f"FAIL {rule.id} example #{n} (expect {example['expect']}): {problem}",
-                    markup=False,
-                    highlight=False,
-                )
-    common.out_console.print(
-        f"{pack.id} {pack.version}: {len(pack.rules)} rules, {total} examples, {failures} failed",
-        markup=False,
-        highlight=False,
-    )
+                common.out(f"FAIL {rule.id} example #{n} (expect {example['expect']}): {problem}")
+    common.out(f"{pack.id} {pack.version}: {len(pack.rules)} rules, {total} examples, {failures} failed")
     if failures:
         raise typer.Exit(1)

@@ -4,27 +4,91 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 from rich.console import Console
+from rich.segment import Segment
+from rich.table import Table
+from rich.text import Text
 
-from ..errors import InputError
+from ..catalog import t
+from ..errors import HarasslogError, InputError
+from ..textsafe import json_escape_invisible, visible
+from ..vocab import Lang, values
+
+
+class SafeConsole(Console):
+    """A console that never lets a control, format or bidi character reach the terminal.
+
+    Message texts and names are written by the adversary: an ESC in an SMS could set the window
+    title, write the clipboard (OSC 52) or clear the screen; U+202E could reverse what a lawyer
+    reads. Cells and messages are made visible before layout (so widths are right); this is the net
+    under that, applied to every text segment just before output. Rich's own styling is added after
+    it, and its control segments (cursor moves of the progress bar) are left alone.
+    """
+
+    def _render_buffer(self, buffer: Iterable[Segment]) -> str:
+        return super()._render_buffer(
+            segment if segment.control else Segment(visible(segment.text), segment.style) for segment in buffer
+        )
+
 
 # Messages for people go to stderr; stdout carries data (tables, JSON) only.
 # Markup is off: message texts and names are hostile input, and "[white on white]…" in an SMS
 # must print literally, never hide words. Styles are applied with Text/style= objects instead.
-err_console = Console(stderr=True, markup=False)
-out_console = Console(markup=False)
+err_console = SafeConsole(stderr=True, markup=False)
+out_console = SafeConsole(markup=False)
+
+
+def shown(value: object) -> Text:
+    """A table cell or line for the terminal: hostile text with its invisible characters shown."""
+    if isinstance(value, Text):
+        return Text(visible(value.plain), style=value.style, justify=value.justify)
+    return Text("" if value is None else visible(str(value)))
+
+
+def add_row(table: Table, *cells: object) -> None:
+    """Every cell of every table goes through here (see SafeConsole)."""
+    table.add_row(*(shown(cell) for cell in cells))
+
 
 _options: dict[str, Any] = {"db": None, "lang": None}
 
 
 def set_global_options(*, db: str | None, lang: str | None) -> None:
-    if lang is not None and lang not in ("zh", "en"):
-        raise InputError(f"--lang must be zh or en, not {lang!r}")
+    """--lang is a Lang choice (Typer checked it); kept as its plain value."""
     _options["db"] = db
-    _options["lang"] = lang
+    _options["lang"] = Lang(lang).value if lang is not None else None
+
+
+# The largest id SQLite can hold: larger ones are bad input (exit 2), not an OverflowError.
+MAX_ID = 2**63 - 1
+
+
+@contextmanager
+def flags(default: str | None = None, /, **by_field: str) -> Iterator[None]:
+    """Name the flag behind a domain error, which names only its field.
+
+    `with flags("--at"):` prefixes every error inside with --at; `with flags(since="--since",
+    until="--until"):` picks the flag by the error's field."""
+    try:
+        yield
+    except HarasslogError as exc:
+        flag = by_field.get(exc.field or "", default)
+        if flag is None:
+            raise
+        raise type(exc)(f"{flag}: {exc}", field=exc.field) from None
+
+
+def time_range(store: Any, since: str | None, until: str | None) -> Any:
+    """--since/--until, read the same way by every command (normalize.parse_range)."""
+    from ..normalize import parse_range
+
+    with flags(since="--since", until="--until"):
+        return parse_range(since, until, store.tz)
 
 
 def db_path() -> Path:
@@ -33,7 +97,7 @@ def db_path() -> Path:
     return resolve_db_path(_options["db"])
 
 
-def open_store(*, create: bool = False):  # -> Store
+def open_store(*, create: bool = False) -> Any:  # a Store
     """Open (and migrate) the store the global options point at.
 
     Only `init` creates a store: any other command on a mistyped --db path says so, instead of
@@ -49,7 +113,7 @@ def lang(store: Any = None) -> str:
         return str(_options["lang"])
     if store is not None:
         profile = store.profile()
-        if profile.get("lang") in ("zh", "en"):
+        if profile.get("lang") in values(Lang):
             return str(profile["lang"])
         if store.has_profile() and profile.get("jurisdiction") == "cn":
             return "zh"
@@ -57,22 +121,37 @@ def lang(store: Any = None) -> str:
 
 
 def print_json(data: Any) -> None:
-    """One JSON document on stdout, UTF-8, non-ASCII kept readable."""
-    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n")
+    """One JSON document on stdout, UTF-8, non-ASCII kept readable; controls and bidi escaped (exact)."""
+    sys.stdout.write(json_escape_invisible(json.dumps(data, ensure_ascii=False, indent=2, default=str)) + "\n")
     sys.stdout.flush()
 
 
 def print_json_line(data: Any) -> None:
-    sys.stdout.write(json.dumps(data, ensure_ascii=False, default=str) + "\n")
+    sys.stdout.write(json_escape_invisible(json.dumps(data, ensure_ascii=False, default=str)) + "\n")
     sys.stdout.flush()
 
 
 def info(message: str) -> None:
-    err_console.print(message, markup=False, highlight=False, soft_wrap=True)
+    err_console.print(visible(message), markup=False, highlight=False, soft_wrap=True)
+
+
+def out(line: str) -> None:
+    """One line of data for people on stdout (not JSON), shown safely."""
+    out_console.print(visible(line), markup=False, highlight=False, soft_wrap=True)
+
+
+def words(store: Any, key: str, **values: Any) -> str:
+    """A catalog entry in the user's language (catalog.t)."""
+    return t(lang(store), key, **values)
+
+
+def tell(store: Any, key: str, **values: Any) -> None:
+    """A message for people (stderr), from the catalog, in the user's language."""
+    info(words(store, key, **values))
 
 
 def say(store: Any, en: str, zh: str) -> None:
-    """A message for people (stderr), in the user's language."""
+    """Legacy: a message given as an English/Chinese pair. New messages go in the catalog (tell)."""
     info(zh if lang(store) == "zh" else en)
 
 

@@ -3,16 +3,19 @@ search, verify, demo."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 from rich.table import Table
 
-from .. import normalize
+from .. import normalize, records
 from ..errors import InputError
-from ..models import CHANNELS, DIRECTIONS, PARTY_KINDS, REQUEST_KINDS, STATUSES, RawEvent
+from ..models import RawEvent
 from ..records import event_record
+from ..vocab import Channel, Direction, Jurisdiction, PartyKind, RequestKind, Status
 from . import common
 
 add_app = typer.Typer(help="Log a contact by hand: call, sms, visit, letter or third-party.", no_args_is_help=True)
@@ -28,6 +31,19 @@ JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON on stdout inst
 AtOpt = Annotated[str, typer.Option("--at", help="When: ISO 8601, 'now', '-2h', or 2026年11月20日 22:13.")]
 PartyOpt = Annotated[str | None, typer.Option("--party", help="The collector (creditor or agency) behind it.")]
 NoteOpt = Annotated[str | None, typer.Option("--note", help="Your own note (can be changed later).")]
+IdArg = Annotated[
+    int, typer.Argument(metavar="ID", min=1, max=common.MAX_ID, help="The event's number (#) from `list`.")
+]
+SinceOpt = Annotated[
+    str | None, typer.Option("--since", help="From this time (inclusive; a bare date: from its 00:00).")
+]
+UntilOpt = Annotated[
+    str | None, typer.Option("--until", help="Before this time (a bare date includes that whole day).")
+]
+# A contact logged more than a day ahead of the clock is a typo (2062 for 2026), not evidence.
+FUTURE_SLACK = timedelta(days=1)
+# No personal debt reaches a thousand trillion; "1e999" or "nan" is not an amount.
+MAX_AMOUNT = Decimal(10) ** 15
 
 
 def register(app: typer.Typer) -> None:
@@ -55,7 +71,7 @@ def init(
         str | None, typer.Option("--region", help="Country for reading phone numbers: CN, US or GB.")
     ] = None,
     tz: Annotated[str | None, typer.Option("--tz", help="Your time zone, e.g. Asia/Shanghai.")] = None,
-    jurisdiction: Annotated[str | None, typer.Option("--jurisdiction", help="Rules to apply: cn, us or uk.")] = None,
+    jurisdiction: Annotated[Jurisdiction | None, typer.Option("--jurisdiction", help="Rules to apply.")] = None,
     id_number: Annotated[
         str | None, typer.Option("--id-number", help="Your ID number, for complaint forms (masked by --redact).")
     ] = None,
@@ -67,15 +83,17 @@ def init(
         phone=phone,
         region=region,
         tz=tz,
-        jurisdiction=jurisdiction,
+        jurisdiction=jurisdiction.value if jurisdiction else None,
         id_number=id_number,
         lang=common._options["lang"],
     )
-    common.say(
+    common.tell(
         store,
-        f"Store ready: {store.path}\n  region {profile['region']}, time zone {profile['tz']}, "
-        f"rules {profile['jurisdiction']}",
-        f"证据库已就绪：{store.path}\n  地区 {profile['region']}，时区 {profile['tz']}，规则 {profile['jurisdiction']}",
+        "cli.init.ready",
+        path=store.path,
+        region=profile["region"],
+        tz=profile["tz"],
+        jurisdiction=profile["jurisdiction"],
     )
 
 
@@ -97,22 +115,17 @@ def _record(store: Any, raw: RawEvent, party: str | None, note: str | None) -> i
         if note:
             store.set_event_meta(event_id, note=note)
     local = normalize.local_iso(raw.at, store.tz)
-    common.say(
-        store, f"Recorded {raw.channel} #{event_id} at {local}", f"已记录 {raw.channel} #{event_id}，时间 {local}"
-    )
+    common.tell(store, "cli.add.recorded", channel=raw.channel, id=event_id, at=local)
     return int(event_id)
 
 
 def _when(text: str, store: Any) -> dict[str, Any]:
     """A hand-entered time and the offset it was entered in (kept as the source offset)."""
-    moment = normalize.parse_when(text, store.tz)
+    with common.flags("--at"):
+        moment = normalize.parse_when(text, store.tz)
+    if moment > datetime.now(UTC) + FUTURE_SLACK:
+        raise InputError(f"--at: {text!r} is in the future")
     return {"at": moment, "tz_offset_min": normalize.offset_minutes(moment)}
-
-
-def _choice(value: str | None, allowed: tuple[str, ...], option: str) -> str | None:
-    if value is not None and value not in allowed:
-        raise InputError(f"{option} must be one of {', '.join(allowed)}, not {value!r}")
-    return value
 
 
 def _number(value: str, store: Any) -> str:
@@ -127,21 +140,22 @@ def add_call(
     at: AtOpt = "now",
     duration: Annotated[str | None, typer.Option("--duration", help="How long: 90, 1m30s or 1:30.")] = None,
     status: Annotated[
-        str | None, typer.Option("--status", help=f"One of {', '.join(STATUSES)}. Default: answered if it lasted.")
+        Status | None, typer.Option("--status", help="Default: answered if it lasted, else unknown.")
     ] = None,
-    direction: Annotated[str, typer.Option("--direction", help="in (they called) or out (you called).")] = "in",
+    direction: Annotated[
+        Direction, typer.Option("--direction", help="in (they called) or out (you called).")
+    ] = Direction.IN,
     party: PartyOpt = None,
     note: NoteOpt = None,
 ) -> None:
     """Log a phone call."""
     store = _store_for_writing()
-    seconds = normalize.parse_duration(duration) if duration else None
-    _choice(status, STATUSES, "--status")
-    _choice(direction, DIRECTIONS, "--direction")
-    chosen = status or ("answered" if seconds else "unknown")
+    with common.flags("--duration"):
+        seconds = normalize.parse_duration(duration) if duration else None
+    chosen = status.value if status else ("answered" if seconds else "unknown")
     raw = RawEvent(
         channel="call",
-        direction=direction,
+        direction=direction.value,
         number_raw=_number(number, store),
         **_when(at, store),
         duration_s=seconds,
@@ -156,19 +170,18 @@ def add_sms(
     number: Annotated[str, typer.Argument(help="The sender (number, 106 gateway or name).")],
     at: AtOpt = "now",
     text: Annotated[str | None, typer.Option("--text", help="The message; omit to paste it on stdin.")] = None,
-    direction: Annotated[str, typer.Option("--direction", help="in or out.")] = "in",
+    direction: Annotated[Direction, typer.Option("--direction", help="in or out.")] = Direction.IN,
     party: PartyOpt = None,
     note: NoteOpt = None,
 ) -> None:
     """Log an SMS; its text is kept exactly as given (from --text, or pasted on stdin)."""
     store = _store_for_writing()
-    _choice(direction, DIRECTIONS, "--direction")
     body = text if text is not None else common.read_stdin_text()
     if body == "":
         raise InputError("the message text is empty: give --text or paste it on stdin")
     raw = RawEvent(
         channel="sms",
-        direction=direction,
+        direction=direction.value,
         number_raw=_number(number, store),
         **_when(at, store),
         text=body,
@@ -222,7 +235,7 @@ def add_letter(
 @add_app.command("third-party")
 def add_third_party(
     who: Annotated[str, typer.Option("--who", help="Who was contacted: 'my mother', 'my employer'...")],
-    how: Annotated[str, typer.Option("--how", help="call, sms, visit, im...")] = "call",
+    how: Annotated[Channel, typer.Option("--how", help="How they were contacted.")] = Channel.CALL,
     at: AtOpt = "now",
     number: NumberOpt = None,
     text: TextOpt = None,
@@ -230,53 +243,56 @@ def add_third_party(
     note: NoteOpt = None,
 ) -> None:
     """Log a contact a collector made to someone else about your debt (爆通讯录)."""
-    _choice(how, CHANNELS, "--how")
-    _add_other("third_party", number, at, text, party, note, {"who": who, "how": how})
+    _add_other("third_party", number, at, text, party, note, {"who": who, "how": how.value})
 
 
 # ---------------------------------------------------------------- list / show
 
 
-def _since_until(store: Any, since: str | None, until: str | None) -> tuple[Any, Any]:
-    return (
-        normalize.parse_when(since, store.tz) if since else None,
-        normalize.parse_when(until, store.tz) if until else None,
-    )
-
-
 def list_events(
-    channel: Annotated[str | None, typer.Option("--channel", help=f"Only one channel: {', '.join(CHANNELS)}.")] = None,
+    channel: Annotated[Channel | None, typer.Option("--channel", help="Only one channel.")] = None,
     number: Annotated[str | None, typer.Option("--number", help="Only this number (any format).")] = None,
     party: Annotated[str | None, typer.Option("--party", help="Only this collector.")] = None,
-    since: Annotated[str | None, typer.Option("--since", help="From this time (inclusive).")] = None,
-    until: Annotated[str | None, typer.Option("--until", help="Before this time.")] = None,
+    since: SinceOpt = None,
+    until: UntilOpt = None,
     flagged: Annotated[bool, typer.Option("--flagged", help="Only events in the last analysis's findings.")] = False,
-    limit: Annotated[int | None, typer.Option("--limit", help="At most this many (the earliest first).")] = None,
+    limit: Annotated[
+        int | None, typer.Option("--limit", min=0, max=common.MAX_ID, help="At most this many (the earliest first).")
+    ] = None,
     as_json: JsonOpt = False,
 ) -> None:
     """List recorded events, oldest first."""
     store = common.open_store()
-    start, end = _since_until(store, since, until)
+    period = common.time_range(store, since, until)
     ids = store.flagged_event_ids() if flagged else None
     events = list(
-        store.events(channel=channel, number=number, party=party, since=start, until=end, ids=ids, limit=limit)
+        store.events(
+            channel=channel.value if channel else None,
+            number=number,
+            party=party,
+            since=period.since,
+            until=period.until,
+            ids=ids,
+            limit=limit,
+        )
     )
     tz = store.tz
     if as_json:
         common.print_json([event_record(e, tz) for e in events])
         return
     flagged_ids = store.flagged_event_ids()
-    zh = common.lang(store) == "zh"
-    table = Table(title=f"{len(events)} " + ("条记录" if zh else "events"), show_lines=False)
-    headers = (("#", "#"), ("when", "时间"), ("what", "类型"), ("number", "号码"), ("party", "机构"), ("text", "内容"))
-    for position, (en, cn) in enumerate(headers):
+    table = Table(title=common.words(store, "cli.list.title", count=len(events)), show_lines=False)
+    for key in ("id", "when", "what", "number", "party", "text"):
         # Ids, times and numbers never wrap (a broken "2026-11-2 / 0" misleads); the text folds instead.
-        table.add_column(cn if zh else en, no_wrap=position in (0, 1, 3), overflow="fold")
+        table.add_column(
+            common.words(store, f"cli.list.{key}"), no_wrap=key in ("id", "when", "number"), overflow="fold"
+        )
     for e in events:
         what = f"{e.channel} {e.direction}"
         if e.channel == "call":
             what += f" {e.status}" + (f" {e.duration_s}s" if e.duration_s else "")
-        table.add_row(
+        common.add_row(
+            table,
             ("⚑" if e.id in flagged_ids else "") + str(e.id),
             normalize.local_iso(e.at, tz)[:16].replace("T", " "),
             what,
@@ -293,8 +309,7 @@ def _import_source(store: Any, import_id: int | None) -> dict[str, Any] | None:
         return None
     for record in store.imports():
         if record["id"] == import_id:
-            keys = ("file_name", "sha256", "size", "format", "importer_version", "started")
-            return {key: record[key] for key in keys}
+            return records.import_source_record(record)
     return None
 
 
@@ -306,21 +321,17 @@ def _preview(text: str | None, width: int = 60) -> str:
 
 
 def show(
-    event_id: Annotated[int, typer.Argument(help="The event's number (#) from `list`.")],
+    event_id: IdArg,
     as_json: JsonOpt = False,
 ) -> None:
     """Show one event in full: its exact text, where it came from, its hash and attachments."""
     store = common.open_store()
     row = store.event_row(event_id)
     event = next(store.events(ids=[event_id]))
-    record = event_record(event, store.tz)
-    record.update(
-        tz_offset_min=row["tz_offset_min"],
-        source_ref=row["source_ref"],
-        note=event.note,
-        recorded_at=row["recorded_at"],
-        prev_hash=row["prev_hash"],
-        raw=common.json.loads(row["raw"]) if row["raw"] else None,
+    record = records.show_record(
+        event,
+        row,
+        store.tz,
         source=_import_source(store, row["import_id"]),
         attachments=store.attachments(event_id),
         findings=[f.rule_id for f in store.findings() if event_id in f.event_ids],
@@ -340,7 +351,7 @@ def show(
             value = "\n".join(f"{k}: {v}" for k, v in value.items())
         elif key == "raw" and value is not None:
             value = common.json.dumps(value, ensure_ascii=False, indent=1)
-        table.add_row(key, "" if value is None else str(value))
+        common.add_row(table, key, "" if value is None else str(value))
     common.out_console.print(table)
 
 
@@ -350,7 +361,7 @@ def show(
 @party_app.command("add")
 def party_add(
     name: Annotated[str, typer.Argument(help="The collector's name, e.g. 某某消费金融 or Acme Recovery LLC.")],
-    kind: Annotated[str, typer.Option("--kind", help=f"One of {', '.join(PARTY_KINDS)}.")] = "unknown",
+    kind: Annotated[PartyKind, typer.Option("--kind", help="What kind of collector.")] = PartyKind.UNKNOWN,
     creditor: Annotated[
         str | None, typer.Option("--creditor", help="For an agency or law firm: the creditor it collects for.")
     ] = None,
@@ -360,13 +371,10 @@ def party_add(
     """Add (or update) a collector and the numbers it uses."""
     store = common.open_store()
     with store.transaction():
-        party_id = store.add_party(name, kind=kind, creditor=creditor, note=note)
+        party_id = store.add_party(name, kind=kind.value, creditor=creditor, note=note)
         linked = [store.link_number(n, party_id) for n in numbers or []]
-    common.say(
-        store,
-        f"Party {name!r} ({kind}) saved" + (f"; numbers {', '.join(linked)}" if linked else ""),
-        f"已保存机构 {name!r}（{kind}）" + (f"；号码 {', '.join(linked)}" if linked else ""),
-    )
+    key = "cli.party.saved_numbers" if linked else "cli.party.saved"
+    common.tell(store, key, name=repr(name), kind=kind.value, numbers=", ".join(linked))
 
 
 @party_app.command("list")
@@ -385,7 +393,7 @@ def party_link(
     common.require_profile(store)
     with store.transaction():
         linked = store.link_number(number, store.party_id(name))
-    common.say(store, f"{linked} → {name}", f"{linked} → {name}")
+    common.tell(store, "cli.party.linked", number=linked, name=name)
 
 
 # ---------------------------------------------------------------- debts
@@ -404,15 +412,18 @@ def debt_add(
     store = common.open_store()
     if amount is not None:
         try:
-            float(amount.replace(",", ""))
-        except ValueError:
-            raise InputError(f"--amount must be a number, not {amount!r}") from None
-    due_date = normalize.parse_when(due, store.tz).date().isoformat() if due else None
+            value = Decimal(amount.replace(",", ""))
+        except InvalidOperation:
+            value = Decimal("NaN")
+        if not (value.is_finite() and abs(value) < MAX_AMOUNT):
+            raise InputError(f"--amount must be a number, not {amount!r}")
+    with common.flags("--due"):
+        due_date = normalize.parse_when(due, store.tz).date().isoformat() if due else None
     with store.transaction():
         debt_id = store.add_debt(
             creditor=creditor, amount=amount, currency=currency, due=due_date, account=account, note=note
         )
-    common.say(store, f"Debt #{debt_id} with {creditor} saved", f"已保存债务 #{debt_id}（{creditor}）")
+    common.tell(store, "cli.debt.saved", id=debt_id, creditor=creditor)
 
 
 @debt_app.command("list")
@@ -428,47 +439,44 @@ def debt_list(as_json: JsonOpt = False) -> None:
 @request_app.command("add")
 def request_add(
     party: Annotated[str, typer.Option("--party", help="The collector you asked or agreed with.")],
-    kind: Annotated[str, typer.Option("--kind", help=f"One of {', '.join(REQUEST_KINDS)}.")],
+    kind: Annotated[RequestKind, typer.Option("--kind", help="What you asked for or agreed.")],
     start: Annotated[str, typer.Option("--from", help="From when it binds (default: now).")] = "now",
     until: Annotated[str | None, typer.Option("--until", help="Until when (a pause's end date).")] = None,
-    channel: Annotated[str | None, typer.Option("--channel", help="For stop_channel: which channel to stop.")] = None,
-    event: Annotated[int | None, typer.Option("--event", help="The event that proves it (#).")] = None,
+    channel: Annotated[
+        Channel | None, typer.Option("--channel", help="For stop_channel: which channel to stop.")
+    ] = None,
+    event: Annotated[
+        int | None, typer.Option("--event", min=1, max=common.MAX_ID, help="The event that proves it (#).")
+    ] = None,
     note: NoteOpt = None,
 ) -> None:
     """Record what you asked for or agreed: a stop, a pause until a date, a written cease request..."""
     store = _store_for_writing()
-    _choice(kind, REQUEST_KINDS, "--kind")
     if kind == "pause" and until is None:
         raise InputError("a pause needs --until (the date the agreed pause ends)")
-    begin, end = _since_until(store, start, until)
+    with common.flags("--from"):
+        begin = normalize.parse_when(start, store.tz)
+    with common.flags("--until"):
+        end = normalize.parse_when(until, store.tz) if until else None
     with store.transaction():
         request_id = store.add_request(
-            kind=kind, party_id=store.party_id(party), start=begin, end=end, channel=channel, event_id=event, note=note
+            kind=kind.value,
+            party_id=store.party_id(party),
+            start=begin,
+            end=end,
+            channel=channel.value if channel else None,
+            event_id=event,
+            note=note,
         )
-    common.say(
-        store, f"Request #{request_id} ({kind}) with {party} recorded", f"已记录请求 #{request_id}（{kind}，{party}）"
-    )
+    common.tell(store, "cli.request.recorded", id=request_id, kind=kind.value, party=party)
 
 
 @request_app.command("list")
 def request_list(as_json: JsonOpt = False) -> None:
     """List requests and agreements."""
     store = common.open_store()
-    tz = store.tz
-    rows = [
-        {
-            "id": r.id,
-            "kind": r.kind,
-            "party": r.party,
-            "from": normalize.local_iso(r.start, tz),
-            "until": normalize.local_iso(r.end, tz) if r.end else None,
-            "channel": r.channel,
-            "event_id": r.event_id,
-            "note": r.note,
-        }
-        for r in store.requests()
-    ]
-    _print_rows(rows, ("id", "kind", "party", "from", "until", "channel", "event_id", "note"), as_json)
+    rows = [records.request_record(r, store.tz) for r in store.requests()]
+    _print_rows(rows, records.REQUEST_FIELDS, as_json)
 
 
 def _print_rows(rows: list[dict[str, Any]], columns: tuple[str, ...], as_json: bool) -> None:
@@ -481,7 +489,7 @@ def _print_rows(rows: list[dict[str, Any]], columns: tuple[str, ...], as_json: b
         table.add_column(column, overflow="fold")
     for row in rows:
         cells = (row[c] for c in columns)
-        table.add_row(*("\n".join(v) if isinstance(v, list) else "" if v is None else str(v) for v in cells))
+        common.add_row(table, *("\n".join(v) if isinstance(v, list) else "" if v is None else str(v) for v in cells))
     common.out_console.print(table)
 
 
@@ -489,18 +497,18 @@ def _print_rows(rows: list[dict[str, Any]], columns: tuple[str, ...], as_json: b
 
 
 def note_command(
-    event_id: Annotated[int, typer.Argument(help="The event (#).")],
+    event_id: IdArg,
     text: Annotated[str, typer.Argument(help="The new note ('' to clear it).")],
 ) -> None:
     """Change your note on an event; the change is a ledger entry, the evidence itself is untouched."""
     store = common.open_store()
     with store.transaction():
         store.set_event_meta(event_id, note=text or None)
-    common.say(store, f"Note on #{event_id} saved", f"已保存 #{event_id} 的备注")
+    common.tell(store, "cli.note.saved", id=event_id)
 
 
 def attach(
-    event_id: Annotated[int, typer.Argument(help="The event (#) the file belongs to.")],
+    event_id: IdArg,
     file: Annotated[Path, typer.Argument(help="A screenshot, recording, photo or letter scan.")],
     note: NoteOpt = None,
 ) -> None:
@@ -511,16 +519,14 @@ def attach(
     with store.transaction():
         attachment_id = store.add_attachment(event_id, file, name=file.name, note=note)
     sha = store.attachments(event_id)[-1]["sha256"]
-    common.say(
-        store,
-        f"Attached {file.name} to #{event_id} (attachment {attachment_id}, SHA-256 {sha})",
-        f"已附加 {file.name} 到 #{event_id}（附件 {attachment_id}，SHA-256 {sha}）",
-    )
+    common.tell(store, "cli.attach.saved", name=file.name, id=event_id, attachment=attachment_id, sha256=sha)
 
 
 def search(
     query: Annotated[str, typer.Argument(help="Words to find, any language: 通讯录, arrest...")],
-    limit: Annotated[int, typer.Option("--limit", help="At most this many, newest first.")] = 100,
+    limit: Annotated[
+        int, typer.Option("--limit", min=1, max=common.MAX_ID, help="At most this many, newest first.")
+    ] = 100,
     as_json: JsonOpt = False,
 ) -> None:
     """Find messages containing some text (full text; works for Chinese)."""
@@ -535,8 +541,8 @@ def search(
     for column in ("#", "when", "number", "text"):
         table.add_column(column, overflow="fold")
     for e in events:
-        table.add_row(
-            str(e.id), normalize.local_iso(e.at, store.tz)[:19].replace("T", " "), e.number or "", e.text or ""
+        common.add_row(
+            table, str(e.id), normalize.local_iso(e.at, store.tz)[:19].replace("T", " "), e.number or "", e.text or ""
         )
     common.out_console.print(table)
 
@@ -554,27 +560,16 @@ def verify(
     path = common.db_path()
     store = common.open_store()
     report = store.verify()
-    result = {
-        "ok": report.ok,
-        "store": str(path),
-        "entries": report.entries,
-        "head": report.head,
-        "attachments": report.attachments_checked,
-        "problems": report.problems,
-    }
     if as_json:
-        common.print_json(result)
+        common.print_json(records.verify_record(report, str(path)))
     elif report.ok and not report.entries:
-        common.say(store, "OK: the store is empty (nothing recorded yet)", "完整：证据库为空（尚无记录）")
+        common.tell(store, "cli.verify.empty")
     elif report.ok:
-        common.say(
-            store,
-            f"OK: {report.entries} ledger entries and {report.attachments_checked} attachment(s) "
-            f"verify; chain head {report.head}",
-            f"完整：{report.entries} 条账本记录和 {report.attachments_checked} 个附件校验通过；链头 {report.head}",
+        common.tell(
+            store, "cli.verify.ok", entries=report.entries, attachments=report.attachments_checked, head=report.head
         )
     else:
-        common.say(store, f"ALTERED: {report.problems[0]}", f"已被改动：{report.problems[0]}")
+        common.tell(store, "cli.verify.altered", problem=report.problems[0])
         for extra in report.problems[1:]:
             common.info(f"  also: {extra}")
     if not report.ok:
@@ -590,7 +585,7 @@ def _verify_bundle(bundle: Path, as_json: bool) -> None:
         raise InputError(f"{bundle}: no such file")
     problems = verify_bundle(bundle)
     if as_json:
-        common.print_json({"ok": not problems, "bundle": str(bundle), "problems": problems})
+        common.print_json(records.bundle_verify_record(str(bundle), problems))
     elif problems:
         common.info(f"ALTERED: {problems[0]}")
         for extra in problems[1:]:

@@ -24,34 +24,14 @@ from rich.progress import (
 from rich.table import Table
 from rich.text import Text
 
+from ..catalog import t
 from ..errors import InputError
 from ..importers import FORMATS
 from ..importers.csvfile import FIELDS
 from ..ingest import ImportSummary, import_files
 from . import common
 
-LABELS = {
-    "en": {
-        "file": "File",
-        "format": "Format",
-        "new": "New",
-        "duplicate": "Duplicate",
-        "skipped": "Skipped",
-        "why": "Why skipped",
-        "total": "Total",
-        "title": "Imported",
-    },
-    "zh": {
-        "file": "文件",
-        "format": "格式",
-        "new": "新增",
-        "duplicate": "重复",
-        "skipped": "跳过",
-        "why": "跳过原因",
-        "total": "合计",
-        "title": "导入结果",
-    },
-}
+IMPORT_LABELS = ("file", "format", "new", "duplicate", "skipped", "why", "total", "title")
 
 
 class _RecordRate(ProgressColumn):
@@ -149,7 +129,7 @@ def _run(store: Any, paths: list[Path], format: str, party: str | None, mapping:
 
 
 def _table(summary: ImportSummary, lang: str) -> Table:
-    label = LABELS.get(lang, LABELS["en"])
+    label = {key: t(lang, f"cli.import.{key}") for key in IMPORT_LABELS}
     table = Table(title=label["title"])
     table.add_column(label["file"], overflow="fold")
     table.add_column(label["format"])
@@ -159,7 +139,9 @@ def _table(summary: ImportSummary, lang: str) -> Table:
     table.add_column(label["why"], overflow="fold")
     for f in summary.files:
         why = "; ".join(f"{reason}: {count}" for reason, count in f.skipped_reasons.items())
-        table.add_row(Text(f.file), f.format, f"{f.new:,}", f"{f.duplicate:,}", f"{f.skipped:,}", Text(why))
+        common.add_row(table, f.file, f.format, f"{f.new:,}", f"{f.duplicate:,}", f"{f.skipped:,}", why)
     if len(summary.files) > 1:
-        table.add_row(label["total"], "", f"{summary.new:,}", f"{summary.duplicate:,}", f"{summary.skipped:,}", "")
+        common.add_row(
+            table, label["total"], "", f"{summary.new:,}", f"{summary.duplicate:,}", f"{summary.skipped:,}", ""
+        )
     return table

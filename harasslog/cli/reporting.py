@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, Any
@@ -11,6 +10,8 @@ import typer
 from rich.table import Table
 
 from ..errors import InputError
+from ..stats import COLUMNS, count_contacts
+from ..vocab import Lang, StatsBy
 from . import common
 
 export_app = typer.Typer(
@@ -28,10 +29,8 @@ def register(app: typer.Typer) -> None:
     app.command("deadlines")(deadlines)
 
 
-def _report_lang(store: Any, lang: str | None) -> str:
-    if lang is not None and lang not in ("zh", "en"):
-        raise InputError(f"--lang must be zh or en, not {lang!r}")
-    return lang or common.lang(store)
+def _report_lang(store: Any, lang: Lang | None) -> str:
+    return lang.value if lang is not None else common.lang(store)
 
 
 # ---------------------------------------------------------------- report
@@ -45,8 +44,10 @@ def report(
     fmt: Annotated[
         str | None, typer.Option("--format", "-f", help="html, md or pdf (default: from the -o suffix, else html).")
     ] = None,
-    lang: Annotated[str | None, typer.Option("--lang", help="Language of the dossier: zh or en.")] = None,
-    since: Annotated[str | None, typer.Option("--since", help="Only contacts from this time or date on.")] = None,
+    lang: Annotated[Lang | None, typer.Option("--lang", help="Language of the dossier.")] = None,
+    since: Annotated[
+        str | None, typer.Option("--since", help="Only contacts from this time (a bare date: from its 00:00).")
+    ] = None,
     until: Annotated[
         str | None, typer.Option("--until", help="Only contacts before this time (a bare date includes that day).")
     ] = None,
@@ -70,10 +71,8 @@ def report(
         raise InputError(f"--template-dir {template_dir} is not a folder")
     store = common.open_store()
     language = _report_lang(store, lang)
-    try:
-        filters = dossier.parse_filters(store, since, until, party)
-    except InputError as exc:
-        raise InputError(f"--since/--until: {exc}") from None
+    period = common.time_range(store, since, until)
+    filters = dossier.Filters(since=period.since, until=period.until, party=party)
     content = dossier.render(
         store, template, fmt=fmt, lang=language, filters=filters, redact=redact, template_dir=template_dir
     )
@@ -83,12 +82,8 @@ def report(
     else:
         output.write_text(content, encoding="utf-8")
     if store.last_run() is None:
-        common.say(
-            store,
-            "note: no analysis yet, so the dossier lists records without findings (run `harasslog analyze`)",
-            "提示：尚未运行规则检查，文书只列出记录（请先运行 harasslog analyze）",
-        )
-    common.say(store, f"wrote {output}", f"已生成 {output}")
+        common.tell(store, "cli.report.not_analyzed")
+    common.tell(store, "cli.report.wrote", path=output)
 
 
 # ---------------------------------------------------------------- export
@@ -97,7 +92,7 @@ def report(
 @export_app.command("bundle")
 def export_bundle(
     output: OutOpt,
-    lang: Annotated[str | None, typer.Option("--lang", help="Language of the dossiers inside: zh or en.")] = None,
+    lang: Annotated[Lang | None, typer.Option("--lang", help="Language of the dossiers inside.")] = None,
     pdf: Annotated[
         bool | None,
         typer.Option("--pdf/--no-pdf", help="Include PDF dossiers (default: when WeasyPrint and a CJK font exist)."),
@@ -121,13 +116,7 @@ def export_bundle(
                 data, template, fmt=fmt, lang=language, strings=strings, now=now
             )
     manifest = write_bundle(store, output, lang=language, dossiers=dossiers, now=now)
-    common.say(
-        store,
-        f"wrote {output}: {len(manifest['files'])} files; check it with `harasslog verify --bundle {output}`"
-        " or, unzipped, `sha256sum -c SHA256SUMS`",
-        f"已生成 {output}：{len(manifest['files'])} 个文件；可用 harasslog verify --bundle {output} 核验，"
-        "或解压后运行 sha256sum -c SHA256SUMS",
-    )
+    common.tell(store, "cli.export.bundle", path=output, files=len(manifest["files"]))
 
 
 @export_app.command("csv")
@@ -137,7 +126,7 @@ def export_csv(output: OutOpt) -> None:
 
     store = common.open_store()
     n = export_file(store, "csv", output)
-    common.say(store, f"wrote {n} events to {output}", f"已导出 {n} 条记录到 {output}")
+    common.tell(store, "cli.export.events", count=n, path=output)
 
 
 @export_app.command("json")
@@ -147,55 +136,36 @@ def export_json(output: OutOpt) -> None:
 
     store = common.open_store()
     n = export_file(store, "json", output)
-    common.say(store, f"wrote {n} events to {output}", f"已导出 {n} 条记录到 {output}")
+    common.tell(store, "cli.export.events", count=n, path=output)
 
 
 # ---------------------------------------------------------------- stats
 
 
 def stats(
-    by: Annotated[str, typer.Option("--by", help="day, hour or party.")] = "day",
+    by: Annotated[StatsBy, typer.Option("--by", help="Group by day, hour of the day or party.")] = StatsBy.DAY,
+    since: Annotated[
+        str | None, typer.Option("--since", help="Only contacts from this time (a bare date: from its 00:00).")
+    ] = None,
+    until: Annotated[
+        str | None, typer.Option("--until", help="Only contacts before this time (a bare date includes that day).")
+    ] = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Counts of contacts per day, per hour of the day (local time) or per party, with how many were flagged."""
-    if by not in ("day", "hour", "party"):
-        raise InputError(f"--by must be day, hour or party, not {by!r}")
     store = common.open_store()
-    rows = compute_stats(store, by)
+    period = common.time_range(store, since, until)
+    events = store.events(since=period.since, until=period.until)
+    rows = count_contacts(events, store.flagged_event_ids(), store.tz, by.value)
     if as_json:
         common.print_json(rows)
         return
-    zh = common.lang(store) == "zh"
-    heads = {"day": ("日期", "day"), "hour": ("小时", "hour"), "party": ("对方", "party")}[by]
     table = Table(show_edge=False)
-    for zh_head, en_head in (
-        heads,
-        ("合计", "total"),
-        ("来电", "calls"),
-        ("短信", "sms"),
-        ("其他", "other"),
-        ("涉嫌违规", "flagged"),
-    ):
-        table.add_column(zh_head if zh else en_head, justify="left" if en_head == heads[1] else "right")
+    for key in (by.value, *COLUMNS):
+        table.add_column(common.words(store, f"cli.stats.{key}"), justify="left" if key == by.value else "right")
     for row in rows:
-        table.add_row(str(row["key"]), *(str(row[k]) for k in ("total", "calls", "sms", "other", "flagged")))
+        common.add_row(table, str(row["key"]), *(str(row[k]) for k in COLUMNS))
     common.out_console.print(table)
-
-
-def compute_stats(store: Any, by: str) -> list[dict[str, Any]]:
-    """Rows of {key, total, calls, sms, other, flagged}; days and hours in the borrower's time zone."""
-    tz = store.tz
-    flagged = store.flagged_event_ids()
-    buckets: dict[Any, Counter[str]] = {}
-    for e in store.events():
-        local = e.at.astimezone(tz)
-        key: Any = {"day": local.date().isoformat(), "hour": local.hour, "party": e.party or (e.number or "")}[by]
-        c = buckets.setdefault(key, Counter())
-        c["total"] += 1
-        c["calls" if e.channel == "call" else "sms" if e.channel in ("sms", "mms") else "other"] += 1
-        c["flagged"] += e.id in flagged
-    keys = sorted(buckets, key=lambda k: (-buckets[k]["total"], str(k))) if by == "party" else sorted(buckets)
-    return [{"key": k, **{f: buckets[k][f] for f in ("total", "calls", "sms", "other", "flagged")}} for k in keys]
 
 
 # ---------------------------------------------------------------- deadlines
@@ -211,21 +181,12 @@ def deadlines(as_json: JsonOpt = False) -> None:
     if as_json:
         common.print_json([d.as_dict() for d in entries])
         return
-    zh = common.lang(store) == "zh"
     table = Table(show_edge=False)
-    for head in (
-        ("期限", "deadline"),
-        ("剩余天数", "days left"),
-        ("事项", "what"),
-        ("起算", "counted from"),
-        ("依据", "authority"),
-    ):
-        table.add_column(head[0] if zh else head[1])
+    for key in ("deadline", "days_left", "what", "counted_from", "authority"):
+        table.add_column(common.words(store, f"cli.deadlines.{key}"))
     for d in entries:
-        table.add_row(d.deadline, str(d.days_left), d.label, f"{d.counted_from} ({d.basis})", f"{d.citation} [{d.tag}]")
+        common.add_row(
+            table, d.deadline, str(d.days_left), d.label, f"{d.counted_from} ({d.basis})", f"{d.citation} [{d.tag}]"
+        )
     common.out_console.print(table)
-    common.say(
-        store,
-        "These dates are counted from your records; they are not legal advice. Check them with a lawyer.",
-        "以上日期依据记录推算，不构成法律意见，请向律师核实。",
-    )
+    common.tell(store, "cli.deadlines.disclaimer")

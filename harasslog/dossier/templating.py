@@ -8,7 +8,6 @@ template, ours included, runs in Jinja's immutable sandbox: a template pack from
 
 from __future__ import annotations
 
-import tomllib
 from importlib.resources import files
 from pathlib import Path
 from typing import Any
@@ -17,6 +16,7 @@ import jinja2
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 
 from .. import textsafe
+from ..catalog import strings
 from ..errors import InputError
 
 # Which dossiers exist, and for which jurisdictions they make sense.
@@ -34,21 +34,8 @@ def _packaged_templates() -> Any:
 
 
 def load_strings(lang: str, template_dir: Path | None = None) -> dict[str, Any]:
-    """The words table for `lang`; a strings.toml in the template folder overrides entries of ours."""
-    table = tomllib.loads(_packaged_templates().joinpath("strings.toml").read_text("utf-8"))
-    if template_dir is not None and (template_dir / "strings.toml").is_file():
-        _deep_merge(table, tomllib.loads((template_dir / "strings.toml").read_text("utf-8")))
-    if lang not in table:
-        raise InputError(f"no dossier strings for language {lang!r} (zh or en)")
-    return table[lang]
-
-
-def _deep_merge(base: dict[str, Any], extra: dict[str, Any]) -> None:
-    for key, value in extra.items():
-        if isinstance(value, dict) and isinstance(base.get(key), dict):
-            _deep_merge(base[key], value)
-        else:
-            base[key] = value
+    """The words table for `lang` (the catalog's); a strings.toml in the template folder overrides entries of ours."""
+    return strings(lang, template_dir)
 
 
 def _loader(template_dir: Path | None) -> jinja2.BaseLoader:

@@ -24,8 +24,9 @@ from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from ..catalog import t
 from ..models import CHANNELS, STATUSES, Event, Finding, Match, Request, severity_rank
-from .loader import Rule, RulePack
+from .loader import CATEGORIES, Rule, RulePack
 from .wording import MAX_CHECKED, Matcher, compile_rules, matcher_for, normalize, unchecked
 
 # Default channels: every contact with the borrower (a third party's report is not one), and every
@@ -33,21 +34,8 @@ from .wording import MAX_CHECKED, Matcher, compile_rules, matcher_for, normalize
 CONTACT_CHANNELS = tuple(c for c in CHANNELS if c != "third_party")
 TEXT_CHANNELS = tuple(c for c in CHANNELS if c != "visit")
 
-CATEGORY_LABELS = {
-    "over_frequency": ("频率过高", "too frequent contact"),
-    "burst": ("短时间内密集来电", "calls in quick succession"),
-    "quiet_hours": ("禁止时段联系", "contact at inconvenient hours"),
-    "request_violation": ("违反约定或停止请求", "contact against a request or agreement"),
-    "third_party_contact": ("联系第三方", "contact with a third party"),
-    "threat_violence": ("暴力威胁", "threat of violence"),
-    "threat_third_party": ("威胁联系亲友/爆通讯录", "threat to contact family, employer or contacts"),
-    "false_legal_threat": ("虚假法律后果恐吓", "false threat of legal consequences"),
-    "impersonation": ("冒充公检法/律师/政府", "impersonation of officials, courts or lawyers"),
-    "insult": ("侮辱谩骂", "insult or abusive language"),
-    "privacy_disclosure": ("泄露债务信息", "disclosure of the debt to others"),
-    "pressure": ("夸大后果施压", "pressure with exaggerated consequences"),
-    "scam_suspect": ("疑似诈骗", "possible scam"),
-}
+# (Chinese, English) name of each category: the catalog's, the same words the dossiers use.
+CATEGORY_LABELS = {c: (t("zh", f"categories.{c}"), t("en", f"categories.{c}")) for c in CATEGORIES}
 CHANNEL_LABELS = {
     "call": ("电话", "call"),
     "sms": ("短信", "SMS"),

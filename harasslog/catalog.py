@@ -1,0 +1,122 @@
+"""Every word a user reads, in one catalog: templates/strings.toml, Chinese and English side by side.
+
+Each entry is a dotted key with one value per language, written next to each other:
+
+    [categories]
+    over_frequency.zh = "频繁催收"
+    over_frequency.en = "Too many contacts"
+
+`t(lang, key, **values)` gives one entry for the command line and the rule engine; `strings(lang)`
+gives the whole per-language mapping the dossier templates read as `t.KEY` (the `cli` section is left
+out). Placeholders are Python %-formatting by name, `%(count)s`, applied only when values are given.
+"""
+
+from __future__ import annotations
+
+import copy
+import tomllib
+from functools import cache
+from importlib.resources import files
+from pathlib import Path
+from typing import Any
+
+from .errors import InputError
+from .vocab import Lang, values
+
+LANGS = values(Lang)
+CATALOG_FILE = "strings.toml"
+# Words only the command line uses: not handed to templates.
+CLI_SECTION = "cli"
+
+
+def is_entry(node: object) -> bool:
+    """An entry is a table holding only language keys (namespaces never use "zh" or "en" as a name)."""
+    return isinstance(node, dict) and bool(node) and set(node) <= set(LANGS)
+
+
+@cache
+def _packaged() -> dict[str, Any]:
+    text = files("harasslog.templates").joinpath(CATALOG_FILE).read_text("utf-8")
+    return tomllib.loads(text)
+
+
+def catalog() -> dict[str, Any]:
+    """The shipped catalog (a fresh copy: callers may merge into it)."""
+    return copy.deepcopy(_packaged())
+
+
+def entries(node: dict[str, Any] | None = None, prefix: str = "") -> dict[str, dict[str, Any]]:
+    """Every entry by dotted key: {"categories.burst": {"zh": ..., "en": ...}, ...}."""
+    found: dict[str, dict[str, Any]] = {}
+    for key, value in (_packaged() if node is None else node).items():
+        if is_entry(value):
+            found[prefix + key] = value
+        elif isinstance(value, dict):
+            found.update(entries(value, f"{prefix}{key}."))
+        else:
+            found[prefix + key] = {}  # a bare value: in no language (problems() reports it)
+    return found
+
+
+def problems(node: dict[str, Any] | None = None) -> list[str]:
+    """Entries missing a language (or given as a bare value): each must have every one of LANGS."""
+    return [
+        f"{key}: missing {', '.join(lang for lang in LANGS if lang not in entry)}"
+        for key, entry in entries(node).items()
+        if set(entry) != set(LANGS)
+    ]
+
+
+def t(lang: str, key: str, **values: Any) -> str:
+    """One entry in one language; `values` fill its %(name)s placeholders. An unknown key is a KeyError."""
+    node: Any = _packaged()
+    for part in key.split("."):
+        node = node[part]
+    if not is_entry(node):
+        raise KeyError(key)
+    text = node[lang]
+    return str(text % values) if values else str(text)
+
+
+def has(key: str) -> bool:
+    return key in entries()
+
+
+def strings(lang: str, template_dir: Path | None = None) -> dict[str, Any]:
+    """The words table for `lang` as the templates read it (`t.lawyer.title`, `t.channels.sms`, ...).
+
+    A strings.toml in `template_dir` overrides entries of ours: either written like ours (entries
+    side by side) or in the older form of one table per language (`[en.lawyer]\\ntitle = "..."`).
+    """
+    if lang not in LANGS:
+        raise InputError(f"no dossier strings for language {lang!r} (zh or en)")
+    tree = catalog()
+    tree.pop(CLI_SECTION, None)
+    table = _project(tree, lang)
+    if template_dir is not None and (template_dir / CATALOG_FILE).is_file():
+        override = tomllib.loads((template_dir / CATALOG_FILE).read_text("utf-8"))
+        if override and set(override) <= set(LANGS):
+            _deep_merge(table, override.get(lang, {}))
+        else:
+            _deep_merge(table, _project(override, lang))
+    return table
+
+
+def _project(node: dict[str, Any], lang: str) -> dict[str, Any]:
+    """The catalog tree with each entry replaced by its `lang` value (entries without it are left out)."""
+    out: dict[str, Any] = {}
+    for key, value in node.items():
+        if is_entry(value):
+            if lang in value:
+                out[key] = value[lang]
+        elif isinstance(value, dict):
+            out[key] = _project(value, lang)
+    return out
+
+
+def _deep_merge(base: dict[str, Any], extra: dict[str, Any]) -> None:
+    for key, value in extra.items():
+        if isinstance(value, dict) and isinstance(base.get(key), dict):
+            _deep_merge(base[key], value)
+        else:
+            base[key] = value
