@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from importlib.resources import files
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 import jinja2
@@ -26,6 +26,9 @@ from markupsafe import Markup
 from . import __version__, charts, textsafe
 from .errors import InputError
 from .models import Event, Finding, Request
+
+if TYPE_CHECKING:
+    from .store import Store
 
 # Which dossiers exist, and for which jurisdictions they make sense.
 TEMPLATES: dict[str, tuple[str, ...]] = {
@@ -76,7 +79,7 @@ class Filters:
         }
 
 
-def parse_filters(store: Any, since: str | None, until: str | None, party: str | None) -> Filters:
+def parse_filters(store: Store, since: str | None, until: str | None, party: str | None) -> Filters:
     """--since/--until as the user typed them; a bare date for --until includes that whole day."""
     from .normalize import parse_when
 
@@ -92,27 +95,27 @@ def parse_filters(store: Any, since: str | None, until: str | None, party: str |
     return Filters(since=start, until=end, party=party)
 
 
-def collect(store: Any, filters: Filters | None = None) -> CaseData:
+def collect(store: Store, filters: Filters | None = None) -> CaseData:
     """Read everything a dossier needs. Findings are kept when they touch a selected event."""
     filters = filters or Filters()
-    events = list(store.events(since=filters.since, until=filters.until, party=filters.party))
+    events = list(store.events.select(since=filters.since, until=filters.until, party=filters.party))
     selected = {e.id for e in events}
-    findings = [f for f in store.findings() if selected.intersection(f.event_ids)]
-    attachments = [a for a in store.attachments() if a.get("event_id") is None or a["event_id"] in selected]
+    findings = [f for f in store.runs.findings() if selected.intersection(f.event_ids)]
+    attachments = [a for a in store.attachments.list() if a.get("event_id") is None or a["event_id"] in selected]
     if filters.party or filters.since or filters.until:
         attachments = [a for a in attachments if a.get("event_id") in selected]
     return CaseData(
-        profile=dict(store.profile()),
+        profile=dict(store.profile.get()),
         events=events,
         findings=findings,
-        run=store.last_run(),
-        requests=store.requests(),
+        run=store.runs.last(),
+        requests=store.requests.list(),
         attachments=attachments,
-        parties=store.parties(),
-        numbers=store.numbers(),
-        debts=store.debts(),
-        chain_head=store.chain_head(),
-        total_events=store.event_count(),
+        parties=store.parties.list(),
+        numbers=store.numbers.list(),
+        debts=store.debts.list(),
+        chain_head=store.ledger.head(),
+        total_events=store.events.count(),
         filters=filters.as_dict(store.tz),
     )
 
@@ -767,7 +770,7 @@ def render_data(
 
 
 def render(
-    store: Any,
+    store: Store,
     template: str,
     *,
     fmt: str = "html",
@@ -790,7 +793,7 @@ def templates_for(jurisdiction: str) -> list[str]:
 
 
 def render_all(
-    store: Any, out_dir: Path, lang: str, *, now: datetime | None = None, pdf: bool | None = None
+    store: Store, out_dir: Path, lang: str, *, now: datetime | None = None, pdf: bool | None = None
 ) -> list[Path]:
     """Every dossier that fits the store's jurisdiction, as HTML and Markdown (and PDF when possible).
 

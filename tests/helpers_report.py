@@ -44,11 +44,11 @@ PNG = _png()
 def fill_cn(store) -> dict[str, int]:
     """A Chinese case: a reminder, a threat, night calls, a hostile message. Returns event ids by role."""
     with store.transaction():
-        lender = store.add_party("某某消费金融有限公司", kind="creditor")
-        agency = store.add_party("某某催收服务公司", kind="agency", creditor="某某消费金融有限公司")
-        store.link_number("13912345678", agency)
-        store.link_number("10690000123", lender)
-        store.add_debt(
+        lender = store.parties.add("某某消费金融有限公司", kind="creditor")
+        agency = store.parties.add("某某催收服务公司", kind="agency", creditor="某某消费金融有限公司")
+        store.numbers.link("13912345678", agency)
+        store.numbers.link("10690000123", lender)
+        store.debts.add(
             creditor="某某消费金融有限公司", amount="5000.00", currency="CNY", due="2026-11-10", account="LN-2026-0001"
         )
         raws = [
@@ -81,8 +81,8 @@ def fill_cn(store) -> dict[str, int]:
             ),
             RawEvent("visit", "in", "", datetime(2026, 11, 15, 9, 0, tzinfo=CST), source_ref="t6"),
         ]
-        ids = store.add_events(raws, party_id=None, dedupe=True)
-        store.add_request(
+        ids = store.events.add_many(raws, party_id=None, dedupe=True)
+        store.requests.add(
             kind="pause",
             party_id=lender,
             start=datetime(2026, 11, 1, tzinfo=CST),
@@ -133,14 +133,15 @@ def fill_cn(store) -> dict[str, int]:
             citations=(Citation("Test <i>instrument</i>", "Art. 1 | 2", "U", "javascript:alert(1)"),),
         ),
     ]
-    store.save_run(pack_id="cn", pack_version="2026.11", params={"pack": "cn"}, findings=findings)
+    with store.transaction():
+        store.runs.save(pack_id="cn", pack_version="2026.11", params={"pack": "cn"}, findings=findings)
     return roles
 
 
 def fill_us(store) -> dict[str, int]:
     with store.transaction():
-        agency = store.add_party("Acme Recovery LLC", kind="agency")
-        store.link_number("+12025550188", agency)
+        agency = store.parties.add("Acme Recovery LLC", kind="agency")
+        store.numbers.link("+12025550188", agency)
         raws = [
             RawEvent(
                 "call", "in", "+12025550188", datetime(2026, 3, 2, 7, 30, tzinfo=EST), status="missed", source_ref="u1"
@@ -154,7 +155,7 @@ def fill_us(store) -> dict[str, int]:
                 source_ref="u2",
             ),
         ]
-        ids = store.add_events(raws)
+        ids = store.events.add_many(raws)
     findings = [
         Finding(
             rule_id="US-WORD-003",
@@ -178,14 +179,15 @@ def fill_us(store) -> dict[str, int]:
             citations=(Citation("12 CFR", "1006.6(b)(1)(i)", "V"),),
         ),
     ]
-    store.save_run(pack_id="us", pack_version="2026.11", params={}, findings=findings)
+    with store.transaction():
+        store.runs.save(pack_id="us", pack_version="2026.11", params={}, findings=findings)
     return dict(zip(["call", "sms"], ids, strict=True))
 
 
 def scrub(text: str, store) -> str:
     """Replace what changes from run to run (hashes over recording times) with stable names."""
-    names = {store.chain_head(): "CHAIN-HEAD"}
-    for e in store.events():
+    names = {store.ledger.head(): "CHAIN-HEAD"}
+    for e in store.events.select():
         names[e.hash] = f"EVENT-{e.id}-HASH"
     pattern = re.compile("|".join(re.escape(h) for h in names if h))
     return pattern.sub(lambda m: names[m.group(0)], text)

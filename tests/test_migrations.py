@@ -140,7 +140,7 @@ def test_blank_store_gets_the_full_schema(tmp_path):
     assert {"idx_events_at", "idx_events_number", "idx_events_party", "idx_events_channel"} <= names
     triggers = set(db.triggers_dict)
     assert {"ledger_no_update", "ledger_no_delete", "events_evidence_immutable", "events_no_delete"} <= triggers
-    assert [m.name for m in migrations.applied(db)] == ["m001_initial"]
+    assert [m.name for m in migrations.applied(db)] == ["m001_initial", "m002_chain_facts"]
     assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     store.close()
 
@@ -156,7 +156,7 @@ def test_reopening_applies_nothing_twice(tmp_path):
     path = tmp_path / "again.db"
     open_store(path).close()
     store = open_store(path)
-    assert len(migrations.applied(store.db)) == 1
+    assert len(migrations.applied(store.db)) == 2
     assert migrations.pending(store.db) == []
     store.close()
 
@@ -174,13 +174,14 @@ def test_a_non_store_file_is_refused(tmp_path):
 
 def test_ledger_refuses_edits_at_the_database_level(tmp_path):
     store = open_store(tmp_path / "ledger.db")
-    store.set_profile(region="CN")
+    with store.transaction():
+        store.profile.set(region="CN")
     from datetime import UTC, datetime
 
     from harasslog.models import RawEvent
 
     with store.transaction():
-        store.add_event(RawEvent("sms", "in", "10086", datetime(2026, 1, 1, tzinfo=UTC), text="x"))
+        store.events.add(RawEvent("sms", "in", "10086", datetime(2026, 1, 1, tzinfo=UTC), text="x"))
     conn = sqlite3.connect(store.path)
     import pytest
 

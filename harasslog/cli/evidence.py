@@ -4,7 +4,7 @@ search, verify, demo."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.table import Table
@@ -14,6 +14,9 @@ from ..errors import InputError
 from ..models import CHANNELS, DIRECTIONS, PARTY_KINDS, REQUEST_KINDS, STATUSES, RawEvent
 from ..records import event_record
 from . import common
+
+if TYPE_CHECKING:
+    from ..store import Store
 
 add_app = typer.Typer(help="Log a contact by hand: call, sms, visit, letter or third-party.", no_args_is_help=True)
 party_app = typer.Typer(
@@ -62,15 +65,16 @@ def init(
 ) -> None:
     """Create the store (or update its profile): who you are, your time zone and jurisdiction."""
     store = common.open_store(create=True)
-    profile = store.set_profile(
-        name=name,
-        phone=phone,
-        region=region,
-        tz=tz,
-        jurisdiction=jurisdiction,
-        id_number=id_number,
-        lang=common._options["lang"],
-    )
+    with store.transaction():
+        profile = store.profile.set(
+            name=name,
+            phone=phone,
+            region=region,
+            tz=tz,
+            jurisdiction=jurisdiction,
+            id_number=id_number,
+            lang=common._options["lang"],
+        )
     common.say(
         store,
         f"Store ready: {store.path}\n  region {profile['region']}, time zone {profile['tz']}, "
@@ -88,14 +92,14 @@ def _store_for_writing() -> Any:
     return store
 
 
-def _record(store: Any, raw: RawEvent, party: str | None, note: str | None) -> int:
+def _record(store: Store, raw: RawEvent, party: str | None, note: str | None) -> int:
     with store.transaction():
-        party_id = store.party_id(party) if party else None
-        event_id = store.add_event(raw, party_id=party_id, dedupe=False)
+        party_id = store.parties.ensure(party) if party else None
+        event_id = store.events.add(raw, party_id=party_id)
         if party_id is not None and raw.number_raw:
-            store.link_number(raw.number_raw, party_id)
+            store.numbers.link(raw.number_raw, party_id)
         if note:
-            store.set_event_meta(event_id, note=note)
+            store.events.set_meta(event_id, note=note)
     local = normalize.local_iso(raw.at, store.tz)
     common.say(
         store, f"Recorded {raw.channel} #{event_id} at {local}", f"已记录 {raw.channel} #{event_id}，时间 {local}"
@@ -103,7 +107,7 @@ def _record(store: Any, raw: RawEvent, party: str | None, note: str | None) -> i
     return int(event_id)
 
 
-def _when(text: str, store: Any) -> dict[str, Any]:
+def _when(text: str, store: Store) -> dict[str, Any]:
     """A hand-entered time and the offset it was entered in (kept as the source offset)."""
     moment = normalize.parse_when(text, store.tz)
     return {"at": moment, "tz_offset_min": normalize.offset_minutes(moment)}
@@ -115,7 +119,7 @@ def _choice(value: str | None, allowed: tuple[str, ...], option: str) -> str | N
     return value
 
 
-def _number(value: str, store: Any) -> str:
+def _number(value: str, store: Store) -> str:
     if normalize.normalize_number(value, store.region) is None:
         raise InputError("the number is empty")
     return value.strip()
@@ -237,7 +241,7 @@ def add_third_party(
 # ---------------------------------------------------------------- list / show
 
 
-def _since_until(store: Any, since: str | None, until: str | None) -> tuple[Any, Any]:
+def _since_until(store: Store, since: str | None, until: str | None) -> tuple[Any, Any]:
     return (
         normalize.parse_when(since, store.tz) if since else None,
         normalize.parse_when(until, store.tz) if until else None,
@@ -255,17 +259,17 @@ def list_events(
     as_json: JsonOpt = False,
 ) -> None:
     """List recorded events, oldest first."""
-    store = common.open_store()
+    store = common.open_store(readonly=True)
     start, end = _since_until(store, since, until)
-    ids = store.flagged_event_ids() if flagged else None
+    ids = store.runs.flagged_event_ids() if flagged else None
     events = list(
-        store.events(channel=channel, number=number, party=party, since=start, until=end, ids=ids, limit=limit)
+        store.events.select(channel=channel, number=number, party=party, since=start, until=end, ids=ids, limit=limit)
     )
     tz = store.tz
     if as_json:
         common.print_json([event_record(e, tz) for e in events])
         return
-    flagged_ids = store.flagged_event_ids()
+    flagged_ids = store.runs.flagged_event_ids()
     zh = common.lang(store) == "zh"
     table = Table(title=f"{len(events)} " + ("条记录" if zh else "events"), show_lines=False)
     headers = (("#", "#"), ("when", "时间"), ("what", "类型"), ("number", "号码"), ("party", "机构"), ("text", "内容"))
@@ -287,11 +291,11 @@ def list_events(
     common.out_console.print(table)
 
 
-def _import_source(store: Any, import_id: int | None) -> dict[str, Any] | None:
+def _import_source(store: Store, import_id: int | None) -> dict[str, Any] | None:
     """Where an imported event came from: the file, its SHA-256 and the importer that read it."""
     if import_id is None:
         return None
-    for record in store.imports():
+    for record in store.imports.list():
         if record["id"] == import_id:
             keys = ("file_name", "sha256", "size", "format", "importer_version", "started")
             return {key: record[key] for key in keys}
@@ -310,9 +314,9 @@ def show(
     as_json: JsonOpt = False,
 ) -> None:
     """Show one event in full: its exact text, where it came from, its hash and attachments."""
-    store = common.open_store()
-    row = store.event_row(event_id)
-    event = next(store.events(ids=[event_id]))
+    store = common.open_store(readonly=True)
+    row = store.events.get(event_id)
+    event = next(store.events.select(ids=[event_id]))
     record = event_record(event, store.tz)
     record.update(
         tz_offset_min=row["tz_offset_min"],
@@ -322,8 +326,8 @@ def show(
         prev_hash=row["prev_hash"],
         raw=common.json.loads(row["raw"]) if row["raw"] else None,
         source=_import_source(store, row["import_id"]),
-        attachments=store.attachments(event_id),
-        findings=[f.rule_id for f in store.findings() if event_id in f.event_ids],
+        attachments=store.attachments.list(event_id),
+        findings=[f.rule_id for f in store.runs.findings() if event_id in f.event_ids],
     )
     if as_json:
         common.print_json(record)
@@ -360,8 +364,8 @@ def party_add(
     """Add (or update) a collector and the numbers it uses."""
     store = common.open_store()
     with store.transaction():
-        party_id = store.add_party(name, kind=kind, creditor=creditor, note=note)
-        linked = [store.link_number(n, party_id) for n in numbers or []]
+        party_id = store.parties.add(name, kind=kind, creditor=creditor, note=note)
+        linked = [store.numbers.link(n, party_id) for n in numbers or []]
     common.say(
         store,
         f"Party {name!r} ({kind}) saved" + (f"; numbers {', '.join(linked)}" if linked else ""),
@@ -372,7 +376,9 @@ def party_add(
 @party_app.command("list")
 def party_list(as_json: JsonOpt = False) -> None:
     """List collectors, their numbers and how many events each has."""
-    _print_rows(common.open_store().parties(), ("name", "kind", "creditor", "numbers", "events"), as_json)
+    _print_rows(
+        common.open_store(readonly=True).parties.list(), ("name", "kind", "creditor", "numbers", "events"), as_json
+    )
 
 
 @party_app.command("link")
@@ -384,7 +390,7 @@ def party_link(
     store = common.open_store()
     common.require_profile(store)
     with store.transaction():
-        linked = store.link_number(number, store.party_id(name))
+        linked = store.numbers.link(number, store.parties.ensure(name))
     common.say(store, f"{linked} → {name}", f"{linked} → {name}")
 
 
@@ -409,7 +415,7 @@ def debt_add(
             raise InputError(f"--amount must be a number, not {amount!r}") from None
     due_date = normalize.parse_when(due, store.tz).date().isoformat() if due else None
     with store.transaction():
-        debt_id = store.add_debt(
+        debt_id = store.debts.add(
             creditor=creditor, amount=amount, currency=currency, due=due_date, account=account, note=note
         )
     common.say(store, f"Debt #{debt_id} with {creditor} saved", f"已保存债务 #{debt_id}（{creditor}）")
@@ -419,7 +425,7 @@ def debt_add(
 def debt_list(as_json: JsonOpt = False) -> None:
     """List recorded debts."""
     columns = ("id", "creditor", "account_ref", "amount", "currency", "due_date")
-    _print_rows(common.open_store().debts(), columns, as_json)
+    _print_rows(common.open_store(readonly=True).debts.list(), columns, as_json)
 
 
 # ---------------------------------------------------------------- requests
@@ -442,8 +448,14 @@ def request_add(
         raise InputError("a pause needs --until (the date the agreed pause ends)")
     begin, end = _since_until(store, start, until)
     with store.transaction():
-        request_id = store.add_request(
-            kind=kind, party_id=store.party_id(party), start=begin, end=end, channel=channel, event_id=event, note=note
+        request_id = store.requests.add(
+            kind=kind,
+            party_id=store.parties.ensure(party),
+            start=begin,
+            end=end,
+            channel=channel,
+            event_id=event,
+            note=note,
         )
     common.say(
         store, f"Request #{request_id} ({kind}) with {party} recorded", f"已记录请求 #{request_id}（{kind}，{party}）"
@@ -453,7 +465,7 @@ def request_add(
 @request_app.command("list")
 def request_list(as_json: JsonOpt = False) -> None:
     """List requests and agreements."""
-    store = common.open_store()
+    store = common.open_store(readonly=True)
     tz = store.tz
     rows = [
         {
@@ -466,7 +478,7 @@ def request_list(as_json: JsonOpt = False) -> None:
             "event_id": r.event_id,
             "note": r.note,
         }
-        for r in store.requests()
+        for r in store.requests.list()
     ]
     _print_rows(rows, ("id", "kind", "party", "from", "until", "channel", "event_id", "note"), as_json)
 
@@ -495,7 +507,7 @@ def note_command(
     """Change your note on an event; the change is a ledger entry, the evidence itself is untouched."""
     store = common.open_store()
     with store.transaction():
-        store.set_event_meta(event_id, note=text or None)
+        store.events.set_meta(event_id, note=text or None)
     common.say(store, f"Note on #{event_id} saved", f"已保存 #{event_id} 的备注")
 
 
@@ -509,8 +521,8 @@ def attach(
     if not file.is_file():
         raise InputError(f"{file}: no such file")
     with store.transaction():
-        attachment_id = store.add_attachment(event_id, file, name=file.name, note=note)
-    sha = store.attachments(event_id)[-1]["sha256"]
+        attachment_id = store.attachments.add(event_id, file, name=file.name, note=note)
+    sha = store.attachments.list(event_id)[-1]["sha256"]
     common.say(
         store,
         f"Attached {file.name} to #{event_id} (attachment {attachment_id}, SHA-256 {sha})",
@@ -525,8 +537,10 @@ def search(
 ) -> None:
     """Find messages containing some text (full text; works for Chinese)."""
     store = common.open_store()
-    ids = store.search(query, limit=limit)
-    by_id = {e.id: e for e in store.events(ids=ids)} if ids else {}
+    with store.transaction():  # bring the index up to date: derived data, a short write
+        store.search.sync()
+    ids = store.search.find(query, limit=limit)
+    by_id = {e.id: e for e in store.events.select(ids=ids)} if ids else {}
     events = [by_id[i] for i in ids if i in by_id]
     if as_json:
         common.print_json([event_record(e, store.tz) for e in events])
@@ -545,15 +559,27 @@ def verify(
     bundle: Annotated[
         Path | None, typer.Option("--bundle", help="Check a case bundle (zip) instead of the store.")
     ] = None,
+    head: Annotated[
+        str | None,
+        typer.Option("--head", help="A chain head written down earlier: check the chain still contains it."),
+    ] = None,
+    manifest: Annotated[
+        Path | None,
+        typer.Option("--manifest", help="A bundle's manifest.json: check the store against the head it records."),
+    ] = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Prove the store (or a bundle) is unaltered: exit 0 when intact, 1 naming what differs."""
     if bundle is not None:
         _verify_bundle(bundle, as_json)
         return
+    if head is not None and manifest is not None:
+        raise InputError("give either --head or --manifest, not both")
+    if manifest is not None:
+        head = _manifest_head(manifest)
     path = common.db_path()
-    store = common.open_store()
-    report = store.verify()
+    store = common.open_store(readonly=True)
+    report = store.verify(head=head)
     result = {
         "ok": report.ok,
         "store": str(path),
@@ -562,9 +588,12 @@ def verify(
         "attachments": report.attachments_checked,
         "problems": report.problems,
     }
+    if head is not None:
+        result["checked_head"] = report.checked_head
+        result["entries_after_checked_head"] = report.entries_after_head
     if as_json:
         common.print_json(result)
-    elif report.ok and not report.entries:
+    elif report.ok and not report.evidence:
         common.say(store, "OK: the store is empty (nothing recorded yet)", "完整：证据库为空（尚无记录）")
     elif report.ok:
         common.say(
@@ -573,12 +602,35 @@ def verify(
             f"verify; chain head {report.head}",
             f"完整：{report.entries} 条账本记录和 {report.attachments_checked} 个附件校验通过；链头 {report.head}",
         )
+        if head is not None:
+            common.say(
+                store,
+                f"OK: the chain still holds head {report.checked_head}; "
+                f"{report.entries_after_head} entries were added after it",
+                f"完整：链中仍有链头 {report.checked_head}；其后新增 {report.entries_after_head} 条记录",
+            )
     else:
         common.say(store, f"ALTERED: {report.problems[0]}", f"已被改动：{report.problems[0]}")
         for extra in report.problems[1:]:
             common.info(f"  also: {extra}")
     if not report.ok:
         raise typer.Exit(1)
+
+
+def _manifest_head(manifest: Path) -> str:
+    """The chain head a bundle's manifest.json recorded when the bundle was written."""
+    import json
+
+    try:
+        data = json.loads(manifest.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise InputError(f"{manifest}: no such file") from None
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise InputError(f"{manifest}: not a bundle manifest ({type(exc).__name__})") from None
+    head = data.get("chain_head") if isinstance(data, dict) else None
+    if not isinstance(head, str):
+        raise InputError(f"{manifest}: records no chain head (the store was empty when the bundle was made?)")
+    return head
 
 
 def _verify_bundle(bundle: Path, as_json: bool) -> None:

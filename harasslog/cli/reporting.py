@@ -5,13 +5,16 @@ from __future__ import annotations
 from collections import Counter
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.table import Table
 
 from ..errors import InputError
 from . import common
+
+if TYPE_CHECKING:
+    from ..store import Store
 
 export_app = typer.Typer(
     help="Write the evidence out: a verifiable zip bundle, or every event as CSV or JSON.", no_args_is_help=True
@@ -28,7 +31,7 @@ def register(app: typer.Typer) -> None:
     app.command("deadlines")(deadlines)
 
 
-def _report_lang(store: Any, lang: str | None) -> str:
+def _report_lang(store: Store, lang: str | None) -> str:
     if lang is not None and lang not in ("zh", "en"):
         raise InputError(f"--lang must be zh or en, not {lang!r}")
     return lang or common.lang(store)
@@ -66,7 +69,7 @@ def report(
         fmt = {"md": "md", "markdown": "md", "pdf": "pdf"}.get(suffix, "html")
     if fmt not in render.FORMATS:
         raise InputError(f"--format must be html, md or pdf, not {fmt!r}")
-    store = common.open_store()
+    store = common.open_store(readonly=True)
     language = _report_lang(store, lang)
     filters = render.parse_filters(store, since, until, party)
     content = render.render(
@@ -77,7 +80,7 @@ def report(
         output.write_bytes(content)
     else:
         output.write_text(content, encoding="utf-8")
-    if store.last_run() is None:
+    if store.runs.last() is None:
         common.say(
             store,
             "note: no analysis yet, so the dossier lists records without findings (run `harasslog analyze`)",
@@ -103,7 +106,7 @@ def export_bundle(
     from ..bundle import write_bundle
     from ..pdf import pdf_available
 
-    store = common.open_store()
+    store = common.open_store(readonly=True)
     language = _report_lang(store, lang)
     want_pdf = pdf_available() if pdf is None else pdf
     now = datetime.now(UTC)
@@ -130,7 +133,7 @@ def export_csv(output: OutOpt) -> None:
     """Every event as CSV (UTF-8 with BOM; message text exactly as stored)."""
     from ..bundle import export_file
 
-    store = common.open_store()
+    store = common.open_store(readonly=True)
     n = export_file(store, "csv", output)
     common.say(store, f"wrote {n} events to {output}", f"已导出 {n} 条记录到 {output}")
 
@@ -140,7 +143,7 @@ def export_json(output: OutOpt) -> None:
     """Every event as a JSON array (the `list --json` fields, plus note and rule_ids)."""
     from ..bundle import export_file
 
-    store = common.open_store()
+    store = common.open_store(readonly=True)
     n = export_file(store, "json", output)
     common.say(store, f"wrote {n} events to {output}", f"已导出 {n} 条记录到 {output}")
 
@@ -155,7 +158,7 @@ def stats(
     """Counts of contacts per day, per hour of the day (local time) or per party, with how many were flagged."""
     if by not in ("day", "hour", "party"):
         raise InputError(f"--by must be day, hour or party, not {by!r}")
-    store = common.open_store()
+    store = common.open_store(readonly=True)
     rows = compute_stats(store, by)
     if as_json:
         common.print_json(rows)
@@ -177,12 +180,12 @@ def stats(
     common.out_console.print(table)
 
 
-def compute_stats(store: Any, by: str) -> list[dict[str, Any]]:
+def compute_stats(store: Store, by: str) -> list[dict[str, Any]]:
     """Rows of {key, total, calls, sms, other, flagged}; days and hours in the borrower's time zone."""
     tz = store.tz
-    flagged = store.flagged_event_ids()
+    flagged = store.runs.flagged_event_ids()
     buckets: dict[Any, Counter[str]] = {}
-    for e in store.events():
+    for e in store.events.select():
         local = e.at.astimezone(tz)
         key: Any = {"day": local.date().isoformat(), "hour": local.hour, "party": e.party or (e.number or "")}[by]
         c = buckets.setdefault(key, Counter())
@@ -200,9 +203,9 @@ def deadlines(as_json: JsonOpt = False) -> None:
     """Deadlines that follow from the findings: FDCPA one year, TCPA four years, FOS eight weeks, NFRA 15 days."""
     from .. import deadlines as dl
 
-    store = common.open_store()
+    store = common.open_store(readonly=True)
     today = datetime.now(UTC).astimezone(store.tz).date()
-    entries = dl.compute(store.jurisdiction, store.findings(), list(store.events()), store.tz, today)
+    entries = dl.compute(store.jurisdiction, store.runs.findings(), list(store.events.select()), store.tz, today)
     if as_json:
         common.print_json([d.as_dict() for d in entries])
         return
