@@ -131,7 +131,8 @@ def _migrate(db: Database) -> None:
 
 
 def _on_read_only_media(path: Path) -> bool:
-    """A read-only file system, or a store file (or folder) we may not or should not write.
+    """A read-only file system, or a store file (or folder) we may not or should not write: then
+    it is read as immutable (no locks, no -wal/-shm files), unless its WAL still holds writes.
 
     Write bits are checked as well as access(2): root may write anything, but a file marked
     read-only (chmod a-w) is a statement that it must not change."""
@@ -140,6 +141,9 @@ def _on_read_only_media(path: Path) -> bool:
             return True
     except (AttributeError, OSError):  # pragma: no cover - no statvfs on Windows
         pass
+    wal = path.with_name(path.name + "-wal")
+    if wal.exists() and wal.stat().st_size > 0:
+        return False  # the newest writes are still in the WAL: an immutable read would not see them
     mode = path.stat().st_mode
     writable_bits = stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH
     return not (mode & writable_bits) or not os.access(path, os.W_OK) or not os.access(path.parent, os.W_OK)

@@ -192,3 +192,47 @@ def test_ledger_refuses_edits_at_the_database_level(tmp_path):
     conn.close()
     assert Database(store.path)["events"].count == 1
     store.close()
+
+
+def v1_store(path):
+    """A store as harasslog wrote it before m002: facts in their tables, none in the chain."""
+    db = Database(path)
+    migrations.apply(db, stop_before="m002_chain_facts")
+    db.executescript(
+        """
+        INSERT INTO profile (id, name, region, tz, jurisdiction, created_at, updated_at)
+            VALUES (1, '张三', 'CN', 'Asia/Shanghai', 'cn', '2026-01-01T00:00:00.000Z', '2026-01-01T00:00:00.000Z');
+        INSERT INTO parties (id, name, kind, created_at)
+            VALUES (1, '某某消费金融', 'creditor', '2026-01-01T00:00:00.000Z');
+        INSERT INTO debts (creditor_id, amount, currency, created_at)
+            VALUES (1, '12000', 'CNY', '2026-01-01T00:00:00.000Z');
+        INSERT INTO imports (file_name, sha256, size, format, importer_version, started, finished)
+            VALUES ('sms.xml', 'ab', 10, 'sbr', '1', '2026-01-01T00:00:00.000Z', '2026-01-01T00:00:01.000Z');
+        INSERT INTO runs (pack_id, pack_version, started, findings_count) VALUES ('cn', '2026.11', 's', 1);
+        INSERT INTO findings (run_id, rule_id, category, severity, event_ids, start, "end", explanation,
+            matches, citations) VALUES (1, 'CN-X', 'insult', 'high', '[]', 's', 'e', 'x', '[]', '[]');
+        """
+    )
+    db.conn.close()
+
+
+def test_a_v1_store_is_upgraded_and_keeps_verifying(tmp_path):
+    path = tmp_path / "v1.db"
+    v1_store(path)
+    store = open_store(path, create=False)
+    assert [m.name for m in migrations.applied(store.db)] == ["m001_initial", "m002_chain_facts"]
+    report = store.verify()
+    assert report.ok, report.problems
+    assert report.entries == 5  # profile, party, debt, import, run: chained as found at upgrade
+    store.close()
+    conn = sqlite3.connect(path)
+    conn.execute("UPDATE profile SET tz = 'Europe/London'")
+    conn.execute("UPDATE findings SET severity = 'low'")
+    conn.commit()
+    conn.close()
+    store = open_store(path, create=False)
+    assert store.verify().problems == [
+        "profile 1: tz was changed without a ledger entry",
+        "runs 1: its findings were changed without a ledger entry",
+    ]
+    store.close()

@@ -32,8 +32,10 @@ class _Group(TyperGroup):
         except sqlite3.DatabaseError as exc:
             if os.environ.get("HARASSLOG_DEBUG"):
                 raise
+            from ..db import describe_sqlite_error
+
             common.err_console.print(
-                f"harasslog: the store cannot be used: {exc}", markup=False, highlight=False, soft_wrap=True
+                f"harasslog: {describe_sqlite_error(exc)}", markup=False, highlight=False, soft_wrap=True
             )
             raise typer.Exit(2) from None
         except (typer.Exit, typer.Abort, KeyboardInterrupt):
