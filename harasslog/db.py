@@ -125,7 +125,8 @@ def _migrate(db: Database) -> None:
     try:
         migrations.apply(db)
     except BaseException:
-        db.conn.execute("ROLLBACK")
+        if db.conn.in_transaction:
+            db.conn.execute("ROLLBACK")
         raise
     db.conn.execute("COMMIT")
 

@@ -104,7 +104,7 @@ def test_an_edited_fact_is_caught_and_named(case, db_path, sql, message):
             "parties row 3 is not in the ledger",
         ),
         (
-            "INSERT INTO findings (run_id, rule_id, category, severity, event_ids, start, \"end\", explanation,"
+            'INSERT INTO findings (run_id, rule_id, category, severity, event_ids, start, "end", explanation,'
             " matches, citations) VALUES (99, 'X', 'insult', 'high', '[]', 's', 'e', 'x', '[]', '[]')",
             "findings row",
         ),

@@ -74,7 +74,8 @@ class Store:
         try:
             yield self
         except BaseException:
-            self.conn.execute("ROLLBACK")
+            if self.conn.in_transaction:  # SQLite has already rolled back after e.g. SQLITE_FULL
+                self.conn.execute("ROLLBACK")
             raise
         else:
             self.conn.execute("COMMIT")
