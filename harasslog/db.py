@@ -45,7 +45,9 @@ def open_store(path: Path | str, *, create: bool = True, readonly: bool = False)
         raise InputError(f"{path} is a folder; the store needs a file path such as {path / 'case.db'}")
     if not path.exists():
         if not create or readonly:
-            raise InputError(f"no store at {path}: run `harasslog init` to create one, or check --db / HARASSLOG_DB")
+            raise InputError(
+                f"no store at {path}: run `harasslog init` to create one, or check the path (HARASSLOG_DB)"
+            )
         _create_private_file(path)
     frozen = _on_read_only_media(path)
     try:

@@ -120,7 +120,7 @@ class Numbers:
         return info.number
 
     def claim(self, numbers: Iterable[str], party_id: int) -> None:
-        """Link each of these numbers that belongs to no party yet (an import's --party)."""
+        """Link each of these numbers that belongs to no party yet (the party an import is for)."""
         for number in sorted(set(numbers)):
             if self._party_of(number) is None:
                 self._store.ledger.change("numbers", number, {"party_id": party_id})
