@@ -188,3 +188,24 @@ def test_search_finds_events_the_index_has_not_caught_up_with(store):
     assert store.search.indexed_through() == first
     assert store.search.find("通讯录") == [second, first]  # trigram index plus a scan of the rest
     assert store.search.find("通讯") == [second, first]  # two characters: a substring scan
+
+
+def test_search_during_an_import_finds_everything_without_waiting(cli, db_path, monkeypatch):
+    assert cli("init", "--region", "CN").exit_code == 0
+    assert cli("add", "sms", "10086", "--at", "2026-11-20T10:00", "--text", "通讯录第一条").exit_code == 0
+    assert cli("search", "通讯录").exit_code == 0  # indexed
+    assert cli("add", "sms", "10086", "--at", "2026-11-20T11:00", "--text", "通讯录第二条").exit_code == 0
+    monkeypatch.setattr(harasslog.db, "BUSY_TIMEOUT_MS", 200)  # a blocked search fails fast, not in 60 s
+    writer = sqlite3.connect(db_path, isolation_level=None)
+    writer.execute("BEGIN IMMEDIATE")  # an import holds the write lock
+    try:
+        result = cli("search", "通讯录", "--json")
+        assert result.exit_code == 0, result.stderr
+        assert [e["text"] for e in json.loads(result.stdout)] == ["通讯录第二条", "通讯录第一条"]
+    finally:
+        writer.execute("ROLLBACK")
+        writer.close()
+    assert cli("search", "通讯录", "--json").exit_code == 0
+    conn = sqlite3.connect(db_path)
+    assert conn.execute("SELECT value FROM settings WHERE key = 'fts_indexed_through'").fetchone() == ("2",)
+    conn.close()

@@ -1,12 +1,14 @@
 """Full-text search over message text (FTS5 trigram: finds Chinese substrings).
 
-The index is derived data, brought up to date by `sync()` (a write: call it inside a transaction,
-as `harasslog search` does). `find()` only reads and is complete even when the index is behind:
-events not indexed yet are scanned directly, so a read-only store is searchable too.
+The index is derived data, brought up to date by `sync()` (a write, inside a transaction) or
+`sync_if_free()` (only when no one holds the write lock: a search never waits for an import).
+`find()` only reads and is complete even when the index is behind: events not indexed yet are
+scanned directly, so a read-only store, or one in the middle of an import, is searchable too.
 """
 
 from __future__ import annotations
 
+import sqlite3
 from typing import TYPE_CHECKING
 
 from ..errors import InputError
@@ -37,6 +39,26 @@ class Search:
             self._conn.execute(
                 "INSERT OR REPLACE INTO settings (key, value) VALUES ('fts_indexed_through', ?)", (str(top),)
             )
+
+    def behind(self) -> bool:
+        top = self._conn.execute("SELECT COALESCE(MAX(id), 0) FROM events").fetchone()[0]
+        return int(top) > self.indexed_through()
+
+    def sync_if_free(self) -> bool:
+        """Sync in a transaction of its own if the write lock is free right now; false if it was not
+        (an import is running) or the store cannot be written (read-only media)."""
+        timeout = self._conn.execute("PRAGMA busy_timeout").fetchone()[0]
+        self._conn.execute("PRAGMA busy_timeout = 0")
+        try:
+            with self._store.transaction():
+                self.sync()
+            return True
+        except sqlite3.OperationalError as exc:
+            if getattr(exc, "sqlite_errorcode", None) in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_READONLY):
+                return False
+            raise
+        finally:
+            self._conn.execute(f"PRAGMA busy_timeout = {int(timeout)}")
 
     def find(self, query: str, *, limit: int = 100) -> list[int]:
         """Event ids whose text contains `query` (any language), newest first.
