@@ -137,11 +137,11 @@ def verify(conn: Any, attachment_path: Any, *, head: str | None = None, max_prob
         raise InputError(f"a chain head is 64 hexadecimal characters, not {head[:80]!r}")
     report = VerifyReport(checked_head=head, max_problems=max_problems)
     facts = _replay_facts(conn)
-    _check_chain(conn, report, facts)
+    walked = _check_chain(conn, report, facts)
     _check_outside_rows(conn, report)
     _check_facts(conn, report, facts)
     _check_attachments(conn, report, attachment_path)
-    if head is not None and report.head_seq is None:
+    if head is not None and report.head_seq is None and walked:
         report.add(
             f"the chain does not contain head {head}: the history up to it was rewritten or cut short"
             f" (the chain now ends at {report.head or 'nothing: the store is empty'})"
@@ -158,7 +158,8 @@ def _replay_facts(conn: Any) -> dict[tuple[str, Any], dict[str, Any]]:
     return facts
 
 
-def _check_chain(conn: Any, report: VerifyReport, facts: dict[tuple[str, Any], dict[str, Any]]) -> None:
+def _check_chain(conn: Any, report: VerifyReport, facts: dict[tuple[str, Any], dict[str, Any]]) -> bool:
+    """Walk the whole ledger; false when it stopped early, at the most problems worth listing."""
     prev = GENESIS
     cursor = conn.execute("SELECT seq, entity, entity_id, payload, hash, prev_hash FROM ledger ORDER BY seq")
     while chunk := cursor.fetchmany(2000):
@@ -168,7 +169,7 @@ def _check_chain(conn: Any, report: VerifyReport, facts: dict[tuple[str, Any], d
             if entry_prev != prev and report.add(
                 f"ledger entry {seq}: its link to the previous entry is broken (an entry was removed or altered)"
             ):
-                return
+                return False
             prev = report.head = digest
             if digest == report.checked_head:
                 report.head_seq = seq
@@ -183,15 +184,16 @@ def _check_chain(conn: Any, report: VerifyReport, facts: dict[tuple[str, Any], d
                 row = fetched[entity].get(entity_id)
                 if row is None:
                     if report.add(f"{entity} row {entity_id} (ledger entry {seq}) is missing"):
-                        return
+                        return False
                     continue
                 record = evidence_record(entity, row, payload)
                 if _check_evidence_row(report, entity, entity_id, seq, digest, entry_prev, row, payload, facts):
-                    return
+                    return False
             if chain_hash(entry_prev, record) != digest:
                 what = "metadata change" if entity == "meta" else f"{entity} row {entity_id}"
                 if report.add(f"{what} (ledger entry {seq}) differs from what was recorded"):
-                    return
+                    return False
+    return True
 
 
 def _check_evidence_row(
