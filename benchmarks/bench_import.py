@@ -77,7 +77,8 @@ def profile(xml: Path, db: Path) -> None:
     from harasslog.ingest import import_files
 
     store = open_store(db)
-    store.set_profile(region="CN", tz="Asia/Shanghai")
+    with store.transaction():
+        store.profile.set(region="CN", tz="Asia/Shanghai")
     profiler = cProfile.Profile()
     profiler.enable()
     import_files(store, [xml])

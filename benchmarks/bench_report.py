@@ -25,7 +25,8 @@ CST = timezone(timedelta(hours=8))
 
 def build(path: Path, n: int):
     store = open_store(path)
-    store.set_profile(name="测试", phone="13800138000", region="CN", tz="Asia/Shanghai", jurisdiction="cn")
+    with store.transaction():
+        store.profile.set(name="测试", phone="13800138000", region="CN", tz="Asia/Shanghai", jurisdiction="cn")
     start = datetime(2026, 9, 1, 8, tzinfo=CST)
     raws = []
     for i in range(n):
@@ -38,7 +39,7 @@ def build(path: Path, n: int):
                 RawEvent("sms", "in", number, at, text=f"第{i}条：再不还钱就上门 <b>{i}</b>", source_ref=f"s{i}")
             )
     with store.transaction():
-        ids = store.add_events(raws, dedupe=False)
+        ids = store.events.add_many(raws, dedupe=False)
     findings = [
         Finding(
             "CN-HOURS-001",
@@ -53,7 +54,8 @@ def build(path: Path, n: int):
         for k, eid in enumerate(ids)
         if k % 5 == 0
     ]
-    store.save_run(pack_id="cn", pack_version="bench", params={}, findings=findings)
+    with store.transaction():
+        store.runs.save(pack_id="cn", pack_version="bench", params={}, findings=findings)
     return store
 
 

@@ -6,12 +6,15 @@ The glue between the store and the pure engine, shared by `harasslog analyze` an
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING
 
 from .models import Finding
 from .normalize import parse_range
 from .rules import engine
 from .rules.loader import RulePack, load_pack
+
+if TYPE_CHECKING:
+    from .store import Store
 
 
 @dataclass(frozen=True)
@@ -24,25 +27,26 @@ class AnalysisRun:
 
 
 def run_analysis(
-    store: Any, *, rules: str | None = None, since: str | None = None, until: str | None = None, lang: str = "en"
+    store: Store, *, rules: str | None = None, since: str | None = None, until: str | None = None, lang: str = "en"
 ) -> AnalysisRun:
     """Analyze the store's events (optionally within a period, read by normalize.parse_range) and save the run."""
     pack = load_pack(rules or store.jurisdiction)
     tz = store.tz
     period = parse_range(since, until, tz)
-    events = list(store.events(since=period.since, until=period.until))
-    findings = engine.analyze(events, store.requests(), pack, tz=tz, lang=lang)
-    run_id = store.save_run(
-        pack_id=pack.id,
-        pack_version=pack.version,
-        params={
-            "rules": rules or store.jurisdiction,
-            "source": pack.source,
-            "since": since,
-            "until": until,
-            "events": len(events),
-            "lang": lang,
-        },
-        findings=findings,
-    )
+    events = list(store.events.select(since=period.since, until=period.until))
+    findings = engine.analyze(events, store.requests.list(), pack, tz=tz, lang=lang)
+    with store.transaction():
+        run_id = store.runs.save(
+            pack_id=pack.id,
+            pack_version=pack.version,
+            params={
+                "rules": rules or store.jurisdiction,
+                "source": pack.source,
+                "since": since,
+                "until": until,
+                "events": len(events),
+                "lang": lang,
+            },
+            findings=findings,
+        )
     return AnalysisRun(run_id, pack, len(events), findings, engine.unchecked_notes(events, lang))

@@ -16,11 +16,14 @@ import stat
 import zipfile
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import __version__
 from .errors import InputError
 from .records import RECORD_FIELDS, event_record
+
+if TYPE_CHECKING:
+    from .store import Store
 
 SUMS = "SHA256SUMS"
 MANIFEST = "manifest.json"
@@ -32,14 +35,14 @@ CSV_FIELDS = (*RECORD_FIELDS, "note", "rule_ids")
 # ------------------------------------------------------------------ events as CSV / JSON
 
 
-def event_rows(store: Any, events: list[Any] | None = None) -> list[dict[str, Any]]:
+def event_rows(store: Store, events: list[Any] | None = None) -> list[dict[str, Any]]:
     """Events as records (the `--json` fields), plus the note and the rule ids that flagged them."""
     flagged: dict[int, list[str]] = {}
-    for f in store.findings():
+    for f in store.runs.findings():
         for eid in f.event_ids:
             flagged.setdefault(eid, []).append(f.rule_id)
     rows = []
-    for e in events if events is not None else store.events():
+    for e in events if events is not None else store.events.select():
         row = event_record(e, store.tz)
         row["note"] = e.note
         row["rule_ids"] = sorted(set(flagged.get(e.id, [])))
@@ -65,7 +68,7 @@ def events_json(rows: list[dict[str, Any]]) -> bytes:
     return (json.dumps(rows, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
 
-def export_file(store: Any, kind: str, path: Path) -> int:
+def export_file(store: Store, kind: str, path: Path) -> int:
     """`export csv|json -o PATH`: every event; returns how many were written."""
     rows = event_rows(store)
     data = events_csv(rows) if kind == "csv" else events_json(rows)
@@ -83,7 +86,7 @@ def safe_member_name(name: str | None, fallback: str) -> str:
 
 
 def write_bundle(
-    store: Any,
+    store: Store,
     path: Path,
     *,
     lang: str,
@@ -95,7 +98,7 @@ def write_bundle(
     for name, content in (dossiers or {}).items():
         members[f"dossiers/{name}"] = content.encode("utf-8") if isinstance(content, str) else content
     attachments = []
-    for a in store.attachments():
+    for a in store.attachments.list():
         member = f"attachments/{a['id']:04d}-{a['sha256'][:12]}-{safe_member_name(a.get('name'), 'file')}"
         data = Path(a["path"]).read_bytes()
         if hashlib.sha256(data).hexdigest() != a["sha256"]:
@@ -117,8 +120,8 @@ def write_bundle(
     rows = event_rows(store)
     members["events.csv"] = events_csv(rows)
     members["events.json"] = events_json(rows)
-    run = store.last_run()
-    profile = store.profile()
+    run = store.runs.last()
+    profile = store.profile.get()
     manifest = {
         "tool": {"name": "harasslog", "version": __version__},
         "created_at": (now or datetime.now(UTC)).astimezone(store.tz).isoformat(timespec="seconds"),
@@ -129,7 +132,7 @@ def write_bundle(
         "events": len(rows),
         "first": rows[0]["at"] if rows else None,
         "last": rows[-1]["at"] if rows else None,
-        "chain_head": store.chain_head(),
+        "chain_head": store.ledger.head(),
         "analysis": {"pack_id": run["pack_id"], "pack_version": run["pack_version"], "run_at": run["started"]}
         if run
         else None,

@@ -11,11 +11,14 @@ import tomllib
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .errors import InputError
 from .models import RawEvent
 from .normalize import offset_minutes, parse_duration, parse_when, zone
+
+if TYPE_CHECKING:
+    from .store import Store
 
 _KEYS = {
     "profile": {"name", "phone", "region", "tz", "jurisdiction", "lang", "id_number"},
@@ -52,27 +55,27 @@ def load_case(path: Path) -> Case:
     return Case(path, data)
 
 
-def apply_case(store: Any, case: Case) -> dict[str, int]:
+def apply_case(store: Store, case: Case) -> dict[str, int]:
     """Write a case into the store in one transaction; returns counts of what was added."""
     profile = case.data.get("profile", {})
-    if profile:
-        store.set_profile(**profile)
-    tz = store.tz
     counts = {"parties": 0, "debts": 0, "requests": 0, "events": 0}
     with store.transaction():
+        if profile:
+            store.profile.set(**profile)
+        tz = store.tz
         for party in case.data.get("parties", []):
-            party_id = store.add_party(
+            party_id = store.parties.add(
                 _required(case, "parties", party, "name"),
                 kind=party.get("kind", "unknown"),
                 creditor=party.get("creditor"),
                 note=party.get("note"),
             )
             for number in party.get("numbers", []):
-                store.link_number(number, party_id)
+                store.numbers.link(number, party_id)
             counts["parties"] += 1
         for debt in case.data.get("debts", []):
             due = debt.get("due")
-            store.add_debt(
+            store.debts.add(
                 creditor=_required(case, "debts", debt, "creditor"),
                 amount=debt.get("amount"),
                 currency=debt.get("currency"),
@@ -85,9 +88,9 @@ def apply_case(store: Any, case: Case) -> dict[str, int]:
             counts["events"] += _add_events(store, case, index, entry, tz)
         for request in case.data.get("requests", []):
             until = request.get("until")
-            store.add_request(
+            store.requests.add(
                 kind=_required(case, "requests", request, "kind"),
-                party_id=store.party_id(_required(case, "requests", request, "party")),
+                party_id=store.parties.ensure(_required(case, "requests", request, "party")),
                 start=parse_when(str(request.get("from", "now")), tz),
                 end=parse_when(str(until), tz) if until else None,
                 channel=request.get("channel"),
@@ -98,7 +101,7 @@ def apply_case(store: Any, case: Case) -> dict[str, int]:
     return counts
 
 
-def _add_events(store: Any, case: Case, index: int, entry: dict[str, Any], tz: Any) -> int:
+def _add_events(store: Store, case: Case, index: int, entry: dict[str, Any], tz: Any) -> int:
     first = parse_when(str(_required(case, f"events #{index}", entry, "at")), tz)
     times, step = 1, timedelta(0)
     if "repeat" in entry:
@@ -107,7 +110,7 @@ def _add_events(store: Any, case: Case, index: int, entry: dict[str, Any], tz: A
         if not every[:-1].isdigit() or every[-1:] not in _REPEAT_UNITS or set(repeat) - {"every", "times"}:
             raise InputError(f"{case.path}: events #{index}: repeat needs every = '1d' (m, h or d) and times = N")
         times, step = int(repeat.get("times", 1)), timedelta(seconds=int(every[:-1]) * _REPEAT_UNITS[every[-1]])
-    party_id = store.party_id(entry["party"]) if entry.get("party") else None
+    party_id = store.parties.ensure(entry["party"]) if entry.get("party") else None
     duration = entry.get("duration")
     for n in range(times):
         # Step in local wall-clock time, so "every day at 09:30" stays 09:30 across DST changes.
@@ -124,9 +127,9 @@ def _add_events(store: Any, case: Case, index: int, entry: dict[str, Any], tz: A
             source_ref=f"{case.path.name} events[{index}]",
             raw=dict(entry.get("raw", {})),
         )
-        event_id = store.add_event(raw, party_id=party_id, dedupe=False)
+        event_id = store.events.add(raw, party_id=party_id)
         if entry.get("note"):
-            store.set_event_meta(event_id, note=entry["note"])
+            store.events.set_meta(event_id, note=entry["note"])
     return times
 
 

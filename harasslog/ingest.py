@@ -12,12 +12,15 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .errors import InputError
 from .importers import FORMATS, IMPORTERS, ImportOptions, detect
 from .integrity import file_sha256
 from .models import RawEvent, Skipped
+
+if TYPE_CHECKING:
+    from .store import Store
 
 BATCH = 2000  # records handed to the store at a time: memory stays flat however big the file
 
@@ -69,7 +72,7 @@ class ImportSummary:
 
 
 def import_files(
-    store: Any,
+    store: Store,
     paths: Sequence[Path],
     *,
     format: str = "auto",
@@ -87,14 +90,14 @@ def import_files(
             raise InputError(f"{path}: not a file")
     summaries: list[FileSummary] = []
     with store.transaction():
-        party_id = store.party_id(party) if party else None
+        party_id = store.parties.ensure(party) if party else None
         for path in paths:
             summaries.append(_import_one(store, path, format, party_id, mapping or {}, progress))
     return ImportSummary(summaries)
 
 
 def _import_one(
-    store: Any,
+    store: Store,
     path: Path,
     format: str,
     party_id: int | None,
@@ -115,7 +118,7 @@ def _import_one(
         sha256=file_sha256(path),
         import_id=0,
     )
-    summary.import_id = store.begin_import(
+    summary.import_id = store.imports.begin(
         file_name=path.name, size=size, sha256=summary.sha256, format=name, importer_version=importer.version
     )
     reasons: Counter[str] = Counter()
@@ -144,7 +147,7 @@ def _import_one(
     report(*position)
     summary.skipped = sum(reasons.values())
     summary.skipped_reasons = dict(reasons.most_common())
-    store.finish_import(
+    store.imports.finish(
         summary.import_id,
         new=summary.new,
         duplicate=summary.duplicate,
@@ -154,8 +157,8 @@ def _import_one(
     return summary
 
 
-def _store_batch(store: Any, batch: list[RawEvent], summary: FileSummary, party_id: int | None) -> None:
-    ids = store.add_events(batch, import_id=summary.import_id, party_id=party_id)
+def _store_batch(store: Store, batch: list[RawEvent], summary: FileSummary, party_id: int | None) -> None:
+    ids = store.events.add_many(batch, import_id=summary.import_id, party_id=party_id)
     added = sum(1 for i in ids if i is not None)
     summary.new += added
     summary.duplicate += len(ids) - added

@@ -6,9 +6,16 @@ Table and column names are part of the contract (DESIGN.md): Datasette users and
 
 from __future__ import annotations
 
+import json
+
 from sqlite_utils import Database, Migrations
 
 migrations = Migrations("harasslog")
+
+
+def migration_names() -> list[str]:
+    """Every migration this version knows, in order (a store with another applied is newer)."""
+    return [m.name for m in migrations._migrations]
 
 
 @migrations()
@@ -190,3 +197,52 @@ def m001_initial(db: Database) -> None:
         );
         """
     )
+
+
+# The facts v1 kept outside the chain, as m002 found them: table → (key column, columns).
+_M002_FACTS = {
+    "profile": (
+        "id",
+        ("name", "phone", "id_number", "region", "tz", "jurisdiction", "lang", "created_at", "updated_at"),
+    ),
+    "parties": ("id", ("name", "kind", "creditor_id", "note", "created_at")),
+    "imports": (
+        "id",
+        ("file_name", "sha256", "size", "format", "importer_version", "started", "finished", "new", "duplicate")
+        + ("skipped", "skipped_reasons"),
+    ),
+    "debts": ("id", ("creditor_id", "account_ref", "amount", "currency", "due_date", "note", "created_at")),
+    "runs": ("id", ("pack_id", "pack_version", "started", "finished", "params", "findings_count")),
+}
+
+
+@migrations()
+def m002_chain_facts(db: Database) -> None:
+    """Put the facts a dossier states under the hash chain (profile, parties, imports, debts, runs
+    with a digest of their findings). A v1 store's existing rows are chained as they are now: the
+    chain proves them from this upgrade on, not before it. New stores have no rows here yet."""
+    from datetime import UTC, datetime
+
+    from .integrity import FINDINGS_DIGEST, GENESIS, chain_hash, findings_digest
+    from .normalize import to_utc_iso
+
+    conn = db.conn
+    found = conn.execute("SELECT hash FROM ledger ORDER BY seq DESC LIMIT 1").fetchone()
+    prev = found[0] if found else GENESIS
+    recorded = to_utc_iso(datetime.now(UTC))
+    for table, (key_column, columns) in _M002_FACTS.items():
+        quoted = ", ".join(f'"{c}"' for c in columns)
+        for key, *values in conn.execute(
+            f"SELECT {key_column}, {quoted} FROM {table} ORDER BY {key_column}"
+        ).fetchall():
+            state = dict(zip(columns, values, strict=True))
+            if table == "runs":
+                state[FINDINGS_DIGEST] = findings_digest(conn, key)
+            payload = {"table": table, "key": key, "set": state}
+            digest = chain_hash(prev, payload)
+            conn.execute(
+                "INSERT INTO ledger (entity, entity_id, payload, recorded_at, hash, prev_hash)"
+                " VALUES ('meta', NULL, ?, ?, ?, ?)",
+                (json.dumps(payload, ensure_ascii=False, sort_keys=True, default=str), recorded, digest, prev),
+            )
+            prev = digest

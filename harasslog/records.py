@@ -100,9 +100,12 @@ def request_record(request: Request, tz: tzinfo) -> dict[str, Any]:
     }
 
 
-def verify_record(report: Any, store_path: str) -> dict[str, Any]:
-    """`verify --json` for the store; `head` is the chain head hash that `--head` checks."""
-    return {
+def verify_record(report: Any, store_path: str, *, checked: bool = False) -> dict[str, Any]:
+    """`verify --json` for the store; `head` is the chain head hash that `--head` checks.
+
+    With a head to check (`--head`, `--manifest`) it also says which head was checked and how many
+    entries came after it."""
+    record = {
         "ok": report.ok,
         "store": store_path,
         "entries": report.entries,
@@ -110,6 +113,10 @@ def verify_record(report: Any, store_path: str) -> dict[str, Any]:
         "attachments": report.attachments_checked,
         "problems": report.problems,
     }
+    if checked:
+        record["checked_head"] = report.checked_head
+        record["entries_after_checked_head"] = report.entries_after_head
+    return record
 
 
 def bundle_verify_record(bundle: str, problems: list[str]) -> dict[str, Any]:

@@ -32,7 +32,8 @@ def store(db_path: Path):
     from harasslog.db import open_store
 
     s = open_store(db_path)
-    s.set_profile(name="张三", phone="13800138000", region="CN", tz="Asia/Shanghai", jurisdiction="cn")
+    with s.transaction():
+        s.profile.set(name="张三", phone="13800138000", region="CN", tz="Asia/Shanghai", jurisdiction="cn")
     yield s
     s.close()
 
@@ -43,7 +44,8 @@ def us_store(tmp_path: Path):
     from harasslog.db import open_store
 
     s = open_store(tmp_path / "us" / "us.db")
-    s.set_profile(name="Jane Doe", phone="+12025550143", region="US", tz="America/New_York", jurisdiction="us")
+    with s.transaction():
+        s.profile.set(name="Jane Doe", phone="+12025550143", region="US", tz="America/New_York", jurisdiction="us")
     yield s
     s.close()
 

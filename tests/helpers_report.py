@@ -44,11 +44,11 @@ PNG = _png()
 def fill_cn(store) -> dict[str, int]:
     """A Chinese case: a reminder, a threat, night calls, a hostile message. Returns event ids by role."""
     with store.transaction():
-        lender = store.add_party("某某消费金融有限公司", kind="creditor")
-        agency = store.add_party("某某催收服务公司", kind="agency", creditor="某某消费金融有限公司")
-        store.link_number("13912345678", agency)
-        store.link_number("10690000123", lender)
-        store.add_debt(
+        lender = store.parties.add("某某消费金融有限公司", kind="creditor")
+        agency = store.parties.add("某某催收服务公司", kind="agency", creditor="某某消费金融有限公司")
+        store.numbers.link("13912345678", agency)
+        store.numbers.link("10690000123", lender)
+        store.debts.add(
             creditor="某某消费金融有限公司", amount="5000.00", currency="CNY", due="2026-11-10", account="LN-2026-0001"
         )
         raws = [
@@ -81,8 +81,8 @@ def fill_cn(store) -> dict[str, int]:
             ),
             RawEvent("visit", "in", "", datetime(2026, 11, 15, 9, 0, tzinfo=CST), source_ref="t6"),
         ]
-        ids = store.add_events(raws, party_id=None, dedupe=True)
-        store.add_request(
+        ids = store.events.add_many(raws, party_id=None, dedupe=True)
+        store.requests.add(
             kind="pause",
             party_id=lender,
             start=datetime(2026, 11, 1, tzinfo=CST),
@@ -133,14 +133,15 @@ def fill_cn(store) -> dict[str, int]:
             citations=(Citation("Test <i>instrument</i>", "Art. 1 | 2", "U", "javascript:alert(1)"),),
         ),
     ]
-    store.save_run(pack_id="cn", pack_version="2026.11", params={"pack": "cn"}, findings=findings)
+    with store.transaction():
+        store.runs.save(pack_id="cn", pack_version="2026.11", params={"pack": "cn"}, findings=findings)
     return roles
 
 
 def fill_us(store) -> dict[str, int]:
     with store.transaction():
-        agency = store.add_party("Acme Recovery LLC", kind="agency")
-        store.link_number("+12025550188", agency)
+        agency = store.parties.add("Acme Recovery LLC", kind="agency")
+        store.numbers.link("+12025550188", agency)
         raws = [
             RawEvent(
                 "call", "in", "+12025550188", datetime(2026, 3, 2, 7, 30, tzinfo=EST), status="missed", source_ref="u1"
@@ -154,7 +155,7 @@ def fill_us(store) -> dict[str, int]:
                 source_ref="u2",
             ),
         ]
-        ids = store.add_events(raws)
+        ids = store.events.add_many(raws)
     findings = [
         Finding(
             rule_id="US-WORD-003",
@@ -178,14 +179,15 @@ def fill_us(store) -> dict[str, int]:
             citations=(Citation("12 CFR", "1006.6(b)(1)(i)", "V"),),
         ),
     ]
-    store.save_run(pack_id="us", pack_version="2026.11", params={}, findings=findings)
+    with store.transaction():
+        store.runs.save(pack_id="us", pack_version="2026.11", params={}, findings=findings)
     return dict(zip(["call", "sms"], ids, strict=True))
 
 
 def scrub(text: str, store) -> str:
     """Replace what changes from run to run (hashes over recording times) with stable names."""
-    names = {store.chain_head(): "CHAIN-HEAD"}
-    for e in store.events():
+    names = {store.ledger.head(): "CHAIN-HEAD"}
+    for e in store.events.select():
         names[e.hash] = f"EVENT-{e.id}-HASH"
     pattern = re.compile("|".join(re.escape(h) for h in names if h))
     return pattern.sub(lambda m: names[m.group(0)], text)
@@ -222,13 +224,13 @@ def fill_hostile(store, tmp_path: Path) -> None:
     def bad(field: str) -> str:
         return f"{field}:{ATTACK}"
 
-    store.set_profile(name=bad("name"), phone=bad("phone"), id_number=bad("id"))
     with store.transaction():
-        lender = store.add_party(bad("creditor"), kind="creditor")
-        agency = store.add_party(bad("agency"), kind="agency", creditor=bad("creditor"))
-        person = store.add_party(bad("person"), kind="unknown")
-        store.link_number("13912345678", agency)
-        store.add_debt(
+        store.profile.set(name=bad("name"), phone=bad("phone"), id_number=bad("id"))
+        lender = store.parties.add(bad("creditor"), kind="creditor")
+        agency = store.parties.add(bad("agency"), kind="agency", creditor=bad("creditor"))
+        person = store.parties.add(bad("person"), kind="unknown")
+        store.numbers.link("13912345678", agency)
+        store.debts.add(
             creditor=bad("creditor"), amount=bad("amount"), currency="CNY", due=bad("due"), account=bad("ref")
         )
         raws = [
@@ -260,11 +262,11 @@ def fill_hostile(store, tmp_path: Path) -> None:
                 "call", "in", bad("raw"), datetime(2026, 11, 13, 23, 30, tzinfo=CST), status="missed", source_ref="h4"
             ),
         ]
-        ids = store.add_events(raws, party_id=person)
-        store.set_event_meta(ids[0], note=bad("note"))
-        store.add_attachment(None, PNG, name=bad("loose"), mime=bad("loose-mime"))
-        store.add_request(kind="stop", party_id=person, start=datetime(2026, 11, 1, tzinfo=CST), note=bad("request"))
-        store.add_request(kind="pause", party_id=lender, start=datetime(2026, 11, 2, tzinfo=CST), note=bad("pause"))
+        ids = store.events.add_many(raws, party_id=person)
+        store.events.set_meta(ids[0], note=bad("note"))
+        store.attachments.add(None, PNG, name=bad("loose"), mime=bad("loose-mime"))
+        store.requests.add(kind="stop", party_id=person, start=datetime(2026, 11, 1, tzinfo=CST), note=bad("request"))
+        store.requests.add(kind="pause", party_id=lender, start=datetime(2026, 11, 2, tzinfo=CST), note=bad("pause"))
     imported = tmp_path / f"import-{ATTACKS[1].replace('/', '')}.csv"
     imported.write_text("channel,direction,number,at,text\nsms,in,13912345678,2026-11-14 10:00," + '"imp"\n', "utf-8")
     import_files(store, [imported], format="csv")
@@ -284,7 +286,8 @@ def fill_hostile(store, tmp_path: Path) -> None:
             citations=(Citation(bad("instrument"), bad("article"), "V", "javascript:alert(11)"),),
         )
     ]
-    store.save_run(pack_id="cn", pack_version="2026.11", params={}, findings=findings)
+    with store.transaction():
+        store.runs.save(pack_id="cn", pack_version="2026.11", params={}, findings=findings)
 
 
 # Third parties' names and numbers, planted in every field a dossier shows; --redact must hide each.
@@ -303,12 +306,12 @@ SECRETS = (
 
 def fill_third_parties(store) -> None:
     """A Chinese case where a person (王小明, kind unknown) calls and texts, and is named everywhere."""
-    store.set_profile(id_number="11010519491231002X")
     with store.transaction():
-        lender = store.add_party("某某消费金融有限公司", kind="creditor")
-        person = store.add_party(PERSON, kind="unknown")
-        store.link_number("13733334444", person)
-        store.add_debt(
+        store.profile.set(id_number="11010519491231002X")
+        lender = store.parties.add("某某消费金融有限公司", kind="creditor")
+        person = store.parties.add(PERSON, kind="unknown")
+        store.numbers.link("13733334444", person)
+        store.debts.add(
             creditor="某某消费金融有限公司", amount="5000", currency="CNY", due=None, account="卡号6222020200112233445"
         )
         raws = [
@@ -323,32 +326,33 @@ def fill_third_parties(store) -> None:
             ),
             RawEvent("call", "in", "+8613733334444", datetime(2026, 11, 12, 23, 5, tzinfo=CST), source_ref="r2"),
         ]
-        ids = store.add_events(raws)
-        store.set_event_meta(ids[1], note=f"{PERSON}打来，回拨号码13922223333.")
-        store.add_request(
+        ids = store.events.add_many(raws)
+        store.events.set_meta(ids[1], note=f"{PERSON}打来，回拨号码13922223333.")
+        store.requests.add(
             kind="stop",
             party_id=person,
             start=datetime(2026, 11, 1, tzinfo=CST),
             note=f"告诉{PERSON}（13966667777）停止",
         )
-        store.add_request(kind="pause", party_id=lender, start=datetime(2026, 11, 2, tzinfo=CST))
+        store.requests.add(kind="pause", party_id=lender, start=datetime(2026, 11, 2, tzinfo=CST))
     text = raws[0].text or ""
-    store.save_run(
-        pack_id="cn",
-        pack_version="t",
-        params={},
-        findings=[
-            Finding(
-                rule_id="CN-WORD-002",
-                category="false_legal_threat",
-                severity="high",
-                event_ids=tuple(i for i in ids if i is not None),
-                start=raws[0].at,
-                end=raws[1].at,
-                explanation=f"{PERSON}以上门相威胁。",
-                matches=(
-                    Match("CN-WORD-002", "false_legal_threat", "上门", text.index("上门"), text.index("上门") + 2),
-                ),
-            )
-        ],
-    )
+    with store.transaction():
+        store.runs.save(
+            pack_id="cn",
+            pack_version="t",
+            params={},
+            findings=[
+                Finding(
+                    rule_id="CN-WORD-002",
+                    category="false_legal_threat",
+                    severity="high",
+                    event_ids=tuple(i for i in ids if i is not None),
+                    start=raws[0].at,
+                    end=raws[1].at,
+                    explanation=f"{PERSON}以上门相威胁。",
+                    matches=(
+                        Match("CN-WORD-002", "false_legal_threat", "上门", text.index("上门"), text.index("上门") + 2),
+                    ),
+                )
+            ],
+        )

@@ -41,7 +41,7 @@ def test_round_trip_holds_the_evidence_exactly(bundle, store):
         events = json.loads(zf.read("events.json"))
         assert [e["text"] for e in events if e["text"] and "alert" in e["text"]] == [HOSTILE]
         manifest = json.loads(zf.read("manifest.json"))
-        assert manifest["chain_head"] == store.chain_head()
+        assert manifest["chain_head"] == store.ledger.head()
         assert manifest["events"] == 6
         csv_text = zf.read("events.csv").decode("utf-8-sig")
         assert "CN-WORD-002 CN-HOURS-001" in csv_text or "CN-HOURS-001 CN-WORD-002" in csv_text

@@ -131,8 +131,9 @@ def test_verify_passes_then_fails_after_an_sms_is_edited_in_sqlite(cn, db_path):
     cn("add", "call", "16500000102", "--at", "2026-11-20T22:20")
     ok = cn("verify")
     assert ok.exit_code == 0
-    assert ok.stderr.startswith("完整：2 条账本记录")  # a Chinese borrower's store answers in Chinese
-    assert cn("--lang", "en", "verify").stderr.startswith("OK: 2 ledger entries")
+    # two events and the profile init wrote; a Chinese borrower's store answers in Chinese
+    assert ok.stderr.startswith("完整：3 条账本记录")
+    assert cn("--lang", "en", "verify").stderr.startswith("OK: 3 ledger entries")
     conn = sqlite3.connect(db_path)
     conn.execute("DROP TRIGGER events_evidence_immutable")
     conn.execute("UPDATE events SET text = '请按时还款' WHERE id = 1")

@@ -68,7 +68,7 @@ def test_table_summary_on_stdout(tmp_path: Path, store, cli) -> None:
 def test_provenance_is_recorded_for_the_file_and_every_event(tmp_path: Path, store, cli) -> None:
     path = backup(tmp_path)
     assert cli("import", str(path)).exit_code == 0
-    (imp,) = store.imports()
+    (imp,) = store.imports.list()
     assert (imp["file_name"], imp["size"], imp["format"], imp["importer_version"]) == (
         "sms-20261120221300.xml",
         path.stat().st_size,
@@ -83,7 +83,7 @@ def test_provenance_is_recorded_for_the_file_and_every_event(tmp_path: Path, sto
     assert (text_row["import_id"], text_row["source_ref"]) == (imp["id"], "sms[1] (line 5)")
     assert json.loads(text_row["raw"])["body"] == "今晚不还款明天就上门"
     assert (mms_row["channel"], mms_row["source_ref"], mms_row["text"]) == ("mms", "mms[1] (line 8)", "你家门口")
-    (attachment,) = store.attachments()
+    (attachment,) = store.attachments.list()
     assert attachment["event_id"] == mms_row["id"] and attachment["name"] == "door.jpg"
     assert attachment["sha256"] == hashlib.sha256(JPEG).hexdigest()
     assert Path(attachment["path"]).read_bytes() == JPEG
@@ -116,9 +116,9 @@ def test_overlapping_later_backup_adds_only_the_new_messages(tmp_path: Path, sto
 def test_party_links_the_imported_numbers(tmp_path: Path, store, cli) -> None:
     result = cli("import", str(calls_file(tmp_path)), "--party", "某某资产管理")
     assert result.exit_code == 0, result.output
-    linked = {n["number"]: n["party"] for n in store.numbers()}
+    linked = {n["number"]: n["party"] for n in store.numbers.list()}
     assert linked == {"+8613800138000": "某某资产管理"}
-    assert {e.party for e in store.events()} == {"某某资产管理"}
+    assert {e.party for e in store.events.select()} == {"某某资产管理"}
 
 
 def test_forcing_the_wrong_format_is_refused(tmp_path: Path, store, cli) -> None:
@@ -164,7 +164,7 @@ def test_real_samples_import_fully(store, cli) -> None:
     # The first file repeats one SMS exactly: stored once.
     assert data["files"][0]["duplicate"] >= 1
     # The single-line backup's MMS carries a JPEG: stored as an attachment with its bytes' hash.
-    assert any(a["mime"] == "image/jpeg" for a in store.attachments())
+    assert any(a["mime"] == "image/jpeg" for a in store.attachments.list())
     assert cli("verify").exit_code == 0
     again = json.loads(cli("import", *map(str, paths), "--json").stdout)
     assert again["new"] == 0

@@ -17,8 +17,8 @@ T0 = datetime(2026, 11, 20, 14, 13, tzinfo=UTC)
 def fill(store):
     """A small store with every kind of evidence row and metadata change."""
     with store.transaction():
-        party = store.add_party("示例催收", kind="agency")
-        ids = store.add_events(
+        party = store.parties.add("示例催收", kind="agency")
+        ids = store.events.add_many(
             [
                 RawEvent(
                     "sms",
@@ -41,9 +41,9 @@ def fill(store):
             ],
             party_id=party,
         )
-        store.set_event_meta(ids[1], note="语气很凶")
-        store.link_number("17000000101", party)
-        store.add_request(kind="pause", party_id=party, start=T0 - timedelta(days=30), end=T0 + timedelta(days=300))
+        store.events.set_meta(ids[1], note="语气很凶")
+        store.numbers.link("17000000101", party)
+        store.requests.add(kind="pause", party_id=party, start=T0 - timedelta(days=30), end=T0 + timedelta(days=300))
     return ids
 
 
@@ -61,9 +61,10 @@ def test_an_untouched_store_verifies(store):
     fill(store)
     report = store.verify()
     assert report.ok, report.problems
-    assert report.entries == 8  # 3 events, 1 attachment, 2 metadata changes, 1 number link, 1 request
+    # 3 events, 1 attachment, 1 request; facts: the profile, 1 party, 2 numbers linked to it, 1 note
+    assert report.entries == 10
     assert report.attachments_checked == 1
-    assert report.head == store.chain_head()
+    assert report.head == store.ledger.head()
 
 
 EVIDENCE = {
@@ -109,7 +110,8 @@ def test_changing_any_single_evidence_field_of_any_row_is_caught(tmp_path_factor
     from harasslog.db import open_store
 
     store = open_store(tmp_path_factory.mktemp("case") / "case.db")
-    store.set_profile(region="CN")
+    with store.transaction():
+        store.profile.set(region="CN")
     fill(store)
     table, column = target
     ids = [r[0] for r in store.conn.execute(f"SELECT id FROM {table} ORDER BY id")]
@@ -164,15 +166,15 @@ def test_a_party_relinked_without_a_ledger_entry_is_caught(store):
 def test_metadata_changed_through_harasslog_still_verifies(store):
     ids = fill(store)
     with store.transaction():
-        store.set_event_meta(ids[0], note="后来补充的备注")
-        store.set_event_meta(ids[0], party_id=None)
+        store.events.set_meta(ids[0], note="后来补充的备注")
+        store.events.set_meta(ids[0], party_id=None)
     assert store.verify().ok
 
 
 def test_a_changed_attachment_file_is_caught(store):
     fill(store)
-    attachment = store.attachments()[0]
-    path = store.attachment_path(attachment["sha256"])
+    attachment = store.attachments.list()[0]
+    path = store.blobs.path(attachment["sha256"])
     path.chmod(0o600)
     path.write_bytes(b"\xff\xd8another picture")
     problems = store.verify().problems
@@ -181,22 +183,23 @@ def test_a_changed_attachment_file_is_caught(store):
 
 def test_a_missing_attachment_file_is_caught(store):
     fill(store)
-    attachment = store.attachments()[0]
-    store.attachment_path(attachment["sha256"]).unlink()
+    attachment = store.attachments.list()[0]
+    store.blobs.path(attachment["sha256"]).unlink()
     assert "is missing" in store.verify().problems[0]
 
 
 def test_writes_outside_a_transaction_are_refused(store):
     with pytest.raises(RuntimeError):
-        store.add_events([RawEvent("sms", "in", "10086", T0, text="x")])
+        store.events.add_many([RawEvent("sms", "in", "10086", T0, text="x")])
 
 
 def test_a_failed_transaction_leaves_nothing(store):
+    head = store.ledger.head()  # the profile's entry
     with pytest.raises(ZeroDivisionError), store.transaction():
-        store.add_events([RawEvent("sms", "in", "10086", T0, text="x")])
+        store.events.add_many([RawEvent("sms", "in", "10086", T0, text="x")])
         1 / 0  # noqa: B018
-    assert store.event_count() == 0
-    assert store.chain_head() is None
+    assert store.events.count() == 0
+    assert store.ledger.head() == head
     assert store.verify().ok
 
 
@@ -204,7 +207,7 @@ def test_imports_deduplicate_but_hand_logging_does_not(store):
     raw = RawEvent("sms", "in", "+86 138 0013 8000", T0, text="same")
     twin = RawEvent("sms", "in", "13800138000", T0, text="same")
     with store.transaction():
-        assert store.add_events([raw, twin])[1] is None
-        assert store.add_events([raw], dedupe=True) == [None]
-        assert store.add_event(raw, dedupe=False) is not None
-    assert store.event_count() == 2
+        assert store.events.add_many([raw, twin])[1] is None
+        assert store.events.add_many([raw], dedupe=True) == [None]
+        assert store.events.add(raw) is not None  # hand-logged: never deduplicated
+    assert store.events.count() == 2

@@ -140,7 +140,7 @@ def test_blank_store_gets_the_full_schema(tmp_path):
     assert {"idx_events_at", "idx_events_number", "idx_events_party", "idx_events_channel"} <= names
     triggers = set(db.triggers_dict)
     assert {"ledger_no_update", "ledger_no_delete", "events_evidence_immutable", "events_no_delete"} <= triggers
-    assert [m.name for m in migrations.applied(db)] == ["m001_initial"]
+    assert [m.name for m in migrations.applied(db)] == ["m001_initial", "m002_chain_facts"]
     assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     store.close()
 
@@ -156,7 +156,7 @@ def test_reopening_applies_nothing_twice(tmp_path):
     path = tmp_path / "again.db"
     open_store(path).close()
     store = open_store(path)
-    assert len(migrations.applied(store.db)) == 1
+    assert len(migrations.applied(store.db)) == 2
     assert migrations.pending(store.db) == []
     store.close()
 
@@ -174,13 +174,14 @@ def test_a_non_store_file_is_refused(tmp_path):
 
 def test_ledger_refuses_edits_at_the_database_level(tmp_path):
     store = open_store(tmp_path / "ledger.db")
-    store.set_profile(region="CN")
+    with store.transaction():
+        store.profile.set(region="CN")
     from datetime import UTC, datetime
 
     from harasslog.models import RawEvent
 
     with store.transaction():
-        store.add_event(RawEvent("sms", "in", "10086", datetime(2026, 1, 1, tzinfo=UTC), text="x"))
+        store.events.add(RawEvent("sms", "in", "10086", datetime(2026, 1, 1, tzinfo=UTC), text="x"))
     conn = sqlite3.connect(store.path)
     import pytest
 
@@ -190,4 +191,48 @@ def test_ledger_refuses_edits_at_the_database_level(tmp_path):
         conn.execute("UPDATE events SET text = 'y'")
     conn.close()
     assert Database(store.path)["events"].count == 1
+    store.close()
+
+
+def v1_store(path):
+    """A store as harasslog wrote it before m002: facts in their tables, none in the chain."""
+    db = Database(path)
+    migrations.apply(db, stop_before="m002_chain_facts")
+    db.executescript(
+        """
+        INSERT INTO profile (id, name, region, tz, jurisdiction, created_at, updated_at)
+            VALUES (1, '张三', 'CN', 'Asia/Shanghai', 'cn', '2026-01-01T00:00:00.000Z', '2026-01-01T00:00:00.000Z');
+        INSERT INTO parties (id, name, kind, created_at)
+            VALUES (1, '某某消费金融', 'creditor', '2026-01-01T00:00:00.000Z');
+        INSERT INTO debts (creditor_id, amount, currency, created_at)
+            VALUES (1, '12000', 'CNY', '2026-01-01T00:00:00.000Z');
+        INSERT INTO imports (file_name, sha256, size, format, importer_version, started, finished)
+            VALUES ('sms.xml', 'ab', 10, 'sbr', '1', '2026-01-01T00:00:00.000Z', '2026-01-01T00:00:01.000Z');
+        INSERT INTO runs (pack_id, pack_version, started, findings_count) VALUES ('cn', '2026.11', 's', 1);
+        INSERT INTO findings (run_id, rule_id, category, severity, event_ids, start, "end", explanation,
+            matches, citations) VALUES (1, 'CN-X', 'insult', 'high', '[]', 's', 'e', 'x', '[]', '[]');
+        """
+    )
+    db.conn.close()
+
+
+def test_a_v1_store_is_upgraded_and_keeps_verifying(tmp_path):
+    path = tmp_path / "v1.db"
+    v1_store(path)
+    store = open_store(path, create=False)
+    assert [m.name for m in migrations.applied(store.db)] == ["m001_initial", "m002_chain_facts"]
+    report = store.verify()
+    assert report.ok, report.problems
+    assert report.entries == 5  # profile, party, debt, import, run: chained as found at upgrade
+    store.close()
+    conn = sqlite3.connect(path)
+    conn.execute("UPDATE profile SET tz = 'Europe/London'")
+    conn.execute("UPDATE findings SET severity = 'low'")
+    conn.commit()
+    conn.close()
+    store = open_store(path, create=False)
+    assert store.verify().problems == [
+        "profile 1: tz was changed without a ledger entry",
+        "runs 1: its findings were changed without a ledger entry",
+    ]
     store.close()

@@ -51,7 +51,7 @@ def test_an_mms_content_type_cannot_inject_attributes_into_the_lawyer_binder(sto
     ct = "image/png&quot; onerror=&quot;alert(1)&quot; x=&quot;"
     path = write_sbr(tmp_path / "mms.xml", _mms_with_part(ct, "a.png", PNG))
     import_files(store, [path])
-    (attachment,) = store.attachments()
+    (attachment,) = store.attachments.list()
     assert attachment["mime"] == 'image/png" onerror="alert(1)" x="'  # the evidence keeps what the phone wrote
 
     html = dossier.render(store, "lawyer", fmt="html", lang="en", now=FIXED_NOW)
@@ -136,7 +136,7 @@ def test_only_images_recognised_by_their_bytes_are_drawn(hostile):
     # image/png and the HTML file are not, yet each is listed with its type as text, size and hash.
     assert len(images) == 2
     assert {a["src"][:22] for a in images} == {"data:image/png;base64,"}
-    for attachment in hostile.attachments():
+    for attachment in hostile.attachments.list():
         assert attachment["sha256"] in html
     assert "89 B" in html and "image/png" in html
     assert "&lt;script&gt;alert(10)" not in html and "alert(8)" not in html  # file contents never inlined

@@ -31,7 +31,7 @@ def us(us_store):
 
 def _scrubbed(store, template: str, fmt: str, lang: str, **options) -> str:
     text = dossier.render(store, template, fmt=fmt, lang=lang, now=FIXED_NOW, **options)
-    run_at = store.last_run()["started"]
+    run_at = store.runs.last()["started"]
     from harasslog.normalize import from_utc_iso
 
     local_run = from_utc_iso(run_at).astimezone(store.tz).strftime("%Y-%m-%d %H:%M")
@@ -55,7 +55,8 @@ def test_uk_letter_matches_golden(tmp_path):
     from harasslog.db import open_store
 
     store = open_store(tmp_path / "uk.db")
-    store.set_profile(name="Sam Smith", phone="+447700900123", region="GB", tz="Europe/London", jurisdiction="uk")
+    with store.transaction():
+        store.profile.set(name="Sam Smith", phone="+447700900123", region="GB", tz="Europe/London", jurisdiction="uk")
     fill_us(store)  # the same two contacts, read as a UK case
     golden(GOLDEN / "uk-fos.en.md", _scrubbed(store, "uk-fos", "md", "en"), UPDATE)
     store.close()
@@ -106,13 +107,15 @@ def test_unknown_fields_are_visible_blanks_never_invented(cn):
     assert "被投诉从业人员：＿＿＿＿＿＿（请填写：" in md
     en = dossier.render(cn, "cn-complaint", fmt="md", lang="en", now=FIXED_NOW)
     assert "[to fill in: identity document number]" in en
-    cn.set_profile(id_number="11010519491231002X")
+    with cn.transaction():
+        cn.profile.set(id_number="11010519491231002X")
     md = dossier.render(cn, "cn-complaint", fmt="md", lang="zh", now=FIXED_NOW)
     assert "身份证件号码：11010519491231002X" in md
 
 
 def test_redact_masks_third_parties_and_id_number(cn):
-    cn.set_profile(id_number="11010519491231002X")
+    with cn.transaction():
+        cn.profile.set(id_number="11010519491231002X")
     plain = dossier.render(cn, "lawyer", fmt="md", lang="zh", now=FIXED_NOW)
     assert "+8613700001111" in plain
     md = dossier.render(cn, "cn-complaint", fmt="md", lang="zh", now=FIXED_NOW, redact=True)
@@ -165,7 +168,8 @@ def test_cfpb_narrative_stays_within_the_form_box(us):
         )
         for i in range(20)
     ]
-    us.save_run(pack_id="us", pack_version="t", params={}, findings=findings)
+    with us.transaction():
+        us.runs.save(pack_id="us", pack_version="t", params={}, findings=findings)
     data = dossier.collect(us)
     context = dossier.build_context(data, lang="en", strings=dossier.load_strings("en"), now=FIXED_NOW)
     narrative = context["cfpb"]["narrative"]

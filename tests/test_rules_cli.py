@@ -59,9 +59,9 @@ def test_explanations_follow_the_lang_option(cn_case, cli) -> None:
 
 def test_analyze_stores_the_run_and_its_findings(cn_case, cli) -> None:
     ok(cli("analyze"))
-    run = cn_case.last_run()
+    run = cn_case.runs.last()
     assert run["pack_id"] == "cn"
-    assert {f.rule_id for f in cn_case.findings()} == {"CN-FREQ-001", "CN-WORD-3P-001"}
+    assert {f.rule_id for f in cn_case.runs.findings()} == {"CN-FREQ-001", "CN-WORD-3P-001"}
 
 
 def test_analyze_prints_a_summary_for_people(cn_case, cli) -> None:

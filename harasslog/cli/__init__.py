@@ -56,7 +56,9 @@ class _Group(TyperGroup):
         except sqlite3.DatabaseError as exc:
             if os.environ.get("HARASSLOG_DEBUG"):
                 raise
-            common.info(f"harasslog: the store cannot be used: {exc}")
+            from ..db import describe_sqlite_error
+
+            common.info(f"harasslog: {describe_sqlite_error(exc)}")
             raise typer.Exit(2) from None
         except (typer.Exit, typer.Abort, KeyboardInterrupt):
             raise

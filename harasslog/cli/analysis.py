@@ -146,7 +146,7 @@ def _scan_packs(rules: str | None) -> list[RulePack]:
         store = None
     if store is not None:
         try:
-            if store.has_profile() and store.jurisdiction == "uk":
+            if store.profile.exists() and store.jurisdiction == "uk":
                 english = "uk"
         finally:
             store.close()

@@ -7,7 +7,7 @@ import sys
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
 from rich.segment import Segment
@@ -35,6 +35,9 @@ class SafeConsole(Console):
             segment if segment.control else Segment(visible(segment.text), segment.style) for segment in buffer
         )
 
+
+if TYPE_CHECKING:
+    from ..store import Store
 
 # Messages for people go to stderr; stdout carries data (tables, JSON) only.
 # Markup is off: message texts and names are hostile input, and "[white on white]…" in an SMS
@@ -97,25 +100,26 @@ def db_path() -> Path:
     return resolve_db_path(_options["db"])
 
 
-def open_store(*, create: bool = False) -> Any:  # a Store
+def open_store(*, create: bool = False, readonly: bool = False) -> Store:
     """Open (and migrate) the store the global options point at.
 
     Only `init` creates a store: any other command on a mistyped --db path says so, instead of
-    quietly starting an empty case file there."""
+    quietly starting an empty case file there. `readonly` for commands that only read: they take
+    no write lock (a long import does not hold them up) and work on read-only media."""
     from ..db import open_store as _open
 
-    return _open(db_path(), create=create)
+    return _open(db_path(), create=create, readonly=readonly)
 
 
-def lang(store: Any = None) -> str:
+def lang(store: Store | None = None) -> str:
     """The language for output: --lang, else the profile's, else Chinese for the cn rules, else English."""
     if _options["lang"]:
         return str(_options["lang"])
     if store is not None:
-        profile = store.profile()
+        profile = store.profile.get()
         if profile.get("lang") in values(Lang):
             return str(profile["lang"])
-        if store.has_profile() and profile.get("jurisdiction") == "cn":
+        if store.profile.exists() and profile.get("jurisdiction") == "cn":
             return "zh"
     return "en"
 
@@ -150,14 +154,14 @@ def tell(store: Any, key: str, **values: Any) -> None:
     info(words(store, key, **values))
 
 
-def say(store: Any, en: str, zh: str) -> None:
+def say(store: Store, en: str, zh: str) -> None:
     """Legacy: a message given as an English/Chinese pair. New messages go in the catalog (tell)."""
     info(zh if lang(store) == "zh" else en)
 
 
-def require_profile(store: Any) -> None:
+def require_profile(store: Store) -> None:
     """Writing evidence needs the borrower's time zone and region: refuse before guessing them."""
-    if not store.has_profile():
+    if not store.profile.exists():
         raise InputError(
             "no profile in this store yet: run `harasslog init --region CN --tz Asia/Shanghai` "
             "(or --region US / GB) first, so times and numbers are read correctly"

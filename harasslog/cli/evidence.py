@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.table import Table
@@ -17,6 +17,9 @@ from ..models import RawEvent
 from ..records import event_record
 from ..vocab import Channel, Direction, Jurisdiction, PartyKind, RequestKind, Status
 from . import common
+
+if TYPE_CHECKING:
+    from ..store import Store
 
 add_app = typer.Typer(help="Log a contact by hand: call, sms, visit, letter or third-party.", no_args_is_help=True)
 party_app = typer.Typer(
@@ -78,15 +81,16 @@ def init(
 ) -> None:
     """Create the store (or update its profile): who you are, your time zone and jurisdiction."""
     store = common.open_store(create=True)
-    profile = store.set_profile(
-        name=name,
-        phone=phone,
-        region=region,
-        tz=tz,
-        jurisdiction=jurisdiction.value if jurisdiction else None,
-        id_number=id_number,
-        lang=common._options["lang"],
-    )
+    with store.transaction():
+        profile = store.profile.set(
+            name=name,
+            phone=phone,
+            region=region,
+            tz=tz,
+            jurisdiction=jurisdiction.value if jurisdiction else None,
+            id_number=id_number,
+            lang=common._options["lang"],
+        )
     common.tell(
         store,
         "cli.init.ready",
@@ -106,20 +110,20 @@ def _store_for_writing() -> Any:
     return store
 
 
-def _record(store: Any, raw: RawEvent, party: str | None, note: str | None) -> int:
+def _record(store: Store, raw: RawEvent, party: str | None, note: str | None) -> int:
     with store.transaction():
-        party_id = store.party_id(party) if party else None
-        event_id = store.add_event(raw, party_id=party_id, dedupe=False)
+        party_id = store.parties.ensure(party) if party else None
+        event_id = store.events.add(raw, party_id=party_id)
         if party_id is not None and raw.number_raw:
-            store.link_number(raw.number_raw, party_id)
+            store.numbers.link(raw.number_raw, party_id)
         if note:
-            store.set_event_meta(event_id, note=note)
+            store.events.set_meta(event_id, note=note)
     local = normalize.local_iso(raw.at, store.tz)
     common.tell(store, "cli.add.recorded", channel=raw.channel, id=event_id, at=local)
     return int(event_id)
 
 
-def _when(text: str, store: Any) -> dict[str, Any]:
+def _when(text: str, store: Store) -> dict[str, Any]:
     """A hand-entered time and the offset it was entered in (kept as the source offset)."""
     with common.flags("--at"):
         moment = normalize.parse_when(text, store.tz)
@@ -128,7 +132,7 @@ def _when(text: str, store: Any) -> dict[str, Any]:
     return {"at": moment, "tz_offset_min": normalize.offset_minutes(moment)}
 
 
-def _number(value: str, store: Any) -> str:
+def _number(value: str, store: Store) -> str:
     if normalize.normalize_number(value, store.region) is None:
         raise InputError("the number is empty")
     return value.strip()
@@ -262,11 +266,11 @@ def list_events(
     as_json: JsonOpt = False,
 ) -> None:
     """List recorded events, oldest first."""
-    store = common.open_store()
+    store = common.open_store(readonly=True)
     period = common.time_range(store, since, until)
-    ids = store.flagged_event_ids() if flagged else None
+    ids = store.runs.flagged_event_ids() if flagged else None
     events = list(
-        store.events(
+        store.events.select(
             channel=channel.value if channel else None,
             number=number,
             party=party,
@@ -280,7 +284,7 @@ def list_events(
     if as_json:
         common.print_json([event_record(e, tz) for e in events])
         return
-    flagged_ids = store.flagged_event_ids()
+    flagged_ids = store.runs.flagged_event_ids()
     table = Table(title=common.words(store, "cli.list.title", count=len(events)), show_lines=False)
     for key in ("id", "when", "what", "number", "party", "text"):
         # Ids, times and numbers never wrap (a broken "2026-11-2 / 0" misleads); the text folds instead.
@@ -303,11 +307,11 @@ def list_events(
     common.out_console.print(table)
 
 
-def _import_source(store: Any, import_id: int | None) -> dict[str, Any] | None:
+def _import_source(store: Store, import_id: int | None) -> dict[str, Any] | None:
     """Where an imported event came from: the file, its SHA-256 and the importer that read it."""
     if import_id is None:
         return None
-    for record in store.imports():
+    for record in store.imports.list():
         if record["id"] == import_id:
             return records.import_source_record(record)
     return None
@@ -325,16 +329,16 @@ def show(
     as_json: JsonOpt = False,
 ) -> None:
     """Show one event in full: its exact text, where it came from, its hash and attachments."""
-    store = common.open_store()
-    row = store.event_row(event_id)
-    event = next(store.events(ids=[event_id]))
+    store = common.open_store(readonly=True)
+    row = store.events.get(event_id)
+    event = next(store.events.select(ids=[event_id]))
     record = records.show_record(
         event,
         row,
         store.tz,
         source=_import_source(store, row["import_id"]),
-        attachments=store.attachments(event_id),
-        findings=[f.rule_id for f in store.findings() if event_id in f.event_ids],
+        attachments=store.attachments.list(event_id),
+        findings=[f.rule_id for f in store.runs.findings() if event_id in f.event_ids],
     )
     if as_json:
         common.print_json(record)
@@ -371,8 +375,8 @@ def party_add(
     """Add (or update) a collector and the numbers it uses."""
     store = common.open_store()
     with store.transaction():
-        party_id = store.add_party(name, kind=kind.value, creditor=creditor, note=note)
-        linked = [store.link_number(n, party_id) for n in numbers or []]
+        party_id = store.parties.add(name, kind=kind.value, creditor=creditor, note=note)
+        linked = [store.numbers.link(n, party_id) for n in numbers or []]
     key = "cli.party.saved_numbers" if linked else "cli.party.saved"
     common.tell(store, key, name=repr(name), kind=kind.value, numbers=", ".join(linked))
 
@@ -380,7 +384,9 @@ def party_add(
 @party_app.command("list")
 def party_list(as_json: JsonOpt = False) -> None:
     """List collectors, their numbers and how many events each has."""
-    _print_rows(common.open_store().parties(), ("name", "kind", "creditor", "numbers", "events"), as_json)
+    _print_rows(
+        common.open_store(readonly=True).parties.list(), ("name", "kind", "creditor", "numbers", "events"), as_json
+    )
 
 
 @party_app.command("link")
@@ -392,7 +398,7 @@ def party_link(
     store = common.open_store()
     common.require_profile(store)
     with store.transaction():
-        linked = store.link_number(number, store.party_id(name))
+        linked = store.numbers.link(number, store.parties.ensure(name))
     common.tell(store, "cli.party.linked", number=linked, name=name)
 
 
@@ -420,7 +426,7 @@ def debt_add(
     with common.flags("--due"):
         due_date = normalize.parse_when(due, store.tz).date().isoformat() if due else None
     with store.transaction():
-        debt_id = store.add_debt(
+        debt_id = store.debts.add(
             creditor=creditor, amount=amount, currency=currency, due=due_date, account=account, note=note
         )
     common.tell(store, "cli.debt.saved", id=debt_id, creditor=creditor)
@@ -430,7 +436,7 @@ def debt_add(
 def debt_list(as_json: JsonOpt = False) -> None:
     """List recorded debts."""
     columns = ("id", "creditor", "account_ref", "amount", "currency", "due_date")
-    _print_rows(common.open_store().debts(), columns, as_json)
+    _print_rows(common.open_store(readonly=True).debts.list(), columns, as_json)
 
 
 # ---------------------------------------------------------------- requests
@@ -459,9 +465,9 @@ def request_add(
     with common.flags("--until"):
         end = normalize.parse_when(until, store.tz) if until else None
     with store.transaction():
-        request_id = store.add_request(
+        request_id = store.requests.add(
             kind=kind.value,
-            party_id=store.party_id(party),
+            party_id=store.parties.ensure(party),
             start=begin,
             end=end,
             channel=channel.value if channel else None,
@@ -474,8 +480,8 @@ def request_add(
 @request_app.command("list")
 def request_list(as_json: JsonOpt = False) -> None:
     """List requests and agreements."""
-    store = common.open_store()
-    rows = [records.request_record(r, store.tz) for r in store.requests()]
+    store = common.open_store(readonly=True)
+    rows = [records.request_record(r, store.tz) for r in store.requests.list()]
     _print_rows(rows, records.REQUEST_FIELDS, as_json)
 
 
@@ -503,7 +509,7 @@ def note_command(
     """Change your note on an event; the change is a ledger entry, the evidence itself is untouched."""
     store = common.open_store()
     with store.transaction():
-        store.set_event_meta(event_id, note=text or None)
+        store.events.set_meta(event_id, note=text or None)
     common.tell(store, "cli.note.saved", id=event_id)
 
 
@@ -517,8 +523,8 @@ def attach(
     if not file.is_file():
         raise InputError(f"{file}: no such file")
     with store.transaction():
-        attachment_id = store.add_attachment(event_id, file, name=file.name, note=note)
-    sha = store.attachments(event_id)[-1]["sha256"]
+        attachment_id = store.attachments.add(event_id, file, name=file.name, note=note)
+    sha = store.attachments.list(event_id)[-1]["sha256"]
     common.tell(store, "cli.attach.saved", name=file.name, id=event_id, attachment=attachment_id, sha256=sha)
 
 
@@ -530,9 +536,17 @@ def search(
     as_json: JsonOpt = False,
 ) -> None:
     """Find messages containing some text (full text; works for Chinese)."""
-    store = common.open_store()
-    ids = store.search(query, limit=limit)
-    by_id = {e.id: e for e in store.events(ids=ids)} if ids else {}
+    store = common.open_store(readonly=True)
+    if store.search.behind():  # index what was added since, unless an import holds the lock now
+        try:
+            writer = common.open_store()
+        except InputError:
+            pass  # read-only media: find() scans what the index lacks
+        else:
+            writer.search.sync_if_free()
+            writer.close()
+    ids = store.search.find(query, limit=limit)
+    by_id = {e.id: e for e in store.events.select(ids=ids)} if ids else {}
     events = [by_id[i] for i in ids if i in by_id]
     if as_json:
         common.print_json([event_record(e, store.tz) for e in events])
@@ -551,29 +565,59 @@ def verify(
     bundle: Annotated[
         Path | None, typer.Option("--bundle", help="Check a case bundle (zip) instead of the store.")
     ] = None,
+    head: Annotated[
+        str | None,
+        typer.Option("--head", help="A chain head written down earlier: check the chain still contains it."),
+    ] = None,
+    manifest: Annotated[
+        Path | None,
+        typer.Option("--manifest", help="A bundle's manifest.json: check the store against the head it records."),
+    ] = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Prove the store (or a bundle) is unaltered: exit 0 when intact, 1 naming what differs."""
     if bundle is not None:
         _verify_bundle(bundle, as_json)
         return
+    if head is not None and manifest is not None:
+        raise InputError("give either --head or --manifest, not both")
+    if manifest is not None:
+        head = _manifest_head(manifest)
     path = common.db_path()
-    store = common.open_store()
-    report = store.verify()
+    store = common.open_store(readonly=True)
+    report = store.verify(head=head)
     if as_json:
-        common.print_json(records.verify_record(report, str(path)))
-    elif report.ok and not report.entries:
+        common.print_json(records.verify_record(report, str(path), checked=head is not None))
+    elif report.ok and not report.evidence:
         common.tell(store, "cli.verify.empty")
     elif report.ok:
         common.tell(
             store, "cli.verify.ok", entries=report.entries, attachments=report.attachments_checked, head=report.head
         )
+        if head is not None:
+            common.tell(store, "cli.verify.head_held", head=report.checked_head, after=report.entries_after_head)
     else:
         common.tell(store, "cli.verify.altered", problem=report.problems[0])
         for extra in report.problems[1:]:
-            common.info(f"  also: {extra}")
+            common.tell(store, "cli.verify.also", problem=extra)
     if not report.ok:
         raise typer.Exit(1)
+
+
+def _manifest_head(manifest: Path) -> str:
+    """The chain head a bundle's manifest.json recorded when the bundle was written."""
+    import json
+
+    try:
+        data = json.loads(manifest.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise InputError(f"{manifest}: no such file") from None
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise InputError(f"{manifest}: not a bundle manifest ({type(exc).__name__})") from None
+    head = data.get("chain_head") if isinstance(data, dict) else None
+    if not isinstance(head, str):
+        raise InputError(f"{manifest}: records no chain head (the store was empty when the bundle was made?)")
+    return head
 
 
 def _verify_bundle(bundle: Path, as_json: bool) -> None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 from rich.progress import (
@@ -30,6 +30,9 @@ from ..importers import FORMATS
 from ..importers.csvfile import FIELDS
 from ..ingest import ImportSummary, import_files
 from . import common
+
+if TYPE_CHECKING:
+    from ..store import Store
 
 IMPORT_LABELS = ("file", "format", "new", "duplicate", "skipped", "why", "total", "title")
 
@@ -99,7 +102,7 @@ def register(app: typer.Typer) -> None:
             store.close()
 
 
-def _run(store: Any, paths: list[Path], format: str, party: str | None, mapping: dict[str, str]) -> ImportSummary:
+def _run(store: Store, paths: list[Path], format: str, party: str | None, mapping: dict[str, str]) -> ImportSummary:
     if not common.err_console.is_terminal:
         return import_files(store, paths, format=format, party=party, mapping=mapping)
     progress = Progress(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
@@ -13,6 +13,9 @@ from ..errors import InputError
 from ..stats import COLUMNS, count_contacts
 from ..vocab import Lang, StatsBy
 from . import common
+
+if TYPE_CHECKING:
+    from ..store import Store
 
 export_app = typer.Typer(
     help="Write the evidence out: a verifiable zip bundle, or every event as CSV or JSON.", no_args_is_help=True
@@ -29,7 +32,7 @@ def register(app: typer.Typer) -> None:
     app.command("deadlines")(deadlines)
 
 
-def _report_lang(store: Any, lang: Lang | None) -> str:
+def _report_lang(store: Store, lang: Lang | None) -> str:
     return lang.value if lang is not None else common.lang(store)
 
 
@@ -69,7 +72,7 @@ def report(
         raise InputError(f"--format must be html, md or pdf, not {fmt!r}")
     if template_dir is not None and not template_dir.is_dir():
         raise InputError(f"--template-dir {template_dir} is not a folder")
-    store = common.open_store()
+    store = common.open_store(readonly=True)
     language = _report_lang(store, lang)
     period = common.time_range(store, since, until)
     filters = dossier.Filters(since=period.since, until=period.until, party=party)
@@ -81,7 +84,7 @@ def report(
         output.write_bytes(content)
     else:
         output.write_text(content, encoding="utf-8")
-    if store.last_run() is None:
+    if store.runs.last() is None:
         common.tell(store, "cli.report.not_analyzed")
     common.tell(store, "cli.report.wrote", path=output)
 
@@ -103,7 +106,7 @@ def export_bundle(
     from ..bundle import write_bundle
     from ..pdf import pdf_available
 
-    store = common.open_store()
+    store = common.open_store(readonly=True)
     language = _report_lang(store, lang)
     want_pdf = pdf_available() if pdf is None else pdf
     now = datetime.now(UTC)
@@ -124,7 +127,7 @@ def export_csv(output: OutOpt) -> None:
     """Every event as CSV (UTF-8 with BOM; message text exactly as stored)."""
     from ..bundle import export_file
 
-    store = common.open_store()
+    store = common.open_store(readonly=True)
     n = export_file(store, "csv", output)
     common.tell(store, "cli.export.events", count=n, path=output)
 
@@ -134,7 +137,7 @@ def export_json(output: OutOpt) -> None:
     """Every event as a JSON array (the `list --json` fields, plus note and rule_ids)."""
     from ..bundle import export_file
 
-    store = common.open_store()
+    store = common.open_store(readonly=True)
     n = export_file(store, "json", output)
     common.tell(store, "cli.export.events", count=n, path=output)
 
@@ -153,10 +156,10 @@ def stats(
     as_json: JsonOpt = False,
 ) -> None:
     """Counts of contacts per day, per hour of the day (local time) or per party, with how many were flagged."""
-    store = common.open_store()
+    store = common.open_store(readonly=True)
     period = common.time_range(store, since, until)
-    events = store.events(since=period.since, until=period.until)
-    rows = count_contacts(events, store.flagged_event_ids(), store.tz, by.value)
+    events = store.events.select(since=period.since, until=period.until)
+    rows = count_contacts(events, store.runs.flagged_event_ids(), store.tz, by.value)
     if as_json:
         common.print_json(rows)
         return
@@ -175,9 +178,9 @@ def deadlines(as_json: JsonOpt = False) -> None:
     """Deadlines that follow from the findings: FDCPA one year, TCPA four years, FOS eight weeks, NFRA 15 days."""
     from .. import deadlines as dl
 
-    store = common.open_store()
+    store = common.open_store(readonly=True)
     today = datetime.now(UTC).astimezone(store.tz).date()
-    entries = dl.compute(store.jurisdiction, store.findings(), list(store.events()), store.tz, today)
+    entries = dl.compute(store.jurisdiction, store.runs.findings(), list(store.events.select()), store.tz, today)
     if as_json:
         common.print_json([d.as_dict() for d in entries])
         return

@@ -68,24 +68,24 @@ def parse_filters(store: Any, since: str | None, until: str | None, party: str |
 def collect(store: Any, filters: Filters | None = None) -> CaseData:
     """Read everything a dossier needs. Findings are kept when they touch a selected event."""
     filters = filters or Filters()
-    events = list(store.events(since=filters.since, until=filters.until, party=filters.party))
+    events = list(store.events.select(since=filters.since, until=filters.until, party=filters.party))
     selected = {e.id for e in events}
-    findings = [f for f in store.findings() if selected.intersection(f.event_ids)]
-    attachments = [a for a in store.attachments() if a.get("event_id") is None or a["event_id"] in selected]
+    findings = [f for f in store.runs.findings() if selected.intersection(f.event_ids)]
+    attachments = [a for a in store.attachments.list() if a.get("event_id") is None or a["event_id"] in selected]
     if filters.party or filters.since or filters.until:
         attachments = [a for a in attachments if a.get("event_id") in selected]
     return CaseData(
-        profile=dict(store.profile()),
+        profile=dict(store.profile.get()),
         events=events,
         findings=findings,
-        run=store.last_run(),
-        requests=store.requests(),
+        run=store.runs.last(),
+        requests=store.requests.list(),
         attachments=attachments,
-        parties=store.parties(),
-        numbers=store.numbers(),
-        debts=store.debts(),
-        chain_head=store.chain_head(),
-        total_events=store.event_count(),
+        parties=store.parties.list(),
+        numbers=store.numbers.list(),
+        debts=store.debts.list(),
+        chain_head=store.ledger.head(),
+        total_events=store.events.count(),
         filters=filters.as_dict(store.tz),
         images=images.load_inline(attachments),
     )

@@ -1,0 +1,220 @@
+"""Events: appended in chained batches, deduplicated on import, read through one EventQuery."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from itertools import chain
+from typing import TYPE_CHECKING, Any
+
+from .. import integrity
+from ..errors import InputError
+from ..models import CHANNELS, DIRECTIONS, STATUSES, Event, RawAttachment, RawEvent
+from ..normalize import NumberInfo, from_utc_iso, normalize_number, to_utc_iso
+from ._sql import json_text, now_iso, row
+from .parties import group_key
+from .query import EventQuery
+
+if TYPE_CHECKING:
+    from . import Store
+
+BATCH = 2000
+_COLUMNS = (
+    "id, channel, direction, number, number_raw, party_id, at, tz_offset_min, duration_s, status, text,"
+    " import_id, source_ref, raw, note, recorded_at, hash, prev_hash"
+)
+# The original record, in the source's own key order (faithful, and no sorting cost per event).
+_RAW_JSON = json.JSONEncoder(ensure_ascii=False, default=str)
+DedupeKey = tuple[Any, ...]
+
+
+@dataclass(frozen=True)
+class _Prepared:
+    raw: RawEvent
+    info: NumberInfo | None
+    at: str
+
+    @property
+    def key(self) -> DedupeKey:
+        return (self.raw.channel, self.raw.direction, self.info and self.info.number, self.at, self.raw.text)
+
+
+class Events:
+    def __init__(self, store: Store):
+        self._store = store
+        self._conn = store.conn
+
+    def add_many(
+        self,
+        raws: Iterable[RawEvent],
+        *,
+        import_id: int | None = None,
+        party_id: int | None = None,
+        dedupe: bool = True,
+        on_progress: Callable[[int], None] | None = None,
+    ) -> list[int | None]:
+        """Append events in batches; returns, per input, the new event id or None for a duplicate.
+
+        A duplicate is an event with the same channel, direction, number, instant and text as one
+        already stored (earlier batches of this call included: they are in the same transaction)
+        or earlier in its batch. Imports skip duplicates; hand-logged events keep `dedupe` off.
+        """
+        self._store.require_transaction()
+        results: list[int | None] = []
+        batch: list[RawEvent] = []
+        for raw in chain(raws, [None]):  # None: the end, flush what is left
+            if raw is not None:
+                batch.append(raw)
+            if batch and (raw is None or len(batch) >= BATCH):
+                results.extend(self._add_batch(batch, import_id, party_id, dedupe))
+                batch = []
+                if on_progress:
+                    on_progress(len(results))
+        return results
+
+    def add(self, raw: RawEvent, *, party_id: int | None = None) -> int:
+        """Append one hand-logged event (never deduplicated: two identical calls are two calls)."""
+        (event_id,) = self.add_many([raw], party_id=party_id, dedupe=False)
+        assert event_id is not None  # without dedupe every event is new
+        return event_id
+
+    def set_meta(self, event_id: int, **changes: Any) -> None:
+        """Change an event's party link or note (metadata), through a ledger entry."""
+        self._store.require_transaction()
+        unknown = set(changes) - set(integrity.CHAINED["events"][1])
+        if unknown:
+            raise ValueError(f"not metadata: {sorted(unknown)}")
+        self.get(event_id)
+        self._store.ledger.change("events", event_id, changes)
+
+    def get(self, event_id: int) -> dict[str, Any]:
+        """The stored row of one event, every column."""
+        found = row(self._conn, "SELECT * FROM events WHERE id = ?", (event_id,))
+        if found is None:
+            raise InputError(f"no event with id {event_id}")
+        return found
+
+    def count(self) -> int:
+        return int(self._conn.execute("SELECT COUNT(*) FROM events").fetchone()[0])
+
+    def select(self, query: EventQuery | None = None, **filters: Any) -> Iterator[Event]:
+        """Events in time order, with their effective party (own link, else their number's)."""
+        query = query or EventQuery(**filters)
+        parties = self._store.parties.index()
+        sql, params = query.sql(self._store.region, parties)
+        for r in self._conn.execute(sql, params):
+            pid = r[10]
+            yield Event(
+                id=r[0],
+                channel=r[1],
+                direction=r[2],
+                number=r[3],
+                number_raw=r[4],
+                at=from_utc_iso(r[5]),
+                tz_offset_min=r[6],
+                duration_s=r[7],
+                status=r[8],
+                text=r[9],
+                party_id=pid,
+                party=parties[pid][0] if pid in parties else None,
+                group=group_key(pid, r[3] or r[4], parties),
+                note=r[11],
+                import_id=r[12],
+                hash=r[13],
+            )
+
+    def _add_batch(
+        self, batch: list[RawEvent], import_id: int | None, party_id: int | None, dedupe: bool
+    ) -> list[int | None]:
+        region = self._store.region
+        prepared = [_prepare(raw, region) for raw in batch]
+        seen = self._stored_keys([p.at for p in prepared]) if dedupe else set()
+        infos = [p.info for p in prepared if p.info is not None]
+        self._store.numbers.ensure(infos)
+        if party_id is not None:
+            self._store.numbers.claim((i.number for i in infos), party_id)
+        next_id = int(self._conn.execute("SELECT COALESCE(MAX(id), 0) FROM events").fetchone()[0]) + 1
+        prev = self._store.ledger.head() or integrity.GENESIS
+        recorded = now_iso()
+        # The metadata an event starts with; the common case (none) needs no payload at all.
+        initial_meta = {"party_id": party_id, "note": None}
+        initial_meta_json = None if party_id is None else json_text(initial_meta)
+        event_rows: list[tuple[Any, ...]] = []
+        ledger_rows: list[tuple[Any, ...]] = []
+        results: list[int | None] = []
+        attachments: list[tuple[int, RawAttachment]] = []
+        for p in prepared:
+            if dedupe:
+                if p.key in seen:
+                    results.append(None)
+                    continue
+                seen.add(p.key)
+            values = _row_values(next_id, p, party_id, import_id, recorded)
+            digest = integrity.chain_hash(prev, integrity.evidence_record("events", values, initial_meta))
+            event_rows.append((*values.values(), digest, prev))
+            ledger_rows.append(("events", next_id, initial_meta_json, recorded, digest, prev))
+            prev = digest
+            attachments.extend((next_id, a) for a in p.raw.attachments)
+            results.append(next_id)
+            next_id += 1
+        if event_rows:
+            marks = ", ".join("?" * len(event_rows[0]))
+            self._conn.executemany(f"INSERT INTO events ({_COLUMNS}) VALUES ({marks})", event_rows)
+            self._store.ledger.append_chained(ledger_rows)
+        for event_id, attachment in attachments:
+            self._store.attachments.add(event_id, attachment.data, name=attachment.name, mime=attachment.mime)
+        return results
+
+    def _stored_keys(self, instants: list[str]) -> set[DedupeKey]:
+        """Dedupe keys of stored events at these instants (found through the index on `at`)."""
+        keys: set[DedupeKey] = set()
+        unique = sorted(set(instants))
+        for start in range(0, len(unique), 500):
+            chunk = unique[start : start + 500]
+            sql = f"SELECT channel, direction, number, at, text FROM events WHERE at IN ({','.join('?' * len(chunk))})"
+            keys.update(self._conn.execute(sql, chunk))
+        return keys
+
+
+def _prepare(raw: RawEvent, region: str) -> _Prepared:
+    _check_raw(raw)
+    info = normalize_number(raw.number_raw, region) if raw.number_raw else None
+    return _Prepared(raw, info, to_utc_iso(raw.at))
+
+
+def _row_values(
+    event_id: int, p: _Prepared, party_id: int | None, import_id: int | None, recorded: str
+) -> dict[str, Any]:
+    """The event's columns, in table order, before the chain's own two."""
+    raw = p.raw
+    return {
+        "id": event_id,
+        "channel": raw.channel,
+        "direction": raw.direction,
+        "number": p.info.number if p.info else None,
+        "number_raw": raw.number_raw,
+        "party_id": party_id,
+        "at": p.at,
+        # The offset the source recorded; None when it stored an instant only (epoch times).
+        "tz_offset_min": raw.tz_offset_min,
+        "duration_s": raw.duration_s,
+        "status": raw.status,
+        "text": raw.text,
+        "import_id": import_id,
+        "source_ref": raw.source_ref,
+        "raw": _RAW_JSON.encode(raw.raw) if raw.raw else None,
+        "note": None,
+        "recorded_at": recorded,
+    }
+
+
+def _check_raw(raw: RawEvent) -> None:
+    if raw.channel not in CHANNELS:
+        raise InputError(f"{raw.source_ref or 'record'}: unknown channel {raw.channel!r}")
+    if raw.direction not in DIRECTIONS:
+        raise InputError(f"{raw.source_ref or 'record'}: unknown direction {raw.direction!r}")
+    if raw.status not in STATUSES:
+        raise InputError(f"{raw.source_ref or 'record'}: unknown status {raw.status!r}")
+    if raw.at.tzinfo is None:
+        raise ValueError(f"{raw.source_ref}: importer produced a naive datetime")

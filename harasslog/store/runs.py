@@ -1,0 +1,97 @@
+"""Analysis runs and their findings. Derived data, but a dossier states it: each run is chained
+with a digest of its findings, so an edited or removed finding is caught by verify."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict
+from typing import TYPE_CHECKING, Any
+
+from .. import integrity
+from ..models import Citation, Finding, Match
+from ..normalize import from_utc_iso, to_utc_iso
+from ._sql import json_text, now_iso, row, rows
+
+if TYPE_CHECKING:
+    from . import Store
+
+
+class Runs:
+    def __init__(self, store: Store):
+        self._store = store
+        self._conn = store.conn
+
+    def save(self, *, pack_id: str, pack_version: str, params: dict[str, Any], findings: list[Finding]) -> int:
+        """Record one analysis and its findings."""
+        self._store.require_transaction()
+        started = now_iso()
+        values = {
+            "pack_id": pack_id,
+            "pack_version": pack_version,
+            "started": started,
+            "finished": now_iso(),
+            "params": json_text(params),
+            "findings_count": len(findings),
+        }
+        cursor = self._conn.execute(
+            f"INSERT INTO runs ({', '.join(values)}) VALUES ({', '.join('?' * len(values))})", tuple(values.values())
+        )
+        run_id = int(cursor.lastrowid or 0)
+        self._conn.executemany(
+            'INSERT INTO findings (run_id, rule_id, category, severity, group_key, title, event_ids, start, "end",'
+            " explanation, matches, citations) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [_finding_values(run_id, f) for f in findings],
+        )
+        digest = integrity.findings_digest(self._conn, run_id)
+        self._store.ledger.record("runs", run_id, {**values, integrity.FINDINGS_DIGEST: digest})
+        return run_id
+
+    def last(self) -> dict[str, Any] | None:
+        found = row(self._conn, "SELECT * FROM runs ORDER BY id DESC LIMIT 1")
+        if found and found.get("params"):
+            found["params"] = json.loads(found["params"])
+        return found
+
+    def findings(self, run_id: int | None = None) -> list[Finding]:
+        """The findings of a run (default: the last one)."""
+        if run_id is None:
+            last = self.last()
+            if last is None:
+                return []
+            run_id = int(last["id"])
+        return [
+            Finding(
+                rule_id=r["rule_id"],
+                category=r["category"],
+                severity=r["severity"],
+                event_ids=tuple(json.loads(r["event_ids"])),
+                start=from_utc_iso(r["start"]),
+                end=from_utc_iso(r["end"]),
+                explanation=r["explanation"],
+                title=r["title"] or "",
+                group=r["group_key"] or "",
+                matches=tuple(Match(**m) for m in json.loads(r["matches"])),
+                citations=tuple(Citation(**c) for c in json.loads(r["citations"])),
+            )
+            for r in rows(self._conn, "SELECT * FROM findings WHERE run_id = ? ORDER BY id", (run_id,))
+        ]
+
+    def flagged_event_ids(self) -> set[int]:
+        return {eid for f in self.findings() for eid in f.event_ids}
+
+
+def _finding_values(run_id: int, f: Finding) -> tuple[Any, ...]:
+    return (
+        run_id,
+        f.rule_id,
+        f.category,
+        f.severity,
+        f.group,
+        f.title,
+        json_text(list(f.event_ids)),
+        to_utc_iso(f.start),
+        to_utc_iso(f.end),
+        f.explanation,
+        json_text([asdict(m) for m in f.matches]),
+        json_text([asdict(c) for c in f.citations]),
+    )
