@@ -11,6 +11,7 @@ import typer
 from rich.table import Table
 
 from ..errors import InputError
+from ..outfile import write_output
 from . import common
 
 export_app = typer.Typer(
@@ -72,11 +73,7 @@ def report(
     content = render.render(
         store, template, fmt=fmt, lang=language, filters=filters, redact=redact, template_dir=template_dir
     )
-    output.parent.mkdir(parents=True, exist_ok=True)
-    if isinstance(content, bytes):
-        output.write_bytes(content)
-    else:
-        output.write_text(content, encoding="utf-8")
+    write_output(output, content)
     if store.last_run() is None:
         common.say(
             store,
