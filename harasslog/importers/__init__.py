@@ -13,7 +13,7 @@ from pathlib import Path
 
 from ..errors import InputError
 from . import android_calls, android_sms, csvfile, ios_calls, ios_sms, sbr
-from .base import Importer, ImportOptions, Record, open_sqlite, table_columns, table_names
+from .base import SQLITE_MAGIC, Importer, ImportOptions, Record, open_sqlite, table_columns, table_names
 
 __all__ = ["IMPORTERS", "FORMATS", "Importer", "ImportOptions", "Record", "detect", "read"]
 
@@ -29,7 +29,6 @@ IMPORTERS: dict[str, Importer] = {
 }
 FORMATS = ("auto", *IMPORTERS)
 
-SQLITE_MAGIC = b"SQLite format 3\x00"
 _FIRST_TAG = re.compile(rb"<([A-Za-z_][\w.:-]*)")
 _PROLOG = re.compile(rb"\A(?:\s+|<\?.*?\?>|<!--.*?-->|<!DOCTYPE[^>]*>)*", re.S)
 
