@@ -393,7 +393,7 @@ def _manifest_problems(zf: zipfile.ZipFile, files: dict[str, zipfile.ZipInfo], l
         return [f"{MANIFEST} has no list of files"]
     problems = []
     declared: dict[str, Any] = manifest["files"]
-    for name in sorted(set(declared) | set(listed) - {SUMS, MANIFEST}):
+    for name in sorted((set(declared) | set(listed)) - {SUMS, MANIFEST}):
         entry = declared.get(name)
         if name not in listed:
             problems.append(f"{MANIFEST} lists {name}, which {SUMS} does not")
@@ -427,7 +427,9 @@ def _events_problems(zf: zipfile.ZipFile, info: zipfile.ZipInfo, manifest: dict[
     if "last_event_hash" in manifest and manifest["last_event_hash"] != last_hash:
         problems.append(f"{MANIFEST}: last_event_hash is not the hash of the newest event in events.csv")
     head = manifest.get("chain_head")
-    if head in hashes and head != last_hash:
+    if head is not None and not (isinstance(head, str) and re.fullmatch(r"[0-9a-f]{64}", head)):
+        problems.append(f"{MANIFEST}: chain_head is not a SHA-256")
+    elif head in hashes and head != last_hash:
         problems.append(f"{MANIFEST}: chain_head names an event that is not the newest in events.csv")
     return problems
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +25,10 @@ BATCH = 2000  # records handed to the store at a time: memory stays flat however
 # Characters in one message's text. The longest real SMS (255 concatenated parts) has about 39 000;
 # anything longer is refused (naming the record) so the wording rules never get unbounded input.
 MAX_TEXT = 100_000
+# Times a phone can have written, with room on both sides; outside them the date field is garbage
+# (and years near 1 or 9999 cannot even be shown in every time zone).
+EARLIEST, LATEST = datetime(1900, 1, 1, tzinfo=UTC), datetime(3000, 1, 1, tzinfo=UTC)
+TIME_OUT_OF_RANGE = "time out of range (before 1900 or after 2999)"
 SQLITE_FORMATS = ("ios-sms", "ios-calls", "android-sms", "android-calls")
 
 # (file name, done, total, records read): done/total in the importer's unit (bytes or rows).
@@ -142,6 +147,9 @@ def _import_one(
         if isinstance(record, Skipped):
             reasons[record.reason] += 1
             continue
+        if not _plausible(record.at):
+            reasons[TIME_OUT_OF_RANGE] += 1
+            continue
         if record.text is not None and len(record.text) > MAX_TEXT:
             raise InputError(
                 f"{path.name}: {record.source_ref}: a message of {len(record.text)} characters "
@@ -166,6 +174,13 @@ def _import_one(
         skipped_reasons=summary.skipped_reasons,
     )
     return summary
+
+
+def _plausible(at: datetime) -> bool:
+    try:
+        return EARLIEST <= at.astimezone(UTC) < LATEST
+    except (OverflowError, ValueError):
+        return False
 
 
 def _journal_provenance(path: Path, summary: FileSummary) -> None:

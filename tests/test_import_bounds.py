@@ -275,3 +275,41 @@ def test_a_gbk_backup_is_read_as_gbk(tmp_path, store):
     path.write_bytes(text.encode("gbk"))
     import_files(store, [path])
     assert [r["text"] for r in event_rows(store)] == ["请还款，否则上门"]
+
+
+def test_a_time_near_year_one_is_skipped_not_a_crash(tmp_path, store):
+    """Found by fuzzing: 0001-01-01 in the borrower's zone cannot be turned into UTC (OverflowError)."""
+    path = tmp_path / "calls.csv"
+    path.write_text(
+        "时间,号码\n0001-01-01 00:00,13912345678\n9999-12-31T23:59:59-12:00,13912345678\n2026-11-20 22:13,10086\n"
+    )
+    summary = import_files(store, [path])
+    assert summary.files[0].skipped_reasons == {"time out of range (before 1900 or after 2999)": 2}
+    assert summary.files[0].new == 1
+
+
+def test_text_that_is_not_utf8_in_a_phone_database_is_kept_and_imported(tmp_path, store):
+    """Found by fuzzing: invalid UTF-8 in a TEXT column raised from inside sqlite3 (a crash, or an
+    error quoting the whole schema over many lines). The bytes stay whole in the raw record."""
+    path = make_mmssms_db(tmp_path / "mmssms.db", [{"_id": 1, "address": "10086", "date": NOV20, "type": 1}])
+    conn = sqlite3.connect(path)
+    conn.execute("UPDATE sms SET body = CAST(X'e8bf98ff' AS TEXT)")
+    conn.commit()
+    conn.close()
+    import_files(store, [path])
+    (row,) = event_rows(store)
+    assert row["text"] == "还\ufffd"
+    assert json.loads(row["raw"])["body"] == {"base64": base64.b64encode(b"\xe8\xbf\x98\xff").decode()}
+
+
+def test_a_damaged_schema_is_one_line_of_error(tmp_path, store):
+    path = make_mmssms_db(tmp_path / "mmssms.db", [])
+    data = bytearray(path.read_bytes())
+    at = data.index(b"CREATE TABLE sms")
+    data[at + 7] = 0x80  # a byte that is not UTF-8, inside the schema's text
+    path.write_bytes(bytes(data))
+    with pytest.raises(InputError) as refused:
+        import_files(store, [path])
+    message = str(refused.value)
+    assert "\n" not in message and len(message) < 300 and message.startswith("mmssms.db: "), message
+    assert counts(store) == (0, 0, 0)

@@ -13,7 +13,16 @@ from pathlib import Path
 
 from ..errors import InputError
 from . import android_calls, android_sms, csvfile, ios_calls, ios_sms, sbr
-from .base import SQLITE_MAGIC, Importer, ImportOptions, Record, open_sqlite, table_columns, table_names
+from .base import (
+    SQLITE_MAGIC,
+    Importer,
+    ImportOptions,
+    Record,
+    one_line,
+    open_sqlite,
+    table_columns,
+    table_names,
+)
 
 __all__ = ["IMPORTERS", "FORMATS", "Importer", "ImportOptions", "Record", "detect", "read"]
 
@@ -89,7 +98,7 @@ def _detect_sqlite(path: Path) -> str:
             if "calls" in tables and {"number", "date", "type"} <= table_columns(conn, "calls"):
                 return "android-calls"
     except sqlite3.DatabaseError as exc:
-        raise InputError(f"{path.name}: a damaged SQLite database ({exc})") from None
+        raise InputError(f"{path.name}: a damaged SQLite database ({one_line(exc)})") from None
     shown = ", ".join(sorted(tables)[:8])
     raise InputError(f"{path.name}: a SQLite database, but not one we know (tables: {shown})")
 

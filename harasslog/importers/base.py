@@ -193,6 +193,7 @@ def open_sqlite(path: Path) -> Iterator[sqlite3.Connection]:
             conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro&immutable=1", uri=True)
         guard = _Guard()
         conn.row_factory = guard.row
+        conn.text_factory = _text
         conn.setlimit(sqlite3.SQLITE_LIMIT_LENGTH, MAX_VALUE)
         conn.set_progress_handler(guard.progress, 10_000)
         try:
@@ -201,19 +202,21 @@ def open_sqlite(path: Path) -> Iterator[sqlite3.Connection]:
             yield conn
         except sqlite3.DataError as exc:
             if "too big" not in str(exc):
-                raise InputError(f"{path.name}: cannot read this SQLite database ({exc})") from None
+                raise InputError(f"{path.name}: cannot read this SQLite database ({one_line(exc)})") from None
             raise InputError(
                 f"{path.name}: refused: a single value is larger than {MAX_VALUE >> 20} MiB (no message is)"
             ) from None
         except sqlite3.OperationalError as exc:
             if str(exc) != "interrupted":
-                raise InputError(f"{path.name}: cannot read this SQLite database ({exc})") from None
+                raise InputError(f"{path.name}: cannot read this SQLite database ({one_line(exc)})") from None
             raise InputError(
                 f"{path.name}: refused: a query ran {STALL_SECONDS:.0f} s without producing a row "
                 "(a crafted or damaged database)"
             ) from None
         except sqlite3.DatabaseError as exc:
-            raise InputError(f"{path.name}: cannot read this SQLite database ({exc})") from None
+            raise InputError(f"{path.name}: cannot read this SQLite database ({one_line(exc)})") from None
+        except UnicodeDecodeError:  # SQLite's own error message quotes a schema that is not UTF-8
+            raise InputError(f"{path.name}: a damaged SQLite database (its schema is not UTF-8 text)") from None
         finally:
             conn.close()
     finally:
@@ -221,13 +224,27 @@ def open_sqlite(path: Path) -> Iterator[sqlite3.Connection]:
             tmp.cleanup()
 
 
+def _text(data: bytes) -> str | bytes:
+    """TEXT that is not UTF-8 (damaged or crafted) stays bytes: the raw record keeps them whole."""
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        return data
+
+
+def one_line(exc: BaseException) -> str:
+    """An exception's message fit for one line of error (SQLite may quote a whole schema)."""
+    text = " ".join(str(exc).split())
+    return text if len(text) <= 160 else text[:157] + "..."
+
+
 def _refuse_views(conn: sqlite3.Connection, name: str) -> None:
     for kind, table, sql in conn.execute("SELECT type, name, sql FROM sqlite_master WHERE type IN ('table', 'view')"):
-        if str(table).lower() not in SOURCE_TABLES:
+        if (as_text(table) or "").lower() not in SOURCE_TABLES:
             continue
         if kind == "view":
             raise InputError(f"{name}: refused: {table} is a view, not a table (phone databases have a table there)")
-        if str(sql or "").lstrip().upper().startswith("CREATE VIRTUAL"):
+        if (as_text(sql) or "").lstrip().upper().startswith("CREATE VIRTUAL"):
             raise InputError(f"{name}: refused: {table} is a virtual table, not a plain one")
 
 
@@ -245,12 +262,12 @@ def sqlite_journal(path: Path) -> tuple[bool, Path | None]:
 
 
 def table_columns(conn: sqlite3.Connection, table: str) -> set[str]:
-    return {row[1] for row in conn.execute(f'PRAGMA table_info("{table}")')}
+    return {as_text(row[1]) or "" for row in conn.execute(f'PRAGMA table_info("{table}")')}
 
 
 def table_names(conn: sqlite3.Connection) -> set[str]:
     """The plain tables (views never count as a source)."""
-    return {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    return {as_text(row[0]) or "" for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
 
 
 def skip_reason(code: int | None, known: Any, not_sent: dict[int, str], what: str, written: Any) -> str | None:

@@ -37,7 +37,7 @@ VERSION = "ios-sms-1"
 def read(path: Path, options: ImportOptions) -> Iterator[Record]:
     with open_sqlite(path) as conn:
         tables = table_names(conn)
-        handles = {column(r, "ROWID"): row_dict(r) for r in conn.execute("SELECT * FROM handle")}
+        handles = {column(r, "ROWID"): r for r in conn.execute("SELECT * FROM handle")}
         chats = _chat_identifiers(conn, tables)
         attachments = _attachments(conn, tables)
         for row in table_rows(conn, "message", "ROWID", options):
@@ -72,7 +72,7 @@ def _attachments(conn: sqlite3.Connection, tables: set[str]) -> dict[int, list[d
 
 def _convert(
     row: sqlite3.Row,
-    handles: dict[int, dict[str, Any]],
+    handles: dict[int, sqlite3.Row],
     chats: dict[int, str],
     attachments: dict[int, list[dict[str, Any]]],
 ) -> Record:
@@ -96,7 +96,7 @@ def _convert(
     if not text and not files:
         return Skipped(ref, "empty message")
     handle = handles.get(column(row, "handle_id"))
-    number = as_text((handle or {}).get("id")) or chats.get(rowid) or ""
+    number = (as_text(column(handle, "id")) if handle is not None else None) or chats.get(rowid) or ""
     service = column(row, "service") or "SMS"
     if service == "iMessage":
         channel = "im"
@@ -104,7 +104,7 @@ def _convert(
         channel = "mms" if files else "sms"
     raw: dict[str, Any] = {"message": row_dict(row)}
     if handle is not None:
-        raw["handle"] = handle
+        raw["handle"] = row_dict(handle)
     if rowid in chats:
         raw["chat_identifier"] = chats[rowid]
     if files:

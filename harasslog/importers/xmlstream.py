@@ -204,4 +204,4 @@ def iter_children(
         hint = " (the file is truncated)" if reason in ("no element found", "unclosed token") else ""
         raise InputError(f"{name}: not well-formed XML at line {exc.lineno}: {reason}{hint}") from None
     except (LookupError, ValueError) as exc:  # an encoding expat was told of but cannot use
-        raise InputError(f"{name}: cannot read this XML ({exc})") from None
+        raise InputError(f"{name}: cannot read this XML ({' '.join(str(exc).split())[:160]})") from None
