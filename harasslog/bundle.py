@@ -409,6 +409,7 @@ def _manifest_problems(zf: zipfile.ZipFile, files: dict[str, zipfile.ZipInfo], l
 def _events_problems(zf: zipfile.ZipFile, info: zipfile.ZipInfo, manifest: dict[str, Any]) -> list[str]:
     """The manifest's event count, and its chain head or last event hash, against events.csv (streamed)."""
     count, hashes, newest = 0, set(), None
+    limit = csv.field_size_limit(MAX_LISTING)  # a typed message may be longer than csv's default cap
     try:
         with zf.open(info) as handle:
             text = io.TextIOWrapper(handle, encoding="utf-8-sig", newline="")
@@ -420,6 +421,8 @@ def _events_problems(zf: zipfile.ZipFile, info: zipfile.ZipInfo, manifest: dict[
                     newest = (event_id, row.get("hash"))
     except (UnicodeDecodeError, csv.Error, ValueError, *_READ_ERRORS) as exc:
         return [f"events.csv cannot be read: {exc}"]
+    finally:
+        csv.field_size_limit(limit)
     problems = []
     if manifest.get("events") != count:
         problems.append(f"{MANIFEST} counts {manifest.get('events')!r} events, events.csv holds {count}")

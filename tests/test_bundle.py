@@ -356,3 +356,20 @@ def test_streamed_json_is_what_json_dumps_writes(store, tmp_path):
     export_file(blank, "json", empty)
     blank.close()
     assert empty.read_text("utf-8") == "[]\n"
+
+
+def test_a_typed_message_longer_than_csvs_field_limit_still_verifies(store, tmp_path):
+    from datetime import datetime
+
+    from helpers_report import CST
+
+    from harasslog.models import RawEvent
+
+    with store.transaction():
+        store.add_event(RawEvent("sms", "in", "13912345678", datetime(2026, 11, 1, tzinfo=CST), text="长" * 200_000))
+    path = tmp_path / "case.zip"
+    write_bundle(store, path, lang="zh", now=FIXED_NOW)
+    assert verify_bundle(path) == []
+    import csv
+
+    assert csv.field_size_limit() == 131072  # the importers' cap is left as it was
