@@ -313,3 +313,20 @@ def test_a_damaged_schema_is_one_line_of_error(tmp_path, store):
     message = str(refused.value)
     assert "\n" not in message and len(message) < 300 and message.startswith("mmssms.db: "), message
     assert counts(store) == (0, 0, 0)
+
+
+@pytest.mark.slow
+def test_one_huge_mms_is_refused_within_bounded_memory(tmp_path, store, db_path):
+    """A 200 MB <mms> (one base64 part): it used to be held, decoded and stored (1 GB of memory);
+    under a 250 MB cap it is refused once 64 MiB of it were read."""
+    path = tmp_path / "sms.xml"
+    with path.open("w") as handle:
+        handle.write(f'<?xml version="1.0" encoding="UTF-8"?>\n<smses count="1">\n<mms date="{NOV20}" msg_box="1" ')
+        handle.write('address="10086"><parts><part seq="0" ct="image/jpeg" data="')
+        for _ in range(200):
+            handle.write("A" * (1 << 20))
+        handle.write('" /></parts></mms>\n</smses>\n')
+    before = counts(store)
+    result = run_limited(["import", str(path)], db_path)
+    assert_refused(result, "sms.xml", store, before)
+    assert "64 MiB" in result.stderr
