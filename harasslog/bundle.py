@@ -26,6 +26,7 @@ from . import __version__
 from .errors import InputError
 from .outfile import output_file
 from .records import RECORD_FIELDS, event_record
+from .textsafe import visible
 
 SUMS = "SHA256SUMS"
 MANIFEST = "manifest.json"
@@ -297,7 +298,7 @@ def verify_bundle(path: Path) -> list[str]:
     problems: list[str] = []
     with zf:
         infos = zf.infolist()
-        problems.extend(_name_problems([i.filename for i in infos], "member"))
+        problems.extend(_name_problems([i.filename for i in infos], "member", "members"))
         for info in infos:
             reason = member_path_problem(info.filename)
             if reason:
@@ -306,7 +307,7 @@ def verify_bundle(path: Path) -> list[str]:
                 problems.append(f"symbolic link: {info.filename!r}")
             if _too_packed(info):
                 problems.append(
-                    f"not unpacked: {info.filename} claims {info.file_size} bytes from {info.compress_size}"
+                    f"not unpacked: {_show(info.filename)} claims {info.file_size} bytes from {info.compress_size}"
                 )
         files = {i.filename: i for i in infos if not i.is_dir()}
         if SUMS not in files:
@@ -318,30 +319,31 @@ def verify_bundle(path: Path) -> list[str]:
             problems.append(f"{SUMS} cannot be read: {exc}")
             return problems
         problems.extend(f"listed twice in {SUMS}: {name!r}" for name in duplicates)
-        problems.extend(_name_problems(list(listed), f"name in {SUMS}"))
+        problems.extend(_name_problems(list(listed), f"name in {SUMS}", f"names in {SUMS}"))
         for name, expected in listed.items():
             if member_path_problem(name):
                 problems.append(f"unsafe path listed in {SUMS}: {name!r}")
                 continue
             if name not in files:
-                problems.append(f"missing: {name}")
+                problems.append(f"missing: {_show(name)}")
                 continue
             if _too_packed(files[name]):
                 continue
             try:
                 digest = _member_sha256(zf, files[name])
             except _READ_ERRORS as exc:
-                problems.append(f"damaged: {name} ({exc})")
+                problems.append(f"damaged: {_show(name)} ({exc})")
                 continue
             if digest != expected:
-                problems.append(f"changed: {name}")
-        problems.extend(f"extra (not in {SUMS}): {name}" for name in files if name != SUMS and name not in listed)
+                problems.append(f"changed: {_show(name)}")
+        extra = [name for name in files if name != SUMS and name not in listed]
+        problems.extend(f"extra (not in {SUMS}): {_show(name)}" for name in extra)
         if not problems:
             problems.extend(_manifest_problems(zf, files, listed))
     return problems
 
 
-def _name_problems(names: list[str], what: str) -> list[str]:
+def _name_problems(names: list[str], what: str, whats: str) -> list[str]:
     """Duplicate names, and names that differ only in case or Unicode form: unpacked on Windows
     or macOS one file overwrites the other, so what is checked is not what is read."""
     problems = []
@@ -353,7 +355,7 @@ def _name_problems(names: list[str], what: str) -> list[str]:
         elif seen[key] == name:
             problems.append(f"duplicate {what}: {name!r}")
         else:
-            problems.append(f"{what}s that differ only in case: {seen[key]!r} and {name!r}")
+            problems.append(f"{whats} that differ only in case: {seen[key]!r} and {name!r}")
     return problems
 
 
@@ -396,11 +398,11 @@ def _manifest_problems(zf: zipfile.ZipFile, files: dict[str, zipfile.ZipInfo], l
     for name in sorted((set(declared) | set(listed)) - {SUMS, MANIFEST}):
         entry = declared.get(name)
         if name not in listed:
-            problems.append(f"{MANIFEST} lists {name}, which {SUMS} does not")
+            problems.append(f"{MANIFEST} lists {_show(name)}, which {SUMS} does not")
         elif not isinstance(entry, dict):
-            problems.append(f"{SUMS} lists {name}, which {MANIFEST} does not")
+            problems.append(f"{SUMS} lists {_show(name)}, which {MANIFEST} does not")
         elif entry.get("sha256") != listed[name]:
-            problems.append(f"{MANIFEST} and {SUMS} disagree about {name}")
+            problems.append(f"{MANIFEST} and {SUMS} disagree about {_show(name)}")
     if "events.csv" in listed:
         problems.extend(_events_problems(zf, files["events.csv"], manifest))
     return problems
@@ -451,3 +453,9 @@ def _parse_sums(text: str) -> tuple[dict[str, str], list[str]]:
             duplicates.append(match.group(2))
         listed[match.group(2)] = match.group(1).lower()
     return listed, duplicates
+
+
+def _show(name: str) -> str:
+    """A member name as it may be printed: names come from whoever made the zip, and an escape
+    sequence or a newline in one must not act on the terminal or fake another line."""
+    return "".join(f"[U+{ord(c):04X}]" if c in "\n\t" else c for c in visible(name))

@@ -373,3 +373,28 @@ def test_a_typed_message_longer_than_csvs_field_limit_still_verifies(store, tmp_
     import csv
 
     assert csv.field_size_limit() == 131072  # the importers' cap is left as it was
+
+
+def test_names_in_sums_differing_only_in_case_are_refused(bundle, tmp_path):
+    bad = tmp_path / "bad.zip"
+
+    def add_twin(name, data):
+        if name != "SHA256SUMS":
+            return data
+        line = next(x for x in data.decode().splitlines() if x.endswith("  events.csv"))
+        return data + (line.replace("events.csv", "EVENTS.csv") + "\n").encode()
+
+    _rewrite(bundle, bad, add_twin)
+    problems = verify_bundle(bad)
+    assert "names in SHA256SUMS that differ only in case: 'events.csv' and 'EVENTS.csv'" in problems
+    assert "missing: EVENTS.csv" in problems
+
+
+def test_member_names_cannot_act_on_the_terminal(bundle, tmp_path):
+    bad = tmp_path / "bad.zip"
+    shutil.copy(bundle, bad)
+    with zipfile.ZipFile(bad, "a") as zf:
+        zf.writestr("x\x1b[2J\nOK: every file matches", "hidden")
+    problems = verify_bundle(bad)
+    assert "extra (not in SHA256SUMS): x[U+001B][2J[U+000A]OK: every file matches" in problems
+    assert not any("\x1b" in p or "\n" in p for p in problems)
