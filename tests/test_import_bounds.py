@@ -330,3 +330,13 @@ def test_one_huge_mms_is_refused_within_bounded_memory(tmp_path, store, db_path)
     result = run_limited(["import", str(path)], db_path)
     assert_refused(result, "sms.xml", store, before)
     assert "64 MiB" in result.stderr
+
+
+def test_a_header_with_a_quoted_newline_is_one_line_of_error(tmp_path, store):
+    """Found by fuzzing: the header is the first CSV record, which may span lines; the error quoted it."""
+    path = tmp_path / "export.csv"
+    path.write_bytes(b'\xe6\x97\xb6\xe9\x97\xb4,"a\nb\x1b[2J"\r\n1,2\r\n')
+    with pytest.raises(InputError) as refused:
+        import_files(store, [path], format="csv")
+    assert "(header: 时间, a[U+000A]b[U+001B][2J)" in str(refused.value)
+    assert "\n" not in str(refused.value)

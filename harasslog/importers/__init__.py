@@ -20,6 +20,7 @@ from .base import (
     Record,
     one_line,
     open_sqlite,
+    printable,
     table_columns,
     table_names,
 )
@@ -99,7 +100,7 @@ def _detect_sqlite(path: Path) -> str:
                 return "android-calls"
     except sqlite3.DatabaseError as exc:
         raise InputError(f"{path.name}: a damaged SQLite database ({one_line(exc)})") from None
-    shown = ", ".join(sorted(tables)[:8])
+    shown = printable(", ".join(sorted(tables)[:8]))
     raise InputError(f"{path.name}: a SQLite database, but not one we know (tables: {shown})")
 
 

@@ -22,6 +22,7 @@ from zoneinfo import ZoneInfo
 
 from ..errors import InputError
 from ..models import RawEvent, Skipped
+from ..textsafe import visible
 
 Record = RawEvent | Skipped
 Progress = Callable[[int, int], None]  # (done, total) in the importer's own unit: bytes or rows
@@ -230,6 +231,13 @@ def _text(data: bytes) -> str | bytes:
         return data.decode("utf-8")
     except UnicodeDecodeError:
         return data
+
+
+def printable(text: str, limit: int = 120) -> str:
+    """Text from a file (a header, a table name) fit for one line of error: control characters
+    and newlines shown as [U+XXXX], so they can neither act on the terminal nor fake a line."""
+    shown = "".join(f"[U+{ord(c):04X}]" if c in "\n\t" else c for c in visible(text))
+    return shown if len(shown) <= limit else shown[: limit - 3] + "..."
 
 
 def one_line(exc: BaseException) -> str:

@@ -22,7 +22,7 @@ from pathlib import Path
 from ..errors import InputError
 from ..models import RawEvent, Skipped
 from ..normalize import offset_minutes, parse_duration
-from .base import ImportOptions, Record, from_unix
+from .base import ImportOptions, Record, from_unix, printable
 
 VERSION = "csv-1"
 FIELDS = ("time", "number", "type", "text", "duration", "status", "channel", "direction", "name", "ignore")
@@ -284,7 +284,7 @@ def read(path: Path, options: ImportOptions) -> Iterator[Record]:
     if not looks_like_events(columns):
         raise InputError(
             f"{path.name}: the CSV header names no time column and no number or text column "
-            f"(header: {', '.join(header)[:120]}); use --map COLUMN=time etc."
+            f"(header: {printable(', '.join(header))}); use --map COLUMN=time etc."
         )
     total = path.stat().st_size
     row_number = 1
