@@ -11,11 +11,13 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .errors import InputError
 from .importers import FORMATS, IMPORTERS, ImportOptions, detect
+from .importers.base import sqlite_journal
 from .integrity import file_sha256
 from .models import RawEvent, Skipped
 
@@ -23,6 +25,14 @@ if TYPE_CHECKING:
     from .store import Store
 
 BATCH = 2000  # records handed to the store at a time: memory stays flat however big the file
+# Characters in one message's text. The longest real SMS (255 concatenated parts) has about 39 000;
+# anything longer is refused (naming the record) so the wording rules never get unbounded input.
+MAX_TEXT = 100_000
+# Times a phone can have written, with room on both sides; outside them the date field is garbage
+# (and years near 1 or 9999 cannot even be shown in every time zone).
+EARLIEST, LATEST = datetime(1900, 1, 1, tzinfo=UTC), datetime(3000, 1, 1, tzinfo=UTC)
+TIME_OUT_OF_RANGE = "time out of range (before 1900 or after 2999)"
+SQLITE_FORMATS = ("ios-sms", "ios-calls", "android-sms", "android-calls")
 
 # (file name, done, total, records read): done/total in the importer's unit (bytes or rows).
 ProgressFn = Callable[[str, int, int, int], None]
@@ -41,6 +51,8 @@ class FileSummary:
     duplicate: int = 0
     skipped: int = 0
     skipped_reasons: dict[str, int] = field(default_factory=dict)
+    wal: dict[str, Any] | None = None  # the -wal file read with a phone database: {file, size, sha256}
+    warnings: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -118,6 +130,8 @@ def _import_one(
         sha256=file_sha256(path),
         import_id=0,
     )
+    if name in SQLITE_FORMATS:
+        _journal_provenance(path, summary)
     summary.import_id = store.imports.begin(
         file_name=path.name, size=size, sha256=summary.sha256, format=name, importer_version=importer.version
     )
@@ -136,6 +150,14 @@ def _import_one(
         if isinstance(record, Skipped):
             reasons[record.reason] += 1
             continue
+        if not _plausible(record.at):
+            reasons[TIME_OUT_OF_RANGE] += 1
+            continue
+        if record.text is not None and len(record.text) > MAX_TEXT:
+            raise InputError(
+                f"{path.name}: {record.source_ref}: a message of {len(record.text)} characters "
+                f"(at most {MAX_TEXT} are imported); nothing was imported"
+            )
         read += 1
         batch.append(record)
         if len(batch) >= BATCH:
@@ -155,6 +177,29 @@ def _import_one(
         skipped_reasons=summary.skipped_reasons,
     )
     return summary
+
+
+def _plausible(at: datetime) -> bool:
+    try:
+        return EARLIEST <= at.astimezone(UTC) < LATEST
+    except (OverflowError, ValueError):
+        return False
+
+
+def _journal_provenance(path: Path, summary: FileSummary) -> None:
+    """Record the -wal file read with a phone database, or warn that rows may be missing without it.
+
+    Not refused: a database in WAL mode whose last checkpoint took everything in has no -wal file
+    and is complete, and we cannot tell that case from a lost one."""
+    is_wal, wal = sqlite_journal(path)
+    if wal is not None:
+        summary.wal = {"file": wal.name, "size": wal.stat().st_size, "sha256": file_sha256(wal)}
+    elif is_wal:
+        summary.warnings.append(
+            f"{path.name} is in WAL mode but {path.name}-wal is not beside it: messages written since the "
+            f"phone last saved the database may be missing; copy {path.name}-wal (and -shm) from the same "
+            "backup next to it and import again"
+        )
 
 
 def _store_batch(store: Store, batch: list[RawEvent], summary: FileSummary, party_id: int | None) -> None:

@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 from typer.testing import CliRunner
+
+# Fuzz tests (tests/test_fuzz_*.py) take max_examples from the profile: Hypothesis' default (100)
+# in CI; `HYPOTHESIS_PROFILE=long` for a longer hunt (2000 examples per strategy, about 15 minutes).
+settings.register_profile("long", max_examples=2000, deadline=None)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 SAMPLES = SHARED / "samples"

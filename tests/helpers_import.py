@@ -255,5 +255,31 @@ def event_rows(store: Any) -> list[dict[str, Any]]:
 
 
 def counts(store: Any) -> tuple[int, int, int]:
-    """(events, imports, ledger entries): all zero after a refused import into an empty store."""
+    """(events, imports, ledger entries): unchanged by a refused import."""
     return tuple(store.conn.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0] for t in ("events", "imports", "ledger"))
+
+
+# ---------------------------------------------------------------- memory-bounded runs
+
+
+def run_limited(args: list[str], db: Path, limit_mb: int = 250, timeout: float = 120) -> Any:
+    """The CLI in a subprocess whose address space is capped at `limit_mb` (RLIMIT_AS), so a
+    command that holds a large input whole fails (MemoryError, exit 3) where a streaming one succeeds.
+
+    The bare CLI fits in about 150 MB; the cap leaves no room for a few hundred MB held whole."""
+    import resource
+    import subprocess
+    import sys
+
+    limit = limit_mb << 20
+
+    def cap() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+
+    return subprocess.run(
+        [sys.executable, "-m", "harasslog", "--db", str(db), *args],
+        preexec_fn=cap,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )

@@ -98,6 +98,8 @@ def register(app: typer.Typer) -> None:
                 common.print_json(summary.as_dict())
             else:
                 common.out_console.print(_table(summary, common.lang(store)))
+            for warning in (w for f in summary.files for w in f.warnings):
+                common.info(f"warning: {warning}")
         finally:
             store.close()
 

@@ -10,6 +10,7 @@ import typer
 from rich.table import Table
 
 from ..errors import InputError
+from ..outfile import write_output
 from ..stats import COLUMNS, count_contacts
 from ..vocab import Lang, StatsBy
 from . import common
@@ -79,11 +80,7 @@ def report(
     content = dossier.render(
         store, template, fmt=fmt, lang=language, filters=filters, redact=redact, template_dir=template_dir
     )
-    output.parent.mkdir(parents=True, exist_ok=True)
-    if isinstance(content, bytes):
-        output.write_bytes(content)
-    else:
-        output.write_text(content, encoding="utf-8")
+    write_output(output, content)
     if store.runs.last() is None:
         common.tell(store, "cli.report.not_analyzed")
     common.tell(store, "cli.report.wrote", path=output)

@@ -13,7 +13,17 @@ from pathlib import Path
 
 from ..errors import InputError
 from . import android_calls, android_sms, csvfile, ios_calls, ios_sms, sbr
-from .base import Importer, ImportOptions, Record, open_sqlite, table_columns, table_names
+from .base import (
+    SQLITE_MAGIC,
+    Importer,
+    ImportOptions,
+    Record,
+    one_line,
+    open_sqlite,
+    printable,
+    table_columns,
+    table_names,
+)
 
 __all__ = ["IMPORTERS", "FORMATS", "Importer", "ImportOptions", "Record", "detect", "read"]
 
@@ -29,7 +39,6 @@ IMPORTERS: dict[str, Importer] = {
 }
 FORMATS = ("auto", *IMPORTERS)
 
-SQLITE_MAGIC = b"SQLite format 3\x00"
 _FIRST_TAG = re.compile(rb"<([A-Za-z_][\w.:-]*)")
 _PROLOG = re.compile(rb"\A(?:\s+|<\?.*?\?>|<!--.*?-->|<!DOCTYPE[^>]*>)*", re.S)
 
@@ -90,8 +99,8 @@ def _detect_sqlite(path: Path) -> str:
             if "calls" in tables and {"number", "date", "type"} <= table_columns(conn, "calls"):
                 return "android-calls"
     except sqlite3.DatabaseError as exc:
-        raise InputError(f"{path.name}: a damaged SQLite database ({exc})") from None
-    shown = ", ".join(sorted(tables)[:8])
+        raise InputError(f"{path.name}: a damaged SQLite database ({one_line(exc)})") from None
+    shown = printable(", ".join(sorted(tables)[:8]))
     raise InputError(f"{path.name}: a SQLite database, but not one we know (tables: {shown})")
 
 

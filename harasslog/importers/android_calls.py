@@ -1,8 +1,9 @@
 """Android call log: the `calls` table of `calllog.db` (Android 7+) or `contacts2.db` (older).
 
 `type` 1 incoming, 2 outgoing, 3 missed, 4 voicemail, 5 rejected, 6 blocked, 7 answered on
-another device; `date` in milliseconds, `duration` in seconds. Private numbers keep what the
-phone wrote (often empty or "-2"); `presentation` stays in the raw record.
+another device (codes.CALL_TYPES); `date` in milliseconds, `duration` in seconds. Private numbers
+keep what the phone wrote (often empty or "-2"); `presentation` stays in the raw record. A column
+this phone's schema lacks reads as empty.
 """
 
 from __future__ import annotations
@@ -12,8 +13,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from ..models import RawEvent, Skipped
-from .base import ImportOptions, Record, as_int, from_unix, open_sqlite, row_dict, table_rows
-from .sbr import CALL_TYPES
+from .base import ImportOptions, Record, as_int, as_text, column, from_unix, open_sqlite, row_dict, table_rows
+from .codes import CALL_TYPES, call_direction_status
 
 VERSION = "android-calls-1"
 
@@ -25,22 +26,23 @@ def read(path: Path, options: ImportOptions) -> Iterator[Record]:
 
 
 def _convert(row: sqlite3.Row) -> Record:
-    ref = f"calls._id={row['_id']}"
-    kind = as_int(row["type"])
+    ref = f"calls._id={column(row, '_id')}"
+    kind = as_int(column(row, "type"))
     if kind not in CALL_TYPES:
-        return Skipped(ref, f"unknown call type {row['type']!r}")
-    date = as_int(row["date"])
+        return Skipped(ref, f"unknown call type {column(row, 'type')!r}")
+    date = as_int(column(row, "date"))
     if not date:
         return Skipped(ref, "no date")
-    direction, status = CALL_TYPES[kind]
-    duration = as_int(row["duration"])
-    if status is None:
-        status = "answered" if duration else "unknown"
+    at = from_unix(date)
+    if at is None:
+        return Skipped(ref, "date out of range")
+    duration = as_int(column(row, "duration"))
+    direction, status = call_direction_status(kind, duration)
     return RawEvent(
         channel="call",
         direction=direction,
-        number_raw=row["number"] or "",
-        at=from_unix(date),
+        number_raw=as_text(column(row, "number")) or "",
+        at=at,
         duration_s=duration,
         status=status,
         source_ref=ref,

@@ -4,7 +4,9 @@ sms `type` 1 inbox, 2 sent; 3 draft, 4 outbox, 5 failed, 6 queued are skipped; L
 incoming message. Samsung's `spam_sms` (messages the phone filtered as spam: collectors often land
 there) is read too, as blocked incoming messages. `sms.date` is milliseconds but `pdu.date` is
 seconds: both are read by magnitude. MMS parts are files on the phone (`part._data`), not in the
-database, so only their text is imported; the part rows stay in the raw record.
+database, so only their text is imported; the part rows stay in the raw record. pdu rows whose
+`m_type` is a delivery or read report are receipts, not messages, and are skipped. A column this
+phone's schema lacks reads as empty (a message without `type` is skipped, saying so).
 """
 
 from __future__ import annotations
@@ -20,13 +22,16 @@ from .base import (
     ImportOptions,
     Record,
     as_int,
+    as_text,
+    column,
     from_unix,
     open_sqlite,
     row_dict,
     skip_reason,
     table_names,
 )
-from .sbr import MMS_BOXES, MMS_NOT_SENT, SMS_NOT_SENT, mms_number
+from .codes import MMS_BOXES, MMS_NOT_SENT, MMS_REPORTS, SMS_NOT_SENT
+from .sbr import mms_number
 
 VERSION = "android-sms-1"
 SMS_TYPES = {1: ("in", "unknown"), 2: ("out", "unknown"), 7: ("in", "blocked")}
@@ -52,7 +57,8 @@ def read(path: Path, options: ImportOptions) -> Iterator[Record]:
             for row in conn.execute("SELECT * FROM pdu ORDER BY _id"):
                 done += 1
                 _tick(options, done, total)
-                yield _mms(row, parts.get(row["_id"], []), addrs.get(row["_id"], []))
+                pdu_id = column(row, "_id")
+                yield _mms(row, parts.get(pdu_id, []), addrs.get(pdu_id, []))
         if options.progress is not None:
             options.progress(total, total)
 
@@ -65,28 +71,32 @@ def _tick(options: ImportOptions, done: int, total: int) -> None:
 def _group(conn: sqlite3.Connection, sql: str, key: str) -> dict[Any, list[dict[str, Any]]]:
     grouped: dict[Any, list[dict[str, Any]]] = {}
     for row in conn.execute(sql):
-        grouped.setdefault(row[key], []).append(row_dict(row))
+        grouped.setdefault(column(row, key), []).append(row_dict(row))
     return grouped
 
 
 def _sms(row: sqlite3.Row, table: str) -> Record:
-    ref = f"{table}._id={row['_id']}"
-    kind = as_int(row["type"])
-    reason = skip_reason(kind, SMS_TYPES, SMS_NOT_SENT, "sms type", row["type"])
-    if reason:
-        return Skipped(ref, reason)
-    date = as_int(row["date"])
+    ref = f"{table}._id={column(row, '_id')}"
+    written = column(row, "type")
+    kind = as_int(written)
+    reason = skip_reason(kind, SMS_TYPES, SMS_NOT_SENT, "sms type", written)
+    if reason or kind is None:
+        return Skipped(ref, reason or "no sms type")
+    date = as_int(column(row, "date"))
     if not date:
         return Skipped(ref, "no date")
+    at = from_unix(date)
+    if at is None:
+        return Skipped(ref, "date out of range")
     direction, status = SMS_TYPES[kind]
     if table == "spam_sms":
         status = "blocked"
     return RawEvent(
         channel="sms",
         direction=direction,
-        number_raw=row["address"] or "",
-        at=from_unix(date),
-        text=row["body"],
+        number_raw=as_text(column(row, "address")) or "",
+        at=at,
+        text=as_text(column(row, "body")),
         status=status,
         source_ref=ref,
         raw=row_dict(row),
@@ -94,22 +104,33 @@ def _sms(row: sqlite3.Row, table: str) -> Record:
 
 
 def _mms(row: sqlite3.Row, parts: list[dict[str, Any]], addrs: list[dict[str, Any]]) -> Record:
-    ref = f"pdu._id={row['_id']}"
-    box = as_int(row["msg_box"])
-    reason = skip_reason(box, MMS_BOXES, MMS_NOT_SENT, "mms msg_box", row["msg_box"])
-    if reason:
-        return Skipped(ref, reason)
-    date = as_int(row["date"])
+    ref = f"pdu._id={column(row, '_id')}"
+    report = MMS_REPORTS.get(as_int(column(row, "m_type")) or 0)
+    if report:
+        return Skipped(ref, report)
+    written = column(row, "msg_box")
+    box = as_int(written)
+    reason = skip_reason(box, MMS_BOXES, MMS_NOT_SENT, "mms msg_box", written)
+    if reason or box is None:
+        return Skipped(ref, reason or "no mms msg_box")
+    date = as_int(column(row, "date"))
     if not date:
         return Skipped(ref, "no date")
+    at = from_unix(date)
+    if at is None:
+        return Skipped(ref, "date out of range")
     direction = MMS_BOXES[box]
-    texts = [p["text"] for p in parts if (p.get("ct") or "").lower() == "text/plain" and p.get("text") is not None]
-    number = mms_number([(a.get("address") or "", str(a.get("type"))) for a in addrs], direction, "")
+    texts = [
+        as_text(p["text"]) or ""
+        for p in parts
+        if str(p.get("ct") or "").lower() == "text/plain" and p.get("text") is not None
+    ]
+    number = mms_number([(as_text(a.get("address")) or "", str(a.get("type"))) for a in addrs], direction, "")
     return RawEvent(
         channel="mms",
         direction=direction,
         number_raw=number,
-        at=from_unix(date),
+        at=at,
         text="\n".join(texts) if texts else None,
         source_ref=ref,
         raw={"pdu": row_dict(row), "parts": parts, "addrs": addrs},

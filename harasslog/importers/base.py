@@ -7,9 +7,11 @@ touches the store. Bad input raises InputError with one line naming the file (an
 from __future__ import annotations
 
 import base64
+import math
 import shutil
 import sqlite3
 import tempfile
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -20,6 +22,7 @@ from zoneinfo import ZoneInfo
 
 from ..errors import InputError
 from ..models import RawEvent, Skipped
+from ..textsafe import visible
 
 Record = RawEvent | Skipped
 Progress = Callable[[int, int], None]  # (done, total) in the importer's own unit: bytes or rows
@@ -46,29 +49,43 @@ class Importer:
     read: Callable[[Path, ImportOptions], Iterator[Record]]
 
 
-def from_unix(value: int | float) -> datetime:
-    """An epoch number of unknown unit to an aware UTC time, by magnitude.
+def from_unix(value: int | float) -> datetime | None:
+    """An epoch number of unknown unit to an aware UTC time, by magnitude (None if out of range).
 
     Android and SBR write milliseconds, but third-party tools write seconds (10 digits), and
     some write micro- or nanoseconds. Below 1e11 is seconds (until the year 5138), below 1e14
     milliseconds, below 1e17 microseconds, else nanoseconds.
     """
     v = abs(value)
-    if v < 1e11:
-        seconds = float(value)
-    elif v < 1e14:
-        seconds = value / 1e3
-    elif v < 1e17:
-        seconds = value / 1e6
-    else:
-        seconds = value / 1e9
-    return UNIX_EPOCH + timedelta(seconds=seconds)
+    try:
+        if v < 1e11:
+            seconds = float(value)
+        elif v < 1e14:
+            seconds = value / 1e3
+        elif v < 1e17:
+            seconds = value / 1e6
+        else:
+            seconds = value / 1e9
+    except OverflowError:  # an integer of hundreds of digits
+        return None
+    return _after(UNIX_EPOCH, seconds)
 
 
-def from_apple(value: int | float) -> datetime:
-    """Seconds since 2001-01-01 UTC, or nanoseconds since then (iOS 11 and later)."""
-    seconds = value / 1e9 if abs(value) > 1e15 else float(value)
-    return APPLE_EPOCH + timedelta(seconds=seconds)
+def from_apple(value: int | float) -> datetime | None:
+    """Seconds since 2001-01-01 UTC, or nanoseconds since then (iOS 11 and later); None if out of range."""
+    try:
+        seconds = value / 1e9 if abs(value) > 1e15 else float(value)
+    except OverflowError:
+        return None
+    return _after(APPLE_EPOCH, seconds)
+
+
+def _after(epoch: datetime, seconds: float) -> datetime | None:
+    """epoch + seconds, or None beyond what a datetime holds (a crafted or damaged date)."""
+    try:
+        return epoch + timedelta(seconds=seconds)
+    except (OverflowError, ValueError):
+        return None
 
 
 def json_safe(value: Any) -> Any:
@@ -78,16 +95,81 @@ def json_safe(value: Any) -> Any:
     return value
 
 
+INT64 = 1 << 63
+
+
 def as_int(value: Any) -> int | None:
     """An integer from an attribute or column that may be missing, "null", "" or a float string."""
     if value is None or isinstance(value, bool):
         return None
     if isinstance(value, int):
+        number = value
+    else:
+        try:
+            number = int(float(str(value).strip()))
+        except (ValueError, OverflowError):  # "abc", "nan", "1e999"
+            return None
+    return number if -INT64 <= number < INT64 else None  # what SQLite (and so the store) can hold
+
+
+def as_number(value: Any) -> int | float | None:
+    """A finite number from a column that should hold one (a crafted file may hold text or a BLOB)."""
+    if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, int):
         return value
     try:
-        return int(float(str(value).strip()))
+        number = float(value) if isinstance(value, float | str) else None
     except ValueError:
         return None
+    return number if number is not None and math.isfinite(number) else None
+
+
+def as_text(value: Any) -> str | None:
+    """A text column as text: a phone database may hold a number or a BLOB where text belongs."""
+    if value is None or isinstance(value, str):
+        return value
+    if isinstance(value, bytes | bytearray | memoryview):
+        return bytes(value).decode("utf-8", errors="replace")
+    return str(value)
+
+
+def column(row: sqlite3.Row, name: str) -> Any:
+    """A column's value, or None when this phone's schema has no such column."""
+    return row[name] if name in row.keys() else None
+
+
+# The tables importers read. A view (arbitrary SQL: a recursive one never ends) or a virtual table
+# under one of these names is refused: phone databases have plain tables there.
+SOURCE_TABLES = frozenset(
+    name.lower()
+    for name in (
+        "message", "handle", "chat", "chat_message_join", "attachment", "message_attachment_join",
+        "ZCALLRECORD", "sms", "spam_sms", "pdu", "part", "addr", "calls",
+    )
+)  # fmt: skip
+MAX_VALUE = 16 << 20  # bytes in one cell: larger is refused (real messages and archives are far smaller)
+STALL_SECONDS = 120.0  # of SQLite work without producing a row: the query is refused as endless
+_AWAY = 1.0  # a gap this long between progress calls means the consumer had the time, not SQLite
+
+
+class _Guard:
+    """Interrupts a query that works STALL_SECONDS without producing a row (the progress handler
+    runs every few thousand SQLite instructions; the row factory marks each row)."""
+
+    def __init__(self) -> None:
+        self.mark = self.seen = time.monotonic()
+
+    def row(self, cursor: sqlite3.Cursor, values: tuple[Any, ...]) -> sqlite3.Row:
+        self.mark = time.monotonic()
+        return sqlite3.Row(cursor, values)
+
+    def progress(self) -> int:
+        now = time.monotonic()
+        if now - self.seen > _AWAY:  # SQLite was idle meanwhile (the store was busy): start over
+            self.mark = now
+        self.seen = now
+        return 1 if now - self.mark > STALL_SECONDS else 0
 
 
 @contextmanager
@@ -96,7 +178,8 @@ def open_sqlite(path: Path) -> Iterator[sqlite3.Connection]:
 
     Without a -wal file beside it the file is opened immutable (SQLite creates nothing next to
     it). With one, the pair is copied to a temporary folder first, so the rows still in the WAL
-    are read and the originals stay untouched.
+    are read and the originals stay untouched. Reads are bounded: no value above MAX_VALUE, no
+    query working STALL_SECONDS without a row, no view where a table belongs.
     """
     wal = path.with_name(path.name + "-wal")
     tmp: tempfile.TemporaryDirectory[str] | None = None
@@ -109,12 +192,32 @@ def open_sqlite(path: Path) -> Iterator[sqlite3.Connection]:
             conn = sqlite3.connect(copy)
         else:
             conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro&immutable=1", uri=True)
-        conn.row_factory = sqlite3.Row
+        guard = _Guard()
+        conn.row_factory = guard.row
+        conn.text_factory = _text
+        conn.setlimit(sqlite3.SQLITE_LIMIT_LENGTH, MAX_VALUE)
+        conn.set_progress_handler(guard.progress, 10_000)
         try:
-            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+            conn.execute("PRAGMA trusted_schema = OFF")
+            _refuse_views(conn, path.name)
             yield conn
+        except sqlite3.DataError as exc:
+            if "too big" not in str(exc):
+                raise InputError(f"{path.name}: cannot read this SQLite database ({one_line(exc)})") from None
+            raise InputError(
+                f"{path.name}: refused: a single value is larger than {MAX_VALUE >> 20} MiB (no message is)"
+            ) from None
+        except sqlite3.OperationalError as exc:
+            if str(exc) != "interrupted":
+                raise InputError(f"{path.name}: cannot read this SQLite database ({one_line(exc)})") from None
+            raise InputError(
+                f"{path.name}: refused: a query ran {STALL_SECONDS:.0f} s without producing a row "
+                "(a crafted or damaged database)"
+            ) from None
         except sqlite3.DatabaseError as exc:
-            raise InputError(f"{path.name}: cannot read this SQLite database ({exc})") from None
+            raise InputError(f"{path.name}: cannot read this SQLite database ({one_line(exc)})") from None
+        except UnicodeDecodeError:  # SQLite's own error message quotes a schema that is not UTF-8
+            raise InputError(f"{path.name}: a damaged SQLite database (its schema is not UTF-8 text)") from None
         finally:
             conn.close()
     finally:
@@ -122,18 +225,65 @@ def open_sqlite(path: Path) -> Iterator[sqlite3.Connection]:
             tmp.cleanup()
 
 
+def _text(data: bytes) -> str | bytes:
+    """TEXT that is not UTF-8 (damaged or crafted) stays bytes: the raw record keeps them whole."""
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        return data
+
+
+def printable(text: str, limit: int = 120) -> str:
+    """Text from a file (a header, a table name) fit for one line of error: control characters
+    and newlines shown as [U+XXXX], so they can neither act on the terminal nor fake a line."""
+    shown = "".join(f"[U+{ord(c):04X}]" if c in "\n\t" else c for c in visible(text))
+    return shown if len(shown) <= limit else shown[: limit - 3] + "..."
+
+
+def one_line(exc: BaseException) -> str:
+    """An exception's message fit for one line of error (SQLite may quote a whole schema)."""
+    text = " ".join(str(exc).split())
+    return text if len(text) <= 160 else text[:157] + "..."
+
+
+def _refuse_views(conn: sqlite3.Connection, name: str) -> None:
+    for kind, table, sql in conn.execute("SELECT type, name, sql FROM sqlite_master WHERE type IN ('table', 'view')"):
+        if (as_text(table) or "").lower() not in SOURCE_TABLES:
+            continue
+        if kind == "view":
+            raise InputError(f"{name}: refused: {table} is a view, not a table (phone databases have a table there)")
+        if (as_text(sql) or "").lstrip().upper().startswith("CREATE VIRTUAL"):
+            raise InputError(f"{name}: refused: {table} is a virtual table, not a plain one")
+
+
+SQLITE_MAGIC = b"SQLite format 3\x00"
+
+
+def sqlite_journal(path: Path) -> tuple[bool, Path | None]:
+    """(the header says the database is in WAL mode, the -wal file beside it if there is one).
+
+    Rows written since the last checkpoint live only in the -wal file; without it they are missing."""
+    with path.open("rb") as f:
+        header = f.read(20)
+    wal = path.with_name(path.name + "-wal")
+    return header.startswith(SQLITE_MAGIC) and header[18:20] == b"\x02\x02", wal if wal.is_file() else None
+
+
 def table_columns(conn: sqlite3.Connection, table: str) -> set[str]:
-    return {row[1] for row in conn.execute(f'PRAGMA table_info("{table}")')}
+    return {as_text(row[1]) or "" for row in conn.execute(f'PRAGMA table_info("{table}")')}
 
 
 def table_names(conn: sqlite3.Connection) -> set[str]:
-    return {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type IN ('table','view')")}
+    """The plain tables (views never count as a source)."""
+    return {as_text(row[0]) or "" for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
 
 
 def skip_reason(code: int | None, known: Any, not_sent: dict[int, str], what: str, written: Any) -> str | None:
     """Why a record with this type code is not imported (a draft, an unknown code), or None."""
     if code in not_sent:
         return not_sent[code]
+    if code is None and written is None:
+        return f"no {what}"
     if code not in known:
         return f"unknown {what} {written!r}"
     return None

@@ -22,7 +22,7 @@ from pathlib import Path
 from ..errors import InputError
 from ..models import RawEvent, Skipped
 from ..normalize import offset_minutes, parse_duration
-from .base import ImportOptions, Record, from_unix
+from .base import ImportOptions, Record, from_unix, printable
 
 VERSION = "csv-1"
 FIELDS = ("time", "number", "type", "text", "duration", "status", "channel", "direction", "name", "ignore")
@@ -255,15 +255,28 @@ def looks_like_events(columns: dict[str, int]) -> bool:
     return "time" in columns and ("number" in columns or "text" in columns)
 
 
+MAX_LINE = 1 << 20  # characters in one line of the file; csv's own field limit (131072) caps one cell
+
+
 def read_header(path: Path, mapping: dict[str, str] | None = None) -> tuple[str, list[str], dict[str, int]]:
     """(encoding, header, columns) of a CSV file; InputError if it is not one we can read."""
     encoding = sniff_encoding(path)
     try:
         with path.open(encoding=encoding, newline="") as f:
-            header = next(csv.reader(io.StringIO(f.readline())), [])
+            header = next(csv.reader(_bounded_lines(f, path.name)), [])
     except (UnicodeDecodeError, csv.Error):
         raise InputError(f"{path.name}: not a readable CSV file") from None
     return encoding, header, resolve_columns(header, mapping or {}, path.name)
+
+
+def _bounded_lines(f: io.TextIOBase, name: str) -> Iterator[str]:
+    """The file's lines, refusing one longer than MAX_LINE (a file without newlines is no CSV)."""
+    number = 0
+    while line := f.readline(MAX_LINE + 1):
+        number += 1
+        if len(line) > MAX_LINE:
+            raise InputError(f"{name}: line {number} is longer than {MAX_LINE} characters: not a CSV export")
+        yield line
 
 
 def read(path: Path, options: ImportOptions) -> Iterator[Record]:
@@ -271,17 +284,17 @@ def read(path: Path, options: ImportOptions) -> Iterator[Record]:
     if not looks_like_events(columns):
         raise InputError(
             f"{path.name}: the CSV header names no time column and no number or text column "
-            f"(header: {', '.join(header)[:120]}); use --map COLUMN=time etc."
+            f"(header: {printable(', '.join(header))}); use --map COLUMN=time etc."
         )
     total = path.stat().st_size
     row_number = 1
     try:
-        with path.open(encoding=encoding, newline="") as f:
-            reader = csv.reader(f)
+        with path.open("rb") as raw, io.TextIOWrapper(raw, encoding=encoding, newline="") as f:
+            reader = csv.reader(_bounded_lines(f, path.name))
             next(reader, None)
             for row_number, row in enumerate(reader, 2):
                 if options.progress is not None and row_number % 2000 == 0:
-                    options.progress(min(f.buffer.tell(), total), total)
+                    options.progress(min(raw.tell(), total), total)
                 yield _convert(row, header, columns, f"row {row_number}", path.name, options.tz)
     except UnicodeDecodeError:
         raise InputError(f"{path.name}: row {row_number + 1}: bytes that are not {encoding} text") from None
@@ -322,6 +335,7 @@ def parse_time(value: str, tz: tzinfo) -> datetime | None:
     text = value.strip()
     if _NUMERIC.match(text):
         return from_unix(float(text))
+    parsed: datetime | None
     try:
         parsed = datetime.fromisoformat(text)
     except ValueError:

@@ -3,6 +3,7 @@
 `ZDATE` is seconds since 2001-01-01 UTC; `ZORIGINATED` 1 is outgoing; an incoming call not
 `ZANSWERED` is missed (iOS does not tell a rejected call from a missed one here). FaceTime and
 third-party app calls (ZCALLTYPE 8/16/0) are calls too; `ZSERVICE_PROVIDER` stays in the raw record.
+A column this phone's schema lacks reads as empty; a value of the wrong type as missing.
 """
 
 from __future__ import annotations
@@ -12,7 +13,18 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from ..models import RawEvent, Skipped
-from .base import ImportOptions, Record, as_int, from_apple, open_sqlite, row_dict, table_rows
+from .base import (
+    ImportOptions,
+    Record,
+    as_int,
+    as_number,
+    as_text,
+    column,
+    from_apple,
+    open_sqlite,
+    row_dict,
+    table_rows,
+)
 
 VERSION = "ios-calls-1"
 
@@ -24,16 +36,18 @@ def read(path: Path, options: ImportOptions) -> Iterator[Record]:
 
 
 def _convert(row: sqlite3.Row) -> Record:
-    ref = f"ZCALLRECORD.Z_PK={row['Z_PK']}"
-    if row["ZDATE"] is None:
+    ref = f"ZCALLRECORD.Z_PK={column(row, 'Z_PK')}"
+    date = as_number(column(row, "ZDATE"))
+    if date is None:
         return Skipped(ref, "no date")
-    address = row["ZADDRESS"]
-    if isinstance(address, bytes):  # some iOS versions store the number as a BLOB
-        address = address.decode("utf-8", errors="replace")
-    duration = row["ZDURATION"]
-    seconds = round(duration) if duration is not None else None
-    answered = bool(as_int(row["ZANSWERED"]))
-    if as_int(row["ZORIGINATED"]):
+    at = from_apple(date)
+    if at is None:
+        return Skipped(ref, "date out of range")
+    address = as_text(column(row, "ZADDRESS"))  # some iOS versions store the number as a BLOB
+    duration = as_number(column(row, "ZDURATION"))
+    seconds = as_int(round(duration)) if duration is not None else None
+    answered = bool(as_int(column(row, "ZANSWERED")))
+    if as_int(column(row, "ZORIGINATED")):
         direction, status = "out", ("answered" if answered or seconds else "unknown")
     else:
         direction, status = "in", ("answered" if answered else "missed")
@@ -41,7 +55,7 @@ def _convert(row: sqlite3.Row) -> Record:
         channel="call",
         direction=direction,
         number_raw=address or "",
-        at=from_apple(row["ZDATE"]),
+        at=at,
         duration_s=seconds,
         status=status,
         source_ref=ref,

@@ -4,7 +4,8 @@
 2001-01-01 UTC. When `text` is empty the text is decoded from `attributedBody`. `service`
 'iMessage' becomes channel `im`; SMS/RCS become `sms` (or `mms` with attachments). Tapback
 reactions and group-change items are skipped with that reason. Attachment files are not in sms.db
-(they live under ~/Library/SMS/Attachments), so they are listed in the raw record only.
+(they live under ~/Library/SMS/Attachments), so they are listed in the raw record only. A column
+this phone's schema lacks reads as empty.
 """
 
 from __future__ import annotations
@@ -19,10 +20,12 @@ from .base import (
     ImportOptions,
     Record,
     as_int,
+    as_number,
+    as_text,
+    column,
     from_apple,
     open_sqlite,
     row_dict,
-    table_columns,
     table_names,
     table_rows,
 )
@@ -34,12 +37,11 @@ VERSION = "ios-sms-1"
 def read(path: Path, options: ImportOptions) -> Iterator[Record]:
     with open_sqlite(path) as conn:
         tables = table_names(conn)
-        columns = table_columns(conn, "message")
-        handles = {r["ROWID"]: row_dict(r) for r in conn.execute("SELECT * FROM handle")}
+        handles = {column(r, "ROWID"): r for r in conn.execute("SELECT * FROM handle")}
         chats = _chat_identifiers(conn, tables)
         attachments = _attachments(conn, tables)
         for row in table_rows(conn, "message", "ROWID", options):
-            yield _convert(row, columns, handles, chats, attachments)
+            yield _convert(row, handles, chats, attachments)
 
 
 def _chat_identifiers(conn: sqlite3.Connection, tables: set[str]) -> dict[int, str]:
@@ -48,7 +50,7 @@ def _chat_identifiers(conn: sqlite3.Connection, tables: set[str]) -> dict[int, s
     rows = conn.execute(
         "SELECT j.message_id, c.chat_identifier FROM chat_message_join j JOIN chat c ON c.ROWID = j.chat_id"
     )
-    return {message_id: ident for message_id, ident in rows if ident}
+    return {message_id: as_text(ident) or "" for message_id, ident in rows if ident}
 
 
 def _attachments(conn: sqlite3.Connection, tables: set[str]) -> dict[int, list[dict[str, Any]]]:
@@ -62,7 +64,7 @@ def _attachments(conn: sqlite3.Connection, tables: set[str]) -> dict[int, list[d
     for row in rows:
         item = row_dict(row)
         item.pop("message_id")
-        found.setdefault(row["message_id"], []).append(
+        found.setdefault(column(row, "message_id"), []).append(
             {k: item.get(k) for k in ("ROWID", "guid", "filename", "mime_type", "transfer_name", "total_bytes")}
         )
     return found
@@ -70,45 +72,48 @@ def _attachments(conn: sqlite3.Connection, tables: set[str]) -> dict[int, list[d
 
 def _convert(
     row: sqlite3.Row,
-    columns: set[str],
-    handles: dict[int, dict[str, Any]],
+    handles: dict[int, sqlite3.Row],
     chats: dict[int, str],
     attachments: dict[int, list[dict[str, Any]]],
 ) -> Record:
-    rowid = row["ROWID"]
+    rowid = column(row, "ROWID")
     ref = f"message.ROWID={rowid}"
-    if "associated_message_type" in columns and as_int(row["associated_message_type"]):
+    if as_int(column(row, "associated_message_type")):
         return Skipped(ref, "reaction (tapback)")
-    if "item_type" in columns and as_int(row["item_type"]):
+    if as_int(column(row, "item_type")):
         return Skipped(ref, "group or system item")
-    date = as_int(row["date"])
+    date = as_number(column(row, "date"))
     if not date:
         return Skipped(ref, "no date")
-    text = row["text"]
-    if not text and "attributedBody" in columns:
-        text = decode_attributed_body(row["attributedBody"]) or text
+    at = from_apple(date)
+    if at is None:
+        return Skipped(ref, "date out of range")
+    text = as_text(column(row, "text"))
+    body = column(row, "attributedBody")
+    if not text and isinstance(body, bytes):
+        text = decode_attributed_body(body) or text
     files = attachments.get(rowid, [])
     if not text and not files:
         return Skipped(ref, "empty message")
-    handle = handles.get(row["handle_id"])
-    number = (handle or {}).get("id") or chats.get(rowid) or ""
-    service = (row["service"] if "service" in columns else None) or "SMS"
+    handle = handles.get(column(row, "handle_id"))
+    number = (as_text(column(handle, "id")) if handle is not None else None) or chats.get(rowid) or ""
+    service = column(row, "service") or "SMS"
     if service == "iMessage":
         channel = "im"
     else:
         channel = "mms" if files else "sms"
     raw: dict[str, Any] = {"message": row_dict(row)}
     if handle is not None:
-        raw["handle"] = handle
+        raw["handle"] = row_dict(handle)
     if rowid in chats:
         raw["chat_identifier"] = chats[rowid]
     if files:
         raw["attachments"] = files
     return RawEvent(
         channel=channel,
-        direction="out" if as_int(row["is_from_me"]) else "in",
-        number_raw=str(number),
-        at=from_apple(date),
+        direction="out" if as_int(column(row, "is_from_me")) else "in",
+        number_raw=number,
+        at=at,
         text=text,
         source_ref=ref,
         raw=raw,

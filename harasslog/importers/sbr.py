@@ -1,7 +1,8 @@
 """SMS Backup & Restore (SyncTech) XML: `<smses>` with `<sms>`/`<mms>`, and `<calls>` with `<call>`.
 
 Mapping (formats.md §2): sms `type` 1 received, 2 sent; 3 draft, 4 outbox, 5 failed, 6 queued were
-never delivered and are skipped with that reason. mms `msg_box` 1 in, 2 sent, others skipped.
+never delivered and are skipped with that reason. mms `msg_box` 1 in, 2 sent, others skipped; an mms
+whose `m_type` is a delivery or read report is a receipt, not a message, and is skipped too.
 call `type` 1 in/answered, 2 out, 3 missed, 4 voicemail, 5 rejected, 6 blocked, 7 answered
 elsewhere. `date` is read by magnitude (seconds or milliseconds); `readable_date` and the root's
 `count` are ignored (both are unreliable in real files). Source references are XPath-like, one-based
@@ -15,30 +16,19 @@ import binascii
 import hashlib
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from ..errors import InputError
 from ..models import RawAttachment, RawEvent, Skipped
 from .base import ImportOptions, Record, as_int, from_unix, skip_reason
+from .codes import CALL_TYPES, MMS_BOXES, MMS_NOT_SENT, MMS_REPORTS, SMS_DIRECTIONS, SMS_NOT_SENT, call_direction_status
 from .xmlstream import iter_children
 
 VERSION = "sbr-1"
 ROOTS = ("smses", "calls")
 
-SMS_TYPES = {1: "in", 2: "out"}
-SMS_NOT_SENT = {3: "draft", 4: "outbox (not sent)", 5: "failed to send", 6: "queued (not sent)"}
-MMS_BOXES = {1: "in", 2: "out"}
-MMS_NOT_SENT = {3: "draft", 4: "outbox (not sent)"}
-CALL_TYPES = {
-    1: ("in", "answered"),
-    2: ("out", None),  # answered when it lasted, else unknown
-    3: ("in", "missed"),
-    4: ("in", "voicemail"),
-    5: ("in", "rejected"),
-    6: ("in", "blocked"),
-    7: ("in", "answered"),  # answered on another device
-}
 ADDR_FROM, ADDR_TO = "137", "151"
 INSERT_TOKEN = "insert-address-token"  # Android's placeholder for "me"
 
@@ -88,26 +78,30 @@ def read(path: Path, options: ImportOptions) -> Iterator[Record]:
             yield Skipped(el.ref, f"unknown element <{tag}>")
 
 
-def _date(el: _Element) -> Any:
+def _date(el: _Element) -> datetime | str:
+    """The element's time, or why there is none ("no date", "date out of range")."""
     value = el.attrs.get("date")
+    number: int | None
     try:
-        number = int(value)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
+        number = int(value) if value is not None else None
+    except ValueError:
         number = as_int(value)
-    return from_unix(number) if number else None
+    if not number:
+        return "no date"
+    return from_unix(number) or "date out of range"
 
 
 def _sms(el: _Element) -> Record:
     kind = _small_int(el.attrs.get("type"))
-    reason = skip_reason(kind, SMS_TYPES, SMS_NOT_SENT, "sms type", el.attrs.get("type"))
-    if reason:
-        return Skipped(el.ref, reason)
+    reason = skip_reason(kind, SMS_DIRECTIONS, SMS_NOT_SENT, "sms type", el.attrs.get("type"))
+    if reason or kind is None:
+        return Skipped(el.ref, reason or "no sms type")
     at = _date(el)
-    if at is None:
-        return Skipped(el.ref, "no date")
+    if isinstance(at, str):
+        return Skipped(el.ref, at)
     return RawEvent(
         channel="sms",
-        direction=SMS_TYPES[kind],
+        direction=SMS_DIRECTIONS[kind],
         number_raw=el.attrs.get("address", ""),
         at=at,
         text=el.attrs.get("body"),
@@ -121,13 +115,16 @@ def _small_int(value: str | None) -> int | None:
 
 
 def _mms(el: _Element, name: str) -> Record:
+    report = MMS_REPORTS.get(as_int(el.attrs.get("m_type")) or 0)
+    if report:
+        return Skipped(el.ref, report)
     box = as_int(el.attrs.get("msg_box"))
     reason = skip_reason(box, MMS_BOXES, MMS_NOT_SENT, "mms msg_box", el.attrs.get("msg_box"))
-    if reason:
-        return Skipped(el.ref, reason)
+    if reason or box is None:
+        return Skipped(el.ref, reason or "no mms msg_box")
     at = _date(el)
-    if at is None:
-        return Skipped(el.ref, "no date")
+    if isinstance(at, str):
+        return Skipped(el.ref, at)
     direction = MMS_BOXES[box]
     texts: list[str] = []
     attachments: list[RawAttachment] = []
@@ -190,12 +187,10 @@ def _call(el: _Element) -> Record:
     if kind not in CALL_TYPES:
         return Skipped(el.ref, f"unknown call type {el.attrs.get('type')!r}")
     at = _date(el)
-    if at is None:
-        return Skipped(el.ref, "no date")
-    direction, status = CALL_TYPES[kind]
+    if isinstance(at, str):
+        return Skipped(el.ref, at)
     duration = as_int(el.attrs.get("duration"))
-    if status is None:
-        status = "answered" if duration else "unknown"
+    direction, status = call_direction_status(kind, duration)
     return RawEvent(
         channel="call",
         direction=direction,
