@@ -88,6 +88,12 @@ class Event:
     note: str | None = None
     import_id: int | None = None
     hash: str = ""
+    # How the event entered the store: "typed" (harasslog add), "casefile", "import:<file name>"
+    # or "ocr:<image sha256>"; how precise its time is ("second", "minute", "day", "unknown");
+    # and, once withdrawn as a mistake, the reason (the event stays in the store and the log).
+    source: str = "typed"
+    at_precision: str = "second"
+    withdrawn: str | None = None
 
 
 @dataclass(frozen=True)
