@@ -56,76 +56,12 @@ def compute(
     jurisdiction: str, findings: list[Finding], events: list[Event], tz: ZoneInfo, today: date
 ) -> list[Deadline]:
     """The deadlines for the store's jurisdiction, soonest first."""
-    out: list[Deadline] = []
-    by_id = {e.id: e for e in events}
     if jurisdiction == "us":
-        # FDCPA: one year from each violation, no discovery rule (15 USC 1692k(d); Rotkiske 2019).
-        for f in findings:
-            start = f.start.astimezone(tz).date()
-            out.append(
-                _entry(
-                    "fdcpa",
-                    "FDCPA suit",
-                    start,
-                    _add_years(start, 1),
-                    today,
-                    f"{f.rule_id} on {start.isoformat()}",
-                    "15 USC 1692k(d)",
-                    "V",
-                    (f.rule_id,),
-                )
-            )
-        # TCPA: four years from each call (28 USC 1658(a)); counted from the first flagged call.
-        calls = sorted(
-            (by_id[eid].at.astimezone(tz).date(), f.rule_id)
-            for f in findings
-            for eid in f.event_ids
-            if eid in by_id and by_id[eid].channel == "call"
-        )
-        if calls:
-            start, rule = calls[0]
-            out.append(
-                _entry(
-                    "tcpa",
-                    "TCPA suit (robocalls, prerecorded voice)",
-                    start,
-                    _add_years(start, 4),
-                    today,
-                    f"first flagged call ({rule})",
-                    "28 USC 1658(a)",
-                    "S",
-                    (rule,),
-                )
-            )
+        out = _us(findings, events, tz, today)
     elif jurisdiction == "uk":
-        out.append(
-            _entry(
-                "fos_final_response",
-                "Firm's final response (if you complain today)",
-                today,
-                today + timedelta(weeks=8),
-                today,
-                "complaint sent today",
-                "DISP 1.6.2R",
-                "V",
-            )
-        )
-        if findings:
-            first = min(f.start for f in findings).astimezone(tz).date()
-            out.append(
-                _entry(
-                    "fos_refer",
-                    "Ombudsman outer limit (six years from the events)",
-                    first,
-                    _add_years(first, 6),
-                    today,
-                    "earliest finding",
-                    "DISP 2.8.2R",
-                    "S",
-                )
-            )
+        out = _uk(findings, tz, today)
     else:
-        out.append(
+        out = [
             _entry(
                 "nfra_decision",
                 "Institution's decision (if you complain today)",
@@ -136,5 +72,79 @@ def compute(
                 "银行业保险业消费投诉处理管理办法 (deadline article number unverified)",
                 "S",
             )
-        )
+        ]
     return sorted(out, key=lambda d: (d.deadline, d.kind))
+
+
+def _us(findings: list[Finding], events: list[Event], tz: ZoneInfo, today: date) -> list[Deadline]:
+    out: list[Deadline] = []
+    # FDCPA: one year from each violation, no discovery rule (15 USC 1692k(d); Rotkiske 2019).
+    for f in findings:
+        start = f.start.astimezone(tz).date()
+        out.append(
+            _entry(
+                "fdcpa",
+                "FDCPA suit",
+                start,
+                _add_years(start, 1),
+                today,
+                f"{f.rule_id} on {start.isoformat()}",
+                "15 USC 1692k(d)",
+                "V",
+                (f.rule_id,),
+            )
+        )
+    # TCPA: four years from each call (28 USC 1658(a)); counted from the first flagged call.
+    by_id = {e.id: e for e in events}
+    calls = sorted(
+        (by_id[eid].at.astimezone(tz).date(), f.rule_id)
+        for f in findings
+        for eid in f.event_ids
+        if eid in by_id and by_id[eid].channel == "call"
+    )
+    if calls:
+        start, rule = calls[0]
+        out.append(
+            _entry(
+                "tcpa",
+                "TCPA suit (robocalls, prerecorded voice)",
+                start,
+                _add_years(start, 4),
+                today,
+                f"first flagged call ({rule})",
+                "28 USC 1658(a)",
+                "S",
+                (rule,),
+            )
+        )
+    return out
+
+
+def _uk(findings: list[Finding], tz: ZoneInfo, today: date) -> list[Deadline]:
+    out = [
+        _entry(
+            "fos_final_response",
+            "Firm's final response (if you complain today)",
+            today,
+            today + timedelta(weeks=8),
+            today,
+            "complaint sent today",
+            "DISP 1.6.2R",
+            "V",
+        )
+    ]
+    if findings:
+        first = min(f.start for f in findings).astimezone(tz).date()
+        out.append(
+            _entry(
+                "fos_refer",
+                "Ombudsman outer limit (six years from the events)",
+                first,
+                _add_years(first, 6),
+                today,
+                "earliest finding",
+                "DISP 2.8.2R",
+                "S",
+            )
+        )
+    return out

@@ -94,7 +94,7 @@ def import_files(
 ) -> ImportSummary:
     """Import every file in one transaction (all or nothing); returns what each one added."""
     if format not in FORMATS:
-        raise InputError(f"--format must be one of {', '.join(FORMATS)}, not {format!r}")
+        raise InputError(f"the format must be one of {', '.join(FORMATS)}, not {format!r}", field="format")
     for path in paths:
         if not path.exists():
             raise InputError(f"{path}: no such file")

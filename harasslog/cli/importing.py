@@ -93,7 +93,8 @@ def register(app: typer.Typer) -> None:
         columns = parse_mapping(mapping)
         store = common.open_store()
         try:
-            summary = _run(store, paths, format, party, columns)
+            with common.flags(map="--map", format="--format"):
+                summary = _run(store, paths, format, party, columns)
             if as_json:
                 common.print_json(summary.as_dict())
             else:

@@ -239,12 +239,12 @@ def resolve_columns(header: list[str], mapping: dict[str, str], name: str) -> di
             columns[field] = index
     for column, field in mapping.items():
         if field not in FIELDS:
-            raise InputError(f"--map {column}={field}: unknown field (use one of {', '.join(FIELDS)})")
+            raise InputError(f"{column}={field}: unknown field (use one of {', '.join(FIELDS)})", field="map")
         matches = [i for i, title in enumerate(header) if title.strip() == column.strip()]
         if not matches:
             matches = [i for i, title in enumerate(header) if normalize_header(title) == normalize_header(column)]
         if not matches:
-            raise InputError(f"{name}: --map names the column {column!r}, which is not in the header")
+            raise InputError(f"{name}: the column {column!r} is not in the header", field="map")
         columns = {f: i for f, i in columns.items() if i != matches[0] and f != field}
         if field != "ignore":
             columns[field] = matches[0]
@@ -284,7 +284,8 @@ def read(path: Path, options: ImportOptions) -> Iterator[Record]:
     if not looks_like_events(columns):
         raise InputError(
             f"{path.name}: the CSV header names no time column and no number or text column "
-            f"(header: {printable(', '.join(header))}); use --map COLUMN=time etc."
+            f"(header: {printable(', '.join(header))}); name the columns (COLUMN=time, COLUMN=number, ...)",
+            field="map",
         )
     total = path.stat().st_size
     row_number = 1
