@@ -52,3 +52,27 @@ def test_report_errors_name_the_flag_the_user_typed(cli, store, tmp_path):
     result = cli("report", "-t", "lawyer", "--template-dir", str(tmp_path / "nowhere"), "-o", str(out))
     assert result.exit_code == 2 and "--template-dir" in result.stderr and "is not a folder" in result.stderr
     assert not out.exists()
+
+
+def test_deadlines_for_a_uk_case():
+    from datetime import UTC, date, datetime
+    from zoneinfo import ZoneInfo
+
+    from harasslog.deadlines import compute
+    from harasslog.models import Finding
+
+    finding = Finding(
+        rule_id="UK-HOURS-001",
+        category="quiet_hours",
+        severity="medium",
+        event_ids=(1,),
+        start=datetime(2026, 3, 2, 22, 30, tzinfo=UTC),
+        end=datetime(2026, 3, 2, 22, 30, tzinfo=UTC),
+        explanation="",
+    )
+    entries = compute("uk", [finding], [], ZoneInfo("Europe/London"), date(2026, 12, 1))
+    by_kind = {e.kind: e for e in entries}
+    assert by_kind["fos_final_response"].deadline == "2027-01-26"  # eight weeks from today
+    assert by_kind["fos_refer"].counted_from == "2026-03-02"
+    assert by_kind["fos_refer"].deadline == "2032-03-02"  # six years from the earliest finding
+    assert [e.kind for e in entries] == ["fos_final_response", "fos_refer"]  # soonest first
