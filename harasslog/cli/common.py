@@ -154,11 +154,6 @@ def tell(store: Any, key: str, **values: Any) -> None:
     info(words(store, key, **values))
 
 
-def say(store: Store, en: str, zh: str) -> None:
-    """Legacy: a message given as an English/Chinese pair. New messages go in the catalog (tell)."""
-    info(zh if lang(store) == "zh" else en)
-
-
 def require_profile(store: Store) -> None:
     """Writing evidence needs the borrower's time zone and region: refuse before guessing them."""
     if not store.profile.exists():
