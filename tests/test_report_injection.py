@@ -201,3 +201,24 @@ def test_a_damaged_image_is_listed_not_drawn():
 
     assert images.inline_image(PNG) is not None
     assert images.inline_image(PNG[:30]) is None  # a truncated MMS part: PNG magic, no picture
+
+
+def test_an_image_declaring_a_huge_canvas_is_listed_not_decoded():
+    """A few hundred bytes can declare 20000 x 20000 pixels (1.6 GB to decode): never drawn inline."""
+    import struct
+    import zlib
+
+    from harasslog.dossier import images
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    def png(width: int, height: int, rows: int) -> bytes:
+        header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+        pixels = zlib.compress((b"\x00" + b"\x00" * 3 * width) * rows)
+        return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", pixels) + chunk(b"IEND", b"")
+
+    assert images.inline_image(png(2, 2, 2)) is not None
+    bomb = png(20000, 20000, 1)
+    assert len(bomb) < 1000 and images.image_type(bomb) == "image/png"
+    assert images.inline_image(bomb) is None

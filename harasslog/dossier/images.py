@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import base64
 import io
+import warnings
 from pathlib import Path
 from typing import Any
 
 # Images up to this size are shown inline in the lawyer's binder (PDF and HTML stay self-contained).
 INLINE_IMAGE_LIMIT = 2 * 1024 * 1024
+# ...and up to this many pixels (a phone screenshot is 3-15 million): decoding costs 4 bytes a pixel.
+MAX_INLINE_PIXELS = 40_000_000
 
 _MAGIC = (
     (b"\x89PNG\r\n\x1a\n", "image/png"),
@@ -62,8 +65,14 @@ def _decodes(content: bytes) -> bool:
     except ImportError:  # no Pillow (so no WeasyPrint either): the browser copes with a bad image
         return True
     try:
-        with Image.open(io.BytesIO(content)) as image:
-            image.load()
+        with warnings.catch_warnings():
+            # A small file can declare a huge canvas (a decompression bomb): refuse it before decoding.
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(io.BytesIO(content)) as image:
+                width, height = image.size
+                if width * height > MAX_INLINE_PIXELS:
+                    return False
+                image.load()
     except Exception:
         return False
     return True
