@@ -104,3 +104,14 @@ def test_every_command_has_help_and_is_in_the_readme(path, command):
     assert command.help, f"{' '.join(path)} has no help"
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert re.search(r"harasslog(?: --\S+ \S+)* " + re.escape(" ".join(path)) + r"\b", readme), " ".join(path)
+
+
+def test_every_package_ships_in_the_wheel():
+    """pyproject lists packages by hand (templates/ and examples/ are mapped in): a new package
+    missing from the list installs a harasslog that cannot import itself."""
+    import tomllib
+
+    root = Path(__file__).resolve().parents[1]
+    listed = set(tomllib.loads((root / "pyproject.toml").read_text("utf-8"))["tool"]["setuptools"]["packages"])
+    on_disk = {".".join(init.parent.relative_to(root).parts) for init in (root / "harasslog").rglob("__init__.py")}
+    assert on_disk <= listed, f"add to [tool.setuptools] packages: {sorted(on_disk - listed)}"
