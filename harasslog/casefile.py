@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from .errors import InputError
 from .models import RawEvent
-from .normalize import offset_minutes, parse_duration, parse_when, zone
+from .normalize import offset_minutes, parse_duration, parse_when, when_precision, zone
 
 if TYPE_CHECKING:
     from .store import Store
@@ -102,7 +102,8 @@ def apply_case(store: Store, case: Case) -> dict[str, int]:
 
 
 def _add_events(store: Store, case: Case, index: int, entry: dict[str, Any], tz: Any) -> int:
-    first = parse_when(str(_required(case, f"events #{index}", entry, "at")), tz)
+    when = str(_required(case, f"events #{index}", entry, "at"))
+    first = parse_when(when, tz)
     times, step = 1, timedelta(0)
     if "repeat" in entry:
         repeat = entry["repeat"]
@@ -121,13 +122,14 @@ def _add_events(store: Store, case: Case, index: int, entry: dict[str, Any], tz:
             number_raw=str(entry.get("number", "")),
             at=at,
             tz_offset_min=offset_minutes(at),
+            at_precision=when_precision(when),
             text=entry.get("text"),
             duration_s=parse_duration(str(duration)) if duration is not None else None,
             status=entry.get("status", "unknown"),
             source_ref=f"{case.path.name} events[{index}]",
             raw=dict(entry.get("raw", {})),
         )
-        event_id = store.events.add(raw, party_id=party_id)
+        event_id = store.events.add(raw, party_id=party_id, source="casefile")
         if entry.get("note"):
             store.events.set_meta(event_id, note=entry["note"])
     return times
