@@ -128,6 +128,23 @@ def test_an_explicit_future_year_is_refused_even_for_chinese_dates():
         parse_past_when("2027年1月1日", SHANGHAI, now=datetime(2026, 12, 1, tzinfo=UTC))
 
 
+def test_a_csv_keeps_each_cells_precision_and_its_date_only_rows_are_not_night_calls(cn, tmp_path):
+    log = tmp_path / "calls.csv"
+    log.write_text(
+        "时间,号码,类型\n2026-11-20,17000000101,未接\n2026-11-20 23:10,17000000101,未接\n"
+        "2026-11-21 23:10:05,17000000101,未接\n",
+        encoding="utf-8",
+    )
+    ok(cn, "import", str(log))
+    assert [(e["source"], e["at_precision"]) for e in records(cn)] == [
+        ("import:calls.csv", "day"),
+        ("import:calls.csv", "minute"),
+        ("import:calls.csv", "second"),
+    ]
+    night = sorted(i for f in findings(cn) if f["category"] == "quiet_hours" for i in f["event_ids"])
+    assert night == [2, 3]
+
+
 # ---------------------------------------------------------------- the same call twice
 
 
@@ -379,3 +396,32 @@ def test_a_store_from_before_provenance_upgrades_derives_and_keeps_verifying(tmp
     assert store.verify().ok
     assert next(store.events.select(ids=[1])).withdrawn == "typed twice"
     store.close()
+
+
+@pytest.mark.skipif(not hasattr(__import__("os"), "openpty"), reason="needs a pseudo-terminal")
+@pytest.mark.parametrize(("answer", "code", "count"), [("n", 1, 1), ("y", 0, 2)])
+def test_on_a_terminal_the_same_call_twice_is_asked_about(cn, db_path, answer, code, count):
+    import os
+    import subprocess
+    import sys
+
+    ok(cn, "add", "call", "17000000101", "--at", "2026-11-20 10:30")
+    leader, follower = os.openpty()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "harasslog", "--db", str(db_path), "--lang", "en"]
+        + ["add", "call", "17000000101", "--at", "2026-11-20 10:30"],
+        stdin=follower,
+        stdout=subprocess.DEVNULL,
+        stderr=follower,
+    )
+    os.close(follower)
+    seen = b""
+    while b"anyway?" not in seen:
+        chunk = os.read(leader, 1024)
+        assert chunk, seen
+        seen += chunk
+    assert b"#1" in seen
+    os.write(leader, answer.encode() + b"\n")
+    assert proc.wait(timeout=60) == code
+    os.close(leader)
+    assert len(records(cn)) == count
