@@ -637,9 +637,7 @@ def search(
     for column in ("#", "when", "number", "text"):
         table.add_column(column, overflow="fold")
     for e in events:
-        common.add_row(
-            table, str(e.id), normalize.local_iso(e.at, store.tz)[:19].replace("T", " "), e.number or "", e.text or ""
-        )
+        common.add_row(table, str(e.id), _shown_time(store, e.at, e.at_precision, 19), e.number or "", e.text or "")
     common.out_console.print(table)
 
 
