@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import tomllib
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .errors import InputError
 from .models import RawEvent
-from .normalize import offset_minutes, parse_duration, parse_when, when_precision, zone
+from .normalize import CLOCK_SKEW, offset_minutes, parse_duration, parse_when, when_precision, zone
 
 if TYPE_CHECKING:
     from .store import Store
@@ -113,9 +113,12 @@ def _add_events(store: Store, case: Case, index: int, entry: dict[str, Any], tz:
         times, step = int(repeat.get("times", 1)), timedelta(seconds=int(every[:-1]) * _REPEAT_UNITS[every[-1]])
     party_id = store.parties.ensure(entry["party"]) if entry.get("party") else None
     duration = entry.get("duration")
+    latest = datetime.now(UTC) + CLOCK_SKEW
     for n in range(times):
         # Step in local wall-clock time, so "every day at 09:30" stays 09:30 across DST changes.
         at = (first.replace(tzinfo=None) + step * n).replace(tzinfo=zone(str(tz)))
+        if at > latest:  # a contact that has not happened yet is a typo (or a repeat that runs on)
+            raise InputError(f"{case.path}: events #{index}: {at.isoformat()} is in the future; nothing was written")
         raw = RawEvent(
             channel=entry.get("channel", "call"),
             direction=entry.get("direction", "in"),

@@ -297,6 +297,23 @@ def test_each_way_in_says_where_it_came_from(cn, tmp_path):
     ok(cn, "verify")
 
 
+def test_a_case_file_event_in_the_future_is_refused_and_nothing_written(cn, tmp_path):
+    from harasslog.casefile import apply_case, load_case
+    from harasslog.db import open_store
+
+    case = tmp_path / "future.toml"
+    case.write_text(
+        '[[events]]\nchannel = "call"\nnumber = "17000000101"\nat = "2026-11-20 10:00"\n'
+        '[[events]]\nchannel = "call"\nnumber = "17000000101"\nat = "2099-11-20 10:00"\n',
+        encoding="utf-8",
+    )
+    store = open_store(tmp_path / "case" / "case.db", create=False)
+    with pytest.raises(InputError, match="events #2: 2099-11-20T10:00:00\\+08:00 is in the future"):
+        apply_case(store, load_case(case))
+    store.close()
+    assert records(cn) == []
+
+
 # ---------------------------------------------------------------- what was said
 
 
