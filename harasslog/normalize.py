@@ -144,11 +144,15 @@ _ISO_TIME = re.compile(r"[T ]\d{1,2}:\d{2}(:\d{2})?")
 
 
 def when_precision(text: str) -> str:
-    """How precise a WHEN is, as typed: a date only → "day", 22:13 or 晚上10点 → "minute",
-    with seconds (or `now`, `-2h`) → "second"."""
+    """How precise a WHEN is, as typed: a date only (or `-3d`) → "day", 22:13, 晚上10点 or `-2h`
+    → "minute", with seconds (or `now`, `-90s`) → "second"."""
     value = text.strip()
-    if value.lower() == "now" or _RELATIVE.match(value):
+    if value.lower() == "now":
         return "second"
+    relative = _RELATIVE.match(value)
+    if relative:  # "-3d" says which day, not at what time; "-2h" is to the minute at best
+        unit = relative.group(2).lower()[0]
+        return "day" if unit in "dw" else "minute" if unit in "hm" else "second"
     chinese = _CHINESE.match(value)
     if chinese:
         if chinese.group(5) is None:

@@ -86,7 +86,10 @@ def test_time_not_recorded_is_said_in_list_and_show_in_both_languages(cn):
         ("11月20日晚上10点", "minute"),
         ("2026-11-20T22:13:05", "second"),
         ("2026-11-20T22:13:05+08:00", "second"),
-        ("-2h", "second"),
+        ("now", "second"),
+        ("-2h", "minute"),
+        ("-90s", "second"),
+        ("-3d", "day"),
     ],
 )
 def test_the_precision_follows_what_was_typed(cn, typed, precision):
