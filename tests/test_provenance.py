@@ -168,7 +168,10 @@ def test_another_minute_number_or_direction_is_not_a_duplicate(cn):
     ok(cn, "add", "call", "17000000102", "--at", "2026-11-20 10:30")
     ok(cn, "add", "call", "17000000101", "--at", "2026-11-20 10:30", "--direction", "out")
     ok(cn, "add", "sms", "17000000101", "--at", "2026-11-20 10:30", "--text", "还钱")
-    assert len(records(cn)) == 5
+    ok(cn, "add", "sms", "17000000101", "--at", "2026-11-20 10:30", "--text", "今天必须还")  # another message
+    assert len(records(cn)) == 6
+    again = cn("add", "sms", "17000000101", "--at", "2026-11-20 10:30", "--text", "还钱")
+    assert again.exit_code == 2 and "#5" in again.stderr, again.stderr
 
 
 def test_a_withdrawn_entry_does_not_block_logging_it_again(cn):

@@ -129,7 +129,7 @@ def _record(store: Store, raw: RawEvent, party: str | None, note: str | None, fo
 
 def _check_not_logged(store: Store, raw: RawEvent) -> None:
     """The same contact typed twice by mistake: ask on a terminal, else refuse without --force."""
-    same = store.events.same_minute(raw.channel, raw.direction, raw.number_raw, raw.at)
+    same = store.events.same_minute(raw.channel, raw.direction, raw.number_raw, raw.at, raw.text)
     if not same:
         return
     ids = ", #".join(str(i) for i in same)

@@ -103,17 +103,22 @@ class Events:
             raise InputError(f"no event with id {event_id}")
         return found
 
-    def same_minute(self, channel: str, direction: str, number_raw: str, at: datetime) -> list[int]:
+    def same_minute(
+        self, channel: str, direction: str, number_raw: str, at: datetime, text: str | None = None
+    ) -> list[int]:
         """Events not withdrawn with this channel, direction and number in the minute of `at`:
-        what an entry typed twice by mistake would collide with."""
+        what an entry typed twice by mistake would collide with. Two different texts are two
+        messages, not one typed twice."""
         info = normalize_number(number_raw, self._store.region) if number_raw else None
         start = at.astimezone(UTC).replace(second=0, microsecond=0)
         sql = (
             "SELECT e.id FROM events e WHERE e.at >= ? AND e.at < ? AND e.channel = ? AND e.direction = ?"
-            " AND e.number IS ? AND e.id NOT IN (SELECT event_id FROM withdrawals) ORDER BY e.id"
+            " AND e.number IS ? AND (? IS NULL OR e.text IS NULL OR e.text = ?)"
+            " AND e.id NOT IN (SELECT event_id FROM withdrawals) ORDER BY e.id"
         )
         params = (to_utc_iso(start), to_utc_iso(start + timedelta(minutes=1)), channel, direction)
-        return [int(r[0]) for r in self._conn.execute(sql, (*params, info.number if info else None))]
+        number = info.number if info else None
+        return [int(r[0]) for r in self._conn.execute(sql, (*params, number, text, text))]
 
     def count(self) -> int:
         return int(self._conn.execute("SELECT COUNT(*) FROM events").fetchone()[0])
