@@ -33,7 +33,7 @@ def run_analysis(
     pack = load_pack(rules or store.jurisdiction)
     tz = store.tz
     period = parse_range(since, until, tz)
-    events = list(store.events.select(since=period.since, until=period.until))
+    events = [e for e in store.events.select(since=period.since, until=period.until) if e.withdrawn is None]
     findings = engine.analyze(events, store.requests.list(), pack, tz=tz, lang=lang)
     with store.transaction():
         run_id = store.runs.save(

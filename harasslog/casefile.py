@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import tomllib
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .errors import InputError
 from .models import RawEvent
-from .normalize import offset_minutes, parse_duration, parse_when, zone
+from .normalize import CLOCK_SKEW, offset_minutes, parse_duration, parse_when, when_precision, zone
 
 if TYPE_CHECKING:
     from .store import Store
@@ -102,7 +102,8 @@ def apply_case(store: Store, case: Case) -> dict[str, int]:
 
 
 def _add_events(store: Store, case: Case, index: int, entry: dict[str, Any], tz: Any) -> int:
-    first = parse_when(str(_required(case, f"events #{index}", entry, "at")), tz)
+    when = str(_required(case, f"events #{index}", entry, "at"))
+    first = parse_when(when, tz)
     times, step = 1, timedelta(0)
     if "repeat" in entry:
         repeat = entry["repeat"]
@@ -112,22 +113,26 @@ def _add_events(store: Store, case: Case, index: int, entry: dict[str, Any], tz:
         times, step = int(repeat.get("times", 1)), timedelta(seconds=int(every[:-1]) * _REPEAT_UNITS[every[-1]])
     party_id = store.parties.ensure(entry["party"]) if entry.get("party") else None
     duration = entry.get("duration")
+    latest = datetime.now(UTC) + CLOCK_SKEW
     for n in range(times):
         # Step in local wall-clock time, so "every day at 09:30" stays 09:30 across DST changes.
         at = (first.replace(tzinfo=None) + step * n).replace(tzinfo=zone(str(tz)))
+        if at > latest:  # a contact that has not happened yet is a typo (or a repeat that runs on)
+            raise InputError(f"{case.path}: events #{index}: {at.isoformat()} is in the future; nothing was written")
         raw = RawEvent(
             channel=entry.get("channel", "call"),
             direction=entry.get("direction", "in"),
             number_raw=str(entry.get("number", "")),
             at=at,
             tz_offset_min=offset_minutes(at),
+            at_precision=when_precision(when),
             text=entry.get("text"),
             duration_s=parse_duration(str(duration)) if duration is not None else None,
             status=entry.get("status", "unknown"),
             source_ref=f"{case.path.name} events[{index}]",
             raw=dict(entry.get("raw", {})),
         )
-        event_id = store.events.add(raw, party_id=party_id)
+        event_id = store.events.add(raw, party_id=party_id, source="casefile")
         if entry.get("note"):
             store.events.set_meta(event_id, note=entry["note"])
     return times

@@ -203,7 +203,7 @@ def _journal_provenance(path: Path, summary: FileSummary) -> None:
 
 
 def _store_batch(store: Store, batch: list[RawEvent], summary: FileSummary, party_id: int | None) -> None:
-    ids = store.events.add_many(batch, import_id=summary.import_id, party_id=party_id)
+    ids = store.events.add_many(batch, import_id=summary.import_id, party_id=party_id, source=f"import:{summary.file}")
     added = sum(1 for i in ids if i is not None)
     summary.new += added
     summary.duplicate += len(ids) - added

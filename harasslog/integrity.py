@@ -52,11 +52,15 @@ CHAINED: dict[str, tuple[str, tuple[str, ...]]] = {
     ),
     "debts": ("id", ("creditor_id", "account_ref", "amount", "currency", "due_date", "note", "created_at")),
     "runs": ("id", ("pack_id", "pack_version", "started", "finished", "params", "findings_count", FINDINGS_DIGEST)),
+    "withdrawals": ("event_id", ("reason", "recorded_at")),
 }
 # Tables whose every row must have been chained (numbers rows appear unlinked, derived from events).
-FACT_TABLES = ("profile", "parties", "imports", "debts", "runs")
+FACT_TABLES = ("profile", "parties", "imports", "debts", "runs", "withdrawals")
 META_COLUMNS = {table: CHAINED[table] for table in ("events", "numbers")}
 _UNHASHED = ("hash", "prev_hash")
+# Evidence columns added after rows were already hashed (m003): hashed when set, so an older row,
+# which has them NULL, keeps the hash it was written with.
+_LATER = {"events": ("source", "at_precision")}
 
 
 _CANONICAL = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False)
@@ -78,7 +82,8 @@ def chain_hash(prev_hash: str, record: Any) -> str:
 def evidence_record(table: str, row: dict[str, Any], initial_meta: dict[str, Any] | None = None) -> dict:
     """What an evidence row's hash covers: every column but the chain's own, with the metadata
     columns as they were when the row was written (later changes are ledger entries of their own)."""
-    fields = {k: v for k, v in row.items() if k not in _UNHASHED}
+    later = _LATER.get(table, ())
+    fields = {k: v for k, v in row.items() if k not in _UNHASHED and not (k in later and v is None)}
     if table in META_COLUMNS:
         for column in META_COLUMNS[table][1]:
             fields[column] = (initial_meta or {}).get(column)

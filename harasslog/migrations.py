@@ -246,3 +246,33 @@ def m002_chain_facts(db: Database) -> None:
                 (json.dumps(payload, ensure_ascii=False, sort_keys=True, default=str), recorded, digest, prev),
             )
             prev = digest
+
+
+@migrations()
+def m003_provenance(db: Database) -> None:
+    """How each event entered the store and how precise its time is, and withdrawals.
+
+    `source` ("typed", "casefile", "import:<file>", "ocr:<sha256>") and `at_precision` ("second",
+    "minute", "day", "unknown") are hashed with the row when set. Rows written before this
+    migration keep them NULL (their hashes stay as they were) and the store derives both when it
+    reads them. A withdrawal is a chained fact (a `withdrawals` row and its ledger entry): the
+    event itself is never touched."""
+    db.executescript(
+        """
+        ALTER TABLE events ADD COLUMN source TEXT;
+        ALTER TABLE events ADD COLUMN at_precision TEXT
+            CHECK (at_precision IS NULL OR at_precision IN ('second', 'minute', 'day', 'unknown'));
+        CREATE TRIGGER events_provenance_immutable BEFORE UPDATE OF source, at_precision ON events
+            BEGIN SELECT RAISE(ABORT, 'evidence is never edited in place'); END;
+
+        CREATE TABLE withdrawals (
+            event_id INTEGER PRIMARY KEY REFERENCES events(id),
+            reason TEXT NOT NULL,
+            recorded_at TEXT NOT NULL
+        );
+        CREATE TRIGGER withdrawals_immutable BEFORE UPDATE ON withdrawals
+            BEGIN SELECT RAISE(ABORT, 'a withdrawal is never edited'); END;
+        CREATE TRIGGER withdrawals_no_delete BEFORE DELETE ON withdrawals
+            BEGIN SELECT RAISE(ABORT, 'a withdrawal is never deleted'); END;
+        """
+    )

@@ -53,6 +53,9 @@ class RawEvent:
     raw: dict[str, Any] = field(default_factory=dict)
     attachments: tuple[RawAttachment, ...] = ()
     tz_offset_min: int | None = None
+    # How precise `at` is: "second" (phone databases), "minute" (22:13), "day" (a date only: the
+    # time was not recorded, `at` is that day's 00:00 local) or "unknown".
+    at_precision: str = "second"
 
 
 @dataclass(frozen=True)

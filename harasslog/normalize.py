@@ -132,6 +132,65 @@ def parse_when(text: str, tz: tzinfo, *, now: datetime | None = None) -> datetim
     return moment
 
 
+# How precise a time is; a time-of-day rule (quiet hours, bursts) cannot judge the last two.
+PRECISIONS = ("second", "minute", "day", "unknown")
+TIME_OF_DAY_UNKNOWN = frozenset({"day", "unknown"})
+# A clock a few minutes fast is a clock; a contact further ahead than this has not happened yet.
+CLOCK_SKEW = timedelta(minutes=10)
+# A date typed without its year that would lie ahead is last year's only when last year's is this
+# recent (12月25日 typed on 3 January); otherwise it is refused as ambiguous.
+LAST_YEAR_WITHIN = timedelta(days=92)
+_ISO_TIME = re.compile(r"[T ]\d{1,2}:\d{2}(:\d{2})?")
+
+
+def when_precision(text: str) -> str:
+    """How precise a WHEN is, as typed: a date only (or `-3d`) → "day", 22:13, 晚上10点 or `-2h`
+    → "minute", with seconds (or `now`, `-90s`) → "second"."""
+    value = text.strip()
+    if value.lower() == "now":
+        return "second"
+    relative = _RELATIVE.match(value)
+    if relative:  # "-3d" says which day, not at what time; "-2h" is to the minute at best
+        unit = relative.group(2).lower()[0]
+        return "day" if unit in "dw" else "minute" if unit in "hm" else "second"
+    chinese = _CHINESE.match(value)
+    if chinese:
+        if chinese.group(5) is None:
+            return "day"
+        return "second" if chinese.group(7) else "minute"
+    timed = _ISO_TIME.search(value)
+    if timed is None:
+        return "day"
+    return "second" if timed.group(1) else "minute"
+
+
+def parse_past_when(text: str, tz: tzinfo, *, now: datetime | None = None) -> tuple[datetime, str]:
+    """A WHEN for something that happened: the instant and its precision (when_precision).
+
+    Refuses a time more than CLOCK_SKEW ahead of `now`. A date typed without a year that would lie
+    ahead is taken as last year's when that is at most LAST_YEAR_WITHIN ago, else refused."""
+    current = now or datetime.now(UTC)
+    moment = parse_when(text, tz, now=current)
+    precision = when_precision(text)
+    chinese = _CHINESE.match(text.strip())
+    if chinese and chinese.group(1) is None and moment > current + CLOCK_SKEW:
+        try:
+            earlier = moment.replace(year=moment.year - 1)
+        except ValueError:  # 2月29日 has no day last year
+            earlier = None
+        if earlier is not None and current - earlier <= LAST_YEAR_WITHIN:
+            moment = earlier
+        else:
+            raise InputError(
+                f"{text!r} without a year would be {moment.date().isoformat()}, in the future;"
+                f" write the year (e.g. {moment.year - 1}年{text.strip()}) if you mean last year"
+            )
+    if moment > current + CLOCK_SKEW:
+        local_now = current.astimezone(tz).isoformat(timespec="minutes")
+        raise InputError(f"the time {text!r} is in the future (it is now {local_now}); nothing was recorded")
+    return moment, precision
+
+
 def _parse_when(text: str, tz: tzinfo, current: datetime) -> datetime:
     value = text.strip()
     if not value:

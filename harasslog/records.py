@@ -27,6 +27,9 @@ RECORD_FIELDS = (
     "text",
     "import_id",
     "hash",
+    "source",
+    "at_precision",
+    "withdrawn",
 )
 
 
@@ -45,6 +48,11 @@ def event_record(event: Event, tz: tzinfo) -> dict[str, Any]:
         "text": event.text,
         "import_id": event.import_id,
         "hash": event.hash,
+        # How it entered the store, how precise `at` is (a "day" has no time of day: `at` is that
+        # day's 00:00), and the reason it was withdrawn (null while it stands).
+        "source": event.source,
+        "at_precision": event.at_precision,
+        "withdrawn": event.withdrawn,
     }
 
 
@@ -67,7 +75,9 @@ def show_record(
     attachments: list[dict[str, Any]],
     findings: list[str],
 ) -> dict[str, Any]:
-    """`show --json`: the list fields, then the stored row's provenance, attachments and findings."""
+    """`show --json`: the list fields, then the stored row's provenance, attachments and findings.
+
+    `import` is the file an imported event came from (name, SHA-256, importer), else null."""
     record = event_record(event, tz)
     record.update(
         tz_offset_min=row["tz_offset_min"],
@@ -75,12 +85,17 @@ def show_record(
         note=event.note,
         recorded_at=row["recorded_at"],
         prev_hash=row["prev_hash"],
+        **{"import": source},
         raw=json.loads(row["raw"]) if row["raw"] else None,
-        source=source,
         attachments=attachments,
         findings=findings,
     )
     return record
+
+
+def withdrawal_record(event_id: int, reason: str, recorded_utc: str, head: str | None, tz: tzinfo) -> dict[str, Any]:
+    """`withdraw --json`: which event, why, when, and the chain head that now records it."""
+    return {"id": event_id, "withdrawn": reason, "recorded_at": local_iso(recorded_utc, tz), "head": head}
 
 
 REQUEST_FIELDS = ("id", "kind", "party", "from", "until", "channel", "event_id", "note")

@@ -43,6 +43,9 @@ def test_logging_in_chinese_and_listing_as_json(cn):
         "text": THREAT,
         "import_id": None,
         "hash": sms["hash"],
+        "source": "typed",
+        "at_precision": "minute",
+        "withdrawn": None,
     }
     assert len(sms["hash"]) == 64
     assert (call["number"], call["at"], call["duration_s"], call["status"]) == (

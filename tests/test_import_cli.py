@@ -191,9 +191,10 @@ def test_show_traces_an_imported_event_to_its_file(cli, tmp_path):
     assert cli("init", "--region", "CN").exit_code == 0
     assert cli("import", str(xml)).exit_code == 0
     shown = json.loads(cli("show", "1", "--json").stdout)
-    assert shown["source"]["file_name"] == "sms-20261120.xml"
-    assert shown["source"]["sha256"] == hashlib.sha256(xml.read_bytes()).hexdigest()
-    assert shown["source"]["format"] == "sbr"
+    assert shown["source"] == "import:sms-20261120.xml"
+    assert shown["import"]["file_name"] == "sms-20261120.xml"
+    assert shown["import"]["sha256"] == hashlib.sha256(xml.read_bytes()).hexdigest()
+    assert shown["import"]["format"] == "sbr"
     assert shown["source_ref"].startswith("sms[1]")
     assert shown["raw"]["body"] == "再不还钱就爆你通讯录"
     assert shown["tz_offset_min"] is None  # the backup stores an instant, not the phone's offset

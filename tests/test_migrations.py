@@ -68,7 +68,10 @@ EXPECTED_COLUMNS = {
         "recorded_at": str,
         "hash": str,
         "prev_hash": str,
+        "source": str,
+        "at_precision": str,
     },
+    "withdrawals": {"event_id": int, "reason": str, "recorded_at": str},
     "requests": {
         "id": int,
         "kind": str,
@@ -140,7 +143,7 @@ def test_blank_store_gets_the_full_schema(tmp_path):
     assert {"idx_events_at", "idx_events_number", "idx_events_party", "idx_events_channel"} <= names
     triggers = set(db.triggers_dict)
     assert {"ledger_no_update", "ledger_no_delete", "events_evidence_immutable", "events_no_delete"} <= triggers
-    assert [m.name for m in migrations.applied(db)] == ["m001_initial", "m002_chain_facts"]
+    assert [m.name for m in migrations.applied(db)] == ["m001_initial", "m002_chain_facts", "m003_provenance"]
     assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     store.close()
 
@@ -156,7 +159,7 @@ def test_reopening_applies_nothing_twice(tmp_path):
     path = tmp_path / "again.db"
     open_store(path).close()
     store = open_store(path)
-    assert len(migrations.applied(store.db)) == 2
+    assert len(migrations.applied(store.db)) == 3
     assert migrations.pending(store.db) == []
     store.close()
 
@@ -220,7 +223,7 @@ def test_a_v1_store_is_upgraded_and_keeps_verifying(tmp_path):
     path = tmp_path / "v1.db"
     v1_store(path)
     store = open_store(path, create=False)
-    assert [m.name for m in migrations.applied(store.db)] == ["m001_initial", "m002_chain_facts"]
+    assert [m.name for m in migrations.applied(store.db)] == ["m001_initial", "m002_chain_facts", "m003_provenance"]
     report = store.verify()
     assert report.ok, report.problems
     assert report.entries == 5  # profile, party, debt, import, run: chained as found at upgrade

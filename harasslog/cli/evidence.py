@@ -1,9 +1,9 @@
-"""Commands that record and read evidence: init, add, list, show, party, debt, request, attach,
-search, verify, demo."""
+"""Commands that record and read evidence: init, add, list, show, withdraw, party, debt, request,
+attach, search, verify, demo."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+import sys
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -43,8 +43,9 @@ SinceOpt = Annotated[
 UntilOpt = Annotated[
     str | None, typer.Option("--until", help="Before this time (a bare date includes that whole day).")
 ]
-# A contact logged more than a day ahead of the clock is a typo (2062 for 2026), not evidence.
-FUTURE_SLACK = timedelta(days=1)
+ForceOpt = Annotated[
+    bool, typer.Option("--force", help="Record it even if the same contact is already logged for that minute.")
+]
 # No personal debt reaches a thousand trillion; "1e999" or "nan" is not an amount.
 MAX_AMOUNT = Decimal(10) ** 15
 
@@ -54,6 +55,7 @@ def register(app: typer.Typer) -> None:
     app.add_typer(add_app, name="add")
     app.command("list")(list_events)
     app.command("show")(show)
+    app.command("withdraw")(withdraw)
     app.add_typer(party_app, name="party")
     app.add_typer(debt_app, name="debt")
     app.add_typer(request_app, name="request")
@@ -110,7 +112,9 @@ def _store_for_writing() -> Any:
     return store
 
 
-def _record(store: Store, raw: RawEvent, party: str | None, note: str | None) -> int:
+def _record(store: Store, raw: RawEvent, party: str | None, note: str | None, force: bool = False) -> int:
+    if not force:
+        _check_not_logged(store, raw)
     with store.transaction():
         party_id = store.parties.ensure(party) if party else None
         event_id = store.events.add(raw, party_id=party_id)
@@ -118,18 +122,42 @@ def _record(store: Store, raw: RawEvent, party: str | None, note: str | None) ->
             store.numbers.link(raw.number_raw, party_id)
         if note:
             store.events.set_meta(event_id, note=note)
-    local = normalize.local_iso(raw.at, store.tz)
+    local = _shown_time(store, raw.at, raw.at_precision, 25)
     common.tell(store, "cli.add.recorded", channel=raw.channel, id=event_id, at=local)
     return int(event_id)
 
 
+def _check_not_logged(store: Store, raw: RawEvent) -> None:
+    """The same contact typed twice by mistake: ask on a terminal, else refuse without --force."""
+    same = store.events.same_minute(raw.channel, raw.direction, raw.number_raw, raw.at, raw.text)
+    if not same:
+        return
+    ids = ", #".join(str(i) for i in same)
+    if sys.stdin.isatty() and sys.stderr.isatty():
+        if typer.confirm(common.words(store, "cli.provenance.same_minute", ids=ids), default=False, err=True):
+            return
+        common.tell(store, "cli.provenance.not_recorded")
+        raise typer.Exit(1)
+    raise InputError(
+        f"event #{ids} is already logged with the same channel, direction, number and minute; nothing was"
+        " recorded (add --force if this is another contact, or `harasslog withdraw` the wrong one)"
+    )
+
+
 def _when(text: str, store: Store) -> dict[str, Any]:
-    """A hand-entered time and the offset it was entered in (kept as the source offset)."""
+    """A hand-entered time, how precise it was typed, and the offset it was entered in (kept as
+    the source offset). A time in the future is refused: it has not happened yet."""
     with common.flags("--at"):
-        moment = normalize.parse_when(text, store.tz)
-    if moment > datetime.now(UTC) + FUTURE_SLACK:
-        raise InputError(f"--at: {text!r} is in the future")
-    return {"at": moment, "tz_offset_min": normalize.offset_minutes(moment)}
+        moment, precision = normalize.parse_past_when(text, store.tz)
+    return {"at": moment, "tz_offset_min": normalize.offset_minutes(moment), "at_precision": precision}
+
+
+def _shown_time(store: Store, at: Any, precision: str, width: int = 16) -> str:
+    """A time for people: local, cut to `width`; a date alone says its time was not recorded."""
+    local = normalize.local_iso(at, store.tz)
+    if precision in normalize.TIME_OF_DAY_UNKNOWN:
+        return f"{local[:10]} ({common.words(store, 'cli.provenance.time_not_recorded')})"
+    return local[:width].replace("T", " ")
 
 
 def _number(value: str, store: Store) -> str:
@@ -149,8 +177,13 @@ def add_call(
     direction: Annotated[
         Direction, typer.Option("--direction", help="in (they called) or out (you called).")
     ] = Direction.IN,
+    text: Annotated[
+        str | None,
+        typer.Option("--text", help="What the caller said, word for word as you recall it (wording is checked)."),
+    ] = None,
     party: PartyOpt = None,
     note: NoteOpt = None,
+    force: ForceOpt = False,
 ) -> None:
     """Log a phone call."""
     store = _store_for_writing()
@@ -164,9 +197,10 @@ def add_call(
         **_when(at, store),
         duration_s=seconds,
         status=chosen,
+        text=text or None,
         source_ref="hand",
     )
-    _record(store, raw, party, note)
+    _record(store, raw, party, note, force)
 
 
 @add_app.command("sms")
@@ -177,6 +211,7 @@ def add_sms(
     direction: Annotated[Direction, typer.Option("--direction", help="in or out.")] = Direction.IN,
     party: PartyOpt = None,
     note: NoteOpt = None,
+    force: ForceOpt = False,
 ) -> None:
     """Log an SMS; its text is kept exactly as given (from --text, or pasted on stdin)."""
     store = _store_for_writing()
@@ -191,7 +226,7 @@ def add_sms(
         text=body,
         source_ref="hand",
     )
-    _record(store, raw, party, note)
+    _record(store, raw, party, note, force)
 
 
 def _add_other(
@@ -202,18 +237,21 @@ def _add_other(
     party: str | None,
     note: str | None,
     extra: dict[str, Any] | None = None,
+    *,
+    force: bool = False,
+    direction: str = "in",
 ) -> None:
     store = _store_for_writing()
     raw = RawEvent(
         channel=channel,
-        direction="in",
+        direction=direction,
         number_raw=number.strip() if number else "",
         **_when(at, store),
-        text=text,
+        text=text or None,
         source_ref="hand",
         raw=extra or {},
     )
-    _record(store, raw, party, note)
+    _record(store, raw, party, note, force)
 
 
 NumberOpt = Annotated[str | None, typer.Option("--number", help="A number involved, if any.")]
@@ -222,18 +260,31 @@ TextOpt = Annotated[str | None, typer.Option("--text", help="What was said or wr
 
 @add_app.command("visit")
 def add_visit(
-    at: AtOpt = "now", number: NumberOpt = None, text: TextOpt = None, party: PartyOpt = None, note: NoteOpt = None
+    at: AtOpt = "now",
+    number: NumberOpt = None,
+    text: TextOpt = None,
+    party: PartyOpt = None,
+    note: NoteOpt = None,
+    force: ForceOpt = False,
 ) -> None:
     """Log a visit to your home or workplace (上门)."""
-    _add_other("visit", number, at, text, party, note)
+    _add_other("visit", number, at, text, party, note, force=force)
 
 
 @add_app.command("letter")
 def add_letter(
-    at: AtOpt = "now", number: NumberOpt = None, text: TextOpt = None, party: PartyOpt = None, note: NoteOpt = None
+    at: AtOpt = "now",
+    number: NumberOpt = None,
+    text: TextOpt = None,
+    direction: Annotated[
+        Direction, typer.Option("--direction", help="in (you received it) or out (you sent it).")
+    ] = Direction.IN,
+    party: PartyOpt = None,
+    note: NoteOpt = None,
+    force: ForceOpt = False,
 ) -> None:
     """Log a letter or notice (attach a photo of it with `harasslog attach`)."""
-    _add_other("letter", number, at, text, party, note)
+    _add_other("letter", number, at, text, party, note, force=force, direction=direction.value)
 
 
 @add_app.command("third-party")
@@ -245,9 +296,10 @@ def add_third_party(
     text: TextOpt = None,
     party: PartyOpt = None,
     note: NoteOpt = None,
+    force: ForceOpt = False,
 ) -> None:
     """Log a contact a collector made to someone else about your debt (爆通讯录)."""
-    _add_other("third_party", number, at, text, party, note, {"who": who, "how": how.value})
+    _add_other("third_party", number, at, text, party, note, {"who": who, "how": how.value}, force=force)
 
 
 # ---------------------------------------------------------------- list / show
@@ -286,25 +338,36 @@ def list_events(
         return
     flagged_ids = store.runs.flagged_event_ids()
     table = Table(title=common.words(store, "cli.list.title", count=len(events)), show_lines=False)
-    for key in ("id", "when", "what", "number", "party", "text"):
+    table.caption = common.words(store, "cli.provenance.legend")
+    for key in ("id", "src", "when", "what", "number", "party", "text"):
         # Ids, times and numbers never wrap (a broken "2026-11-2 / 0" misleads); the text folds instead.
+        catalog_key = "cli.provenance.src" if key == "src" else f"cli.list.{key}"
         table.add_column(
-            common.words(store, f"cli.list.{key}"), no_wrap=key in ("id", "when", "number"), overflow="fold"
+            common.words(store, catalog_key), no_wrap=key in ("id", "src", "when", "number"), overflow="fold"
         )
     for e in events:
         what = f"{e.channel} {e.direction}"
         if e.channel == "call":
             what += f" {e.status}" + (f" {e.duration_s}s" if e.duration_s else "")
+        if e.withdrawn is not None:
+            what += f" ({common.words(store, 'cli.provenance.withdrawn_mark')})"
         common.add_row(
             table,
             ("⚑" if e.id in flagged_ids else "") + str(e.id),
-            normalize.local_iso(e.at, tz)[:16].replace("T", " "),
+            _source_marker(e.source) + ("✗" if e.withdrawn is not None else ""),
+            _shown_time(store, e.at, e.at_precision),
             what,
             e.number or e.number_raw or "",
             e.party or "",
             _preview(e.text),
         )
     common.out_console.print(table)
+
+
+def _source_marker(source: str) -> str:
+    """One letter for `list`: T typed, C case file, I imported, O OCR, ? unknown."""
+    kind = source.split(":", 1)[0]
+    return {"typed": "T", "casefile": "C", "import": "I", "ocr": "O"}.get(kind, "?")
 
 
 def _import_source(store: Store, import_id: int | None) -> dict[str, Any] | None:
@@ -351,12 +414,31 @@ def show(
             value = "\n".join(f"{a['name'] or ''} {a['sha256']}" for a in value)
         elif key == "findings":
             value = ", ".join(value)
-        elif key == "source" and value:
+        elif key == "import" and value:
             value = "\n".join(f"{k}: {v}" for k, v in value.items())
+        elif key == "at" and event.at_precision in normalize.TIME_OF_DAY_UNKNOWN:
+            value = _shown_time(store, event.at, event.at_precision)
         elif key == "raw" and value is not None:
             value = common.json.dumps(value, ensure_ascii=False, indent=1)
         common.add_row(table, key, "" if value is None else str(value))
     common.out_console.print(table)
+
+
+def withdraw(
+    event_id: IdArg,
+    reason: Annotated[str, typer.Option("--reason", help="Why the entry is wrong: 'typed twice', 'wrong day'...")],
+    as_json: JsonOpt = False,
+) -> None:
+    """Take back an event entered by mistake: a ledger entry; the event stays in the store and the
+    full log, marked withdrawn with the reason, and is left out of analysis and findings."""
+    store = common.open_store()
+    with store.transaction(), common.flags(reason="--reason"):
+        recorded = store.withdrawals.add(event_id, reason)
+    if as_json:
+        record = records.withdrawal_record(event_id, reason.strip(), recorded, store.ledger.head(), store.tz)
+        common.print_json(record)
+        return
+    common.tell(store, "cli.provenance.withdrawn", id=event_id, reason=reason.strip())
 
 
 # ---------------------------------------------------------------- parties
@@ -555,9 +637,7 @@ def search(
     for column in ("#", "when", "number", "text"):
         table.add_column(column, overflow="fold")
     for e in events:
-        common.add_row(
-            table, str(e.id), normalize.local_iso(e.at, store.tz)[:19].replace("T", " "), e.number or "", e.text or ""
-        )
+        common.add_row(table, str(e.id), _shown_time(store, e.at, e.at_precision, 19), e.number or "", e.text or "")
     common.out_console.print(table)
 
 

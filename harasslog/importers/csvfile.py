@@ -346,6 +346,21 @@ def parse_time(value: str, tz: tzinfo) -> datetime | None:
     return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=tz)
 
 
+_CLOCK = re.compile(r"\d{1,2}\s*[:：时点]\s*(?:\d{1,2}\s*分?)?(?:\s*[:：]\s*(\d{1,2}))?")
+
+
+def cell_precision(value: str) -> str:
+    """How precise a CSV time cell is: epoch numbers and times with seconds "second", hh:mm
+    "minute", a date alone "day" (stored at its 00:00, which is not a time of day)."""
+    text = value.strip()
+    if _NUMERIC.match(text):
+        return "second"
+    clock = _CLOCK.search(text)
+    if clock is None:
+        return "day"
+    return "second" if clock.group(1) else "minute"
+
+
 def _hour(hour: int, period: str | None) -> int:
     if period is None:
         return hour
@@ -422,4 +437,5 @@ def _convert(row: list[str], header: list[str], columns: dict[str, int], ref: st
         source_ref=ref,
         raw=raw,
         tz_offset_min=offset_minutes(at),
+        at_precision=cell_precision(time_cell),
     )

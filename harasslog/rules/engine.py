@@ -26,6 +26,7 @@ from zoneinfo import ZoneInfo
 
 from ..catalog import t
 from ..models import CHANNELS, STATUSES, Event, Finding, Match, Request, severity_rank
+from ..normalize import TIME_OF_DAY_UNKNOWN
 from .loader import CATEGORIES, Rule, RulePack
 from .wording import MAX_CHECKED, Matcher, compile_rules, matcher_for, normalize, unchecked
 
@@ -193,7 +194,8 @@ def _burst(tl: _Timeline, rule: Rule) -> list[Finding]:
     span = timedelta(minutes=minutes)
     what = p.get("what_zh" if tl.zh else "what_en") or ("次来电" if tl.zh else "calls")
     out = []
-    for key, idxs in tl.partition(tl.select(p, ("call",), None), p.get("per", "group")).items():
+    timed = [i for i in tl.select(p, ("call",), None) if tl.events[i].at_precision not in TIME_OF_DAY_UNKNOWN]
+    for key, idxs in tl.partition(timed, p.get("per", "group")).items():
         ats = [tl.events[i].at for i in idxs]
         starts: list[int] = []
         window: deque[int] = deque()
@@ -241,6 +243,8 @@ def _quiet_hours(tl: _Timeline, rule: Rule) -> list[Finding]:
     nights: dict[tuple[str, int], list[int]] = defaultdict(list)
     seconds = tl.seconds
     for i in tl.select(p, CONTACT_CHANNELS, None):
+        if tl.events[i].at_precision in TIME_OF_DAY_UNKNOWN:
+            continue  # a date alone (or an unknown time) says nothing about the hour
         if _in_window(seconds[i], start, end, inclusive):
             night = tl.dates[i] - (1 if start > end and seconds[i] < end else 0)
             nights[(tl.events[i].group, night)].append(i)

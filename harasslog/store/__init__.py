@@ -33,6 +33,7 @@ from .profile import Profile
 from .requests import Debts, Requests
 from .runs import Runs
 from .search import Search
+from .withdrawals import Withdrawals
 
 __all__ = ["Store", "now_iso"]
 
@@ -56,6 +57,7 @@ class Store:
         self.debts = Debts(self)
         self.runs = Runs(self)
         self.search = Search(self)
+        self.withdrawals = Withdrawals(self)
 
     def close(self) -> None:
         self.conn.close()

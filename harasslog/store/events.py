@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from itertools import chain
 from typing import TYPE_CHECKING, Any
 
 from .. import integrity
 from ..errors import InputError
 from ..models import CHANNELS, DIRECTIONS, STATUSES, Event, RawAttachment, RawEvent
-from ..normalize import NumberInfo, from_utc_iso, normalize_number, to_utc_iso
+from ..normalize import PRECISIONS, NumberInfo, from_utc_iso, normalize_number, to_utc_iso
 from ._sql import json_text, now_iso, row
 from .parties import group_key
 from .query import EventQuery
@@ -22,8 +24,10 @@ if TYPE_CHECKING:
 BATCH = 2000
 _COLUMNS = (
     "id, channel, direction, number, number_raw, party_id, at, tz_offset_min, duration_s, status, text,"
-    " import_id, source_ref, raw, note, recorded_at, hash, prev_hash"
+    " import_id, source_ref, raw, note, recorded_at, source, at_precision, hash, prev_hash"
 )
+# How events written before m003 entered the store, told by what they hold (see _stored_source).
+_CASEFILE_REF = re.compile(r" events\[\d+\]$")
 # The original record, in the source's own key order (faithful, and no sorting cost per event).
 _RAW_JSON = json.JSONEncoder(ensure_ascii=False, default=str)
 DedupeKey = tuple[Any, ...]
@@ -53,8 +57,12 @@ class Events:
         party_id: int | None = None,
         dedupe: bool = True,
         on_progress: Callable[[int], None] | None = None,
+        source: str = "typed",
     ) -> list[int | None]:
         """Append events in batches; returns, per input, the new event id or None for a duplicate.
+
+        `source` says how they entered the store ("typed", "casefile", "import:<file name>",
+        "ocr:<image sha256>"); it is hashed with each row, like each one's `at_precision`.
 
         A duplicate is an event with the same channel, direction, number, instant and text as one
         already stored (earlier batches of this call included: they are in the same transaction)
@@ -67,15 +75,15 @@ class Events:
             if raw is not None:
                 batch.append(raw)
             if batch and (raw is None or len(batch) >= BATCH):
-                results.extend(self._add_batch(batch, import_id, party_id, dedupe))
+                results.extend(self._add_batch(batch, import_id, party_id, dedupe, source))
                 batch = []
                 if on_progress:
                     on_progress(len(results))
         return results
 
-    def add(self, raw: RawEvent, *, party_id: int | None = None) -> int:
+    def add(self, raw: RawEvent, *, party_id: int | None = None, source: str = "typed") -> int:
         """Append one hand-logged event (never deduplicated: two identical calls are two calls)."""
-        (event_id,) = self.add_many([raw], party_id=party_id, dedupe=False)
+        (event_id,) = self.add_many([raw], party_id=party_id, dedupe=False, source=source)
         assert event_id is not None  # without dedupe every event is new
         return event_id
 
@@ -95,6 +103,23 @@ class Events:
             raise InputError(f"no event with id {event_id}")
         return found
 
+    def same_minute(
+        self, channel: str, direction: str, number_raw: str, at: datetime, text: str | None = None
+    ) -> list[int]:
+        """Events not withdrawn with this channel, direction and number in the minute of `at`:
+        what an entry typed twice by mistake would collide with. Two different texts are two
+        messages, not one typed twice."""
+        info = normalize_number(number_raw, self._store.region) if number_raw else None
+        start = at.astimezone(UTC).replace(second=0, microsecond=0)
+        sql = (
+            "SELECT e.id FROM events e WHERE e.at >= ? AND e.at < ? AND e.channel = ? AND e.direction = ?"
+            " AND e.number IS ? AND (? IS NULL OR e.text IS NULL OR e.text = ?)"
+            " AND e.id NOT IN (SELECT event_id FROM withdrawals) ORDER BY e.id"
+        )
+        params = (to_utc_iso(start), to_utc_iso(start + timedelta(minutes=1)), channel, direction)
+        number = info.number if info else None
+        return [int(r[0]) for r in self._conn.execute(sql, (*params, number, text, text))]
+
     def count(self) -> int:
         return int(self._conn.execute("SELECT COUNT(*) FROM events").fetchone()[0])
 
@@ -103,15 +128,17 @@ class Events:
         query = query or EventQuery(**filters)
         parties = self._store.parties.index()
         sql, params = query.sql(self._store.region, parties)
+        tz = self._store.tz
         for r in self._conn.execute(sql, params):
             pid = r[10]
+            at = from_utc_iso(r[5])
             yield Event(
                 id=r[0],
                 channel=r[1],
                 direction=r[2],
                 number=r[3],
                 number_raw=r[4],
-                at=from_utc_iso(r[5]),
+                at=at,
                 tz_offset_min=r[6],
                 duration_s=r[7],
                 status=r[8],
@@ -122,10 +149,13 @@ class Events:
                 note=r[11],
                 import_id=r[12],
                 hash=r[13],
+                source=r[14] or _stored_source(r[12], r[17], r[16]),
+                at_precision=r[15] or _stored_precision(r[12], at.astimezone(tz)),
+                withdrawn=r[18],
             )
 
     def _add_batch(
-        self, batch: list[RawEvent], import_id: int | None, party_id: int | None, dedupe: bool
+        self, batch: list[RawEvent], import_id: int | None, party_id: int | None, dedupe: bool, source: str
     ) -> list[int | None]:
         region = self._store.region
         prepared = [_prepare(raw, region) for raw in batch]
@@ -150,7 +180,7 @@ class Events:
                     results.append(None)
                     continue
                 seen.add(p.key)
-            values = _row_values(next_id, p, party_id, import_id, recorded)
+            values = _row_values(next_id, p, party_id, import_id, recorded, source)
             digest = integrity.chain_hash(prev, integrity.evidence_record("events", values, initial_meta))
             event_rows.append((*values.values(), digest, prev))
             ledger_rows.append(("events", next_id, initial_meta_json, recorded, digest, prev))
@@ -184,7 +214,7 @@ def _prepare(raw: RawEvent, region: str) -> _Prepared:
 
 
 def _row_values(
-    event_id: int, p: _Prepared, party_id: int | None, import_id: int | None, recorded: str
+    event_id: int, p: _Prepared, party_id: int | None, import_id: int | None, recorded: str, source: str
 ) -> dict[str, Any]:
     """The event's columns, in table order, before the chain's own two."""
     raw = p.raw
@@ -206,7 +236,31 @@ def _row_values(
         "raw": _RAW_JSON.encode(raw.raw) if raw.raw else None,
         "note": None,
         "recorded_at": recorded,
+        "source": source,
+        "at_precision": raw.at_precision,
     }
+
+
+def _stored_source(import_id: int | None, file_name: str | None, source_ref: str | None) -> str:
+    """The source of an event written before m003 recorded it: an import names its file; a case
+    file's events carry "<file> events[N]" and typed ones "hand" as their source_ref."""
+    if import_id is not None:
+        return f"import:{file_name}" if file_name else "unknown"
+    if source_ref == "hand":
+        return "typed"
+    if source_ref and _CASEFILE_REF.search(source_ref):
+        return "casefile"
+    return "unknown"
+
+
+def _stored_precision(import_id: int | None, local: datetime) -> str:
+    """The precision of an event written before m003: phone records are to the second; a hand
+    entry at exactly 00:00:00 may have been a date alone (unknown), else it shows what was typed."""
+    if import_id is not None:
+        return "second"
+    if (local.hour, local.minute, local.second, local.microsecond) == (0, 0, 0, 0):
+        return "unknown"
+    return "minute" if local.second == 0 and local.microsecond == 0 else "second"
 
 
 def _check_raw(raw: RawEvent) -> None:
@@ -216,5 +270,7 @@ def _check_raw(raw: RawEvent) -> None:
         raise InputError(f"{raw.source_ref or 'record'}: unknown direction {raw.direction!r}")
     if raw.status not in STATUSES:
         raise InputError(f"{raw.source_ref or 'record'}: unknown status {raw.status!r}")
+    if raw.at_precision not in PRECISIONS:
+        raise InputError(f"{raw.source_ref or 'record'}: unknown time precision {raw.at_precision!r}")
     if raw.at.tzinfo is None:
         raise ValueError(f"{raw.source_ref}: importer produced a naive datetime")
