@@ -171,3 +171,14 @@ def test_the_loader_keeps_a_citation_channel_list(tmp_path: Path) -> None:
     path.write_text(textwrap.dedent(PACK.format(extra=', channels = ["visit", "call"]')), encoding="utf-8")
     rule = load_pack(str(path)).rules[0]
     assert rule.citations[0].channels == ("visit", "call")
+
+
+def test_a_withdrawn_message_too_long_to_check_is_not_reported_as_unchecked() -> None:
+    from harasslog.rules.engine import unchecked_notes
+    from harasslog.rules.wording import MAX_CHECKED
+
+    tl = Timeline(SHANGHAI)
+    tl.sms("2026-11-20 10:00", text="还款" * MAX_CHECKED, withdrawn="imported twice")
+    tl.sms("2026-11-20 11:00", text="还款" * MAX_CHECKED)
+    notes = unchecked_notes(tl.events, "en")
+    assert len(notes) == 1 and notes[0].startswith("event 2:")

@@ -473,6 +473,8 @@ def unchecked_notes(events: Iterable[Event], lang: str = "en") -> list[str]:
     zh = lang == "zh"
     notes = []
     for e in events:
+        if e.withdrawn is not None:
+            continue  # never analyzed, so nothing of it went unchecked
         clause = _unchecked_text(e.text, zh)
         if clause:
             notes.append(f"记录 {e.id}：{clause}（措辞规则）" if zh else f"event {e.id}: {clause} for wording")
