@@ -182,3 +182,10 @@ def test_a_withdrawn_message_too_long_to_check_is_not_reported_as_unchecked() ->
     tl.sms("2026-11-20 11:00", text="还款" * MAX_CHECKED)
     notes = unchecked_notes(tl.events, "en")
     assert len(notes) == 1 and notes[0].startswith("event 2:")
+
+
+def test_what_the_collector_said_on_a_call_the_borrower_made_is_checked_but_a_sent_sms_is_not() -> None:
+    tl = Timeline(SHANGHAI)
+    call = tl.call("2026-11-20 10:00", direction="out", text=THREAT, party="X", party_id=1)
+    tl.sms("2026-11-20 11:00", text=THREAT, direction="out", party="X", party_id=1)  # the borrower's own words
+    assert [f.event_ids for f in findings_of(tl) if f.rule_id == "CN-WORD-3P-001"] == [(call,)]

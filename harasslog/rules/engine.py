@@ -509,8 +509,11 @@ def _wording(tl: _Timeline, rules: list[Rule], matcher: Matcher) -> list[Finding
             p = rule.params
             if e.channel not in p.get("channels", TEXT_CHANNELS):
                 continue
+            # A message's direction says whose words it holds; what was recorded of a call or a
+            # visit is what the collector said, whoever dialled or knocked.
             want = p.get("direction", "in")
-            if want != "any" and e.direction != want and e.channel != "third_party":
+            spoken = e.channel in SPOKEN_CHANNELS or e.channel == "third_party"
+            if want != "any" and e.direction != want and not spoken:
                 continue
             label = CATEGORY_LABELS[rule.category][0 if tl.zh else 1]
             vals = {
