@@ -12,6 +12,8 @@ from .models import Finding
 from .normalize import parse_range
 from .rules import engine
 from .rules.loader import RulePack, load_pack
+from .rules.runs import FindingRun as FindingRun  # patterns told as patterns, for the dossiers
+from .rules.runs import group_findings as group_findings
 
 if TYPE_CHECKING:
     from .store import Store

@@ -121,6 +121,7 @@ class Citation:
     article: str
     tag: str  # "V" verified, "S" secondary source, "U" unverified
     url: str = ""
+    channels: tuple[str, ...] = ()  # the channels whose conduct it governs; () = every channel
 
 
 @dataclass(frozen=True)

@@ -121,9 +121,12 @@ def test_the_corpus_is_labelled_and_sourced() -> None:
     assert len(rows) >= 100
     assert len({r["id"] for r in rows}) == len(rows)
     for r in rows:
-        assert r["lang"] in ("zh", "en") and r["split"] in ("dev", "heldout")
+        assert r["lang"] in ("zh", "en") and r["split"] in ("dev", "heldout", "issue10")
         assert set(r["categories"]) <= set(WORDING_CATEGORIES)
-        assert r["url"].startswith("http") and r["source"] and r["form"] in ("verbatim", "reported")
+        if r["split"] == "issue10":  # the issue's own cases: constructed, and say which case they are
+            assert r["form"] == "constructed" and r["source"].startswith("issue 10: ")
+        else:
+            assert r["url"].startswith("http") and r["source"] and r["form"] in ("verbatim", "reported")
     for lang in ("zh", "en"):
         assert any(r["lang"] == lang and not r["categories"] for r in rows)  # hard negatives
         assert any(r["lang"] == lang and r["split"] == "heldout" for r in rows)
@@ -156,3 +159,16 @@ def test_loader_and_matcher_do_not_import_each_other() -> None:
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True)
     assert done.stdout.split() == ["False", "False"]
+
+
+def test_a_lawful_notice_of_suit_and_summons_is_not_a_false_legal_threat() -> None:
+    """Issue 10: a suit and the summons that would follow it, stated as consequences, are lawful."""
+    assert spans("我司已委托律师，将于下周向法院提起诉讼，届时法院传票将寄送到您的户籍地址", CN) == []
+    assert spans("如您仍不处理，我司将依法起诉，法院传票会寄到您的户籍地", CN) == []
+
+
+def test_court_action_that_has_not_happened_is_still_a_false_legal_threat() -> None:
+    assert ("false_legal_threat", "法院来人之前") in spans("明天法院来人之前把钱还上", CN)
+    assert ("false_legal_threat", "法院传票") in spans("法院传票已经寄出，法院来之前把钱还清", CN)
+    # the lawful clause does not hide a threat made next to it
+    assert ("false_legal_threat", "警察来抓你") in spans("已向法院起诉，传票将寄到你家，到时候警察来抓你", CN)

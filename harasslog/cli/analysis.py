@@ -247,7 +247,8 @@ def rules_show(
     if r.params:
         _row(table, "params", ", ".join(f"{k}={v}" for k, v in r.params.items() if k != "notices"))
     for c in r.citations:
-        _row(table, f"[{c.tag}]", f"{c.instrument}, {c.article}" + (f"\n{c.url}" if c.url else ""))
+        only = f"\n({'仅适用于' if zh else 'only on'}: {', '.join(c.channels)})" if c.channels else ""
+        _row(table, f"[{c.tag}]", f"{c.instrument}, {c.article}" + (f"\n{c.url}" if c.url else "") + only)
     for lang, pats in r.patterns.items():
         _row(table, f"patterns {lang}", "\n".join(pats))
     for lang, pats in r.consequences.items():

@@ -4,6 +4,7 @@ attach, search, verify, demo."""
 from __future__ import annotations
 
 import sys
+from datetime import datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -13,8 +14,9 @@ from rich.table import Table
 
 from .. import normalize, records
 from ..errors import InputError
-from ..models import RawEvent
+from ..models import Event, RawEvent
 from ..records import event_record
+from ..rules.engine import CHANNEL_LABELS
 from ..vocab import Channel, Direction, Jurisdiction, PartyKind, RequestKind, Status
 from . import common
 
@@ -546,6 +548,8 @@ def request_add(
         begin = normalize.parse_when(start, store.tz)
     with common.flags("--until"):
         end = normalize.parse_when(until, store.tz) if until else None
+    if event is None:
+        event = _proving_event(store, party, begin)
     with store.transaction():
         request_id = store.requests.add(
             kind=kind.value,
@@ -557,6 +561,55 @@ def request_add(
             note=note,
         )
     common.tell(store, "cli.request.recorded", id=request_id, kind=kind.value, party=party)
+    if event is not None:
+        common.tell(store, "cli.request_event.linked", id=event)
+
+
+def _interactive() -> bool:
+    """Whether someone at a terminal can answer a question (scripts and pipes cannot)."""
+    return sys.stdin.isatty()
+
+
+def _day_contacts(store: Store, party: str, begin: datetime) -> list[Event]:
+    """The contacts with a party (its own or through its numbers) on the local day a request starts."""
+    try:
+        store.parties.find(party)
+    except InputError:  # a party named here for the first time has no contacts yet
+        return []
+    day = begin.astimezone(store.tz).date()
+    first = datetime.combine(day, datetime.min.time(), store.tz)
+    contacts = store.events.select(since=first, until=first + timedelta(days=1), party=party.strip())
+    return [e for e in contacts if e.channel != Channel.THIRD_PARTY and e.withdrawn is None]
+
+
+def _proving_event(store: Store, party: str, begin: datetime) -> int | None:
+    """The contact in which a request was made or agreed, when the user did not name one: offered
+    on a terminal; without one, shown with how to pass it (a script's request is recorded as given)."""
+    contacts = _day_contacts(store, party, begin)
+    if not contacts:
+        return None
+    zh = common.lang(store) == "zh"
+    for e in contacts:
+        at = normalize.local_iso(e.at, store.tz)
+        channel = CHANNEL_LABELS.get(e.channel, (e.channel, e.channel))[0 if zh else 1]
+        common.tell(
+            store, "cli.request_event.found", id=e.id, channel=channel, at=at, number=e.number_raw or "", party=party
+        )
+    if not _interactive():
+        common.tell(store, "cli.request_event.hint", id=contacts[0].id)
+        return None
+    if len(contacts) == 1:
+        agreed = typer.confirm(common.words(store, "cli.request_event.offer", id=contacts[0].id), err=True)
+        return contacts[0].id if agreed else None
+    ids = {e.id for e in contacts}
+    while True:
+        answer = typer.prompt(
+            common.words(store, "cli.request_event.pick"), default="", show_default=False, err=True
+        ).strip()
+        if not answer:
+            return None
+        if answer.lstrip("#").isdigit() and int(answer.lstrip("#")) in ids:
+            return int(answer.lstrip("#"))
 
 
 @request_app.command("list")

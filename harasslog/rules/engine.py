@@ -25,15 +25,18 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from ..catalog import t
-from ..models import CHANNELS, STATUSES, Event, Finding, Match, Request, severity_rank
+from ..models import CHANNELS, STATUSES, Citation, Event, Finding, Match, Request, severity_rank
 from ..normalize import TIME_OF_DAY_UNKNOWN
 from .loader import CATEGORIES, Rule, RulePack
 from .wording import MAX_CHECKED, Matcher, compile_rules, matcher_for, normalize, unchecked
 
 # Default channels: every contact with the borrower (a third party's report is not one), and every
-# channel whose record can hold the collector's words (a visit records none).
+# channel whose record can hold the collector's words: all of them (what was said on a call or at a
+# visit is recorded as the borrower recalls it, and checked like a message).
 CONTACT_CHANNELS = tuple(c for c in CHANNELS if c != "third_party")
-TEXT_CHANNELS = tuple(c for c in CHANNELS if c != "visit")
+TEXT_CHANNELS = CHANNELS
+# Spoken contacts: their text is what the complainant recorded of what was said, not a copy.
+SPOKEN_CHANNELS = ("call", "visit")
 
 # (Chinese, English) name of each category: the catalog's, the same words the dossiers use.
 CATEGORY_LABELS = {c: (t("zh", f"categories.{c}"), t("en", f"categories.{c}")) for c in CATEGORIES}
@@ -64,7 +67,8 @@ class _Timeline:
     """Events sorted by time, with their local dates and seconds of the day in the borrower's zone."""
 
     def __init__(self, events: Iterable[Event], requests: Iterable[Request], tz: ZoneInfo, lang: str) -> None:
-        self.events = sorted(events, key=lambda e: (e.at, e.id))
+        # A withdrawn event (entered by mistake) is never evidence of anything.
+        self.events = sorted((e for e in events if e.withdrawn is None), key=lambda e: (e.at, e.id))
         self.requests = list(requests)
         self.tz = tz
         self.lang = lang
@@ -115,8 +119,13 @@ class _Timeline:
             title=rule.title(self.lang),
             group=group,
             matches=matches,
-            citations=rule.citations,
+            citations=citations_for(rule, {e.channel for e in evs}),
         )
+
+
+def citations_for(rule: Rule, channels: set[str]) -> tuple[Citation, ...]:
+    """The rule's citations that govern conduct on these channels (no home-entry article on an SMS)."""
+    return tuple(c for c in rule.citations if not c.channels or channels & set(c.channels))
 
 
 # ---------------------------------------------------------------- kinds
@@ -346,17 +355,21 @@ def _request_violation(tl: _Timeline, rule: Rule) -> list[Finding]:
         if p.get("notices")
         else None
     )
+    at_of = {e.id: e.at for e in tl.events}
     out = []
     for req in tl.requests:
         if req.kind not in kinds:
             continue
+        # Agreed in a contact: it binds from that contact, not from the start of its day, and the
+        # contact itself (the agreement) is never a breach of it.
+        start = max(req.start, at_of.get(req.event_id, req.start)) if req.event_id is not None else req.start
         window = _request_window(req) if req.kind == "inconvenient_time" else None
         per_day: dict[int, list[int]] = defaultdict(list)
         for i in contacts:
             e = tl.events[i]
             if req.group and e.group != req.group:
                 continue
-            if e.at <= req.start or (req.end is not None and e.at >= req.end) or e.id == req.event_id:
+            if e.at <= start or (req.end is not None and e.at >= req.end) or e.id == req.event_id:
                 continue
             if req.kind == "stop_channel" and not _same_medium(e.channel, req.channel):
                 continue
@@ -464,10 +477,18 @@ def unchecked_notes(events: Iterable[Event], lang: str = "en") -> list[str]:
     zh = lang == "zh"
     notes = []
     for e in events:
+        if e.withdrawn is not None:
+            continue  # never analyzed, so nothing of it went unchecked
         clause = _unchecked_text(e.text, zh)
         if clause:
             notes.append(f"记录 {e.id}：{clause}（措辞规则）" if zh else f"event {e.id}: {clause} for wording")
     return notes
+
+
+def recalled(e: Event) -> bool:
+    """Whether an event's text is what the complainant recorded of spoken words (a call, a visit,
+    or a third party's account typed in by hand), rather than the collector's own written words."""
+    return e.channel in SPOKEN_CHANNELS or (e.channel == "third_party" and e.source == "typed")
 
 
 def _about_debt(e: Event, normalized: str) -> bool:
@@ -492,8 +513,11 @@ def _wording(tl: _Timeline, rules: list[Rule], matcher: Matcher) -> list[Finding
             p = rule.params
             if e.channel not in p.get("channels", TEXT_CHANNELS):
                 continue
+            # A message's direction says whose words it holds; what was recorded of a call or a
+            # visit is what the collector said, whoever dialled or knocked.
             want = p.get("direction", "in")
-            if want != "any" and e.direction != want and e.channel != "third_party":
+            spoken = e.channel in SPOKEN_CHANNELS or e.channel == "third_party"
+            if want != "any" and e.direction != want and not spoken:
                 continue
             label = CATEGORY_LABELS[rule.category][0 if tl.zh else 1]
             vals = {
@@ -509,6 +533,8 @@ def _wording(tl: _Timeline, rules: list[Rule], matcher: Matcher) -> list[Finding
                 else "{label}: {channel} on {date} at {time}: {quotes}"
             )
             explanation = _fill(text, vals)
+            if recalled(e):  # the borrower's record of what was said, not a copy of it
+                explanation += "（据投诉人记录）" if tl.zh else " (as recorded by the complainant)"
             if not_read:  # never silently: the finding says the message was not read to its end
                 explanation += f"（{not_read}）" if tl.zh else f" ({not_read})"
             out.append(tl.finding(rule, [i], explanation, e.group, tuple(matches)))

@@ -68,7 +68,9 @@ _RULE_KEYS = {
     "exceptions",
     "consequences",
 }
-_CITATION_KEYS = {"instrument", "article", "tag", "url", "note"}
+# A citation's `channels` (optional) names the channels whose conduct it governs: an article on
+# entering a home applies to a visit, never to an SMS. Absent: it governs the rule on every channel.
+_CITATION_KEYS = {"instrument", "article", "tag", "url", "note", "channels"}
 _EVENT_KEYS = {"at", "channel", "status", "direction", "group", "duration_s", "text", "number"}
 _REQUEST_KEYS = {"kind", "from", "until", "group", "channel", "note"}
 _WORDING_EXAMPLE_KEYS = {"expect", "text", "span", "note"}
@@ -279,7 +281,22 @@ def _citations(value: Any, source: str, where: str) -> tuple[Citation, ...]:
         url = c.get("url", "")
         if not isinstance(url, str):
             raise _fail(source, where, "citation url must be a string")
-        out.append(Citation(_text(c, "instrument", source, where), _text(c, "article", source, where), tag, url))
+        channels = c.get("channels", [])
+        if (
+            not isinstance(channels, list)
+            or ("channels" in c and not channels)
+            or not all(isinstance(ch, str) and ch in CHANNELS for ch in channels)
+        ):
+            raise _fail(source, where, f"citation channels must be a non-empty list of {', '.join(CHANNELS)}")
+        out.append(
+            Citation(
+                _text(c, "instrument", source, where),
+                _text(c, "article", source, where),
+                tag,
+                url,
+                tuple(channels),
+            )
+        )
     return tuple(out)
 
 
