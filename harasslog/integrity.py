@@ -52,9 +52,14 @@ CHAINED: dict[str, tuple[str, tuple[str, ...]]] = {
     ),
     "debts": ("id", ("creditor_id", "account_ref", "amount", "currency", "due_date", "note", "created_at")),
     "runs": ("id", ("pack_id", "pack_version", "started", "finished", "params", "findings_count", FINDINGS_DIGEST)),
+    "reviews": (
+        "id",
+        ("finding_key", "rule_id", "event_ids", "decision", "category", "reason", "citations", "severity")
+        + ("decided_at",),
+    ),
 }
 # Tables whose every row must have been chained (numbers rows appear unlinked, derived from events).
-FACT_TABLES = ("profile", "parties", "imports", "debts", "runs")
+FACT_TABLES = ("profile", "parties", "imports", "debts", "runs", "reviews")
 META_COLUMNS = {table: CHAINED[table] for table in ("events", "numbers")}
 _UNHASHED = ("hash", "prev_hash")
 

@@ -1,0 +1,99 @@
+"""Issue 10: a dossier states only what the store can show (provenance, precision, withdrawals)."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import replace
+from datetime import datetime
+
+from helpers_import import sms, write_sbr
+from helpers_report import FIXED_NOW, fill_cn
+
+from harasslog.dossier import build_context, collect, load_strings, render_data
+
+INIT = ("init", "--name", "张三", "--region", "CN", "--tz", "Asia/Shanghai", "--jurisdiction", "cn")
+
+
+def _typed_case(cli) -> None:
+    assert cli(*INIT).exit_code == 0
+    assert cli("add", "call", "13912345678", "--at", "2026-11-20 22:30").exit_code == 0
+    assert cli("add", "sms", "13912345678", "--at", "2026-11-20 22:40", "--text", "再不还钱就让你坐牢").exit_code == 0
+    assert cli("analyze").exit_code == 0
+
+
+def test_typed_only_complaint_claims_no_original_records(cli, tmp_path):
+    """The issue's case: every event typed by hand; the complaint said the facts came from the
+    original call records and SMS on the phone, unaltered, and the declaration called them original."""
+    _typed_case(cli)
+    zh, en = tmp_path / "c.zh.md", tmp_path / "c.en.md"
+    assert cli("report", "-t", "cn-complaint", "-o", str(zh)).exit_code == 0
+    assert cli("report", "-t", "cn-complaint", "--lang", "en", "-o", str(en)).exit_code == 0
+    text_zh, text_en = zh.read_text(encoding="utf-8"), en.read_text(encoding="utf-8")
+    for claim in ("手机中的原始通话记录", "所附证据为原始记录，未经修改", "亲身经历", "证据均为原始电子数据"):
+        assert claim not in text_zh
+    for claim in ("original call log", "the original record, unaltered", "first-hand", "original electronic data"):
+        assert claim not in text_en
+    assert "全部记录均为手工录入，没有任何记录导入自手机或导出文件。" in text_zh
+    assert "2 条记录由投诉人用 harasslog 手工录入" in text_zh
+    assert "Every record was entered by hand; none was imported from a phone or an export file." in text_en
+    # The evidence list marks each record's source.
+    assert "| EX-001 | 2026-11-20 22:30:00 | 电话 +8613912345678 | 手工录入 |" in text_zh
+
+
+def test_imported_records_name_their_file_and_its_sha256(cli, tmp_path):
+    assert cli(*INIT).exit_code == 0
+    body = "\n".join(
+        sms("10690000123", 1763647980000 + i * 60000, 1, f"【某某消费金融】您的借款已逾期{i}天，请及时还款。")
+        for i in range(3)
+    )
+    export = write_sbr(tmp_path / "sms-20261120.xml", body, count=3)
+    assert cli("import", str(export)).exit_code == 0
+    assert cli("add", "call", "13912345678", "--at", "2026-11-20 12:00").exit_code == 0
+    out = tmp_path / "lawyer.md"
+    assert cli("report", "-t", "lawyer", "-o", str(out)).exit_code == 0
+    text = out.read_text(encoding="utf-8")
+    digest = hashlib.sha256(export.read_bytes()).hexdigest()
+    assert f"3 条记录导入自文件 sms-20261120.xml（格式 sbr，SHA-256 {digest}" in text
+    assert "1 条记录由投诉人用 harasslog 手工录入" in text
+    assert "全部记录均为手工录入" not in text
+    assert "导入：sms-20261120.xml" in text  # each imported record's own marker in the log
+
+
+def test_date_only_and_withdrawn_events(store):
+    """Date-only entries say the time was not recorded; a withdrawn event is in the full log,
+    marked with its reason, and in no count or finding."""
+    ids = fill_cn(store)
+    data = collect(store)
+    threat, night_call = ids["threat"], ids["night_call"]
+    data.events = [
+        replace(e, withdrawn="entered twice by mistake")
+        if e.id == night_call
+        else replace(e, at_precision="day")
+        if e.id == threat
+        else e
+        for e in data.events
+    ]
+    t = load_strings("en")
+    ctx = build_context(data, lang="en", strings=t, now=FIXED_NOW)
+    by_id = {r["id"]: r for r in ctx["log"]}
+    assert by_id[threat]["time"] == "2026-11-12 (time not recorded)"
+    assert night_call not in {r["id"] for r in ctx["events"]}
+    assert by_id[night_call]["withdrawn_label"] == "withdrawn: entered twice by mistake"
+    assert ctx["counts"]["total"] == len(data.events) - 1
+    assert all(night_call not in [e["id"] for e in f["events"]] for f in ctx["findings"])
+    assert any("were withdrawn by the complainant" in line for line in ctx["provenance"])
+    assert any("have a date but no time of day" in line for line in ctx["provenance"])
+    md = render_data(data, "lawyer", fmt="md", lang="en", strings=t, now=FIXED_NOW)
+    assert "**withdrawn: entered twice by mistake**" in md
+    assert "2026-11-12 (time not recorded)" in md
+
+
+def test_unknown_source_stays_a_visible_blank(store):
+    fill_cn(store)
+    data = collect(store)
+    data.events = [replace(e, source="") for e in data.events]
+    ctx = build_context(
+        data, lang="en", strings=load_strings("en"), now=datetime(2026, 11, 22, tzinfo=FIXED_NOW.tzinfo)
+    )
+    assert any(line.startswith(f"{len(data.events)} records of unrecorded origin: ＿") for line in ctx["provenance"])
+    assert {r["source_label"] for r in ctx["events"]} == {"＿＿＿＿ (not recorded)"}
