@@ -97,3 +97,32 @@ def test_unknown_source_stays_a_visible_blank(store):
     )
     assert any(line.startswith(f"{len(data.events)} records of unrecorded origin: ＿") for line in ctx["provenance"])
     assert {r["source_label"] for r in ctx["events"]} == {"＿＿＿＿ (not recorded)"}
+
+
+def test_report_after_new_events_analyzes_again(cli, tmp_path, db_path):
+    """The issue's case: analyze, add events, report. The complaint counted the new contacts but
+    its findings left them out, with no sign the analysis was stale."""
+    _typed_case(cli)  # two contacts at night, analyzed
+    for minute in (10, 20, 30):  # three more night calls after the analysis
+        assert cli("add", "call", "13912345678", "--at", f"2026-11-20 23:{minute}").exit_code == 0
+    out = tmp_path / "c.md"
+    result = cli("report", "-t", "cn-complaint", "--lang", "en", "-o", str(out))
+    assert result.exit_code == 0, result.stderr
+    assert "已重新检查（第 2 次" in result.stderr
+    text = out.read_text(encoding="utf-8")
+    assert "5 contacts were recorded" in text
+    # The quiet-hours finding now covers all five night contacts, the new ones included.
+    assert "2026-11-20 22:30 to 2026-11-20 23:30" in text
+    for minute in (10, 20, 30):
+        assert f"| 2026-11-20 23:{minute}:00<br>typed |" in text  # each new call is flagged evidence
+    # Nothing changed since: the next report does not analyze again.
+    again = cli("report", "-t", "cn-complaint", "--lang", "en", "-o", str(tmp_path / "d.md"))
+    assert again.exit_code == 0 and "重新检查" not in again.stderr
+
+
+def test_export_bundle_analyzes_again_after_a_request(cli, tmp_path):
+    _typed_case(cli)
+    assert cli("party", "add", "某某催收", "--kind", "agency", "--number", "13912345678").exit_code == 0
+    result = cli("export", "bundle", "--no-pdf", "-o", str(tmp_path / "b.zip"))
+    assert result.exit_code == 0, result.stderr
+    assert "已重新检查（第 2 次" in result.stderr
