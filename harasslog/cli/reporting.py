@@ -91,10 +91,11 @@ def report(
         raise InputError(f"--format must be html, md or pdf, not {fmt!r}")
     if template_dir is not None and not template_dir.is_dir():
         raise InputError(f"--template-dir {template_dir} is not a folder")
-    store = _current(common.open_store(readonly=True))
+    store = common.open_store(readonly=True)
     language = _report_lang(store, lang)
     period = common.time_range(store, since, until)
     filters = dossier.Filters(since=period.since, until=period.until, party=party)
+    store = _current(store)  # after the input is checked: bad input writes nothing
     content = dossier.render(
         store, template, fmt=fmt, lang=language, filters=filters, redact=redact, template_dir=template_dir
     )
