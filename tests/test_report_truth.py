@@ -126,3 +126,23 @@ def test_export_bundle_analyzes_again_after_a_request(cli, tmp_path):
     result = cli("export", "bundle", "--no-pdf", "-o", str(tmp_path / "b.zip"))
     assert result.exit_code == 0, result.stderr
     assert "已重新检查（第 2 次" in result.stderr
+
+
+def test_party_complained_about_is_only_one_the_evidence_links(cli, tmp_path):
+    """The issue's case: the only creditor on record was named as the institution complained about
+    and an unlinked number listed under it, though nothing linked them."""
+    _typed_case(cli)
+    assert cli("party", "add", "某某消费金融有限公司", "--kind", "creditor").exit_code == 0
+    out = tmp_path / "c.md"
+    assert cli("report", "-t", "cn-complaint", "-o", str(out)).exit_code == 0
+    section = out.read_text(encoding="utf-8").split("## 二、")[1].split("## 三、")[0]
+    assert "某某消费金融有限公司" not in section
+    assert "被投诉机构名称：＿＿＿＿＿＿（请填写：被投诉机构全称）" in section
+    assert "+8613912345678（未关联到任何机构；来电 1" in section
+    # Once the evidence links the number to an agency the creditor hired, both are named.
+    assert cli("party", "add", "某某催收", "--kind", "agency", "--creditor", "某某消费金融有限公司").exit_code == 0
+    assert cli("party", "link", "13912345678", "某某催收").exit_code == 0
+    assert cli("report", "-t", "cn-complaint", "-o", str(out)).exit_code == 0
+    section = out.read_text(encoding="utf-8").split("## 二、")[1].split("## 三、")[0]
+    assert "被投诉机构名称：某某消费金融有限公司" in section
+    assert "+8613912345678（某某催收；来电 1" in section

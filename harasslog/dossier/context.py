@@ -60,7 +60,7 @@ def build_context(
         f["added"] = status[f["no"]].status == "added"
     sections: dict[str, Any] = {
         **_cover(data, t, tz, now, lang=lang, redact=redact, target=target),
-        "parties": parties.parties(data.parties, t),
+        "parties": parties.parties(data.parties, t, {e.party for e in live if e.party}),
         "numbers": parties.numbers(rows, live, number_kind),
         "debts": parties.debts(data.debts),
         "requests": parties.requests(data.requests, t, tz),
@@ -147,8 +147,9 @@ def _derived(ctx: dict[str, Any], data: CaseData, live: list[Event], t: dict[str
     last = rows[-1]["time"] if rows else None
     out = {
         **ctx,
-        "institutions": [p for p in ctx["parties"] if p["kind"] == "creditor"],
-        "agencies": [p for p in ctx["parties"] if p["kind"] in ("agency", "law_firm", "unknown")],
+        # Only parties the evidence links to a contact are named as complained about; none: a blank.
+        "institutions": [p for p in ctx["parties"] if p["kind"] == "creditor" and p["linked"]],
+        "agencies": [p for p in ctx["parties"] if p["kind"] in ("agency", "law_firm", "unknown") and p["linked"]],
         "attachments": [x for x in ctx["exhibits"] if x["kind"] == "attachment"],
         "counts": {
             "total": len(rows),
