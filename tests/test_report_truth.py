@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import replace
 from datetime import datetime
 
@@ -146,3 +147,34 @@ def test_party_complained_about_is_only_one_the_evidence_links(cli, tmp_path):
     section = out.read_text(encoding="utf-8").split("## 二、")[1].split("## 三、")[0]
     assert "被投诉机构名称：某某消费金融有限公司" in section
     assert "+8613912345678（某某催收；来电 1" in section
+
+
+def test_render_all_writes_0600_and_never_through_a_symlink(store, tmp_path):
+    import stat
+
+    from harasslog.dossier import render_all
+
+    fill_cn(store)
+    out = tmp_path / "demo"
+    out.mkdir()
+    victim = tmp_path / "victim.txt"
+    victim.write_text("keep me", encoding="utf-8")
+    (out / "cn-complaint.zh.md").symlink_to(victim)
+    written = render_all(store, out, "zh", now=FIXED_NOW, pdf=False)
+    assert victim.read_text(encoding="utf-8") == "keep me"
+    target = out / "cn-complaint.zh.md"
+    assert target in written and not target.is_symlink()
+    assert all(stat.S_IMODE(p.lstat().st_mode) == 0o600 for p in written)
+    text = target.read_text(encoding="utf-8")
+    assert "条记录由投诉人用 harasslog 手工录入" in text  # provenance
+    assert "投诉人尚未逐项审阅" in text and "未经人工审阅" in text  # review status
+
+
+def test_demo_dossiers_show_provenance_and_review_status(tmp_path):
+    from harasslog.demo import run_demo
+
+    list(run_demo(tmp_path / "demo"))
+    complaint = (tmp_path / "demo" / "cn-pause-daily-calls" / "cn-complaint.zh.md").read_text(encoding="utf-8")
+    # Each record's source is stated (a case file once the store records it as such).
+    assert re.search(r"- \d+ 条记录(载入自案例文件|由投诉人用 harasslog 手工录入)", complaint)
+    assert "投诉人尚未逐项审阅" in complaint
