@@ -178,3 +178,45 @@ def test_demo_dossiers_show_provenance_and_review_status(tmp_path):
     # Each record's source is stated (a case file once the store records it as such).
     assert re.search(r"- \d+ 条记录(载入自案例文件|由投诉人用 harasslog 手工录入)", complaint)
     assert "投诉人尚未逐项审阅" in complaint
+
+
+def test_daily_calls_in_a_pause_read_as_one_fact_with_the_agreement(cli, tmp_path):
+    """Pattern case: a pause agreed on 10-30, then a call every day from 11-01 to 11-05."""
+    assert cli(*INIT).exit_code == 0
+    assert cli("party", "add", "某某催收", "--kind", "agency", "--number", "13912345678").exit_code == 0
+    assert cli("add", "call", "13912345678", "--at", "2026-10-30 10:00", "--party", "某某催收").exit_code == 0
+    args = ("request", "add", "--party", "某某催收", "--kind", "pause", "--from", "2026-10-30")
+    assert cli(*args, "--until", "2027-10-30", "--event", "1").exit_code == 0
+    for day in range(1, 6):
+        assert cli("add", "call", "13912345678", "--at", f"2026-11-0{day} 10:00").exit_code == 0
+    assert cli("analyze").exit_code == 0
+    out = tmp_path / "c.md"
+    assert cli("report", "-t", "cn-complaint", "--lang", "en", "-o", str(out)).exit_code == 0
+    text = out.read_text(encoding="utf-8")
+    facts = text.split("## 4\\.")[1].split("## 5\\.")[0]
+    assert "From 2026-11-01 to 2026-11-05, every day for 5 days, 5 contacts in all, 某某催收" in facts
+    assert "The agreement at issue: 某某催收, agreed pause in collection, from 2026-10-30 to 2027-10-30;" in facts
+    assert "the contact in which it was made is record #1" in facts
+    for day in range(1, 6):  # each call is still listed as evidence
+        assert f"2026-11-0{day} 10:00:00<br>typed" in text.split("## 5\\.")[1]
+
+
+def test_group_findings_joins_consecutive_days_only():
+    from zoneinfo import ZoneInfo
+
+    from harasslog.dossier.patterns import group_findings
+    from harasslog.models import Finding
+
+    tz = ZoneInfo("Asia/Shanghai")
+
+    def f(day: int, eid: int, rule: str = "CN-HOURS-001") -> Finding:
+        at = datetime(2026, 11, day, 23, 0, tzinfo=tz)
+        return Finding(rule, "quiet_hours", "medium", (eid,), at, at, "x", group="g")
+
+    runs = group_findings([f(1, 1), f(2, 2), f(3, 3), f(5, 5), f(2, 9, "CN-FREQ-001")], tz)
+    spans = sorted((r.rule_id, r.first_day.day, r.last_day.day, r.days, r.events) for r in runs)
+    assert spans == [
+        ("CN-FREQ-001", 2, 2, 1, (9,)),
+        ("CN-HOURS-001", 1, 3, 3, (1, 2, 3)),
+        ("CN-HOURS-001", 5, 5, 1, (5,)),
+    ]

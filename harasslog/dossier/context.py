@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 
 from .. import __version__, deadlines
 from ..models import Event, Finding
-from . import cfpb, exhibits, findings, parties, provenance, reviewing, timeline
+from . import cfpb, exhibits, findings, parties, patterns, provenance, reviewing, timeline
 from .collect import CaseData
 from .common import local
 from .redact import Redactor
@@ -79,7 +79,11 @@ def build_context(
     }
     if redact:
         sections = Redactor(data).apply(sections)
-    return _derived(sections, data, live, t, tz)
+    out = _derived(sections, data, live, t, tz)
+    out["facts"] = patterns.facts(
+        out["findings"], [f for _, f in worst_first], list(zip(data.requests, out["requests"], strict=True)), t, tz
+    )
+    return out
 
 
 def _cover(
