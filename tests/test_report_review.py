@@ -95,3 +95,14 @@ def test_verify_catches_a_tampered_review(cli, db_path):
     result = cli("verify")
     assert result.exit_code == 1
     assert "reviews 1: decision was changed without a ledger entry" in result.stdout + result.stderr
+
+
+def test_relabel_takes_the_new_categorys_pack_citations(cli, tmp_path):
+    _case(cli)
+    result = cli("review", "relabel", "CN-WORD-LEGAL-001:2", "--category", "pressure", "--json")
+    assert result.exit_code == 0, result.stderr
+    pack = load_pack("cn")
+    pressure = {c.instrument for r in pack.rules if r.category == "pressure" for c in r.citations}
+    assert {c["instrument"] for c in json.loads(result.stdout)["citations"]} == pressure
+    text = _report(cli, tmp_path)
+    assert "CN-WORD-LEGAL-001; re-labelled on review" in text
