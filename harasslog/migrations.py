@@ -276,3 +276,31 @@ def m003_provenance(db: Database) -> None:
             BEGIN SELECT RAISE(ABORT, 'a withdrawal is never deleted'); END;
         """
     )
+
+
+@migrations()
+def m004_reviews(db: Database) -> None:
+    """The signer's decisions on findings (accept, reject, relabel, add one the rules missed).
+    A decision names its finding by rule id and event ids, so it survives re-analysis; each row is
+    a fact under the chain. Append-only: a later decision on the same finding supersedes."""
+    db.executescript(
+        """
+        CREATE TABLE reviews (
+            id INTEGER PRIMARY KEY,
+            finding_key TEXT NOT NULL,
+            rule_id TEXT NOT NULL,
+            event_ids TEXT NOT NULL,
+            decision TEXT NOT NULL,
+            category TEXT,
+            reason TEXT,
+            citations TEXT NOT NULL DEFAULT '[]',
+            severity TEXT,
+            decided_at TEXT NOT NULL
+        );
+        CREATE INDEX reviews_finding_key ON reviews (finding_key);
+        CREATE TRIGGER reviews_no_update BEFORE UPDATE ON reviews
+            BEGIN SELECT RAISE(ABORT, 'reviews are append-only: record a new decision'); END;
+        CREATE TRIGGER reviews_no_delete BEFORE DELETE ON reviews
+            BEGIN SELECT RAISE(ABORT, 'reviews are append-only: record a new decision'); END;
+        """
+    )

@@ -41,6 +41,13 @@ def _png(width: int = 4, height: int = 2) -> bytes:
 PNG = _png()
 
 
+def pack_version(pack: str) -> str:
+    """The shipped pack's version: a hand-built run of an older version would be analyzed again."""
+    from harasslog.rules.loader import load_pack
+
+    return load_pack(pack).version
+
+
 def fill_cn(store) -> dict[str, int]:
     """A Chinese case: a reminder, a threat, night calls, a hostile message. Returns event ids by role."""
     with store.transaction():
@@ -134,7 +141,7 @@ def fill_cn(store) -> dict[str, int]:
         ),
     ]
     with store.transaction():
-        store.runs.save(pack_id="cn", pack_version="2026.11", params={"pack": "cn"}, findings=findings)
+        store.runs.save(pack_id="cn", pack_version=pack_version("cn"), params={"pack": "cn"}, findings=findings)
     return roles
 
 
@@ -180,7 +187,7 @@ def fill_us(store) -> dict[str, int]:
         ),
     ]
     with store.transaction():
-        store.runs.save(pack_id="us", pack_version="2026.11", params={}, findings=findings)
+        store.runs.save(pack_id="us", pack_version=pack_version("us"), params={}, findings=findings)
     return dict(zip(["call", "sms"], ids, strict=True))
 
 
@@ -287,7 +294,7 @@ def fill_hostile(store, tmp_path: Path) -> None:
         )
     ]
     with store.transaction():
-        store.runs.save(pack_id="cn", pack_version="2026.11", params={}, findings=findings)
+        store.runs.save(pack_id="cn", pack_version=pack_version("cn"), params={}, findings=findings)
 
 
 # Third parties' names and numbers, planted in every field a dossier shows; --redact must hide each.

@@ -121,6 +121,18 @@ EXPECTED_COLUMNS = {
         "matches": str,
         "citations": str,
     },
+    "reviews": {
+        "id": int,
+        "finding_key": str,
+        "rule_id": str,
+        "event_ids": str,
+        "decision": str,
+        "category": str,
+        "reason": str,
+        "citations": str,
+        "severity": str,
+        "decided_at": str,
+    },
     "ledger": {
         "seq": int,
         "entity": str,
@@ -133,6 +145,9 @@ EXPECTED_COLUMNS = {
 }
 
 
+ALL_MIGRATIONS = ["m001_initial", "m002_chain_facts", "m003_provenance", "m004_reviews"]
+
+
 def test_blank_store_gets_the_full_schema(tmp_path):
     store = open_store(tmp_path / "blank.db")
     db = store.db
@@ -143,7 +158,12 @@ def test_blank_store_gets_the_full_schema(tmp_path):
     assert {"idx_events_at", "idx_events_number", "idx_events_party", "idx_events_channel"} <= names
     triggers = set(db.triggers_dict)
     assert {"ledger_no_update", "ledger_no_delete", "events_evidence_immutable", "events_no_delete"} <= triggers
-    assert [m.name for m in migrations.applied(db)] == ["m001_initial", "m002_chain_facts", "m003_provenance"]
+    assert [m.name for m in migrations.applied(db)] == [
+        "m001_initial",
+        "m002_chain_facts",
+        "m003_provenance",
+        "m004_reviews",
+    ]
     assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     store.close()
 
@@ -159,7 +179,7 @@ def test_reopening_applies_nothing_twice(tmp_path):
     path = tmp_path / "again.db"
     open_store(path).close()
     store = open_store(path)
-    assert len(migrations.applied(store.db)) == 3
+    assert len(migrations.applied(store.db)) == 4
     assert migrations.pending(store.db) == []
     store.close()
 
@@ -223,7 +243,12 @@ def test_a_v1_store_is_upgraded_and_keeps_verifying(tmp_path):
     path = tmp_path / "v1.db"
     v1_store(path)
     store = open_store(path, create=False)
-    assert [m.name for m in migrations.applied(store.db)] == ["m001_initial", "m002_chain_facts", "m003_provenance"]
+    assert [m.name for m in migrations.applied(store.db)] == [
+        "m001_initial",
+        "m002_chain_facts",
+        "m003_provenance",
+        "m004_reviews",
+    ]
     report = store.verify()
     assert report.ok, report.problems
     assert report.entries == 5  # profile, party, debt, import, run: chained as found at upgrade

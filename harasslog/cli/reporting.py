@@ -37,6 +37,24 @@ def _report_lang(store: Store, lang: Lang | None) -> str:
     return lang.value if lang is not None else common.lang(store)
 
 
+def _current(store: Store) -> Store:
+    """The store with current findings: when events, requests or the rule pack changed since the
+    last analysis, run the same analysis again (and say so), so no dossier mixes new counts with
+    old findings. Returns the store to read from (reopened for writing when it analyzed)."""
+    from ..analysis import run_analysis
+    from ..dossier.current import staleness
+
+    stale = staleness(store)
+    if stale is None:
+        return store
+    store.close()
+    store = common.open_store()
+    run = run_analysis(store, rules=stale.rules, since=stale.since, until=stale.until, lang=stale.lang)
+    key = "cli.report.reanalyzed_pack" if stale.pack_changed else "cli.report.reanalyzed"
+    common.tell(store, key, old=stale.run_id, changes=stale.changes, run=run.run_id, findings=len(run.findings))
+    return store
+
+
 # ---------------------------------------------------------------- report
 
 
@@ -77,6 +95,7 @@ def report(
     language = _report_lang(store, lang)
     period = common.time_range(store, since, until)
     filters = dossier.Filters(since=period.since, until=period.until, party=party)
+    store = _current(store)  # after the input is checked: bad input writes nothing
     content = dossier.render(
         store, template, fmt=fmt, lang=language, filters=filters, redact=redact, template_dir=template_dir
     )
@@ -103,7 +122,7 @@ def export_bundle(
     from ..bundle import write_bundle
     from ..pdf import pdf_available
 
-    store = common.open_store(readonly=True)
+    store = _current(common.open_store(readonly=True))
     language = _report_lang(store, lang)
     want_pdf = pdf_available() if pdf is None else pdf
     now = datetime.now(UTC)

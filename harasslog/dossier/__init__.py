@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import InputError
+from ..outfile import write_output
 from .cfpb import CFPB_ISSUES, CFPB_NARRATIVE_LIMIT
 from .collect import CaseData, Filters, collect, parse_filters
 from .context import build_context
@@ -116,9 +117,6 @@ def render_all(
         for fmt in ("html", "md", "pdf") if want_pdf else ("html", "md"):
             path = out_dir / f"{template}.{lang}.{fmt}"
             content = render_data(data, template, fmt=fmt, lang=lang, strings=strings, now=now)
-            if isinstance(content, bytes):
-                path.write_bytes(content)
-            else:
-                path.write_text(content, encoding="utf-8")
+            write_output(path, content)  # 0600, never through a symlink planted at the name
             written.append(path)
     return written

@@ -33,6 +33,8 @@ class CaseData:
     total_events: int
     filters: dict[str, Any] = field(default_factory=dict)
     images: dict[str, str] = field(default_factory=dict)  # sha256 → data: URI, for images drawn inline
+    imports: dict[int, dict[str, Any]] = field(default_factory=dict)  # import id → its batch row
+    reviews: list[dict[str, Any]] = field(default_factory=list)  # the signer's decisions, oldest first
 
 
 @dataclass(frozen=True)
@@ -88,4 +90,6 @@ def collect(store: Any, filters: Filters | None = None) -> CaseData:
         total_events=store.events.count(),
         filters=filters.as_dict(store.tz),
         images=images.load_inline(attachments),
+        imports={int(b["id"]): b for b in store.imports.list()},
+        reviews=store.reviews.list(),
     )

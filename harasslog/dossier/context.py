@@ -12,7 +12,8 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from .. import __version__, deadlines
-from . import cfpb, exhibits, findings, parties, timeline
+from ..models import Event, Finding
+from . import cfpb, exhibits, findings, parties, patterns, provenance, reviewing, timeline
 from .collect import CaseData
 from .common import local
 from .redact import Redactor
@@ -33,27 +34,56 @@ def build_context(
     tz = ZoneInfo(data.profile.get("tz") or "UTC")
     now = (now or datetime.now(UTC)).astimezone(tz)
     t = strings
-    worst_first = findings.ordered(data.findings)
+    # Withdrawn events (entry mistakes) appear in the full log only: never counted, never a finding.
+    live = [e for e in data.events if e.withdrawn is None]
+    gone = [e for e in data.events if e.withdrawn is not None]
+    gone_ids = {e.id for e in gone}
+    current = [f for f in data.findings if not gone_ids.intersection(f.event_ids)]
+    shown, reviewed = reviewing.apply(current, data.reviews, live)
+    shown_findings = [r.finding for r in shown]
+    worst_first = findings.ordered(shown_findings)
     finding_no, findings_of_event = findings.by_event(worst_first)
-    rows = timeline.event_rows(data.events, data.findings, findings_of_event, finding_no, t=t, tz=tz)
-    rows, exhibit_list = exhibits.build(rows, data.attachments, data.images)
+    log = timeline.event_rows(
+        data.events, shown_findings, findings_of_event, finding_no, t=t, tz=tz, imports=data.imports
+    )
+    log, exhibit_list = exhibits.build(log, data.attachments, data.images)
+    rows = [r for r in log if r["withdrawn"] is None]
     events_by_id = {r["id"]: r for r in rows}
     exhibit_of_event = {r["id"]: r["exhibit"] for r in rows if r["exhibit"]}
     number_kind = {n["number"]: n.get("kind") or "unknown" for n in data.numbers}
+    built = findings.build(worst_first, finding_no, events_by_id, exhibit_of_event, t=t, tz=tz, lang=lang)
+    status = {finding_no[i]: shown[i] for i, _ in worst_first}
+    for f in built:
+        f["review"] = status[f["no"]].status
+        f["review_label"] = t["review"]["status"][status[f["no"]].status]
+        f["review_note"] = status[f["no"]].note
+        f["added"] = status[f["no"]].status == "added"
     sections: dict[str, Any] = {
         **_cover(data, t, tz, now, lang=lang, redact=redact, target=target),
-        "parties": parties.parties(data.parties, t),
-        "numbers": parties.numbers(rows, data.events, number_kind),
+        "parties": parties.parties(data.parties, t, {e.party for e in live if e.party}),
+        "numbers": parties.numbers(rows, live, number_kind),
         "debts": parties.debts(data.debts),
         "requests": parties.requests(data.requests, t, tz),
-        "findings": findings.build(worst_first, finding_no, events_by_id, exhibit_of_event, t=t, tz=tz, lang=lang),
-        "events": rows,  # the timeline, and in full the appendix
+        "findings": built,
+        "events": rows,  # the timeline (withdrawn events left out)
+        "log": log,  # the full log appendix: every event, withdrawn ones marked with their reason
         "exhibits": exhibit_list,
-        **_deadlines(data, tz, now),
+        "provenance": provenance.statements(live, gone, data.imports, t),
+        "review": {
+            "findings": len(current),
+            "reviewed": reviewed,
+            "rejected": len(current) - sum(1 for r in shown if r.status != "added"),
+            "added": sum(1 for r in shown if r.status == "added"),
+        },
+        **_deadlines(data, shown_findings, tz, now),
     }
     if redact:
         sections = Redactor(data).apply(sections)
-    return _derived(sections, data, t, tz)
+    out = _derived(sections, data, live, t, tz)
+    out["facts"] = patterns.facts(
+        out["findings"], [f for _, f in worst_first], list(zip(data.requests, out["requests"], strict=True)), t, tz
+    )
+    return out
 
 
 def _cover(
@@ -93,12 +123,12 @@ def _cover(
     }
 
 
-def _deadlines(data: CaseData, tz: ZoneInfo, now: datetime) -> dict[str, Any]:
+def _deadlines(data: CaseData, shown: list[Finding], tz: ZoneInfo, now: datetime) -> dict[str, Any]:
     """The dates the letters quote, from `deadlines.compute` for each jurisdiction's rules."""
     today = now.date()
 
     def first(jurisdiction: str, kind: str) -> deadlines.Deadline | None:
-        entries = deadlines.compute(jurisdiction, data.findings, data.events, tz, today)
+        entries = deadlines.compute(jurisdiction, shown, data.events, tz, today)
         return min((d for d in entries if d.kind == kind), key=lambda d: d.deadline, default=None)
 
     nfra, fos, fdcpa = first("cn", "nfra_decision"), first("uk", "fos_final_response"), first("us", "fdcpa")
@@ -112,17 +142,18 @@ def _deadlines(data: CaseData, tz: ZoneInfo, now: datetime) -> dict[str, Any]:
     }
 
 
-def _derived(ctx: dict[str, Any], data: CaseData, t: dict[str, Any], tz: ZoneInfo) -> dict[str, Any]:
+def _derived(ctx: dict[str, Any], data: CaseData, live: list[Event], t: dict[str, Any], tz: ZoneInfo) -> dict[str, Any]:
     """What follows from the (redacted) sections: groupings, counts, charts, the CFPB form."""
     rows = ctx["events"]
-    counts = Counter(e.channel for e in data.events)
+    counts = Counter(e.channel for e in live)
     texts = counts.get("sms", 0) + counts.get("mms", 0)
     first = rows[0]["time"] if rows else None
     last = rows[-1]["time"] if rows else None
     out = {
         **ctx,
-        "institutions": [p for p in ctx["parties"] if p["kind"] == "creditor"],
-        "agencies": [p for p in ctx["parties"] if p["kind"] in ("agency", "law_firm", "unknown")],
+        # Only parties the evidence links to a contact are named as complained about; none: a blank.
+        "institutions": [p for p in ctx["parties"] if p["kind"] == "creditor" and p["linked"]],
+        "agencies": [p for p in ctx["parties"] if p["kind"] in ("agency", "law_firm", "unknown") and p["linked"]],
         "attachments": [x for x in ctx["exhibits"] if x["kind"] == "attachment"],
         "counts": {
             "total": len(rows),
@@ -140,7 +171,7 @@ def _derived(ctx: dict[str, Any], data: CaseData, t: dict[str, Any], tz: ZoneInf
         "first_date": first[:10] if first else None,
         "last_date": last[:10] if last else None,
         "category_summary": findings.category_summary(ctx["findings"], t),
-        **timeline.build(rows, data.events, t, tz),
+        **timeline.build(rows, live, t, tz),
     }
     out["cfpb"] = cfpb.form(out, t)
     return out

@@ -36,6 +36,7 @@ def build(
                     "time": row["time"],
                     "description": describe(row),
                     "sha256": row["hash"],
+                    "source": row.get("source_label", ""),
                     "size": None,
                     "name": None,
                     "event_id": row["id"],
@@ -43,7 +44,7 @@ def build(
             )
         own = []
         for a in by_event.get(row["id"], []):
-            own.append(_attachment(a, number(), row["time"], images))
+            own.append({**_attachment(a, number(), row["time"], images), "source": row.get("source_label", "")})
             exhibits.append(own[-1])
         out_rows.append({**row, "exhibit": exhibit, "attachments": own})
     for a in by_event.get(None, []):
@@ -61,6 +62,7 @@ def _attachment(a: dict[str, Any], number: str, time: str | None, images: dict[s
         "name": a.get("name") or "",
         "mime": a.get("mime") or "",  # as declared: shown as text, never used to draw
         "sha256": a["sha256"],
+        "source": "",
         "size": a.get("size"),
         "event_id": a.get("event_id"),
         "inline": images.get(a["sha256"]),  # plain text: autoescape quotes it in the src attribute

@@ -10,9 +10,14 @@ from ..models import Event, Request
 from .common import label, local
 
 
-def parties(data_parties: list[dict[str, Any]], t: dict[str, Any]) -> list[dict[str, Any]]:
+def parties(data_parties: list[dict[str, Any]], t: dict[str, Any], linked: set[str]) -> list[dict[str, Any]]:
+    """Every party, each marked `linked` when the evidence ties it to a contact: an event linked to
+    it (directly or through its number), or to an agency it is the creditor of. Only linked parties
+    may be named as the party complained about."""
+    hired_by = {p.get("creditor") for p in data_parties if p["name"] in linked and p.get("creditor")}
     return [
         {
+            "linked": p["name"] in linked or p["name"] in hired_by,
             "name": p["name"],
             "kind": p.get("kind") or "unknown",
             "kind_label": t["kinds"].get(p.get("kind") or "unknown", p.get("kind")),

@@ -50,8 +50,14 @@ class Redactor:
         by_no = {x["no"]: x for x in exhibits}
         rows = [{**r, "attachments": [by_no[a["no"]] for a in r["attachments"]]} for r in rows]
         by_id = {r["id"]: r for r in rows}
+        log = [
+            by_id.get(r["id"])
+            or {**self._row(r), "attachments": [by_no[a["no"]] for a in r["attachments"] if a["no"] in by_no]}
+            for r in ctx["log"]
+        ]
         return {
             **ctx,
+            "log": log,
             "profile": {**ctx["profile"], "id_number": None},
             "filters": {**ctx["filters"], "party": self.name(ctx["filters"].get("party"))},
             "events": rows,
@@ -82,6 +88,7 @@ class Redactor:
             "text": self.text(row["text"]),
             "segments": self._segments(row["text"], row["segments"]),
             "note": self.text(row["note"]),
+            "withdrawn_label": self.text(row["withdrawn_label"]),
         }
 
     def _segments(self, text: str | None, pieces: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -109,6 +116,7 @@ class Redactor:
             "party": join_names(parties, lang),
             "numbers": dedupe(r["number"] for r in events if r["number"]),
             "quotes": [{**q, "text": self.text(q["text"])} for q in f["quotes"]],
+            "review_note": self.text(f["review_note"]),
         }
 
     def _number_row(self, n: dict[str, Any], rows: dict[int, dict[str, Any]]) -> dict[str, Any]:

@@ -11,6 +11,7 @@ from markupsafe import Markup
 
 from .. import charts
 from ..models import Event, Finding
+from . import provenance
 from .common import dedupe, duration, label, local
 
 
@@ -22,20 +23,33 @@ def event_rows(
     *,
     t: dict[str, Any],
     tz: ZoneInfo,
+    imports: dict[int, dict[str, Any]] | None = None,
 ) -> list[dict[str, Any]]:
-    """Every event as the templates show it, in time order; exhibits are added by `exhibits`."""
+    """Every event as the templates show it, in time order; exhibits are added by `exhibits`.
+
+    Each row says where the event came from and, for a date-only entry, that its time was not
+    recorded; a withdrawn event carries the reason (it belongs in the full log only)."""
     rows = []
     for seq, e in enumerate(events, start=1):
         mine = findings_of_event.get(e.id, [])
         matches = [m for i in mine for m in findings[i].matches]
         cats = dedupe(findings[i].category for i in mine)
+        source = provenance.source_of(e, imports or {})
+        day = local(e.at, tz, "%Y-%m-%d")
         rows.append(
             {
                 "id": e.id,
                 "seq": seq,
                 "anchor": f"ev-{e.id}",
-                "time": local(e.at, tz, "%Y-%m-%d %H:%M:%S"),
-                "date": local(e.at, tz, "%Y-%m-%d"),
+                "time": provenance.time_label(e, local(e.at, tz, "%Y-%m-%d %H:%M:%S"), day, t),
+                "date": day,
+                "at_precision": e.at_precision,
+                "source": source,
+                "source_label": provenance.label(source, t),
+                "withdrawn": e.withdrawn,
+                "withdrawn_label": t["provenance"]["withdrawn_mark"] % {"reason": e.withdrawn}
+                if e.withdrawn is not None
+                else "",
                 "iso": e.at.astimezone(tz).isoformat(),
                 "channel": e.channel,
                 "channel_label": label(t["channels"], e.channel),

@@ -31,6 +31,7 @@ from .ledger import Ledger
 from .parties import Numbers, Parties
 from .profile import Profile
 from .requests import Debts, Requests
+from .reviews import Reviews
 from .runs import Runs
 from .search import Search
 from .withdrawals import Withdrawals
@@ -58,6 +59,7 @@ class Store:
         self.runs = Runs(self)
         self.search = Search(self)
         self.withdrawals = Withdrawals(self)
+        self.reviews = Reviews(self)
 
     def close(self) -> None:
         self.conn.close()

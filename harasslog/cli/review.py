@@ -1,0 +1,245 @@
+"""`harasslog review`: the person who signs decides on every finding.
+
+On a terminal it walks the flagged findings worst first, with the exact words and the rule; each
+answer is a ledger entry at once (a review stopped half way keeps what was decided). For scripts:
+`review list|accept|reject|relabel|add`. A decision names its finding by rule id and event ids
+(its key, shown by `review list`), so it still applies after the findings are analyzed again.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from ..dossier import reviewing
+from ..errors import InputError
+from ..normalize import local_iso
+from ..rules.loader import load_pack
+from ..store.reviews import ADDED_RULE, added_key
+from . import common
+
+if TYPE_CHECKING:
+    from ..store import Store
+
+review_app = typer.Typer(
+    help="Review the findings: accept, reject with a reason, re-label, or add one the rules missed.",
+    invoke_without_command=True,
+)
+
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print the decision as JSON on stdout.")]
+ReasonOpt = Annotated[str | None, typer.Option("--reason", help="Why (kept in the ledger with the decision).")]
+RefArg = Annotated[str, typer.Argument(help="The finding: its number in `review list`, or its key.")]
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(review_app, name="review")
+
+
+def _open() -> tuple[Store, Any, list[reviewing.Item]]:
+    """The store with current findings, the pack of its last run, and the review list."""
+    from .reporting import _current
+
+    store = _current(common.open_store())
+    common.require_profile(store)
+    run = store.runs.last()
+    rules = ((run or {}).get("params") or {}).get("rules") or (run or {}).get("pack_id") or store.jurisdiction
+    pack = load_pack(rules)
+    items = reviewing.queue(store.runs.findings(), store.reviews.list()) if run else []
+    return store, pack, items
+
+
+def _item(store: Store, items: list[reviewing.Item], ref: str) -> reviewing.Item:
+    if store.runs.last() is None:
+        raise InputError(common.words(store, "cli.review.not_analyzed"))
+    item = reviewing.find(items, ref)
+    if item is None:
+        raise InputError(common.words(store, "cli.review.no_such", ref=ref))
+    return item
+
+
+def _category(store: Store, pack: Any, category: str) -> str:
+    known = reviewing.categories(pack)
+    if category not in known:
+        raise InputError(common.words(store, "cli.review.bad_category", category=category, known=", ".join(known)))
+    return category
+
+
+def _decide(
+    store: Store, pack: Any, item: reviewing.Item, decision: str, reason: str | None, category: str | None = None
+) -> dict[str, Any]:
+    citations, severity = reviewing.pack_category(pack, category) if category else ([], None)
+    with store.transaction():
+        review_id = store.reviews.add(
+            key=item.key,
+            rule_id=item.finding.rule_id,
+            event_ids=item.finding.event_ids,
+            decision=decision,
+            category=category,
+            reason=reason,
+            citations=citations,
+            severity=severity,
+        )
+    return _record(store, review_id)
+
+
+def _record(store: Store, review_id: int) -> dict[str, Any]:
+    found = next(r for r in store.reviews.list() if r["id"] == review_id)
+    return {k: found[k] for k in ("id", "finding_key", "decision", "rule_id", "event_ids", "category", "reason")} | {
+        "citations": found["citations"],
+        "decided_at": found["decided_at"],
+    }
+
+
+def _done(store: Store, record: dict[str, Any], as_json: bool) -> None:
+    if as_json:
+        common.print_json(record)
+    else:
+        common.tell(store, f"cli.review.{record['decision']}", finding=record["finding_key"], id=record["id"])
+
+
+# ---------------------------------------------------------------- the commands
+
+
+@review_app.callback()
+def review(ctx: typer.Context) -> None:
+    """Walk the flagged findings worst first (on a terminal), or use a subcommand in scripts."""
+    if ctx.invoked_subcommand is not None:
+        return
+    store, pack, items = _open()
+    if store.runs.last() is None:
+        raise InputError(common.words(store, "cli.review.not_analyzed"))
+    walk(store, pack, items)
+
+
+@review_app.command("list")
+def review_list(as_json: Annotated[bool, typer.Option("--json", help="Print JSON on stdout.")] = False) -> None:
+    """The last run's findings worst first, with their number, key and the decision that counts."""
+    store, _pack, items = _open()
+    rows = [
+        {
+            "no": i.no,
+            "key": i.key,
+            "rule_id": i.finding.rule_id,
+            "category": i.finding.category,
+            "severity": i.finding.severity,
+            "event_ids": list(i.finding.event_ids),
+            "review": i.status,
+            "explanation": i.finding.explanation,
+        }
+        for i in items
+    ]
+    if as_json:
+        common.print_json(rows)
+        return
+    for r in rows:
+        common.out(f"{r['no']:>3}  {r['review']:<10}  {r['severity']:<8}  {r['key']}  {r['explanation']}")
+
+
+@review_app.command("accept")
+def review_accept(ref: RefArg, reason: ReasonOpt = None, as_json: JsonOpt = False) -> None:
+    """Accept a finding: the dossier states it as reviewed."""
+    store, pack, items = _open()
+    _done(store, _decide(store, pack, _item(store, items, ref), "accept", reason), as_json)
+
+
+@review_app.command("reject")
+def review_reject(
+    ref: RefArg,
+    reason: Annotated[str, typer.Option("--reason", help="Why the finding is wrong (required).")],
+    as_json: JsonOpt = False,
+) -> None:
+    """Reject a finding with a reason: dossiers leave it out (the ledger keeps the decision)."""
+    store, pack, items = _open()
+    if not reason.strip():
+        raise InputError(common.words(store, "cli.review.reason_needed"))
+    _done(store, _decide(store, pack, _item(store, items, ref), "reject", reason), as_json)
+
+
+@review_app.command("relabel")
+def review_relabel(
+    ref: RefArg,
+    category: Annotated[str, typer.Option("--category", help="Another category of the rule pack.")],
+    reason: ReasonOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Give a finding another category of the pack (with that category's citations)."""
+    store, pack, items = _open()
+    item = _item(store, items, ref)
+    _done(store, _decide(store, pack, item, "relabel", reason, _category(store, pack, category)), as_json)
+
+
+@review_app.command("add")
+def review_add(
+    event_id: Annotated[int, typer.Argument(help="The event the rules missed.")],
+    category: Annotated[str, typer.Option("--category", help="A category of the rule pack.")],
+    note: Annotated[str | None, typer.Option("--note", help="What the rules missed, in your words.")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Flag an event the rules missed; dossiers label it as added by you, with the pack's citations."""
+    store, pack, _items = _open()
+    chosen = _category(store, pack, category)
+    store.events.get(event_id)  # an unknown id: one clear line, exit 2
+    citations, severity = reviewing.pack_category(pack, chosen)
+    with store.transaction():
+        review_id = store.reviews.add(
+            key=added_key(chosen, event_id),
+            rule_id=ADDED_RULE,
+            event_ids=[event_id],
+            decision="add",
+            category=chosen,
+            reason=note,
+            citations=citations,
+            severity=severity,
+        )
+    _done(store, _record(store, review_id), as_json)
+
+
+# ---------------------------------------------------------------- the interactive walk
+
+
+def walk(store: Store, pack: Any, items: list[reviewing.Item]) -> None:
+    """Ask about each unreviewed finding, worst first; every answer is recorded at once."""
+    todo = [i for i in items if i.status == "unreviewed"]
+    common.tell(store, "cli.review.start", todo=len(todo), total=len(items))
+    events = {e.id: e for e in store.events.select()}
+    for item in todo:
+        _show(store, item, events)
+        while True:
+            try:
+                answer = typer.prompt(common.words(store, "cli.review.prompt"), default="s", show_default=False)
+            except typer.Abort:
+                common.tell(store, "cli.review.stopped")
+                return
+            action, arg = reviewing.parse_answer(answer)
+            if action == "quit":
+                common.tell(store, "cli.review.stopped")
+                return
+            if action == "skip":
+                break
+            if action == "accept":
+                _decide(store, pack, item, "accept", arg or None)
+                break
+            if action == "reject" and arg:
+                _decide(store, pack, item, "reject", arg)
+                break
+            if action == "relabel" and arg in reviewing.categories(pack):
+                _decide(store, pack, item, "relabel", None, arg)
+                break
+            common.tell(store, "cli.review.help", categories=", ".join(reviewing.categories(pack)))
+    common.tell(store, "cli.review.finished")
+
+
+def _show(store: Store, item: reviewing.Item, events: dict[int, Any]) -> None:
+    f = item.finding
+    common.out("")
+    common.out(f"#{item.no}  [{f.severity}]  {f.rule_id}  {f.category}  ({item.key})")
+    common.out(f.explanation)
+    for m in f.matches:
+        common.out(common.words(store, "cli.review.words", text=m.text))
+    for eid in f.event_ids[:10]:
+        e = events.get(eid)
+        if e is not None:
+            common.out(f"  {eid}: {local_iso(e.at, store.tz)} {e.channel} {e.number or e.number_raw or ''}")
+    if len(f.event_ids) > 10:
+        common.out(f"  … +{len(f.event_ids) - 10}")
