@@ -24,11 +24,15 @@ def _key(event: Event, by: str, tz: tzinfo) -> Any:
 
 
 def count_contacts(events: Iterable[Event], flagged: set[int], tz: tzinfo, by: str) -> list[dict[str, Any]]:
-    """Rows of {key, total, calls, sms, other, flagged}: days and hours in time order, parties busiest first."""
+    """Rows of {key, total, calls, sms, other, flagged}: days and hours in time order, parties busiest first.
+
+    A withdrawn event (an entry mistake) is not a contact: it is left out of every count."""
     if by not in values(StatsBy):
         raise ValueError(f"unknown grouping {by!r}")
     buckets: dict[Any, Counter[str]] = {}
     for e in events:
+        if e.withdrawn is not None:
+            continue
         c = buckets.setdefault(_key(e, by, tz), Counter())
         c["total"] += 1
         c[channel_bucket(e.channel)] += 1

@@ -76,3 +76,12 @@ def test_deadlines_for_a_uk_case():
     assert by_kind["fos_refer"].counted_from == "2026-03-02"
     assert by_kind["fos_refer"].deadline == "2032-03-02"  # six years from the earliest finding
     assert [e.kind for e in entries] == ["fos_final_response", "fos_refer"]  # soonest first
+
+
+def test_stats_leave_a_withdrawn_entry_out(cli, store):
+    fill_cn(store)
+    day = next(r for r in json.loads(cli("stats", "--by", "day", "--json").stdout) if r["key"] == "2026-11-12")
+    first = next(e for e in json.loads(cli("list", "--json").stdout) if e["at"].startswith("2026-11-12"))
+    assert cli("withdraw", str(first["id"]), "--reason", "typed twice").exit_code == 0
+    after = next(r for r in json.loads(cli("stats", "--by", "day", "--json").stdout) if r["key"] == "2026-11-12")
+    assert after["total"] == day["total"] - 1
