@@ -754,10 +754,8 @@ def _manifest_head(manifest: Path) -> str:
 
 
 def _verify_bundle(bundle: Path, as_json: bool) -> None:
-    try:
-        from ..bundle import verify_bundle
-    except ImportError:  # pragma: no cover - bundle support ships with the dossiers
-        raise InputError("bundle verification is not available in this version") from None
+    from ..bundle import verify_bundle
+
     if not bundle.is_file():
         raise InputError(f"{bundle}: no such file")
     problems = verify_bundle(bundle)
