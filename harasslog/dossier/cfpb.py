@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .common import SEVERITY_ORDER
+from ..vocab import severity_rank
 
 # CFPB form names (reference: CCDB issue and sub-issue values). Sub-issue None: none of the
 # listed names fits exactly, so the dossier asks the borrower to choose on the form.
@@ -45,7 +45,7 @@ def issues(findings: list[dict[str, Any]]) -> dict[str, Any]:
         if key is None:
             continue
         severity, count = scores.get(key, (0, 0))
-        scores[key] = (max(severity, SEVERITY_ORDER.get(f["severity"], 0)), count + 1)
+        scores[key] = (max(severity, severity_rank(f["severity"])), count + 1)
     ranked = sorted(scores, key=lambda k: (-scores[k][0], -scores[k][1], k[0], k[1] or ""))
     choices = [{"issue": issue, "sub_issue": sub} for issue, sub in ranked]
     return {

@@ -7,7 +7,6 @@ from datetime import datetime
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
-SEVERITY_ORDER = {"info": 0, "low": 1, "medium": 2, "high": 3, "critical": 4}
 # Numbers of these kinds belong to institutions (95588, 10690...), not people: never masked.
 INSTITUTIONAL_KINDS = ("short_code", "sms_gateway", "service", "alphanumeric")
 

@@ -7,12 +7,13 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from ..models import Finding
-from .common import SEVERITY_ORDER, dedupe, label, local
+from ..vocab import severity_rank
+from .common import dedupe, label, local
 
 
 def ordered(findings: list[Finding]) -> list[tuple[int, Finding]]:
     """(index in `findings`, finding), worst first, then earliest."""
-    return sorted(enumerate(findings), key=lambda p: (-SEVERITY_ORDER.get(p[1].severity, 0), p[1].start, p[0]))
+    return sorted(enumerate(findings), key=lambda p: (-severity_rank(p[1].severity), p[1].start, p[0]))
 
 
 def by_event(worst_first: list[tuple[int, Finding]]) -> tuple[dict[int, int], dict[int, list[int]]]:

@@ -11,12 +11,13 @@ from zoneinfo import ZoneInfo
 
 from ..models import Finding, Request
 from ..rules.runs import FindingRun, group_findings
-from .common import SEVERITY_ORDER, dedupe, label, local
+from ..vocab import severity_rank
+from .common import dedupe, label, local
 
 
 def worst_first(runs: list[FindingRun]) -> list[FindingRun]:
     """The complaint tells the gravest pattern first, then the earliest."""
-    return sorted(runs, key=lambda r: (-max(SEVERITY_ORDER.get(f.severity, 0) for f in r.findings), r.first_day))
+    return sorted(runs, key=lambda r: (-max(severity_rank(f.severity) for f in r.findings), r.first_day))
 
 
 def facts(
