@@ -276,8 +276,9 @@ def run_limited(args: list[str], db: Path, limit_mb: int = 250, timeout: float =
     def cap() -> None:
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
 
+    # -P: the installed harasslog, not the source folder of a checkout run from its root.
     return subprocess.run(
-        [sys.executable, "-m", "harasslog", "--db", str(db), *args],
+        [sys.executable, "-P", "-m", "harasslog", "--db", str(db), *args],
         preexec_fn=cap,
         capture_output=True,
         text=True,

@@ -78,7 +78,9 @@ def test_demo_refuses_to_overwrite(tmp_path):
 
 
 def test_python_dash_m_runs_the_cli():
-    result = subprocess.run([sys.executable, "-m", "harasslog", "--help"], capture_output=True, text=True, check=False)
+    result = subprocess.run(
+        [sys.executable, "-P", "-m", "harasslog", "--help"], capture_output=True, text=True, check=False
+    )
     assert result.returncode == 0 and "Usage" in result.stdout
 
 

@@ -124,7 +124,7 @@ def test_a_store_on_a_read_only_file_system_verifies_and_lists(cli, db_path):
     gc.collect()
     folder = db_path.parent
     before = sorted(os.listdir(folder))
-    harasslog_cmd = f"{shlex.quote(sys.executable)} -m harasslog --db {shlex.quote(str(db_path))}"
+    harasslog_cmd = f"{shlex.quote(sys.executable)} -P -m harasslog --db {shlex.quote(str(db_path))}"
     where = shlex.quote(str(folder))
     script = (
         f"mount --bind {where} {where} && mount -o remount,bind,ro {where} && "

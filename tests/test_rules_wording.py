@@ -157,7 +157,7 @@ def test_loader_and_matcher_do_not_import_each_other() -> None:
         "[sys.modules.pop(m) for m in list(sys.modules) if m.startswith('harasslog')]; "
         "import harasslog.rules.wording; print(a, 'harasslog.rules.loader' in sys.modules)"
     )
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True)
+    done = subprocess.run([sys.executable, "-P", "-c", code], capture_output=True, text=True, timeout=60, check=True)
     assert done.stdout.split() == ["False", "False"]
 
 
