@@ -6,7 +6,6 @@ import mimetypes
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .. import integrity
 from ._sql import next_id, now_iso, rows
 
 if TYPE_CHECKING:
@@ -49,13 +48,7 @@ class Attachments:
             "note": note,
             "recorded_at": now_iso(),
         }
-        record = integrity.evidence_record("attachments", values)
-        chained, prev = self._store.ledger.append("attachments", attachment_id, None, record)
-        self._conn.execute(
-            "INSERT INTO attachments (id, sha256, event_id, name, mime, size, note, recorded_at, hash, prev_hash)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (*values.values(), chained, prev),
-        )
+        self._store.ledger.insert("attachments", values)
         return attachment_id
 
     def list(self, event_id: int | None = None) -> list[dict[str, Any]]:

@@ -39,6 +39,17 @@ class Ledger:
         )
         return digest, prev
 
+    def insert(self, table: str, values: dict[str, Any]) -> None:
+        """Insert one evidence row (an attachment, a request) with its ledger entry: its hash covers
+        `values` and the previous entry's hash. `values` holds every column but hash and prev_hash."""
+        record = integrity.evidence_record(table, values)
+        digest, prev = self.append(table, values["id"], None, record)
+        columns = ", ".join(f'"{column}"' for column in (*values, "hash", "prev_hash"))
+        self._conn.execute(
+            f"INSERT INTO {table} ({columns}) VALUES ({', '.join('?' * (len(values) + 2))})",
+            (*values.values(), digest, prev),
+        )
+
     def append_chained(self, entries: Sequence[tuple[Any, ...]]) -> None:
         """Entries the caller chained itself, in order after the head (a batch of events):
         (entity, entity_id, payload JSON, recorded_at, hash, prev_hash)."""

@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from .. import integrity
 from ..errors import InputError
 from ..models import CHANNELS, REQUEST_KINDS, Request
 from ..normalize import from_utc_iso, to_utc_iso
@@ -55,13 +54,7 @@ class Requests:
             "note": note,
             "recorded_at": now_iso(),
         }
-        record = integrity.evidence_record("requests", values)
-        digest, prev = self._store.ledger.append("requests", request_id, None, record)
-        self._conn.execute(
-            'INSERT INTO requests (id, kind, party_id, start, "end", channel, event_id, note, recorded_at,'
-            " hash, prev_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (*values.values(), digest, prev),
-        )
+        self._store.ledger.insert("requests", values)
         return request_id
 
     def list(self) -> list[Request]:
