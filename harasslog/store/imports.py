@@ -30,13 +30,7 @@ class Imports:
             "skipped": 0,
             "skipped_reasons": None,
         }
-        cursor = self._conn.execute(
-            f"INSERT INTO imports ({', '.join(values)}) VALUES ({', '.join('?' * len(values))})",
-            tuple(values.values()),
-        )
-        import_id = int(cursor.lastrowid or 0)
-        self._store.ledger.record("imports", import_id, values)
-        return import_id
+        return self._store.ledger.add_fact("imports", values)
 
     def finish(
         self,

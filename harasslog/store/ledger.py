@@ -61,6 +61,16 @@ class Ledger:
         payload = {"table": table, "key": key, "set": values}
         self.append("meta", None, payload, payload)
 
+    def add_fact(self, table: str, values: dict[str, Any]) -> int:
+        """Insert a fact row (a party, an import, a debt, a review) and chain it; returns its id."""
+        columns = ", ".join(f'"{column}"' for column in values)
+        cursor = self._conn.execute(
+            f"INSERT INTO {table} ({columns}) VALUES ({', '.join('?' * len(values))})", tuple(values.values())
+        )
+        row_id = int(cursor.lastrowid or 0)
+        self.record(table, row_id, values)
+        return row_id
+
     def change(self, table: str, key: Any, changes: dict[str, Any]) -> None:
         """Change columns of a chained row, with the ledger entry that makes the change provable."""
         key_column = integrity.CHAINED[table][0]

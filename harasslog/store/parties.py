@@ -54,13 +54,7 @@ class Parties:
                 self._store.ledger.change("parties", existing, changes)
             return existing
         values = {"name": name, "kind": kind, "creditor_id": creditor_id, "note": note, "created_at": now_iso()}
-        cursor = self._conn.execute(
-            "INSERT INTO parties (name, kind, creditor_id, note, created_at) VALUES (?, ?, ?, ?, ?)",
-            tuple(values.values()),
-        )
-        party_id = int(cursor.lastrowid or 0)
-        self._store.ledger.record("parties", party_id, values)
-        return party_id
+        return self._store.ledger.add_fact("parties", values)
 
     def list(self) -> list[dict[str, Any]]:
         found = rows(

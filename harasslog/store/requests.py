@@ -104,13 +104,7 @@ class Debts:
             "note": note,
             "created_at": now_iso(),
         }
-        cursor = self._conn.execute(
-            f"INSERT INTO debts ({', '.join(values)}) VALUES ({', '.join('?' * len(values))})",
-            tuple(values.values()),
-        )
-        debt_id = int(cursor.lastrowid or 0)
-        self._store.ledger.record("debts", debt_id, values)
-        return debt_id
+        return self._store.ledger.add_fact("debts", values)
 
     def list(self) -> list[dict[str, Any]]:
         return rows(

@@ -60,13 +60,7 @@ class Reviews:
             "severity": severity,
             "decided_at": now_iso(),
         }
-        cursor = self._conn.execute(
-            f"INSERT INTO reviews ({', '.join(values)}) VALUES ({', '.join('?' * len(values))})",
-            tuple(values.values()),
-        )
-        review_id = int(cursor.lastrowid or 0)
-        self._store.ledger.record("reviews", review_id, values)
-        return review_id
+        return self._store.ledger.add_fact("reviews", values)
 
     def list(self) -> list[dict[str, Any]]:
         """Every decision, oldest first, with event ids and citations decoded."""
