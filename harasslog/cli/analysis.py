@@ -44,12 +44,8 @@ def analyze(
     rules: Annotated[
         str | None, typer.Option("--rules", help="Rule pack: cn, us, uk or a .toml file. Default: your jurisdiction.")
     ] = None,
-    since: Annotated[
-        str | None, typer.Option("--since", help="Only events from this time (inclusive; a bare date: from 00:00).")
-    ] = None,
-    until: Annotated[
-        str | None, typer.Option("--until", help="Only events before this time (a bare date includes that day).")
-    ] = None,
+    since: common.SinceOpt = None,
+    until: common.UntilOpt = None,
     as_json: JsonOpt = False,
     fail_on: Annotated[
         Severity | None, typer.Option("--fail-on", help="Exit 1 if any finding is this severe or worse.")

@@ -7,8 +7,9 @@ import sys
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
+import typer
 from rich.console import Console
 from rich.segment import Segment
 from rich.table import Table
@@ -84,6 +85,15 @@ def flags(default: str | None = None, /, **by_field: str) -> Iterator[None]:
         if flag is None:
             raise
         raise type(exc)(f"{flag}: {exc}", field=exc.field) from None
+
+
+# --since/--until mean the same in every command (time_range below).
+SinceOpt = Annotated[
+    str | None, typer.Option("--since", help="Only contacts from this time (inclusive; a bare date: from its 00:00).")
+]
+UntilOpt = Annotated[
+    str | None, typer.Option("--until", help="Only contacts before this time (a bare date includes that whole day).")
+]
 
 
 def time_range(store: Any, since: str | None, until: str | None) -> Any:

@@ -39,12 +39,6 @@ NoteOpt = Annotated[str | None, typer.Option("--note", help="Your own note (can 
 IdArg = Annotated[
     int, typer.Argument(metavar="ID", min=1, max=common.MAX_ID, help="The event's number (#) from `list`.")
 ]
-SinceOpt = Annotated[
-    str | None, typer.Option("--since", help="From this time (inclusive; a bare date: from its 00:00).")
-]
-UntilOpt = Annotated[
-    str | None, typer.Option("--until", help="Before this time (a bare date includes that whole day).")
-]
 ForceOpt = Annotated[
     bool, typer.Option("--force", help="Record it even if the same contact is already logged for that minute.")
 ]
@@ -311,8 +305,8 @@ def list_events(
     channel: Annotated[Channel | None, typer.Option("--channel", help="Only one channel.")] = None,
     number: Annotated[str | None, typer.Option("--number", help="Only this number (any format).")] = None,
     party: Annotated[str | None, typer.Option("--party", help="Only this collector.")] = None,
-    since: SinceOpt = None,
-    until: UntilOpt = None,
+    since: common.SinceOpt = None,
+    until: common.UntilOpt = None,
     flagged: Annotated[bool, typer.Option("--flagged", help="Only events in the last analysis's findings.")] = False,
     limit: Annotated[
         int | None, typer.Option("--limit", min=0, max=common.MAX_ID, help="At most this many (the earliest first).")

@@ -67,12 +67,8 @@ def report(
         str | None, typer.Option("--format", "-f", help="html, md or pdf (default: from the -o suffix, else html).")
     ] = None,
     lang: Annotated[Lang | None, typer.Option("--lang", help="Language of the dossier.")] = None,
-    since: Annotated[
-        str | None, typer.Option("--since", help="Only contacts from this time (a bare date: from its 00:00).")
-    ] = None,
-    until: Annotated[
-        str | None, typer.Option("--until", help="Only contacts before this time (a bare date includes that day).")
-    ] = None,
+    since: common.SinceOpt = None,
+    until: common.UntilOpt = None,
     party: Annotated[str | None, typer.Option("--party", help="Only contacts linked to this party.")] = None,
     redact: Annotated[
         bool, typer.Option("--redact", help="Mask third parties' names and numbers and your ID number.")
@@ -163,12 +159,8 @@ def export_json(output: OutOpt) -> None:
 
 def stats(
     by: Annotated[StatsBy, typer.Option("--by", help="Group by day, hour of the day or party.")] = StatsBy.DAY,
-    since: Annotated[
-        str | None, typer.Option("--since", help="Only contacts from this time (a bare date: from its 00:00).")
-    ] = None,
-    until: Annotated[
-        str | None, typer.Option("--until", help="Only contacts before this time (a bare date includes that day).")
-    ] = None,
+    since: common.SinceOpt = None,
+    until: common.UntilOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Counts of contacts per day, per hour of the day (local time) or per party, with how many were flagged."""
