@@ -136,6 +136,23 @@ class Match:
 
 
 @dataclass(frozen=True)
+class ReviewItem:
+    """Wording that is probably a breach but not certain: for a person to accept or reject.
+
+    `text` is the span [start, end) of the ORIGINAL text that led to it, `score` how likely (0-1) it
+    is a breach of `category`, `why` one sentence saying what makes it so (in the reader's language).
+    """
+
+    category: str
+    score: float
+    text: str
+    start: int
+    end: int
+    why: str
+    rule_id: str = ""
+
+
+@dataclass(frozen=True)
 class Finding:
     rule_id: str
     category: str
@@ -148,3 +165,7 @@ class Finding:
     group: str = ""
     matches: tuple[Match, ...] = ()
     citations: tuple[Citation, ...] = ()
+    # "finding" (what a dossier may state) or "review" (for a person to look at; a dossier uses it
+    # only once accepted); a review item's score is how likely it is a breach (0-1).
+    tier: str = "finding"
+    score: float | None = None

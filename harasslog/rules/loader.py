@@ -47,6 +47,7 @@ KINDS = (
     "wording",
 )
 STATUSES_OF_RULE = ("stable", "preview", "deprecated", "removed")
+TIERS = ("finding", "review")
 LANGS = ("zh", "en")
 TAGS = ("V", "S", "U")
 
@@ -67,6 +68,7 @@ _RULE_KEYS = {
     "patterns",
     "exceptions",
     "consequences",
+    "tier",
 }
 # A citation's `channels` (optional) names the channels whose conduct it governs: an article on
 # entering a home applies to a visit, never to an SMS. Absent: it governs the rule on every channel.
@@ -210,6 +212,9 @@ def _rule(data: dict[str, Any], source: str, index: int, conditions: dict[str, t
     status = data.get("status", "stable")
     if status not in STATUSES_OF_RULE:
         raise _fail(source, where, f"bad status {status!r} (one of {', '.join(STATUSES_OF_RULE)})")
+    tier = data.get("tier", "finding")
+    if tier not in TIERS or (tier != "finding" and kind != "wording"):
+        raise _fail(source, where, f"bad tier {tier!r} (wording rules: one of {', '.join(TIERS)})")
     texts = {k: _text(data, k, source, where) for k in ("title_zh", "title_en", "explanation_zh", "explanation_en")}
     citations = _citations(data.get("citations"), source, where)
     params = data.get("params", {})
@@ -238,6 +243,7 @@ def _rule(data: dict[str, Any], source: str, index: int, conditions: dict[str, t
         category=category,
         severity=severity,
         status=status,
+        tier=tier,
         citations=citations,
         params=params,
         examples=examples,

@@ -33,6 +33,9 @@ class Rule:
     # of the pack's conditions (an ultimatum: 再不还/否则/if you don't/unless...).
     consequences: dict[str, tuple[str, ...]] = field(default_factory=dict)
     conditions: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # Wording rules only: "finding" (what a lawyer can sign) or "review" (probably a breach, not
+    # certain: shown to a person to accept or reject, never used in a dossier until accepted).
+    tier: str = "finding"
 
     def title(self, lang: str) -> str:
         return self.title_zh if lang == "zh" else self.title_en

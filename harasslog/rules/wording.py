@@ -326,12 +326,13 @@ def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     return merged
 
 
-def compile_rules(rules: list[Rule], langs: tuple[str, ...] | None = None) -> Matcher:
+def compile_rules(rules: list[Rule], langs: tuple[str, ...] | None = None, tier: str = "finding") -> Matcher:
+    """A matcher of the wording rules of one tier ("finding" or "review")."""
     compiled: list[CompiledRule] = []
     needs: dict[str, set[int]] = {}
     always: set[int] = set()
     for rule in rules:
-        if rule.kind != "wording" or rule.status in ("deprecated", "removed"):
+        if rule.kind != "wording" or rule.status in ("deprecated", "removed") or rule.tier != tier:
             continue
         pats = [expand(p) for lang, ps in rule.patterns.items() if langs is None or lang in langs for p in ps]
         exs = [expand(p) for lang, ps in rule.exceptions.items() if langs is None or lang in langs for p in ps]
@@ -377,20 +378,24 @@ def _conditions(patterns: tuple[str, ...]) -> re.Pattern[str]:
 
 
 # Packs are immutable; the cache keeps them alive so their ids stay unique.
-_matchers: dict[tuple[tuple[int, ...], tuple[str, ...] | None], tuple[list[RulePack], Matcher]] = {}
+_matchers: dict[tuple[tuple[int, ...], tuple[str, ...] | None, str], tuple[list[RulePack], Matcher]] = {}
 
 
-def matcher_for(packs: RulePack | list[RulePack], langs: tuple[str, ...] | None = None) -> Matcher:
-    """The compiled matcher of one or several packs (cached)."""
+def matcher_for(
+    packs: RulePack | list[RulePack], langs: tuple[str, ...] | None = None, tier: str = "finding"
+) -> Matcher:
+    """The compiled matcher of one or several packs' rules of one tier (cached)."""
     pack_list = list(packs) if isinstance(packs, list) else [packs]
-    key = (tuple(id(p) for p in pack_list), langs)
+    key = (tuple(id(p) for p in pack_list), langs, tier)
     if key not in _matchers:
         if len(_matchers) > 64:
             _matchers.clear()
-        _matchers[key] = (pack_list, compile_rules([r for p in pack_list for r in p.rules], langs))
+        _matchers[key] = (pack_list, compile_rules([r for p in pack_list for r in p.rules], langs, tier))
     return _matchers[key][1]
 
 
-def scan_text(text: str, packs: RulePack | list[RulePack], *, langs: tuple[str, ...] | None = None) -> list[Match]:
-    """Every wording match in text, as spans of the original text, ordered by position."""
-    return matcher_for(packs, langs).scan(text)
+def scan_text(
+    text: str, packs: RulePack | list[RulePack], *, langs: tuple[str, ...] | None = None, tier: str = "finding"
+) -> list[Match]:
+    """Every wording match of one tier in text, as spans of the original text, ordered by position."""
+    return matcher_for(packs, langs, tier).scan(text)
