@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from .errors import InputError
 from .importers import FORMATS, IMPORTERS, ImportOptions, detect
-from .importers.base import sqlite_journal
+from .importers.base import Notice, sqlite_journal
 from .integrity import file_sha256
 from .models import RawEvent, Skipped
 
@@ -149,6 +149,9 @@ def _import_one(
     for record in importer.read(path, options):
         if isinstance(record, Skipped):
             reasons[record.reason] += 1
+            continue
+        if isinstance(record, Notice):
+            summary.warnings.append(record.message)
             continue
         if not _plausible(record.at):
             reasons[TIME_OUT_OF_RANGE] += 1

@@ -24,7 +24,15 @@ from ..errors import InputError
 from ..models import RawEvent, Skipped
 from ..textsafe import visible
 
-Record = RawEvent | Skipped
+
+@dataclass(frozen=True)
+class Notice:
+    """Something the person importing should know about a whole file (a schema that lacks a column)."""
+
+    message: str
+
+
+Record = RawEvent | Skipped | Notice
 Progress = Callable[[int, int], None]  # (done, total) in the importer's own unit: bytes or rows
 
 UNIX_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
