@@ -29,7 +29,7 @@ __all__ = ["IMPORTERS", "FORMATS", "Importer", "ImportOptions", "Record", "detec
 
 IMPORTERS: dict[str, Importer] = {
     "sbr": Importer("sbr", sbr.VERSION, "SMS Backup & Restore XML (sms and calls)", sbr.read),
-    "ios-sms": Importer("ios-sms", ios_sms.VERSION, "iOS sms.db (Messages)", ios_sms.read),
+    "ios-sms": Importer("ios-sms", ios_sms.VERSION, "iOS sms.db (Messages; iOS 5 and older too)", ios_sms.read),
     "ios-calls": Importer("ios-calls", ios_calls.VERSION, "iOS CallHistory.storedata", ios_calls.read),
     "android-sms": Importer("android-sms", android_sms.VERSION, "Android mmssms.db", android_sms.read),
     "android-calls": Importer(
@@ -92,6 +92,8 @@ def _detect_sqlite(path: Path) -> str:
             tables = table_names(conn)
             if {"message", "handle"} <= tables:
                 return "ios-sms"
+            if "message" in tables and {"address", "flags", "date"} <= table_columns(conn, "message"):
+                return "ios-sms"  # iOS 5 and older: no handle table
             if "ZCALLRECORD" in tables:
                 return "ios-calls"
             if "sms" in tables and {"address", "body", "date"} <= table_columns(conn, "sms"):
@@ -100,6 +102,11 @@ def _detect_sqlite(path: Path) -> str:
                 return "android-calls"
     except sqlite3.DatabaseError as exc:
         raise InputError(f"{path.name}: a damaged SQLite database ({one_line(exc)})") from None
+    if {"raw_contacts", "data"} <= tables:
+        raise InputError(
+            f"{path.name}: an Android contacts2.db without a call log: since Android 7 calls are kept in "
+            "calllog.db, in the same folder (com.android.providers.contacts/databases); import that file"
+        )
     shown = printable(", ".join(sorted(tables)[:8]))
     raise InputError(f"{path.name}: a SQLite database, but not one we know (tables: {shown})")
 
