@@ -43,10 +43,11 @@ _FIRST_TAG = re.compile(rb"<([A-Za-z_][\w.:-]*)")
 _PROLOG = re.compile(rb"\A(?:\s+|<\?.*?\?>|<!--.*?-->|<!DOCTYPE[^>]*>)*", re.S)
 
 
-def detect(path: Path, mapping: dict[str, str] | None = None) -> str:
+def detect(path: Path, mapping: dict[str, str] | None = None, headerless: bool = False) -> str:
     """The format of a file from its content. InputError names the file when none fits.
 
-    `mapping` (--map) lets a CSV with unknown header names count as one."""
+    `mapping` (--map) lets a CSV with unknown header names count as one; `headerless` (--columns)
+    makes any text file a CSV without a header."""
     name = path.name
     if not path.is_file():
         raise InputError(f"{path}: no such file")
@@ -61,13 +62,16 @@ def detect(path: Path, mapping: dict[str, str] | None = None) -> str:
         return _detect_xml(text, name)
     if b"\x00" in head[:1024] and not csvfile.sniff_encoding(path).startswith("utf-16"):
         raise InputError(f"{name}: not a phone export (a binary file of an unknown kind)")
+    if headerless:
+        return "csv"
     _, header, _ = csvfile.read_header(path)
     if header and csvfile.looks_like_events(csvfile.resolve_columns(header, mapping or {}, name)):
         return "csv"
     if header and len(header) > 1:
         raise InputError(
             f"{name}: a CSV whose header names no time and number/text columns; "
-            "use --format csv --map COLUMN=time --map COLUMN=number ..."
+            "use --format csv --map COLUMN=time --map COLUMN=number ..., or for a file without a header "
+            "--columns time,number,type,text"
         )
     raise InputError(f"{name}: not a known phone export (SMS Backup & Restore XML, iOS or Android database, CSV)")
 

@@ -41,8 +41,8 @@ from .sbr import mms_number
 VERSION = "android-sms-2"
 SMS_TYPES = {1: ("in", "unknown"), 2: ("out", "unknown"), 7: ("in", "blocked")}
 # Without a `type` column (some vendors' and old schemas) a message is known to be received only by
-# the service centre that delivered it (the phone stores none for what it sent); the rest is skipped.
-NO_TYPE_COLUMN = "no type column: cannot tell whether it was sent or received"
+# the service centre that delivered it (the phone stores none for what it sent); the rest is skipped
+# as "no sms type", and the import's warning says why.
 
 
 def read(path: Path, options: ImportOptions) -> Iterator[Record]:
@@ -59,7 +59,7 @@ def read(path: Path, options: ImportOptions) -> Iterator[Record]:
             if "type" not in columns:
                 yield Notice(
                     f"{path.name}: its {table} table has no type column (an older or vendor schema): messages "
-                    "with a service centre were read as received, the others skipped"
+                    "with a service centre were read as received, the others skipped (no sms type)"
                 )
             for row in conn.execute(f"SELECT *, rowid AS _rowid FROM {table} ORDER BY {_order(columns)}"):
                 done += 1
@@ -118,7 +118,7 @@ def _sms(row: sqlite3.Row, table: str, has_type: bool) -> Record:
     if not has_type:
         kind = 1 if as_text(column(row, "service_center")) else None
         if kind is None:
-            return Skipped(ref, NO_TYPE_COLUMN)
+            return Skipped(ref, "no sms type")
     reason = skip_reason(kind, SMS_TYPES, SMS_NOT_SENT, "sms type", written if has_type else kind)
     if reason or kind is None:
         return Skipped(ref, reason or "no sms type")

@@ -47,6 +47,8 @@ class ImportOptions:
     region: str = "CN"
     mapping: dict[str, str] = field(default_factory=dict)  # CSV header -> field (--map col=field)
     progress: Progress | None = None
+    columns: tuple[str, ...] = ()  # a headerless CSV's fields, in column order (--columns)
+    direction: str | None = None  # CSV rows whose type names no direction (--direction in|out)
 
 
 @dataclass(frozen=True)
