@@ -382,3 +382,16 @@ def test_ios5_sms_db_is_read(tmp_path: Path) -> None:
     assert isinstance(failed, Skipped) and failed.reason == "failed to send"
     assert (imessage.channel, imessage.direction, imessage.number_raw) == ("im", "in", "+12025550143")
     assert imessage.at == datetime(2026, 11, 20, 2, 3, tzinfo=UTC)
+
+
+def test_csv_withheld_caller_words(tmp_path: Path) -> None:
+    path = tmp_path / "calls.csv"
+    path.write_text(
+        "时间,号码,类型\n2026-11-20 10:00,隐藏号码,未接来电\n2026-11-20 10:01,Unknown,来电\n2026-11-20 10:02,-2,来电\n",
+        encoding="utf-8",
+    )
+    assert [(r.number_raw, r.caller) for r in records(path)] == [
+        ("隐藏号码", "withheld"),
+        ("Unknown", "unknown"),
+        ("-2", "withheld"),
+    ]

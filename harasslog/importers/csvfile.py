@@ -21,7 +21,7 @@ from pathlib import Path
 
 from ..errors import InputError
 from ..models import RawEvent, Skipped
-from ..normalize import offset_minutes, parse_duration
+from ..normalize import caller_kind, offset_minutes, parse_duration
 from .base import ImportOptions, Record, from_unix, printable
 
 VERSION = "csv-2"
@@ -454,6 +454,21 @@ def _parse_pattern(text: str) -> datetime | None:
     return None
 
 
+# What phone assistants and spreadsheets write where a withheld or unknown caller's number would be.
+_CALLER_WORDS = {
+    "隐藏号码": "withheld",
+    "私人号码": "withheld",
+    "保密号码": "withheld",
+    "未知号码": "unknown",
+    "withheld": "withheld",
+    "private": "withheld",
+    "private number": "withheld",
+    "restricted": "withheld",
+    "unknown": "unknown",
+    "unknown number": "unknown",
+    "payphone": "payphone",
+}
+
 _DECIMAL_SECONDS = re.compile(r"\d{1,12}\.\d{1,6}", re.A)
 
 
@@ -521,10 +536,12 @@ def _convert(
         channel = "sms" if text else "call"
     if status is None:
         status = ("answered" if duration else "unknown") if channel == "call" else "unknown"
+    number = _cell(row, columns, "number").strip()
     return RawEvent(
         channel=channel,
         direction=direction or "in",
-        number_raw=_cell(row, columns, "number").strip(),
+        number_raw=number,
+        caller=_CALLER_WORDS.get(number.lower()) or caller_kind(number),
         at=at,
         text=text,
         duration_s=duration,
