@@ -233,7 +233,9 @@ def test_csv_direction_from_the_direction_word_status_from_the_status_word(tmp_p
         "2026-11-20 10:04,13912345678,拨出未接,\n"
         "2026-11-20 10:05,13912345678,Placed,12.5\n"
         "2026-11-20 10:06,13912345678,未接来电,\n"
-        "2026-11-20 10:07,13912345678,Missed,\n",
+        "2026-11-20 10:07,13912345678,Missed,\n"
+        "2026-11-20 10:08,13912345678,已接,30\n"
+        "2026-11-20 10:09,13912345678,Answered,30\n",
         encoding="utf-8",
     )
     got = [(r.direction, r.status, r.duration_s) for r in records(path)]
@@ -246,6 +248,8 @@ def test_csv_direction_from_the_direction_word_status_from_the_status_word(tmp_p
         ("out", "answered", 13),
         ("in", "missed", None),
         ("in", "missed", None),
+        ("in", "answered", 30),  # a status word alone means a call that came in, as before
+        ("in", "answered", 30),
     ]
 
 
@@ -260,6 +264,15 @@ def test_csv_type_without_a_direction_is_refused_unless_given(tmp_path: Path, st
     assert cli("import", str(path), "--direction", "out").exit_code == 0
     ((direction, channel),) = [(r["direction"], r["channel"]) for r in event_rows(store)]
     assert (direction, channel) == ("out", "call")
+
+
+def test_csv_type_naming_only_the_channel_is_read_as_incoming_and_said(tmp_path: Path, store) -> None:
+    path = tmp_path / "sms.csv"
+    path.write_text("时间,号码,类型,内容\n2026-11-20 10:00,13912345678,短信,还钱\n", encoding="utf-8")
+    summary = import_files(store, [path])
+    assert [(r["channel"], r["direction"]) for r in event_rows(store)] == [("sms", "in")]
+    (warning,) = summary.files[0].warnings
+    assert "1 rows" in warning and "--direction out" in warning
 
 
 def test_headerless_csv_with_columns(tmp_path: Path, store, cli) -> None:

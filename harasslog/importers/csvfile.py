@@ -22,7 +22,7 @@ from pathlib import Path
 from ..errors import InputError
 from ..models import RawEvent, Skipped
 from ..normalize import caller_kind, offset_minutes, parse_duration
-from .base import ImportOptions, Record, from_unix, printable
+from .base import ImportOptions, Notice, Record, from_unix, printable
 
 VERSION = "csv-2"
 IMPLIED_IN = "in?"  # a status word's direction: "in" unless a direction word says otherwise
@@ -153,8 +153,8 @@ _ZH_WORDS: tuple[tuple[str, str | None, str | None, str | None], ...] = (
     ("收件", None, "in", None),
     ("来电", "call", "in", None),
     ("呼入", "call", "in", None),
-    ("已接", "call", None, "answered"),
-    ("接听", "call", None, "answered"),
+    ("已接", "call", IMPLIED_IN, "answered"),
+    ("接听", "call", IMPLIED_IN, "answered"),
     ("去电", "call", "out", None),
     ("呼出", "call", "out", None),
     ("拨出", "call", "out", None),
@@ -181,7 +181,7 @@ _EN_WORDS: dict[str, tuple[str | None, str | None, str | None]] = {
     "received": (None, "in", None),
     "inbox": (None, "in", None),
     "in": (None, "in", None),
-    "answered": ("call", None, "answered"),
+    "answered": ("call", IMPLIED_IN, "answered"),
     "outgoing": (None, "out", None),
     "outbound": (None, "out", None),
     "dialed": ("call", "out", None),
@@ -343,6 +343,7 @@ def read(path: Path, options: ImportOptions) -> Iterator[Record]:
         )
     total = path.stat().st_size
     row_number = 1 if header else 0
+    assumed = 0
     try:
         with path.open("rb") as raw, io.TextIOWrapper(raw, encoding=encoding, newline="") as f:
             reader = csv.reader(_bounded_lines(f, path.name))
@@ -351,11 +352,20 @@ def read(path: Path, options: ImportOptions) -> Iterator[Record]:
             for row_number, row in enumerate(reader, 2 if header else 1):
                 if options.progress is not None and row_number % 2000 == 0:
                     options.progress(min(raw.tell(), total), total)
-                yield _convert(row, header, columns, f"row {row_number}", path.name, options.tz, options.direction)
+                was_assumed, record = _convert(
+                    row, header, columns, f"row {row_number}", path.name, options.tz, options.direction
+                )
+                assumed += was_assumed
+                yield record
     except UnicodeDecodeError:
         raise InputError(f"{path.name}: row {row_number + 1}: bytes that are not {encoding} text") from None
     except csv.Error as exc:
         raise InputError(f"{path.name}: row {row_number + 1}: {exc}") from None
+    if assumed:
+        yield Notice(
+            f"{path.name}: {assumed} rows whose type names no direction (such as sms or 短信) were read as "
+            "incoming; if some were sent, give --direction out for a file of sent ones"
+        )
     if options.progress is not None:
         options.progress(total, total)
 
@@ -488,16 +498,17 @@ def _convert(
     name: str,
     tz: tzinfo,
     default_direction: str | None = None,
-) -> Record:
+) -> tuple[bool, Record]:
+    """(whether its direction was assumed "in" from a type that names none, the record)."""
     if not any(cell.strip() for cell in row):
-        return Skipped(ref, "empty row")
+        return False, Skipped(ref, "empty row")
     raw: dict[str, str] = {}
     for i, cell in enumerate(row):
         key = header[i] if i < len(header) and header[i] else f"column {i + 1}"
         raw[key if key not in raw else f"{key} ({i + 1})"] = cell
     time_cell = _cell(row, columns, "time")
     if not time_cell.strip():
-        return Skipped(ref, "no time")
+        return False, Skipped(ref, "no time")
     at = parse_time(time_cell, tz)
     if at is None:
         raise InputError(
@@ -516,13 +527,17 @@ def _convert(
         channel, direction, status = channel or c, direction or d, status or s
     if direction is None and implied:
         direction = "in"
+    assumed = False
     if direction is None and spoken:
-        if default_direction is None:
+        if default_direction is not None:
+            direction = default_direction
+        elif channel is not None or status is not None:  # "sms", 短信: read as incoming, as before, and said
+            assumed = True
+        else:  # nothing we know ("cellular"): never guessed
             raise InputError(
                 f"{name}: {ref}: the type {spoken[:40]!r} does not say whether it came in or went out; "
                 "name it with --map, or give --direction in|out for such rows"
             )
-        direction = default_direction
     text_cell = _cell(row, columns, "text") if "text" in columns else None
     text = text_cell if text_cell else None
     duration_cell = _cell(row, columns, "duration").strip()
@@ -537,7 +552,7 @@ def _convert(
     if status is None:
         status = ("answered" if duration else "unknown") if channel == "call" else "unknown"
     number = _cell(row, columns, "number").strip()
-    return RawEvent(
+    return assumed, RawEvent(
         channel=channel,
         direction=direction or "in",
         number_raw=number,
