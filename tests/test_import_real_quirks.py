@@ -174,6 +174,7 @@ def test_withheld_calls_count_as_one_unidentified_caller(tmp_path: Path, store, 
     findings = json.loads(cli("analyze", "--json").stdout)
     freq = [f for f in findings if f["rule_id"] == "CN-FREQ-001"]
     assert len(freq) == 1 and freq[0]["event_ids"] == [1, 2, 3, 4]
+    assert "隐藏号码" in cli("analyze").stdout  # the collector column names the unidentified caller
 
 
 # ---------------------------------------------------------------- 4. iOS failed sends and attributedBody

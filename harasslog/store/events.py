@@ -16,7 +16,7 @@ from ..models import CHANNELS, DIRECTIONS, STATUSES, Event, RawAttachment, RawEv
 from ..normalize import PRECISIONS, NumberInfo, from_utc_iso, normalize_number, to_utc_iso
 from ..vocab import Caller, values
 from ._sql import json_text, now_iso, row
-from .parties import group_key
+from .parties import WITHHELD_GROUP, group_key
 from .query import EventQuery
 
 if TYPE_CHECKING:
@@ -33,8 +33,6 @@ _CASEFILE_REF = re.compile(r" events\[\d+\]$")
 _RAW_JSON = json.JSONEncoder(ensure_ascii=False, default=str)
 DedupeKey = tuple[Any, ...]
 CALLERS = values(Caller)
-# Every caller without a number is one unidentified caller to the rules (unless linked to a party).
-WITHHELD_GROUP = "number:withheld"
 
 
 @dataclass(frozen=True)
