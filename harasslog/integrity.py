@@ -63,9 +63,9 @@ CHAINED: dict[str, tuple[str, tuple[str, ...]]] = {
 FACT_TABLES = ("profile", "parties", "imports", "debts", "runs", "withdrawals", "reviews")
 META_COLUMNS = {table: CHAINED[table] for table in ("events", "numbers")}
 _UNHASHED = ("hash", "prev_hash")
-# Evidence columns added after rows were already hashed (m003): hashed when set, so an older row,
-# which has them NULL, keeps the hash it was written with.
-_LATER = {"events": ("source", "at_precision")}
+# Evidence columns added after rows were already hashed (m003, m005): hashed when set, so an older
+# row, which has them NULL, keeps the hash it was written with.
+_LATER = {"events": ("source", "at_precision", "caller")}
 
 
 _CANONICAL = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False)

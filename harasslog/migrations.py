@@ -304,3 +304,19 @@ def m004_reviews(db: Database) -> None:
             BEGIN SELECT RAISE(ABORT, 'reviews are append-only: record a new decision'); END;
         """
     )
+
+
+@migrations()
+def m005_caller(db: Database) -> None:
+    """A caller or sender without a number: `caller` is "withheld", "unknown" or "payphone" (the
+    phone's presentation or its -1/-2/-3 markers), `number` is then NULL and `number_raw` keeps
+    what the phone wrote. Hashed with the row when set, like m003's columns, so older rows keep
+    their hashes."""
+    db.executescript(
+        """
+        ALTER TABLE events ADD COLUMN caller TEXT
+            CHECK (caller IS NULL OR caller IN ('withheld', 'unknown', 'payphone'));
+        CREATE TRIGGER events_caller_immutable BEFORE UPDATE OF caller ON events
+            BEGIN SELECT RAISE(ABORT, 'evidence is never edited in place'); END;
+        """
+    )

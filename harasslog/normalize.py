@@ -2,7 +2,11 @@
 
 Numbers become E.164 with phonenumbers using the profile's region; what does not parse as a
 phone number (short codes, 106 SMS gateways, alphanumeric senders) is kept as written and
-classified. Times become aware datetimes, stored as UTC with the source offset kept.
+classified. A number that parses but is not valid where it would ring (a Thai local number read
+under GB) is kept as written, without separators, and marked "invalid": it is never turned into a
+number of a country it is not. Withheld and unknown callers (the phone's -1/-2/-3 markers or its
+`presentation` field) have no number at all: see `caller_kind`. Times become aware datetimes,
+stored as UTC with the source offset kept.
 """
 
 from __future__ import annotations
@@ -31,6 +35,49 @@ _TYPE_TO_KIND = {
     phonenumbers.PhoneNumberType.VOIP: "virtual",
     phonenumbers.PhoneNumberType.PERSONAL_NUMBER: "virtual",
 }
+
+
+def regions() -> frozenset[str]:
+    """Every region phonenumbers has metadata for (ISO 3166 codes: CN, US, GB, TH, ...)."""
+    return frozenset(phonenumbers.SUPPORTED_REGIONS)
+
+
+def check_region(value: str) -> str:
+    """A region as the profile stores it (upper case; UK is GB); InputError if phonenumbers does not know it."""
+    region = value.strip().upper()
+    if region == "UK":
+        region = "GB"
+    if region not in regions():
+        raise InputError(
+            f"unknown region {value!r}: use a two-letter country code phone numbers are read for (CN, US, GB, TH, ...)"
+        )
+    return region
+
+
+# Android's CallerInfo numbers for a caller without one (SBR and calllog.db keep them as `number`),
+# and the `presentation` codes (1 allowed): what the phone knew about the caller it could not name.
+CALLER_MARKERS = {"-1": "unknown", "-2": "withheld", "-3": "payphone"}
+PRESENTATIONS = {2: "withheld", 3: "unknown", 4: "payphone"}
+CALLER_KINDS = ("withheld", "unknown", "payphone")
+
+
+def caller_kind(
+    number_raw: str | None, presentation: int | None = None, *, empty_is_unknown: bool = False
+) -> str | None:
+    """ "withheld", "unknown" or "payphone" for a caller the phone could not name, else None.
+
+    Only an address that is empty or one of Android's -1/-2/-3 markers is a caller without a
+    number (a real number stays a number whatever `presentation` says). Android's presentation
+    code says which kind when present, else the marker does; an empty address with neither is an
+    unknown caller when `empty_is_unknown` (a call log: a call always has a caller)."""
+    trimmed = (number_raw or "").strip()
+    if trimmed and trimmed not in CALLER_MARKERS:
+        return None
+    if presentation in PRESENTATIONS:
+        return PRESENTATIONS[presentation]
+    if trimmed:
+        return CALLER_MARKERS[trimmed]
+    return "unknown" if empty_is_unknown else None
 
 
 @dataclass(frozen=True)
@@ -71,11 +118,13 @@ def normalize_number(raw: str | None, region: str = "CN") -> NumberInfo | None:
         return NumberInfo(trimmed, "unknown")
     e164 = phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
     number_region = phonenumbers.region_code_for_number(parsed)
-    kind = "unknown"
-    if phonenumbers.is_valid_number(parsed):
-        kind = _TYPE_TO_KIND.get(phonenumbers.number_type(parsed), "unknown")
-        if number_region == "CN" and kind == "mobile" and str(parsed.national_number).startswith(CN_VIRTUAL_PREFIXES):
-            kind = "virtual"
+    if not phonenumbers.is_valid_number(parsed):
+        # Possible in length but no such number there: keep what was written, marked, rather
+        # than store a number of a country it is not (a Thai 08x number under GB is no +44 one).
+        return NumberInfo(compact, "invalid", number_region or region)
+    kind = _TYPE_TO_KIND.get(phonenumbers.number_type(parsed), "unknown")
+    if number_region == "CN" and kind == "mobile" and str(parsed.national_number).startswith(CN_VIRTUAL_PREFIXES):
+        kind = "virtual"
     return NumberInfo(e164, kind, number_region)
 
 

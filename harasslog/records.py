@@ -30,6 +30,7 @@ RECORD_FIELDS = (
     "source",
     "at_precision",
     "withdrawn",
+    "caller",
 )
 
 
@@ -53,6 +54,8 @@ def event_record(event: Event, tz: tzinfo) -> dict[str, Any]:
         "source": event.source,
         "at_precision": event.at_precision,
         "withdrawn": event.withdrawn,
+        # A caller without a number: "withheld", "unknown" or "payphone" (number is then null).
+        "caller": event.caller,
     }
 
 

@@ -18,6 +18,7 @@ from ..errors import InputError
 from ..rules import engine
 from ..rules.loader import BUILTIN_PACKS, RulePack, load_pack
 from ..rules.wording import matcher_for, unchecked
+from ..store.parties import WITHHELD_GROUP
 from ..vocab import Lang, Severity, severity_rank
 from . import common
 
@@ -33,7 +34,9 @@ def register(app: typer.Typer) -> None:
     app.add_typer(rules_app, name="rules")
 
 
-def _group_label(group: str) -> str:
+def _group_label(group: str, lang: str = "en") -> str:
+    if group == WITHHELD_GROUP:  # every caller without a number: "withheld number" / 隐藏号码
+        return t(lang, "caller.withheld")
     return group.removeprefix("number:") if group else "?"
 
 
@@ -113,7 +116,7 @@ def _print_summary(findings: list, tz: Any, zh: bool) -> None:
             table,
             Text(row["severity"], style=SEVERITY_STYLE[row["severity"]]),
             label,
-            _group_label(group),
+            _group_label(group, lang),
             str(row["findings"]),
             str(len(row["events"])),
             dates,

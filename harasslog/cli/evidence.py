@@ -69,7 +69,8 @@ def init(
     name: Annotated[str | None, typer.Option("--name", help="Your name, as it should appear in complaints.")] = None,
     phone: Annotated[str | None, typer.Option("--phone", help="Your own phone number.")] = None,
     region: Annotated[
-        str | None, typer.Option("--region", help="Country for reading phone numbers: CN, US or GB.")
+        str | None,
+        typer.Option("--region", help="Country for reading phone numbers: CN, US, GB or any ISO code (TH, DE, ...)."),
     ] = None,
     tz: Annotated[str | None, typer.Option("--tz", help="Your time zone, e.g. Asia/Shanghai.")] = None,
     jurisdiction: Annotated[Jurisdiction | None, typer.Option("--jurisdiction", help="Rules to apply.")] = None,
@@ -353,11 +354,20 @@ def list_events(
             _source_marker(e.source) + ("✗" if e.withdrawn is not None else ""),
             _shown_time(store, e.at, e.at_precision),
             what,
-            e.number or e.number_raw or "",
+            shown_number(store, e),
             e.party or "",
             _preview(e.text),
         )
     common.out_console.print(table)
+
+
+def shown_number(store: Store, e: Event) -> str:
+    """The number as people read it: a caller without one is "withheld number" / "隐藏号码"."""
+    if e.number:
+        return e.number
+    if e.caller:
+        return common.words(store, f"caller.{e.caller}")
+    return e.number_raw or ""
 
 
 def _source_marker(source: str) -> str:
@@ -414,6 +424,8 @@ def show(
             value = "\n".join(f"{k}: {v}" for k, v in value.items())
         elif key == "at" and event.at_precision in normalize.TIME_OF_DAY_UNKNOWN:
             value = _shown_time(store, event.at, event.at_precision)
+        elif key == "number" and value is None and event.caller:
+            value = shown_number(store, event)
         elif key == "raw" and value is not None:
             value = common.json.dumps(value, ensure_ascii=False, indent=1)
         common.add_row(table, key, "" if value is None else str(value))

@@ -95,7 +95,8 @@ class _Timeline:
         out: dict[str, list[int]] = defaultdict(list)
         for i in idxs:
             e = self.events[i]
-            out[(e.number or e.number_raw or "") if per == "number" else (e.group or "")].append(i)
+            number = e.number or ("withheld" if e.caller else e.number_raw) or ""  # one unidentified caller
+            out[number if per == "number" else (e.group or "")].append(i)
         return out
 
     def day(self, i: int) -> str:
