@@ -86,7 +86,7 @@ def test_analyze_stores_review_items_apart_from_the_findings(cli, pack, db_path)
         (REVIEW_RULE, [2], 0.55, f"{REVIEW_RULE}:2"),
     ]  # not event 3: a friend's message about dinner is not about a debt
     assert "“注意安全”" in both["review"][0]["explanation"] and TITLE_EN in both["review"][0]["explanation"]
-    assert "2 more item(s) to review" in ok(cli("--lang", "en", "analyze", "--rules", pack)).stdout
+    assert "2 more item(s) to review, 2 not yet decided" in ok(cli("--lang", "en", "analyze", "--rules", pack)).stdout
 
     from harasslog.db import open_store
 

@@ -80,7 +80,12 @@ def analyze(
     else:
         _print_summary(findings, tz, lang == "zh")
     if run.review and not as_json:
-        common.out(t(lang, "cli.analyze.to_review", count=len(run.review)))
+        from ..dossier.reviewing import latest
+        from ..store.reviews import finding_key
+
+        decided = latest(store.reviews.list())
+        undecided = sum(1 for f in run.review if finding_key(f.rule_id, f.event_ids) not in decided)
+        common.out(t(lang, "cli.analyze.to_review", count=len(run.review), undecided=undecided))
     common.tell(
         store,
         "cli.analyze.run",

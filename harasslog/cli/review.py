@@ -14,6 +14,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
+from rich.cells import cell_len
 
 from ..dossier import reviewing
 from ..errors import InputError
@@ -142,7 +143,8 @@ def review_list(as_json: Annotated[bool, typer.Option("--json", help="Print JSON
         f = i.finding
         status = _status(store, i.status, f.tier)
         score = f"  {f.score:.2f}" if f.score is not None else ""
-        common.out(f"{i.no:>3}  {status:<10}  {f.severity:<8}{score}  {i.key}  {f.explanation}")
+        pad = " " * max(0, 10 - cell_len(status))  # Chinese characters are two columns wide
+        common.out(f"{i.no:>3}  {status}{pad}  {f.severity:<8}{score}  {i.key}  {f.explanation}")
 
 
 def _status(store: Store, decision: str, tier: str) -> str:
