@@ -181,6 +181,7 @@ def rule_head(pack: Any, rule: Any) -> dict[str, Any]:
         "category": rule.category,
         "severity": rule.severity,
         "status": rule.status,
+        "tier": rule.tier,  # "finding", or "review": raises items for a person to accept, never findings
     }
 
 

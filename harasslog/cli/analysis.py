@@ -274,7 +274,8 @@ def rules_show(
     table.add_column(style="bold", no_wrap=True)
     table.add_column(overflow="fold")
     _row(table, "id", f"{r.id} ({p.id} {p.version})")
-    _row(table, "kind", f"{r.kind} / {r.category} / {r.severity}" + ("" if r.status == "stable" else f" / {r.status}"))
+    kind = f"{r.kind} / {r.category} / {r.severity}" + ("" if r.status == "stable" else f" / {r.status}")
+    _row(table, "kind", kind + (f" / tier {r.tier}" if r.tier != "finding" else ""))
     _row(table, "title", r.title_zh if zh else r.title_en)
     _row(table, "why", r.explanation_zh if zh else r.explanation_en)
     if r.params:
