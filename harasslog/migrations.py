@@ -320,3 +320,19 @@ def m005_caller(db: Database) -> None:
             BEGIN SELECT RAISE(ABORT, 'evidence is never edited in place'); END;
         """
     )
+
+
+@migrations()
+def m006_review_tier(db: Database) -> None:
+    """Wording's review tier (issue 11): a findings row is either a finding (what a dossier may
+    state) or a review item (probably a breach, for a person to accept or reject), with the score
+    (0-1) of how likely it is one. Existing rows are findings with no score; the run digest leaves
+    out `tier` = 'finding' and a NULL `score`, so their runs still verify as chained."""
+    db.executescript(
+        """
+        ALTER TABLE findings ADD COLUMN tier TEXT NOT NULL DEFAULT 'finding'
+            CHECK (tier IN ('finding', 'review'));
+        ALTER TABLE findings ADD COLUMN score REAL CHECK (score IS NULL OR (score >= 0 AND score <= 1));
+        CREATE INDEX idx_findings_run_tier ON findings(run_id, tier);
+        """
+    )

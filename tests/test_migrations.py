@@ -121,6 +121,8 @@ EXPECTED_COLUMNS = {
         "explanation": str,
         "matches": str,
         "citations": str,
+        "tier": str,
+        "score": float,
     },
     "reviews": {
         "id": int,
@@ -146,7 +148,7 @@ EXPECTED_COLUMNS = {
 }
 
 
-ALL_MIGRATIONS = ["m001_initial", "m002_chain_facts", "m003_provenance", "m004_reviews", "m005_caller"]
+ALL_MIGRATIONS = ["m001_initial", "m002_chain_facts", "m003_provenance", "m004_reviews", "m005_caller", "m006_review_tier"]
 
 
 def test_blank_store_gets_the_full_schema(tmp_path):
@@ -165,6 +167,7 @@ def test_blank_store_gets_the_full_schema(tmp_path):
         "m003_provenance",
         "m004_reviews",
         "m005_caller",
+        "m006_review_tier",
     ]
     assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     store.close()
@@ -181,7 +184,7 @@ def test_reopening_applies_nothing_twice(tmp_path):
     path = tmp_path / "again.db"
     open_store(path).close()
     store = open_store(path)
-    assert len(migrations.applied(store.db)) == 5
+    assert len(migrations.applied(store.db)) == len(ALL_MIGRATIONS)
     assert migrations.pending(store.db) == []
     store.close()
 
@@ -251,6 +254,7 @@ def test_a_v1_store_is_upgraded_and_keeps_verifying(tmp_path):
         "m003_provenance",
         "m004_reviews",
         "m005_caller",
+        "m006_review_tier",
     ]
     report = store.verify()
     assert report.ok, report.problems

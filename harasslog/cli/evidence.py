@@ -308,7 +308,10 @@ def list_events(
     party: Annotated[str | None, typer.Option("--party", help="Only this collector.")] = None,
     since: common.SinceOpt = None,
     until: common.UntilOpt = None,
-    flagged: Annotated[bool, typer.Option("--flagged", help="Only events in the last analysis's findings.")] = False,
+    flagged: Annotated[
+        bool,
+        typer.Option("--flagged", help="Only events in the last analysis's findings or its items to review."),
+    ] = False,
     limit: Annotated[
         int | None, typer.Option("--limit", min=0, max=common.MAX_ID, help="At most this many (the earliest first).")
     ] = None,
@@ -317,7 +320,10 @@ def list_events(
     """List recorded events, oldest first."""
     store = common.open_store(readonly=True)
     period = common.time_range(store, since, until)
-    ids = store.runs.flagged_event_ids() if flagged else None
+    # The last run's flags are read only when shown or selected on (a JSON listing needs neither).
+    flagged_ids = store.runs.flagged_event_ids() if flagged or not as_json else set()
+    review_ids = (store.runs.to_review_event_ids() - flagged_ids) if flagged or not as_json else set()
+    ids = flagged_ids | review_ids if flagged else None  # review_ids: only to review, not (yet) a finding
     events = list(
         store.events.select(
             channel=channel.value if channel else None,
@@ -331,9 +337,14 @@ def list_events(
     )
     tz = store.tz
     if as_json:
-        common.print_json([event_record(e, tz) for e in events])
+        # With --flagged, each record says why it is listed: "finding" (in a finding of the last
+        # analysis) or "review" (only in an item to review: not a finding unless a person accepts it).
+        listed = [event_record(e, tz) for e in events]
+        if flagged:
+            for record in listed:
+                record["flagged"] = "finding" if record["id"] in flagged_ids else "review"
+        common.print_json(listed)
         return
-    flagged_ids = store.runs.flagged_event_ids()
     table = Table(title=common.words(store, "cli.list.title", count=len(events)), show_lines=False)
     table.caption = common.words(store, "cli.provenance.legend")
     for key in ("id", "src", "when", "what", "number", "party", "text"):
@@ -348,6 +359,8 @@ def list_events(
             what += f" {e.status}" + (f" {e.duration_s}s" if e.duration_s else "")
         if e.withdrawn is not None:
             what += f" ({common.words(store, 'cli.provenance.withdrawn_mark')})"
+        if e.id in review_ids:
+            what += f" ({common.words(store, 'cli.list.to_review')})"
         common.add_row(
             table,
             ("⚑" if e.id in flagged_ids else "") + str(e.id),
@@ -408,6 +421,7 @@ def show(
         source=_import_source(store, row["import_id"]),
         attachments=store.attachments.list(event_id),
         findings=[f.rule_id for f in store.runs.findings() if event_id in f.event_ids],
+        to_review=[f.rule_id for f in store.runs.review_items() if event_id in f.event_ids],
     )
     if as_json:
         common.print_json(record)
@@ -418,7 +432,7 @@ def show(
     for key, value in record.items():
         if key == "attachments":
             value = "\n".join(f"{a['name'] or ''} {a['sha256']}" for a in value)
-        elif key == "findings":
+        elif key in ("findings", "to_review"):
             value = ", ".join(value)
         elif key == "import" and value:
             value = "\n".join(f"{k}: {v}" for k, v in value.items())

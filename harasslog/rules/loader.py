@@ -94,8 +94,10 @@ PARAMS: dict[str, dict[str, str]] = {
     "after_conversation": {"statuses": "statuses", "days": "posint", "min_duration_s": "nonneg"},
     "request_violation": {**_COMMON, "request_kinds": "request_kinds", "notices": "patterns"},
     "third_party": {"channels": "channels"},
-    "wording": {"channels": "channels", "direction": "direction", "within": "posint"},
+    # score: a review-tier rule's likelihood (0-1) that its match is a breach (default REVIEW_SCORE).
+    "wording": {"channels": "channels", "direction": "direction", "within": "posint", "score": "score"},
 }
+REVIEW_SCORE = 0.6
 REQUIRED_PARAMS = {
     "frequency": ("window_days", "max"),
     "burst": ("count", "minutes"),
@@ -226,6 +228,8 @@ def _rule(data: dict[str, Any], source: str, index: int, conditions: dict[str, t
             raise _fail(source, where, f"missing params.{name}")
     for name, value in params.items():
         _check_param(PARAMS[kind][name], value, source, f"{where} params.{name}")
+    if "score" in params and tier != "review":
+        raise _fail(source, where, 'params.score only applies to review-tier rules (tier = "review")')
     patterns: dict[str, tuple[str, ...]] = {}
     exceptions: dict[str, tuple[str, ...]] = {}
     consequences: dict[str, tuple[str, ...]] = {}
@@ -362,6 +366,9 @@ def _check_param(tag: str, value: Any, source: str, where: str) -> None:
     elif tag == "bool":
         if not isinstance(value, bool):
             raise bad("must be true or false")
+    elif tag == "score":
+        if not isinstance(value, int | float) or isinstance(value, bool) or not 0 <= value <= 1:
+            raise bad("must be a number from 0 to 1")
     elif tag == "str":
         if not isinstance(value, str):
             raise bad("must be a string")
