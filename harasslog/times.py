@@ -45,7 +45,7 @@ DAY_FIRST = frozenset({"GB", "IE", "AU", "NZ"})  # 20/11 is 20 November
 class When:
     """A time as understood: the instant (aware), its precision, and how it was typed.
 
-    `whole_day`: a date with no time of day (2026-11-20, 昨天), so a period "until" it includes that day.
+    `whole_day`: a date with no hour (2026-11-20, 昨天, 前天下午), so a period "until" it includes that day.
     `yearless`: a month and day without a year. `period_only`: the part of the day that was typed
     without an hour (下午 in 前天下午), which the instant does not keep; the caller says so."""
 
@@ -316,42 +316,47 @@ def _time(value: str, pos: int, parts: _Parts, english: bool) -> int:
 # ---------------------------------------------------------------- from parts to an instant
 
 
+_AMPM_CONFLICTS = frozenset({("pm", "morning"), ("pm", "small_hours"), ("am", "afternoon"), ("am", "noon")})
+
+
 def _hour_of_day(parts: _Parts, named: date, lang: str, text: str) -> tuple[int, int]:
     """The 24-hour clock hour and how many days after the named day it falls (晚上12点: midnight
     ending that evening, the next day's 00:00). Contradictions and night hours that could be either
     side of midnight are refused."""
     hour, period = parts.hour, parts.period
     assert hour is not None
+    conflict = _Conflict(lang, text, parts.period_text, hour)
     if parts.ampm:
         if not 1 <= hour <= 12:
             raise _error(lang, "no_hour", text=text[:40], hour=hour)
         if period == "evening" and parts.ampm == "am":
             raise _night(parts, named, lang, text)  # last night 2am: yesterday's or today's 02:00?
+        if hour != 12 and (parts.ampm, period) in _AMPM_CONFLICTS:
+            raise conflict.error()  # yesterday morning 9pm
         return (hour % 12) + (12 if parts.ampm == "pm" else 0), 0
     if not 0 <= hour <= 23:
         raise _error(lang, "no_hour", text=text[:40], hour=hour)
-    conflict = _error(lang, "period_conflict", text=text[:40], period=parts.period_text, hour=hour)
     if period is None:
         return hour, 0
     if period == "small_hours":  # 凌晨: the early hours of the named day; 凌晨12点 is its 00:00
         if hour == 12:
             return 0, 0
         if hour > 6:
-            raise conflict
+            raise conflict.error()
         return hour, 0
     if period == "morning":  # 上午12点 is noon
         if hour > 12:
-            raise conflict
+            raise conflict.error()
         return hour, 0
     if period == "noon":
         if hour in (11, 12, 13, 14):
             return hour, 0
         if 1 <= hour <= 3:
             return hour + 12, 0
-        raise conflict
+        raise conflict.error()
     if period == "afternoon":
         if hour == 0:
-            raise conflict
+            raise conflict.error()
         return (hour + 12 if hour < 12 else hour), 0
     # evening
     if hour in (0, 12):
@@ -362,7 +367,20 @@ def _hour_of_day(parts: _Parts, named: date, lang: str, text: str) -> tuple[int,
         return hour, 0
     if hour <= 4:
         raise _night(parts, named, lang, text)
-    raise conflict
+    raise conflict.error()
+
+
+@dataclass(frozen=True)
+class _Conflict:
+    """A part of the day that does not go with the hour (上午15点); its message is made only if raised."""
+
+    lang: str
+    text: str
+    period: str | None
+    hour: int
+
+    def error(self) -> InputError:
+        return _error(self.lang, "period_conflict", text=self.text[:40], period=self.period, hour=self.hour)
 
 
 def _night(parts: _Parts, named: date, lang: str, text: str) -> InputError:
@@ -397,7 +415,7 @@ def _resolve(parts: _Parts, tz: tzinfo, current: datetime, lang: str, text: str)
     yearless = parts.month is not None and parts.year is None
     if parts.hour is None:
         start = _local(datetime(named.year, named.month, named.day), tz, lang, text)
-        return When(start, "day", whole_day=parts.period is None, yearless=yearless, period_only=parts.period_text)
+        return When(start, "day", whole_day=True, yearless=yearless, period_only=parts.period_text)
     hour, days_after = _hour_of_day(parts, named, lang, text)
     if parts.minute > 59 or (parts.second or 0) > 59:
         raise _error(lang, "no_minute", text=text[:40])

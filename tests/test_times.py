@@ -11,10 +11,12 @@ from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from harasslog import normalize
 from harasslog.errors import InputError
-from harasslog.times import parse_range, read_past_when, read_when, when_precision
+from harasslog.times import MAX_YEAR, MIN_YEAR, PRECISIONS, parse_range, read_past_when, read_when, when_precision
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 NEW_YORK = ZoneInfo("America/New_York")
@@ -89,6 +91,13 @@ def test_day_and_month_follow_the_region():
         read_when("3/4 10pm", SHANGHAI, now=NOW, region="TH")
 
 
+def test_am_or_pm_against_the_part_of_the_day_is_refused():
+    with pytest.raises(InputError, match="'morning' does not go with 9 o'clock"):
+        read_when("yesterday morning 9pm", NEW_YORK, now=NOW, region="US")
+    with pytest.raises(InputError, match="is ambiguous: 2026-11-29 02:00 or 2026-11-30 02:00"):
+        read_when("last night 2am", NEW_YORK, now=NOW, region="US")
+
+
 def test_english_words_are_not_guessed_for_a_chinese_profile():
     with pytest.raises(InputError, match="cannot read the time 'yesterday 9pm'"):
         read_when("yesterday 9pm", SHANGHAI, now=NOW, region="CN")
@@ -96,7 +105,8 @@ def test_english_words_are_not_guessed_for_a_chinese_profile():
 
 def test_a_part_of_the_day_without_an_hour_is_said_back_as_a_day():
     when = read_past_when("前天下午", SHANGHAI, now=NOW, region="CN", lang="zh")
-    assert when.period_only == "下午" and not when.whole_day
+    assert when.period_only == "下午"
+    assert parse_range(None, "前天下午", SHANGHAI, now=NOW).until == bj(2026, 11, 29, 0, 0)  # the afternoon is in
 
 
 @pytest.mark.parametrize(
@@ -122,6 +132,24 @@ def test_impossible_or_two_way_times_say_why_in_one_line(text, lang, says):
     with pytest.raises(InputError) as error:
         read_past_when(text, SHANGHAI, now=now, region="CN", lang=lang)
     assert says in str(error.value) and "\n" not in str(error.value)
+
+
+# Pieces of what people type, in any order: the reader gives a storable time or an InputError.
+WORDS = "昨晚 今天 前天 明晚 上午 下午 晚上 凌晨 十 二 两 半 一刻 点 分 秒 月 日 年 刚才 ，"
+WORDS += " 2026 11 20 25 0 / . : am pm yesterday nov at"
+PIECES = st.lists(st.sampled_from([*WORDS.split(), " ", "last night"]), max_size=8).map("".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=PIECES, region=st.sampled_from(["CN", "US", "GB", "TH", None]))
+def test_any_arrangement_reads_as_a_storable_time_or_one_line_of_refusal(text, region):
+    try:
+        when = read_when(text, NEW_YORK, now=NOW, region=region, lang="zh")
+    except InputError as exc:
+        assert "\n" not in str(exc)
+        return
+    assert when.at.tzinfo is not None and MIN_YEAR <= when.at.year <= MAX_YEAR and when.precision in PRECISIONS
+    normalize.to_utc_iso(when.at)
 
 
 def test_until_a_day_word_includes_that_day_and_normalize_still_exports_the_time_functions():
