@@ -163,7 +163,8 @@ _AB_SLASH = re.compile(r"(\d{1,2})/(\d{1,2})(?:/(\d{4}))?(?![\d/])")
 _MON_D = re.compile(r"([a-z]{3,9})\.?\s*(\d{1,2})(?:st|nd|rd|th)?(?:\s*,?\s*(\d{4}))?(?![\d:])")
 _D_MON = re.compile(r"(\d{1,2})(?:st|nd|rd|th)?\s+([a-z]{3,9})\.?(?:\s*,?\s*(\d{4}))?(?![a-z\d])")
 _HOUR_CN = re.compile(r"(\d{1,2})\s*[点时]\s*(?:(半|整)|(\d{1,2})\s*刻|(\d{1,2})\s*分?)?(?:\s*(\d{1,2})\s*秒)?")
-_CLOCK = re.compile(r"(\d{1,2}):(\d{2})(?::(\d{2}))?(?!\d)")
+# 22:13, 22:13:05, and the Chinese spellings the old reader took: 22:5, 22:13分, 22:13分05秒.
+_CLOCK = re.compile(r"(\d{1,2}):(\d{1,2})(?!\d)(?:\s*分)?(?::(\d{1,2})(?!\d)|\s*(\d{1,2})\s*秒)?")
 _AMPM = re.compile(r"\s*(am|pm|a\.m\.|p\.m\.)(?![a-z])")
 _HOUR_AMPM = re.compile(r"(\d{1,2})(?=\s*(?:am|pm|a\.m\.|p\.m\.)(?![a-z]))")
 _SEPARATOR = re.compile(r"(?:\s*,\s*|\s+at\s+|\s+)")
@@ -300,7 +301,8 @@ def _time(value: str, pos: int, parts: _Parts, english: bool) -> int:
     m = _CLOCK.match(value, pos)
     if m:
         parts.hour, parts.minute = int(m.group(1)), int(m.group(2))
-        parts.second = int(m.group(3)) if m.group(3) else None
+        seconds = m.group(3) or m.group(4)
+        parts.second = int(seconds) if seconds else None
         end = m.end()
     elif english and (m := _HOUR_AMPM.match(value, pos)):
         parts.hour = int(m.group(1))

@@ -50,6 +50,8 @@ def ny(*fields: int) -> datetime:
         ("2026.11.20 22:13", bj(2026, 11, 20, 22, 13), "minute"),
         ("２０２６年１１月２０日　２２：１３：０５", bj(2026, 11, 20, 22, 13, 5), "second"),  # full-width
         ("凌晨3点", bj(2026, 11, 30, 3, 0), "minute"),
+        ("11月20日晚上12点", bj(2026, 11, 21, 0, 0), "minute"),  # the midnight ending that evening (was noon)
+        ("2026年11月20日 10:5分15秒", bj(2026, 11, 20, 10, 5, 15), "second"),  # the old reader's spellings
         ("昨天", bj(2026, 11, 29, 0, 0), "day"),
         # what worked before keeps working
         ("2026-11-20T22:13", bj(2026, 11, 20, 22, 13), "minute"),
