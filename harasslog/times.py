@@ -581,7 +581,7 @@ def parse_range(
             day = end.date() + timedelta(days=1)
             end = datetime(day.year, day.month, day.day, tzinfo=tz)
     if start is not None and end is not None and end <= start:
-        raise InputError(f"the end {until!r} is not after the start {since!r}", field="until")
+        raise _error(lang, "end_before_start", "until", until=(until or "")[:40], since=(since or "")[:40])
     return TimeRange(start, end)
 
 
