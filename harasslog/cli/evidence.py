@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 from rich.table import Table
 
-from .. import normalize, records
+from .. import normalize, records, times
 from ..errors import InputError
 from ..models import Event, RawEvent
 from ..records import event_record
@@ -33,7 +33,14 @@ request_app = typer.Typer(
 )
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON on stdout instead of a table.")]
-AtOpt = Annotated[str, typer.Option("--at", help="When: ISO 8601, 'now', '-2h', or 2026年11月20日 22:13.")]
+AtOpt = Annotated[
+    str,
+    typer.Option(
+        "--at",
+        help="When: 昨晚10点, 昨天 22:13, 2026/11/20 22:13, 刚才, 'now', '-2h', ISO 8601"
+        " (US profiles also 'yesterday 9pm', 'Nov 20 10:13pm').",
+    ),
+]
 PartyOpt = Annotated[str | None, typer.Option("--party", help="The collector (creditor or agency) behind it.")]
 NoteOpt = Annotated[str | None, typer.Option("--note", help="Your own note (can be changed later).")]
 IdArg = Annotated[
@@ -119,9 +126,26 @@ def _record(store: Store, raw: RawEvent, party: str | None, note: str | None, fo
             store.numbers.link(raw.number_raw, party_id)
         if note:
             store.events.set_meta(event_id, note=note)
-    local = _shown_time(store, raw.at, raw.at_precision, 25)
-    common.tell(store, "cli.add.recorded", channel=raw.channel, id=event_id, at=local)
+    channel = common.words(store, f"channels.{raw.channel}")
+    common.tell(store, "cli.add.recorded", channel=channel, id=event_id, at=_stored_time(store, raw))
     return int(event_id)
+
+
+# The zones that keep Beijing time: a Chinese reader knows the time as 北京时间, not as an offset.
+_BEIJING_ZONES = frozenset({"Asia/Shanghai", "Asia/Chongqing", "Asia/Harbin", "PRC", "Asia/Chungking"})
+
+
+def _stored_time(store: Store, raw: RawEvent) -> str:
+    """The time as stored, said back in the user's zone and language so a misread is seen at once:
+    2026-11-30 22:00（北京时间）, 2026-11-30 22:00 (-05:00); a date alone says its time was not recorded."""
+    local = raw.at.astimezone(store.tz)
+    if raw.at_precision in normalize.TIME_OF_DAY_UNKNOWN:
+        return f"{local.date().isoformat()} ({common.words(store, 'cli.provenance.time_not_recorded')})"
+    shown = local.strftime("%Y-%m-%d %H:%M:%S" if raw.at_precision == "second" else "%Y-%m-%d %H:%M")
+    if common.lang(store) == "zh" and str(store.tz) in _BEIJING_ZONES:
+        return shown + common.words(store, "cli.time.zone_beijing")
+    offset = local.isoformat()[-6:]  # +08:00, -05:00
+    return shown + common.words(store, "cli.time.zone_offset", offset=offset)
 
 
 def _check_not_logged(store: Store, raw: RawEvent) -> None:
@@ -145,8 +169,11 @@ def _when(text: str, store: Store) -> dict[str, Any]:
     """A hand-entered time, how precise it was typed, and the offset it was entered in (kept as
     the source offset). A time in the future is refused: it has not happened yet."""
     with common.flags("--at"):
-        moment, precision = normalize.parse_past_when(text, store.tz)
-    return {"at": moment, "tz_offset_min": normalize.offset_minutes(moment), "at_precision": precision}
+        when = times.read_past_when(text, store.tz, region=store.region, lang=common.lang(store))
+    if when.period_only:  # 前天下午: said back before the echo, so the missing hour is seen
+        common.tell(store, "cli.time.period_as_day", text=text.strip(), date=when.at.date().isoformat())
+    moment = when.at
+    return {"at": moment, "tz_offset_min": normalize.offset_minutes(moment), "at_precision": when.precision}
 
 
 def _shown_time(store: Store, at: Any, precision: str, width: int = 16) -> str:
