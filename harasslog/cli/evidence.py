@@ -555,7 +555,7 @@ def debt_add(
         if not (value.is_finite() and abs(value) < MAX_AMOUNT):
             raise InputError(f"--amount must be a number, not {amount!r}")
     with common.flags("--due"):
-        due_date = normalize.parse_when(due, store.tz).date().isoformat() if due else None
+        due_date = normalize.parse_when(due, store.tz, region=store.region, lang=common.lang(store)).date().isoformat() if due else None
     with store.transaction():
         debt_id = store.debts.add(
             creditor=creditor, amount=amount, currency=currency, due=due_date, account=account, note=note
@@ -592,9 +592,9 @@ def request_add(
     if kind == "pause" and until is None:
         raise InputError("a pause needs --until (the date the agreed pause ends)")
     with common.flags("--from"):
-        begin = normalize.parse_when(start, store.tz)
+        begin = normalize.parse_when(start, store.tz, region=store.region, lang=common.lang(store))
     with common.flags("--until"):
-        end = normalize.parse_when(until, store.tz) if until else None
+        end = normalize.parse_when(until, store.tz, region=store.region, lang=common.lang(store)) if until else None
     if event is None:
         event = _proving_event(store, party, begin)
     with store.transaction():
