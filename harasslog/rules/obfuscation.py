@@ -31,7 +31,9 @@ _LETTERS = frozenset("abcdefghijklmnopqrstuvwxyz")
 _STARS = "*#@$%!"  # symbols written for letters: f*ck, sh!t, a$$hole
 _DASHES = "-\u2010\u2011\u2012\u2013\u2014\u2015"  # f-ing, f—ing
 # Where a form can start. One scan of the text for these is all a text with none of them costs.
-_START = re.compile(r"[*#@$%!&{\[(<\-\u2010-\u2015x×○某]")  # one character class: scanned at C speed
+# Where a form can start: one character class, scanned at C speed. A dash counts only after a letter
+# (f-ing; not 2026-05-01), a slot letter only doubled (xx, 某某; not "next").
+_START = re.compile(r"[*#@$%!&{\[(<]|[a-z](?=[\-\u2010-\u2015])|xx|××|○○|某某")
 _RUN = re.compile(rf"[{re.escape(_STARS + '&' + _DASHES)}]+")
 _WORD_AFTER = re.compile(r"[a-z]{0,12}")
 _IDENT = re.compile(r"[a-z_][a-z0-9_]{0,30}(?![a-z0-9_])")
@@ -100,10 +102,9 @@ def readings(text: str) -> list[Reading]:
     found: list[Reading] = []
     pos = 0
     while (m := _START.search(text, pos)) is not None:
-        i = m.start()
-        ch = text[i]
-        if (ch in _DASHES and (i == 0 or text[i - 1] not in _LETTERS)) or (ch in "x×○某" and text[i + 1 : i + 2] != ch):
-            pos = i + 1  # a dash after no letter (2026-05-01), a single x: the common cases, no form
+        i = m.start() + 1 if m.end() - m.start() == 1 and text[m.start()] in _LETTERS else m.start()
+        if text[i] == "$" and text[i + 1 : i + 2].isdigit():
+            pos = i + 1  # an amount ($120): the common case, no form
             continue
         hit = _at(text, i, lex)
         if hit is not None:
@@ -128,7 +129,7 @@ def chinese_readings(text: str) -> list[Reading]:
 def _at(text: str, i: int, lex: _Lexicon) -> Reading | None:
     """The form that starts at text[i] (a symbol, a bracket or a repeated x), if any."""
     ch = text[i]
-    if ch in "{[(<" or ch == "*" or ch == "$":
+    if ch in "{[(<*":
         bleep = lex.bleeped.match(text, i)
         if bleep is not None:
             return i, bleep.end(), lex.bleep_reading

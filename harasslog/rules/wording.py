@@ -177,12 +177,15 @@ _KEEP = set("，。！？；：、")
 # zalgo letters). Dropping changes the length, so texts holding one take the per-character path.
 _INVISIBLE = ("Cf", "Mn", "Me")
 _DROPS: set[str] = set()
+_MARKS: set[str] = set()  # the combining ones: a quote ending on a letter keeps the letter's marks
 
 
 def _learn(chars: set[str]) -> None:
     for ch in chars:
         if unicodedata.category(ch) in _INVISIBLE:
             _DROPS.add(ch)
+            if unicodedata.category(ch) != "Cf":
+                _MARKS.add(ch)
         elif ch not in _KEEP:
             folded = unicodedata.normalize("NFKC", ch)
             if len(folded) == 1:
@@ -214,6 +217,8 @@ def _stage1(text: str) -> tuple[str, tuple[int, ...] | None, tuple[int, ...] | N
     ends: list[int] = []
     for i, ch in enumerate(text):
         if ch in _DROPS:
+            if ch in _MARKS and ends and ends[-1] == i:
+                ends[-1] = i + 1
             continue
         piece = unicodedata.normalize("NFKC", ch) if ch in _EXPANDS else _ONE_TO_ONE.get(ord(ch), ch)
         piece = piece.lower()
