@@ -597,7 +597,9 @@ def analyze(
             findings.extend(KIND_FUNCS[rule.kind](tl, rule))
     wording = [r for r in active if r.kind == "wording"]
     if wording:
-        findings.extend(_wording(tl, wording, lambda r: matcher_for(pack, recipient=r), who or {}))
+        # One matcher per recipient recipient_of can name, compiled (and cached) once.
+        by_recipient = {r: matcher_for(pack, recipient=r) for r in (None, "third_party")}
+        findings.extend(_wording(tl, wording, by_recipient.__getitem__, who or {}))
     findings.sort(key=lambda f: (f.start, -severity_rank(f.severity), f.rule_id))
     return findings
 
