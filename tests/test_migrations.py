@@ -148,7 +148,14 @@ EXPECTED_COLUMNS = {
 }
 
 
-ALL_MIGRATIONS = ["m001_initial", "m002_chain_facts", "m003_provenance", "m004_reviews", "m005_caller", "m006_review_tier"]
+ALL_MIGRATIONS = [
+    "m001_initial",
+    "m002_chain_facts",
+    "m003_provenance",
+    "m004_reviews",
+    "m005_caller",
+    "m006_review_tier",
+]
 
 
 def test_blank_store_gets_the_full_schema(tmp_path):

@@ -555,7 +555,11 @@ def debt_add(
         if not (value.is_finite() and abs(value) < MAX_AMOUNT):
             raise InputError(f"--amount must be a number, not {amount!r}")
     with common.flags("--due"):
-        due_date = normalize.parse_when(due, store.tz, region=store.region, lang=common.lang(store)).date().isoformat() if due else None
+        due_date = (
+            normalize.parse_when(due, store.tz, region=store.region, lang=common.lang(store)).date().isoformat()
+            if due
+            else None
+        )
     with store.transaction():
         debt_id = store.debts.add(
             creditor=creditor, amount=amount, currency=currency, due=due_date, account=account, note=note

@@ -19,7 +19,7 @@ from __future__ import annotations
 import dataclasses
 import re
 from collections import defaultdict, deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -497,23 +497,39 @@ def _about_debt(e: Event, normalized: str) -> bool:
     return e.party_id is not None or e.party is not None or COLLECTION_CONTEXT.search(normalized) is not None
 
 
-def _wording(tl: _Timeline, rules: list[Rule], matcher: Matcher) -> list[Finding]:
+def recipient_of(e: Event) -> str | None:
+    """Who a message went to, as params.recipients names them: a third-party contact is
+    "third_party"; anything else went to the borrower (or it is not known), None."""
+    return "third_party" if e.channel == "third_party" else None
+
+
+def _wording(
+    tl: _Timeline, rules: list[Rule], matcher_of: Callable[[str | None], Matcher], who: Mapping[int, str]
+) -> list[Finding]:
+    """Wording findings; a message to a third party also runs the rules for that recipient (the
+    debt mentioned to someone else), whose finding names who received it when the record says."""
     by_id = {r.id: r for r in rules}
     out = []
     for i, e in enumerate(tl.events):
         if not e.text:
             continue
-        found = matcher.scan(e.text)
+        recipient = recipient_of(e)
+        found = matcher_of(recipient).scan(e.text)
         if not found or not _about_debt(e, normalize(e.text[:MAX_CHECKED]).text):
             continue
         not_read = _unchecked_text(e.text, tl.zh)
         per_rule: dict[str, list[Match]] = defaultdict(list)
         for m in found:
             per_rule[m.rule_id].append(m)
+        # A rule for this recipient says more than the general rule of its category (who was told):
+        # one finding per category, not two.
+        told = {by_id[r].category for r in per_rule if "recipients" in by_id[r].params}
         for rule_id, matches in per_rule.items():
             rule = by_id[rule_id]
             p = rule.params
             if e.channel not in p.get("channels", TEXT_CHANNELS):
+                continue
+            if rule.category in told and "recipients" not in p:
                 continue
             # A message's direction says whose words it holds; what was recorded of a call or a
             # visit is what the collector said, whoever dialled or knocked.
@@ -528,12 +544,21 @@ def _wording(tl: _Timeline, rules: list[Rule], matcher: Matcher) -> list[Finding
                 "date": tl.day(i),
                 "time": tl.hm(i),
                 "quotes": ("、" if tl.zh else ", ").join(f"“{m.text}”" for m in matches[:5]),
+                "who": who.get(e.id, ""),
             }
-            text = (
-                "{date} {time} 的{channel}含{label}措辞：{quotes}"
-                if tl.zh
-                else "{label}: {channel} on {date} at {time}: {quotes}"
-            )
+            if "recipients" in p:
+                if tl.zh:
+                    text = "{date} {time} 的{channel}" + ("（对方：{who}）" if vals["who"] else "")
+                    text += "向第三方提及借款人的债务（{label}）：{quotes}"
+                else:
+                    text = "{label}: {channel} on {date} at {time}" + (" to {who}" if vals["who"] else "")
+                    text += " mentions the borrower's debt to a third party: {quotes}"
+            else:
+                text = (
+                    "{date} {time} 的{channel}含{label}措辞：{quotes}"
+                    if tl.zh
+                    else "{label}: {channel} on {date} at {time}: {quotes}"
+                )
             explanation = _fill(text, vals)
             if recalled(e):  # the borrower's record of what was said, not a copy of it
                 explanation += "（据投诉人记录）" if tl.zh else " (as recorded by the complainant)"
@@ -648,10 +673,19 @@ KIND_FUNCS: dict[str, Callable[[_Timeline, Rule], list[Finding]]] = {
 
 
 def analyze(
-    events: Iterable[Event], requests: Iterable[Request], pack: RulePack, *, tz: ZoneInfo, lang: str = "en"
+    events: Iterable[Event],
+    requests: Iterable[Request],
+    pack: RulePack,
+    *,
+    tz: ZoneInfo,
+    lang: str = "en",
+    who: Mapping[int, str] | None = None,
 ) -> list[Finding]:
     """All findings of the pack's active rules, ordered by time, then by severity (worst first); the
-    review tier's items (tier "review", see `_review`) follow the same order among them."""
+    review tier's items (tier "review", see `_review`) follow the same order among them.
+
+    who: for third-party contacts, event id -> who was contacted as the user recorded it
+    (`add third-party --who`); a disclosure finding names them."""
     tl = _Timeline(events, requests, tz, lang)
     findings: list[Finding] = []
     active = [r for r in pack.rules if r.active]
@@ -660,7 +694,9 @@ def analyze(
             findings.extend(KIND_FUNCS[rule.kind](tl, rule))
     wording = [r for r in active if r.kind == "wording"]
     if wording:
-        findings.extend(_wording(tl, wording, matcher_for(pack)))
+        # One matcher per recipient recipient_of can name, compiled (and cached) once.
+        by_recipient = {r: matcher_for(pack, recipient=r) for r in (None, "third_party")}
+        findings.extend(_wording(tl, wording, by_recipient.__getitem__, who or {}))
     findings.extend(_review(tl, pack, findings))
     findings.sort(key=lambda f: (f.start, -severity_rank(f.severity), f.rule_id))
     return findings
@@ -721,7 +757,8 @@ def check_example(pack: RulePack, rule: Rule, example: dict[str, Any]) -> str | 
     single = dataclasses.replace(pack, rules=(dataclasses.replace(rule, status="stable"),))
     expect = example["expect"]
     if rule.kind == "wording":
-        matcher = compile_rules(list(single.rules), tier=rule.tier)
+        recipient = rule.params["recipients"][0] if "recipients" in rule.params else None
+        matcher = compile_rules(list(single.rules), tier=rule.tier, recipient=recipient)
         matches = [m for m in matcher.scan(example["text"]) if m.rule_id == rule.id]
         if expect == "ok":
             return None if not matches else f"matched {matches[0].text!r} but should not"

@@ -94,10 +94,21 @@ PARAMS: dict[str, dict[str, str]] = {
     "after_conversation": {"statuses": "statuses", "days": "posint", "min_duration_s": "nonneg"},
     "request_violation": {**_COMMON, "request_kinds": "request_kinds", "notices": "patterns"},
     "third_party": {"channels": "channels"},
-    # score: a review-tier rule's likelihood (0-1) that its match is a breach (default REVIEW_SCORE).
-    "wording": {"channels": "channels", "direction": "direction", "within": "posint", "score": "score"},
+    "wording": {
+        "channels": "channels",
+        "direction": "direction",
+        "within": "posint",
+        "recipients": "recipients",
+        "score": "score",
+    },
 }
+# A review-tier rule's likelihood (0-1) that its match is a breach, unless its params.score says.
 REVIEW_SCORE = 0.6
+# Who a message went to, as a wording rule's params.recipients names them: a rule so restricted
+# (a disclosure: the debt mentioned to someone else) runs only on messages to one of them. A
+# third-party contact (channel third_party) is "third_party"; the others are what a user may mark a
+# number as.
+RECIPIENTS = ("third_party", "relative", "friend", "employer")
 REQUIRED_PARAMS = {
     "frequency": ("window_days", "max"),
     "burst": ("count", "minutes"),
@@ -351,6 +362,13 @@ def _check_param(tag: str, value: Any, source: str, where: str) -> None:
         vocab = {"channels": CHANNELS, "statuses": STATUSES, "request_kinds": REQUEST_KINDS}[tag]
         if not isinstance(value, list) or not value or any(v not in vocab for v in value):
             raise bad(f"must be a non-empty list of: {', '.join(vocab)}")
+    elif tag == "recipients":
+        if not isinstance(value, list) or not value or any(v not in RECIPIENTS for v in value):
+            raise bad(f"must be a non-empty list of: {', '.join(RECIPIENTS)}")
+    elif tag == "score":
+        # A review-tier rule's score: how likely (0-1) its match is a breach.
+        if not isinstance(value, int | float) or isinstance(value, bool) or not 0 <= value <= 1:
+            raise bad("must be a number from 0 to 1")
     elif tag == "direction":
         if value not in ("in", "out", "any"):
             raise bad("must be in, out or any")
@@ -366,9 +384,6 @@ def _check_param(tag: str, value: Any, source: str, where: str) -> None:
     elif tag == "bool":
         if not isinstance(value, bool):
             raise bad("must be true or false")
-    elif tag == "score":
-        if not isinstance(value, int | float) or isinstance(value, bool) or not 0 <= value <= 1:
-            raise bad("must be a number from 0 to 1")
     elif tag == "str":
         if not isinstance(value, str):
             raise bad("must be a string")

@@ -402,13 +402,21 @@ def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     return merged
 
 
-def compile_rules(rules: list[Rule], langs: tuple[str, ...] | None = None, tier: str = "finding") -> Matcher:
-    """A matcher of the wording rules of one tier ("finding" or "review")."""
+def compile_rules(
+    rules: list[Rule], langs: tuple[str, ...] | None = None, tier: str = "finding", recipient: str | None = None
+) -> Matcher:
+    """A matcher of the wording rules of one tier ("finding" or "review") for a message to `recipient`.
+
+    A rule with params.recipients (a disclosure: a message to a third party that mentions the debt)
+    applies only to a message to one of them; recipient None (unknown, or the borrower) leaves it out.
+    """
     compiled: list[CompiledRule] = []
     needs: dict[str, set[int]] = {}
     always: set[int] = set()
     for rule in rules:
         if rule.kind != "wording" or rule.status in ("deprecated", "removed") or rule.tier != tier:
+            continue
+        if "recipients" in rule.params and recipient not in rule.params["recipients"]:
             continue
         pats = [expand(p) for lang, ps in rule.patterns.items() if langs is None or lang in langs for p in ps]
         exs = [expand(p) for lang, ps in rule.exceptions.items() if langs is None or lang in langs for p in ps]
@@ -454,24 +462,36 @@ def _conditions(patterns: tuple[str, ...]) -> re.Pattern[str]:
 
 
 # Packs are immutable; the cache keeps them alive so their ids stay unique.
-_matchers: dict[tuple[tuple[int, ...], tuple[str, ...] | None, str], tuple[list[RulePack], Matcher]] = {}
+_MatcherKey = tuple[tuple[int, ...], tuple[str, ...] | None, str, str | None]
+_matchers: dict[_MatcherKey, tuple[list[RulePack], Matcher]] = {}
 
 
 def matcher_for(
-    packs: RulePack | list[RulePack], langs: tuple[str, ...] | None = None, tier: str = "finding"
+    packs: RulePack | list[RulePack],
+    langs: tuple[str, ...] | None = None,
+    tier: str = "finding",
+    recipient: str | None = None,
 ) -> Matcher:
-    """The compiled matcher of one or several packs' rules of one tier (cached)."""
+    """The compiled matcher of one or several packs' rules of one tier, for one recipient (cached)."""
     pack_list = list(packs) if isinstance(packs, list) else [packs]
-    key = (tuple(id(p) for p in pack_list), langs, tier)
+    key = (tuple(id(p) for p in pack_list), langs, tier, recipient)
     if key not in _matchers:
         if len(_matchers) > 64:
             _matchers.clear()
-        _matchers[key] = (pack_list, compile_rules([r for p in pack_list for r in p.rules], langs, tier))
+        rules = [r for p in pack_list for r in p.rules]
+        _matchers[key] = (pack_list, compile_rules(rules, langs, tier, recipient))
     return _matchers[key][1]
 
 
 def scan_text(
-    text: str, packs: RulePack | list[RulePack], *, langs: tuple[str, ...] | None = None, tier: str = "finding"
+    text: str,
+    packs: RulePack | list[RulePack],
+    *,
+    langs: tuple[str, ...] | None = None,
+    tier: str = "finding",
+    recipient: str | None = None,
 ) -> list[Match]:
-    """Every wording match of one tier in text, as spans of the original text, ordered by position."""
-    return matcher_for(packs, langs, tier).scan(text)
+    """Every wording match of one tier in text, as spans of the original text, ordered by position.
+
+    recipient: who the message went to when known ("third_party"); None = the borrower or unknown."""
+    return matcher_for(packs, langs, tier, recipient).scan(text)
