@@ -37,7 +37,7 @@ def run_analysis(
     tz = store.tz
     period = parse_range(since, until, tz)
     events = [e for e in store.events.select(since=period.since, until=period.until) if e.withdrawn is None]
-    both = engine.analyze(events, store.requests.list(), pack, tz=tz, lang=lang)
+    both = engine.analyze(events, store.requests.list(), pack, tz=tz, lang=lang, who=store.events.recipients())
     findings = [f for f in both if f.tier == "finding"]
     review = [f for f in both if f.tier == "review"]
     with store.transaction():

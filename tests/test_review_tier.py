@@ -220,3 +220,26 @@ def test_an_item_no_rule_raised_is_kept_under_model_and_its_category(monkeypatch
         for c in r.citations
     }
     assert item.citations and set(item.citations) <= pack_cites
+
+
+def test_analyze_names_who_a_third_party_contact_reached_as_recorded(cli):
+    ok(cli(*INIT))
+    ok(
+        cli(
+            "add",
+            "third-party",
+            "--who",
+            "我妈妈",
+            "--how",
+            "sms",
+            "--number",
+            "13800138000",
+            "--at",
+            "2026-11-20 20:13",
+            "--text",
+            "您好，您儿子在我平台的借款已逾期，请您帮忙督促他尽快还款。",
+        )
+    )
+    findings = json.loads(ok(cli("--lang", "zh", "analyze", "--json")).stdout)
+    disclosure = [f for f in findings if f["category"] == "privacy_disclosure"]
+    assert len(disclosure) == 1 and "我妈妈" in disclosure[0]["explanation"]

@@ -122,6 +122,14 @@ class Events:
         number = info.number if info else None
         return [int(r[0]) for r in self._conn.execute(sql, (*params, number, text, text))]
 
+    def recipients(self) -> dict[int, str]:
+        """Who each third-party contact reached, as recorded (`add third-party --who`): event id -> words."""
+        cursor = self._conn.execute(
+            "SELECT id, json_extract(raw, '$.who') FROM events"
+            " WHERE channel = 'third_party' AND json_valid(raw) AND json_extract(raw, '$.who') IS NOT NULL"
+        )
+        return {int(i): str(who) for i, who in cursor if str(who).strip()}
+
     def count(self) -> int:
         return int(self._conn.execute("SELECT COUNT(*) FROM events").fetchone()[0])
 
