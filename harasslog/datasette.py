@@ -174,7 +174,7 @@ _PER_DAY = f"""SELECT local_date, COALESCE(collector, number) AS collector, cred
 FROM timeline
 WHERE {_CONTACTS}
 GROUP BY local_date, COALESCE(collector, number)
-ORDER BY local_date, contacts DESC"""
+ORDER BY local_date, contacts DESC, COALESCE(collector, number)"""
 
 # A pause binds its party's collector group (the creditor and its agencies; every collector when it
 # names none) from its start, or from the contact in which it was agreed, until its end.

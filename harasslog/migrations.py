@@ -323,25 +323,18 @@ def m006_views(db: Database) -> None:
     both views read it."""
     from .store.localtime import write_offsets
 
-    db.executescript(
-        """
-        DROP TABLE events_fts;
-        CREATE VIRTUAL TABLE events_fts USING fts5(
-            text, content="events", content_rowid="id", tokenize="trigram"
-        );
-        INSERT INTO events_fts (events_fts) VALUES ('rebuild');
-        CREATE TRIGGER events_fts_insert AFTER INSERT ON events WHEN new.text IS NOT NULL
-            BEGIN INSERT INTO events_fts (rowid, text) VALUES (new.id, new.text); END;
-        DELETE FROM settings WHERE key = 'fts_indexed_through';
-
-        CREATE TABLE local_offsets (
-            zone TEXT NOT NULL,
-            starts TEXT NOT NULL,
-            offset_min INTEGER NOT NULL,
-            PRIMARY KEY (zone, starts)
-        ) WITHOUT ROWID;
-        """
-    )
+    # One statement at a time: sqlite-utils' executescript splits long scripts slowly.
+    for statement in (
+        "DROP TABLE events_fts",
+        'CREATE VIRTUAL TABLE events_fts USING fts5(text, content="events", content_rowid="id", tokenize="trigram")',
+        "INSERT INTO events_fts (events_fts) VALUES ('rebuild')",
+        "CREATE TRIGGER events_fts_insert AFTER INSERT ON events WHEN new.text IS NOT NULL"
+        " BEGIN INSERT INTO events_fts (rowid, text) VALUES (new.id, new.text); END",
+        "DELETE FROM settings WHERE key = 'fts_indexed_through'",
+        "CREATE TABLE local_offsets (zone TEXT NOT NULL, starts TEXT NOT NULL, offset_min INTEGER NOT NULL,"
+        " PRIMARY KEY (zone, starts)) WITHOUT ROWID",
+    ):
+        db.conn.execute(statement)
     found = db.conn.execute("SELECT tz FROM profile WHERE id = 1").fetchone()
     write_offsets(db.conn, found[0] if found else "Asia/Shanghai")  # the profile's default zone
 
@@ -364,12 +357,15 @@ def m006_views(db: Database) -> None:
         f" WHEN substr({clock}, 12) = '00:00:00' AND substr(e.at, 20, 4) = '.000' THEN 'unknown'"
         " WHEN substr(e.at, 18, 6) = '00.000' THEN 'minute' ELSE 'second' END)"
     )
-    db.executescript(
-        f"""
+    db.conn.execute(
+        """
         CREATE VIEW latest_findings AS
             SELECT f.* FROM findings f
-            WHERE f.run_id = (SELECT MAX(id) FROM runs);
-
+            WHERE f.run_id = (SELECT MAX(id) FROM runs)
+        """
+    )
+    db.conn.execute(
+        f"""
         CREATE VIEW timeline AS
             SELECT
                 e.id AS event_id,
@@ -394,8 +390,11 @@ def m006_views(db: Database) -> None:
                 SELECT CAST(j.value AS INTEGER) AS event_id, json_group_array(DISTINCT f.category) AS flags
                 FROM latest_findings f, json_each(f.event_ids) j GROUP BY 1
             ) fl ON fl.event_id = e.id
-            ORDER BY e.at, e.id;
-
+            ORDER BY e.at, e.id
+        """
+    )
+    db.conn.execute(
+        f"""
         CREATE VIEW flagged AS
             SELECT
                 f.id AS finding_id,
@@ -424,6 +423,6 @@ def m006_views(db: Database) -> None:
             LEFT JOIN numbers n ON n.number = e.number
             LEFT JOIN parties p ON p.id = COALESCE(e.party_id, n.party_id)
             LEFT JOIN withdrawals w ON w.event_id = e.id
-            ORDER BY f.id;
+            ORDER BY f.id
         """
     )

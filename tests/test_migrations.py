@@ -145,7 +145,7 @@ EXPECTED_COLUMNS = {
 }
 
 
-ALL_MIGRATIONS = ["m001_initial", "m002_chain_facts", "m003_provenance", "m004_reviews"]
+ALL_MIGRATIONS = ["m001_initial", "m002_chain_facts", "m003_provenance", "m004_reviews", "m006_views"]
 
 
 def test_blank_store_gets_the_full_schema(tmp_path):
@@ -154,6 +154,7 @@ def test_blank_store_gets_the_full_schema(tmp_path):
     for table, columns in EXPECTED_COLUMNS.items():
         assert db[table].columns_dict == columns, table
     assert "events_fts" in db.table_names()
+    assert {"timeline", "flagged", "latest_findings"} <= set(db.view_names())
     names = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'index' AND name LIKE 'idx_%'")}
     assert {"idx_events_at", "idx_events_number", "idx_events_party", "idx_events_channel"} <= names
     triggers = set(db.triggers_dict)
@@ -163,6 +164,7 @@ def test_blank_store_gets_the_full_schema(tmp_path):
         "m002_chain_facts",
         "m003_provenance",
         "m004_reviews",
+        "m006_views",
     ]
     assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     store.close()
@@ -179,7 +181,7 @@ def test_reopening_applies_nothing_twice(tmp_path):
     path = tmp_path / "again.db"
     open_store(path).close()
     store = open_store(path)
-    assert len(migrations.applied(store.db)) == 4
+    assert len(migrations.applied(store.db)) == 5
     assert migrations.pending(store.db) == []
     store.close()
 
@@ -248,6 +250,7 @@ def test_a_v1_store_is_upgraded_and_keeps_verifying(tmp_path):
         "m002_chain_facts",
         "m003_provenance",
         "m004_reviews",
+        "m006_views",
     ]
     report = store.verify()
     assert report.ok, report.problems
