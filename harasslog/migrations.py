@@ -311,9 +311,10 @@ def m006_views(db: Database) -> None:
     """Views for lawyers who read the store with Datasette (`timeline`, `flagged`: contract names),
     and a full-text index that is always current.
 
-    Search: events_fts is rebuilt once and kept current by a trigger on every event insert (events
-    are never updated or deleted, so inserts are all there is). `content="events"` is written with
-    double quotes because that is the form Datasette recognises as the index of `events`.
+    Search: events_fts is rebuilt once here; from now on the store indexes each batch of events in
+    the transaction that adds it (Search.index: events are never updated or deleted, so inserts
+    are all there is). A batch costs a fifth of a per-row trigger. `content="events"` is written
+    with double quotes because that is the form Datasette recognises as the index of `events`.
 
     Local time: SQLite has no time zones, so `local_offsets` holds the profile zone's offsets over
     time (derived, rebuilt when the profile's zone is set; see store/localtime.py) and the views
@@ -328,8 +329,6 @@ def m006_views(db: Database) -> None:
         "DROP TABLE events_fts",
         'CREATE VIRTUAL TABLE events_fts USING fts5(text, content="events", content_rowid="id", tokenize="trigram")',
         "INSERT INTO events_fts (events_fts) VALUES ('rebuild')",
-        "CREATE TRIGGER events_fts_insert AFTER INSERT ON events WHEN new.text IS NOT NULL"
-        " BEGIN INSERT INTO events_fts (rowid, text) VALUES (new.id, new.text); END",
         "DELETE FROM settings WHERE key = 'fts_indexed_through'",
         "CREATE TABLE local_offsets (zone TEXT NOT NULL, starts TEXT NOT NULL, offset_min INTEGER NOT NULL,"
         " PRIMARY KEY (zone, starts)) WITHOUT ROWID",

@@ -185,7 +185,7 @@ def test_search_finds_an_event_the_moment_it_is_stored(store):
         first = store.events.add(RawEvent("sms", "in", "10086", at, text="我们会联系你的通讯录"))
     with store.transaction():
         second = store.events.add(RawEvent("sms", "in", "10086", at.replace(hour=11), text="通讯录里的人都会知道"))
-    assert store.search.find("通讯录") == [second, first]  # the trigram index, kept by a trigger
+    assert store.search.find("通讯录") == [second, first]  # the trigram index, kept by every write
     assert store.search.find("通讯") == [second, first]  # two characters: a substring scan
 
 

@@ -1,7 +1,9 @@
 """Full-text search over message text (FTS5 trigram: finds Chinese substrings).
 
-The index (`events_fts`) is kept current by a trigger on every event insert (m006), so it is
-complete for every reader: `harasslog search`, a read-only store, Datasette's search box.
+The index (`events_fts`) is kept current by the store itself: each batch of events is indexed in
+the transaction that adds it (`index`, called by Events), so it is complete for every reader:
+`harasslog search`, a read-only store, Datasette's search box. Indexing a batch with one statement
+costs about a fifth of a per-row trigger (measured on 200,000 messages).
 """
 
 from __future__ import annotations
@@ -16,7 +18,17 @@ if TYPE_CHECKING:
 
 class Search:
     def __init__(self, store: Store):
+        self._store = store
         self._conn = store.conn
+
+    def index(self, first_id: int, last_id: int) -> None:
+        """Index the text of the events just added with ids first_id..last_id."""
+        self._store.require_transaction()
+        self._conn.execute(
+            "INSERT INTO events_fts (rowid, text) SELECT id, text FROM events"
+            " WHERE id BETWEEN ? AND ? AND text IS NOT NULL",
+            (first_id, last_id),
+        )
 
     def find(self, query: str, *, limit: int = 100) -> list[int]:
         """Event ids whose text contains `query` (any language), newest first.
