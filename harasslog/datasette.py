@@ -108,6 +108,7 @@ def metadata(database: str, *, lang: str, quiet: QuietHours | None) -> dict[str,
         facets=["channel", "collector", {"array": "flags"}],
         fts_table="events_fts",
         fts_pk="event_id",
+        sort="at_utc",  # time order, served by the index on events.at
     )
     tables["flagged"].update(
         columns={c: w(f"flagged.{c}") for c in _FLAGGED_COLUMNS}, facets=["category", "severity", "collector"]

@@ -320,6 +320,8 @@ def m006_views(db: Database) -> None:
     time (derived, rebuilt when the profile's zone is set; see store/localtime.py) and the views
     look up the one in force at each event. Evidence stays as it is, in UTC.
 
+    `timeline` has no ORDER BY, so counts and facets over it need not sort or compute every
+    column (Datasette's metadata sorts it by at_utc, which the index on events.at serves).
     `latest_findings` is the one place that says which findings the views show (the latest run's);
     both views read it."""
     from .store.localtime import write_offsets
@@ -337,12 +339,14 @@ def m006_views(db: Database) -> None:
     found = db.conn.execute("SELECT tz FROM profile WHERE id = 1").fetchone()
     write_offsets(db.conn, found[0] if found else "Asia/Shanghai")  # the profile's default zone
 
-    # The offset in force at e.at, in the profile's zone (NULL if local_offsets lacks that zone).
-    offset = (
-        "(SELECT o.offset_min FROM local_offsets o"
-        " WHERE o.zone = COALESCE((SELECT tz FROM profile WHERE id = 1), 'Asia/Shanghai') AND o.starts <= e.at"
-        " ORDER BY o.starts DESC LIMIT 1)"
+    # The offset in force at e.at, in the profile's zone (NULL if local_offsets lacks that zone):
+    # joined once per event, so the expressions below read a column, not a subquery each.
+    zone = "COALESCE((SELECT tz FROM profile WHERE id = 1), 'Asia/Shanghai')"
+    join_offset = (
+        f"LEFT JOIN local_offsets o ON o.zone = {zone} AND o.starts ="
+        f" (SELECT max(starts) FROM local_offsets WHERE zone = {zone} AND starts <= e.at)"
     )
+    offset = "o.offset_min"
     clock = f"strftime('%Y-%m-%dT%H:%M:%S', e.at, {offset} || ' minutes')"
     # As `list --json` shows `at`: milliseconds only when there are some, then the offset (+08:00).
     local_time = (
@@ -381,6 +385,7 @@ def m006_views(db: Database) -> None:
                 fl.flags,
                 w.reason AS withdrawn
             FROM events e
+            {join_offset}
             LEFT JOIN numbers n ON n.number = e.number
             LEFT JOIN parties p ON p.id = COALESCE(e.party_id, n.party_id)
             LEFT JOIN parties c ON c.id = p.creditor_id
@@ -389,7 +394,6 @@ def m006_views(db: Database) -> None:
                 SELECT CAST(j.value AS INTEGER) AS event_id, json_group_array(DISTINCT f.category) AS flags
                 FROM latest_findings f, json_each(f.event_ids) j GROUP BY 1
             ) fl ON fl.event_id = e.id
-            ORDER BY e.at, e.id
         """
     )
     db.conn.execute(
@@ -419,6 +423,7 @@ def m006_views(db: Database) -> None:
                 f.run_id
             FROM latest_findings f
             LEFT JOIN events e ON e.id = json_extract(f.event_ids, '$[0]')
+            {join_offset}
             LEFT JOIN numbers n ON n.number = e.number
             LEFT JOIN parties p ON p.id = COALESCE(e.party_id, n.party_id)
             LEFT JOIN withdrawals w ON w.event_id = e.id
