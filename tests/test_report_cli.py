@@ -46,9 +46,12 @@ def test_deadlines_for_a_cn_case(cli, store):
 def test_report_errors_name_the_flag_the_user_typed(cli, store, tmp_path):
     fill_cn(store)
     out = tmp_path / "x.md"
-    result = cli("report", "-t", "lawyer", "--since", "2026-11-14", "--until", "2026-11-13T00:00", "-o", str(out))
+    bad_period = ("report", "-t", "lawyer", "--since", "2026-11-14", "--until", "2026-11-13T00:00", "-o", str(out))
+    result = cli(*bad_period)  # a Chinese profile: told in Chinese
     assert result.exit_code == 2
-    assert result.stderr.count("\n") == 1 and "--until" in result.stderr and "not after the start" in result.stderr
+    assert result.stderr.count("\n") == 1 and "--until" in result.stderr and "不在开始时间" in result.stderr
+    result = cli("--lang", "en", *bad_period)
+    assert result.exit_code == 2 and "--until" in result.stderr and "not after the start" in result.stderr
     result = cli("report", "-t", "lawyer", "--template-dir", str(tmp_path / "nowhere"), "-o", str(out))
     assert result.exit_code == 2 and "--template-dir" in result.stderr and "is not a folder" in result.stderr
     assert not out.exists()

@@ -92,7 +92,9 @@ def test_review_rules_never_become_findings() -> None:
     text = "钱不还，你看着办吧"
     tl = Timeline(SHANGHAI)
     tl.sms("2026-11-20 10:00", text=text)
-    assert analyze(tl.events, [], CN, tz=SHANGHAI) == []
+    found = analyze(tl.events, [], CN, tz=SHANGHAI)
+    assert [f.rule_id for f in found if f.tier == "finding"] == []
+    assert [(f.rule_id, f.tier) for f in found] == [("CN-REV-VIOL-001", "review")]  # for a person to decide
     assert scan_text(text, CN) == []
     assert [m.rule_id for m in scan_text(text, CN, tier="review")] == ["CN-REV-VIOL-001"]
 
