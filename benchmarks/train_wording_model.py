@@ -1,0 +1,362 @@
+"""Train the review tier's wording model (harasslog/rulepacks/wording-model.json) from the corpus.
+
+    python benchmarks/train_wording_model.py [--kfold 5] [--corpus PATH] [--out PATH] [--seed 7]
+
+Features are harasslog.rules.model.keys() of the normalized text (Chinese character 1-3-grams,
+English word 1-2-grams, a per-language bias), present or absent. Each head (one per wording
+category, and "any": the message breaches something) is a logistic regression fitted by SGD with
+L2; features seen in fewer than MIN_DF messages are left out, and after a first fit only the TOP
+features with the largest weight on any head are kept and the model is fitted again on them.
+
+Thresholds come from k-fold cross-validation by source URL (messages from one page never sit on
+both sides): "any" gets the highest threshold whose out-of-fold recall on labelled messages reaches
+RECALL_TARGET; each category the threshold with the best out-of-fold F1. The figures the file keeps
+are nested: in each outer fold the thresholds were chosen by an inner cross-validation on the
+training part alone, so no figure comes from a threshold that saw the messages it is measured on.
+
+Reproducible byte for byte: standard library only, a seeded shuffle, our own exp() (only + - * /
+and exact scaling by powers of two, so no libm difference), plain loops instead of sum() (whose
+float rounding changed in Python 3.12), weights rounded to 4 decimals, sorted JSON keys. What it
+depends on is the corpus file (its SHA-256 is in the output) and harasslog's normalization.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import math
+import random
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from harasslog.rules import model as wm  # noqa: E402
+from harasslog.rules.loader import WORDING_CATEGORIES  # noqa: E402
+from harasslog.rules.wording import normalize  # noqa: E402
+
+CORPUS = ROOT / "tests" / "corpus" / "wording.jsonl"
+OUT = ROOT / "harasslog" / "rulepacks" / wm.MODEL_FILE
+HEADS = (wm.ANY, *WORDING_CATEGORIES)
+PARAMS = {
+    "epochs": 12,
+    "lr": 0.5,
+    "l2": 0.002,
+    "min_df": 2,
+    "top": 6000,
+    "recall_target": 0.90,
+    "positive_weight_cap": 4.0,
+}
+LN2 = 0.6931471805599453
+
+
+# ---------------------------------------------------------------- deterministic arithmetic
+
+
+def _exp(x: float) -> float:
+    """e**x from + - * / and ldexp only: the same bits on every machine."""
+    if x > 700.0:
+        x = 700.0
+    if x < -700.0:
+        return 0.0
+    k = math.floor(x / LN2 + 0.5)
+    r = x - k * LN2
+    term = 1.0
+    total = 1.0
+    for n in range(1, 18):
+        term = term * r / n
+        total = total + term
+    return math.ldexp(total, k)
+
+
+def _sigmoid(z: float) -> float:
+    if z >= 0:
+        return 1.0 / (1.0 + _exp(-z))
+    e = _exp(z)
+    return e / (1.0 + e)
+
+
+# ---------------------------------------------------------------- data
+
+
+def load_rows(path: Path) -> tuple[list[dict], str]:
+    data = path.read_bytes()
+    rows = [json.loads(line) for line in data.decode("utf-8").splitlines() if line.strip()]
+    return rows, hashlib.sha256(data).hexdigest()
+
+
+def featurize(rows: list[dict]) -> list[list[str]]:
+    """Each row's distinct features, in the order met."""
+    return [list(dict.fromkeys(wm.keys(normalize(r["text"]).text))) for r in rows]
+
+
+def labels(row: dict) -> list[float]:
+    cats = set(row["categories"])
+    return [1.0 if cats else 0.0] + [1.0 if c in cats else 0.0 for c in WORDING_CATEGORIES]
+
+
+def folds_by_source(rows: list[dict], k: int, seed: int) -> list[int]:
+    """A fold per row; every row of one source URL in the same fold, folds about equal in size."""
+    groups: dict[str, list[int]] = {}
+    for i, r in enumerate(rows):
+        groups.setdefault(r.get("url") or r["id"], []).append(i)
+    names = sorted(groups)
+    random.Random(seed).shuffle(names)
+    names.sort(key=lambda g: -len(groups[g]))  # big pages first, so greedy filling balances (stable)
+    sizes = [0] * k
+    fold = [0] * len(rows)
+    for g in names:
+        f = min(range(k), key=lambda j: (sizes[j], j))
+        sizes[f] += len(groups[g])
+        for i in groups[g]:
+            fold[i] = f
+    return fold
+
+
+# ---------------------------------------------------------------- fitting
+
+
+def fit(xs: list[list[str]], ys: list[list[float]], params: dict, seed: int, keep: set[str] | None = None) -> dict:
+    """SGD logistic regression, all heads at once: {"bias": [...], "w": {feature: [per head]}}."""
+    df: dict[str, int] = {}
+    for x in xs:
+        for f in x:
+            df[f] = df.get(f, 0) + 1
+    vocab = [f for f in df if df[f] >= params["min_df"] or f.startswith("\x01")]
+    if keep is not None:
+        vocab = [f for f in vocab if f in keep]
+    index = {f: i for i, f in enumerate(sorted(vocab))}
+    nh = len(HEADS)
+    w = [[0.0] * nh for _ in index]
+    bias = [0.0] * nh
+    # Rare categories weigh more (capped), so a head with six examples still learns them.
+    pos = [0.0] * nh
+    for y in ys:
+        for h in range(nh):
+            pos[h] += y[h]
+    n = len(ys)
+    cap = params["positive_weight_cap"]
+    pw = [min(cap, (n - p) / p) if p else 1.0 for p in pos]
+    pw = [max(1.0, v) for v in pw]
+    rows = [[index[f] for f in x if f in index] for x in xs]
+    order = list(range(n))
+    rng = random.Random(seed)
+    l2 = params["l2"]
+    for epoch in range(params["epochs"]):
+        rng.shuffle(order)
+        lr = params["lr"] / (1.0 + epoch)
+        for i in order:
+            feats = [w[j] for j in rows[i]]
+            y = ys[i]
+            for h in range(nh):
+                z = bias[h]
+                for r in feats:
+                    z = z + r[h]
+                g = _sigmoid(z) - y[h]
+                if y[h]:
+                    g = g * pw[h]
+                step = lr * g
+                bias[h] = bias[h] - step
+                shrink = 1.0 - lr * l2
+                for r in feats:
+                    r[h] = r[h] * shrink - step
+    names = sorted(index)
+    return {"bias": bias, "w": {f: w[index[f]] for f in names}}
+
+
+def train(xs: list[list[str]], ys: list[list[float]], params: dict, seed: int) -> dict:
+    """Fit, keep the `top` strongest features, fit again on them; weights rounded to 4 decimals."""
+    first = fit(xs, ys, params, seed)
+    strength = sorted(first["w"].items(), key=lambda kv: (-max(abs(v) for v in kv[1]), kv[0]))
+    keep = {f for f, _ in strength[: params["top"]]} | {f for f in first["w"] if f.startswith("\x01")}
+    model = fit(xs, ys, params, seed, keep)
+    model["bias"] = [round(b, 4) for b in model["bias"]]
+    model["w"] = {f: [round(v, 4) for v in row] for f, row in model["w"].items() if any(round(v, 4) for v in row)}
+    return model
+
+
+def predict(model: dict, x: list[str]) -> list[float]:
+    z = list(model["bias"])
+    for f in x:
+        row = model["w"].get(f)
+        if row is not None:
+            for h in range(len(z)):
+                z[h] = z[h] + row[h]
+    return [_sigmoid(v) for v in z]
+
+
+# ---------------------------------------------------------------- thresholds and figures
+
+
+def choose_thresholds(probs: list[list[float]], ys: list[list[float]], params: dict) -> list[float]:
+    out = []
+    labelled = sorted((p[0] for p, y in zip(probs, ys, strict=True) if y[0]), reverse=True)
+    if labelled:
+        need = math.ceil(params["recall_target"] * len(labelled))
+        out.append(round(max(labelled[need - 1] - 1e-6, 0.0), 6))
+    else:
+        out.append(0.5)
+    for h in range(1, len(HEADS)):
+        best = (0.0, 0.5)
+        candidates = sorted({round(p[h], 6) for p in probs})
+        total = sum(1 for y in ys if y[h])
+        for t in candidates:
+            tp = fp = 0
+            for p, y in zip(probs, ys, strict=True):
+                if p[h] >= t:
+                    if y[h]:
+                        tp += 1
+                    else:
+                        fp += 1
+            f1 = 2 * tp / (2 * tp + fp + (total - tp)) if total else 0.0
+            if (f1, t) > best:
+                best = (f1, t)
+        out.append(min(max(best[1], 0.05), 0.95))
+    return out
+
+
+def passed(p: list[float], thresholds: list[float]) -> list[str]:
+    """Categories the shipped scorer would pass (mirrors harasslog.rules.model.score)."""
+    if p[0] < thresholds[0]:
+        return []
+    margins = sorted(
+        ((wm.logit(p[h]) - wm.logit(thresholds[h]), h) for h in range(1, len(HEADS))),
+        reverse=True,
+    )
+    chosen = [h for m, h in margins if m >= 0] or [margins[0][1]]
+    return [HEADS[h] for h in chosen]
+
+
+def figures(rows: list[dict], cats: list[list[str]], found: list[set[str]] | None = None) -> dict:
+    """Per language: recall (labelled rows flagged), benign flagged, right category (flagged labelled
+    rows whose flagged categories include a labelled one). With `found` (the rules' finding
+    categories per row) a row is flagged by a finding or a review item the findings left."""
+    out: dict[str, dict] = {}
+    for i, r in enumerate(rows):
+        t = out.setdefault(r["lang"], {"labelled": 0, "flagged": 0, "right": 0, "benign": 0, "benign_flagged": 0})
+        got = set(cats[i])
+        if found is not None:
+            got = found[i] | (got - found[i])
+        want = set(r["categories"])
+        if want:
+            t["labelled"] += 1
+            t["flagged"] += bool(got)
+            t["right"] += bool(got & want)
+        else:
+            t["benign"] += 1
+            t["benign_flagged"] += bool(got)
+    for t in out.values():
+        t["recall"] = round(t["flagged"] / t["labelled"], 4) if t["labelled"] else None
+        t["right_category"] = round(t["right"] / t["flagged"], 4) if t["flagged"] else None
+        t["benign_flagged_rate"] = round(t["benign_flagged"] / t["benign"], 4) if t["benign"] else None
+    return dict(sorted(out.items()))
+
+
+def oof(xs: list[list[str]], ys: list[list[float]], fold: list[int], k: int, params: dict, seed: int) -> list:
+    """Out-of-fold probabilities: each row scored by a model that never saw its source."""
+    probs: list = [None] * len(xs)
+    for f in range(k):
+        tr = [i for i in range(len(xs)) if fold[i] != f]
+        m = train([xs[i] for i in tr], [ys[i] for i in tr], params, seed)
+        for i in range(len(xs)):
+            if fold[i] == f:
+                probs[i] = predict(m, xs[i])
+    return probs
+
+
+def nested(rows: list[dict], xs: list, ys: list, k: int, params: dict, seed: int) -> tuple[list, list]:
+    """Outer k-fold; thresholds of each outer fold chosen by an inner k-fold on its training part.
+    Returns (outer out-of-fold probabilities, the categories passed for each row)."""
+    fold = folds_by_source(rows, k, seed)
+    probs: list = [None] * len(rows)
+    cats: list = [None] * len(rows)
+    for f in range(k):
+        tr = [i for i in range(len(rows)) if fold[i] != f]
+        sub = [rows[i] for i in tr]
+        inner = oof([xs[i] for i in tr], [ys[i] for i in tr], folds_by_source(sub, k, seed), k, params, seed)
+        th = choose_thresholds(inner, [ys[i] for i in tr], params)
+        m = train([xs[i] for i in tr], [ys[i] for i in tr], params, seed)
+        for i in range(len(rows)):
+            if fold[i] == f:
+                probs[i] = predict(m, xs[i])
+                cats[i] = passed(probs[i], th)
+        print(f"  fold {f + 1}/{k}: {len(rows) - len(tr)} held out, any threshold {th[0]:.3f}", file=sys.stderr)
+    return probs, cats
+
+
+def rule_findings(rows: list[dict]) -> list[set[str]]:
+    """The findings tier's categories per row, through the analyze path (benchmarks/eval_wording)."""
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    from eval_wording import PACK_FOR_LANG, detect
+
+    from harasslog.rules.loader import load_pack
+
+    packs = {lang: load_pack(name) for lang, name in PACK_FOR_LANG.items()}
+    return [detect(r, packs)[0] for r in rows]
+
+
+def build(rows: list[dict], digest: str, corpus_name: str, params: dict, seed: int, k: int, with_rules: bool) -> dict:
+    xs = featurize(rows)
+    ys = [labels(r) for r in rows]
+    out: dict = {
+        "format": wm.FORMAT,
+        "heads": list(HEADS),
+        "trained_on": {"file": corpus_name, "rows": len(rows), "sha256": digest},
+        "seed": seed,
+        "params": params,
+        "features_kind": "zh char 1-3-grams, en word 1-2-grams (numbers as 0), per-language bias; presence",
+    }
+    if k:
+        probs, cats = nested(rows, xs, ys, k, params, seed)
+        kfold: dict = {"folds": k, "by": "source url", "model": figures(rows, cats)}
+        if with_rules:
+            kfold["with_rule_findings"] = figures(rows, cats, rule_findings(rows))
+        out["kfold"] = kfold
+        th = choose_thresholds(oof(xs, ys, folds_by_source(rows, k, seed), k, params, seed), ys, params)
+    else:
+        th = [0.5] * len(HEADS)
+    out["thresholds"] = dict(zip(HEADS, th, strict=True))
+    final = train(xs, ys, params, seed)
+    out["bias"] = final["bias"]
+    out["features"] = final["w"]
+    return out
+
+
+def dump(model: dict) -> bytes:
+    return (json.dumps(model, ensure_ascii=False, sort_keys=True, separators=(",", ":")) + "\n").encode("utf-8")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--corpus", default=str(CORPUS))
+    parser.add_argument("--out", default=str(OUT))
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--kfold", type=int, default=5, help="folds for thresholds and figures (0: none)")
+    parser.add_argument("--no-rules", action="store_true", help="leave out the figures combined with the rules")
+    args = parser.parse_args(argv)
+    t0 = time.perf_counter()
+    path = Path(args.corpus)
+    rows, digest = load_rows(path)
+    name = path.resolve().relative_to(ROOT).as_posix() if path.resolve().is_relative_to(ROOT) else path.name
+    model = build(rows, digest, name, dict(PARAMS), args.seed, args.kfold, not args.no_rules)
+    data = dump(model)
+    Path(args.out).write_bytes(data)
+    print(f"{len(rows)} rows ({digest[:12]}), {len(model['features'])} features, {len(data):,} bytes -> {args.out}")
+    print("thresholds: " + ", ".join(f"{h} {t:.3f}" for h, t in model["thresholds"].items()))
+    for part, figs in model.get("kfold", {}).items():
+        if isinstance(figs, dict):
+            for lang, f in figs.items():
+                print(
+                    f"{part:<18} [{lang}] recall {f['recall']} ({f['flagged']}/{f['labelled']}), "
+                    f"right category {f['right_category']}, benign flagged {f['benign_flagged_rate']} "
+                    f"({f['benign_flagged']}/{f['benign']})"
+                )
+    print(f"done in {time.perf_counter() - t0:.1f}s")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

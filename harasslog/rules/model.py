@@ -1,0 +1,209 @@
+"""The statistical layer of the review tier: an n-gram linear model of collection wording.
+
+Rules find what their patterns say; a collector who words a threat a new way slips past them. This
+model reads a message as Chinese character 1-3-grams and English word 1-2-grams (numbers as "0"),
+on the normalized text (wording.normalize), and gives one logistic score per wording category plus
+an "any" score (the message breaches some rule). It never makes a finding: what it scores goes to a
+person as a review item, with the n-grams that weighed most as spans of the ORIGINAL text.
+
+The weights are data (rulepacks/wording-model.json), written by benchmarks/train_wording_model.py
+from tests/corpus/wording.jsonl; the file says which rows it was trained on and what cross-validation
+measured. Scoring is a dictionary lookup per n-gram, "any" first: most messages stop there.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+MODEL_FILE = "wording-model.json"
+FORMAT = 1
+ANY = "any"
+# A message is read to this length at most (the rules' MAX_CHECKED is far longer; a collection
+# message is short, and a long one is scored on its opening).
+MAX_SCORED = 2000
+
+_CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+# Tokens: a run of Chinese characters, a word of letters (no Chinese), or a number.
+_TOKEN = re.compile(rf"(?P<zh>[{_CJK}]+)|(?P<word>[^\W\d_{_CJK}]+(?:'[^\W\d_{_CJK}]+)?)|(?P<num>\d+)")
+_HAS_CJK = re.compile(f"[{_CJK}]")
+LANG_FEATURE = {"zh": "\x01zh", "en": "\x01en"}  # a per-language bias, always present
+
+
+def text_lang(text: str) -> str:
+    """The language a message is written in, as the model sees it: zh when it holds Chinese."""
+    return "zh" if _HAS_CJK.search(text) else "en"
+
+
+def grams(text: str) -> list[tuple[str, int, int]]:
+    """Every feature of a normalized text with its [start, end) in that text.
+
+    Chinese: character 1-, 2- and 3-grams within a run of Chinese characters. English: words and
+    pairs of neighbouring words (across punctuation: "pay, or" reads as "pay or"); a number is "0".
+    """
+    out: list[tuple[str, int, int]] = []
+    words: list[tuple[str, int, int]] = []
+    for m in _TOKEN.finditer(text[:MAX_SCORED]):
+        run = m.group("zh")
+        if run is not None:
+            base = m.start()
+            n = len(run)
+            for k in (1, 2, 3):
+                out.extend((run[i : i + k], base + i, base + i + k) for i in range(n - k + 1))
+            continue
+        word = "0" if m.group("num") is not None else m.group()
+        words.append((word, m.start(), m.end()))
+    out.extend(words)
+    out.extend((f"{a} {b}", s, e) for (a, s, _), (b, _, e) in zip(words, words[1:], strict=False))
+    return out
+
+
+def keys(text: str) -> list[str]:
+    """The features of a normalized text without positions (what scoring and training read)."""
+    out: list[str] = []
+    words: list[str] = []
+    for m in _TOKEN.finditer(text[:MAX_SCORED]):
+        run = m.group("zh")
+        if run is not None:
+            n = len(run)
+            out.extend(run)
+            out.extend([run[i : i + 2] for i in range(n - 1)])
+            out.extend([run[i : i + 3] for i in range(n - 2)])
+        else:
+            words.append("0" if m.group("num") is not None else m.group())
+    out.extend(words)
+    out.extend([f"{a} {b}" for a, b in zip(words, words[1:], strict=False)])
+    out.append(LANG_FEATURE["zh" if _HAS_CJK.search(text) else "en"])
+    return out
+
+
+@dataclass(frozen=True, eq=False)  # hashed by identity: score() caches per model
+class Model:
+    heads: tuple[str, ...]  # "any" first, then the categories
+    bias: tuple[float, ...]
+    any_weights: dict[str, float]
+    weights: dict[str, tuple[tuple[int, float], ...]]  # feature -> (head index, weight), any left out
+    thresholds: tuple[float, ...]  # per head, as logits
+    info: dict[str, Any]
+
+    def threshold(self, head: str) -> float:
+        """A head's threshold as a probability."""
+        return sigmoid(self.thresholds[self.heads.index(head)])
+
+    def any_logit(self, features: list[str]) -> float:
+        get = self.any_weights.get
+        return self.bias[0] + sum([get(f, 0.0) for f in features])
+
+    def logits(self, features: list[str]) -> list[float]:
+        out = list(self.bias)
+        get = self.weights.get
+        for f in features:
+            for head, w in get(f, ()):
+                out[head] += w
+        out[0] = self.any_logit(features)
+        return out
+
+
+def from_dict(data: dict[str, Any]) -> Model:
+    """A model from the weights file's JSON (see benchmarks/train_wording_model.py for the format)."""
+    if data.get("format") != FORMAT:
+        raise ValueError(f"wording model format {data.get('format')!r}, expected {FORMAT}")
+    heads = tuple(data["heads"])
+    any_weights: dict[str, float] = {}
+    weights: dict[str, tuple[tuple[int, float], ...]] = {}
+    for feature, row in data["features"].items():
+        pairs = tuple((h, w) for h, w in enumerate(row) if w)
+        if row[0]:
+            any_weights[feature] = row[0]
+        rest = tuple(p for p in pairs if p[0])
+        if rest:
+            weights[feature] = rest
+    return Model(
+        heads,
+        tuple(data["bias"]),
+        any_weights,
+        weights,
+        tuple(logit(data["thresholds"][h]) for h in heads),
+        {k: v for k, v in data.items() if k not in ("features", "bias")},
+    )
+
+
+@lru_cache(maxsize=1)
+def load() -> Model:
+    """The shipped model (read once per process)."""
+    raw = resources.files("harasslog.rulepacks").joinpath(MODEL_FILE).read_text(encoding="utf-8")
+    return from_dict(json.loads(raw))
+
+
+def logit(p: float) -> float:
+    p = min(max(p, 1e-9), 1 - 1e-9)
+    return math.log(p / (1 - p))
+
+
+def sigmoid(z: float) -> float:
+    if z >= 0:
+        return 1.0 / (1.0 + math.exp(-z))
+    e = math.exp(z)
+    return e / (1.0 + e)
+
+
+@dataclass(frozen=True)
+class Scored:
+    """What the model says of one message: each head's probability, and which heads pass."""
+
+    scores: dict[str, float]
+    passed: tuple[str, ...]  # categories to review, strongest first ("any" never listed)
+
+
+_NOTHING = Scored({}, ())
+
+
+@lru_cache(maxsize=65536)
+def score(normalized: str, model: Model | None = None) -> Scored:
+    """Score a normalized text (cached: collectors repeat templates).
+
+    A category is passed when the "any" head passes its threshold and the category passes its own;
+    when "any" passes but no category does, the category nearest its threshold stands for it, so a
+    message the model thinks breaches something always reaches a person.
+    """
+    m = model or load()
+    features = keys(normalized)
+    if m.any_logit(features) < m.thresholds[0]:
+        return _NOTHING
+    z = m.logits(features)
+    margins = sorted(((z[h] - m.thresholds[h], h) for h in range(1, len(m.heads))), reverse=True)
+    passed = [h for margin, h in margins if margin >= 0] or [margins[0][1]]
+    return Scored({m.heads[h]: sigmoid(z[h]) for h in range(len(m.heads))}, tuple(m.heads[h] for h in passed))
+
+
+def evidence(normalized: str, category: str, model: Model | None = None, top: int = 6) -> list[tuple[int, int, float]]:
+    """The regions of a normalized text that weigh most for a category: [(start, end, weight)], strongest first.
+
+    The `top` n-gram occurrences with the largest positive weight are taken; overlapping or touching
+    ones merge into one region (出点什 + 点什么 + 什么事 → 出点什么事), its weight their sum.
+    """
+    m = model or load()
+    head = m.heads.index(category)
+    hits: list[tuple[float, int, int]] = []
+    for gram, s, e in grams(normalized):
+        for h, w in m.weights.get(gram, ()):
+            if h == head and w > 0 and (e - s > 1 or not _HAS_CJK.match(gram)):
+                hits.append((w, s, e))  # a lone Chinese character counts, but quotes as noise
+    hits.sort(key=lambda x: (-x[0], x[1], x[2]))
+    regions: list[list[float]] = []
+    for w, s, e in sorted(hits[:top], key=lambda x: (x[1], x[2])):
+        # Touching, or one space apart ("will" "come"), is one region; a comma ends it.
+        if regions and (s <= regions[-1][1] or (s == regions[-1][1] + 1 and normalized[s - 1] == " ")):
+            regions[-1][1] = max(regions[-1][1], e)
+            regions[-1][2] += w
+        else:
+            regions.append([s, e, w])
+    regions.sort(key=lambda r: (-r[2], r[0]))
+    # Weak company (a lone 你 beside 出点什么事) is no evidence worth quoting.
+    regions = [r for r in regions if r[2] >= regions[0][2] / 4] if regions else []
+    return [(int(s), int(e), w) for s, e, w in regions]
