@@ -2,7 +2,7 @@
 
     python benchmarks/train_wording_model.py [--kfold 5] [--corpus PATH] [--out PATH] [--seed 7]
 
-Features are harasslog.rules.model.keys() of the normalized text (Chinese character 1-3-grams,
+Features are harasslog.rules.model.features() of the normalized text (Chinese character 1-3-grams,
 English word 1-2-grams, a per-language bias), present or absent. Each head (one per wording
 category, and "any": the message breaches something) is a logistic regression fitted by SGD with
 L2; features seen in fewer than MIN_DF messages are left out, and after a first fit only the TOP
@@ -89,8 +89,8 @@ def load_rows(path: Path) -> tuple[list[dict], str]:
 
 
 def featurize(rows: list[dict]) -> list[list[str]]:
-    """Each row's distinct features, in the order met."""
-    return [list(dict.fromkeys(wm.keys(normalize(r["text"]).text))) for r in rows]
+    """Each row's features, sorted (a set's order changes with PYTHONHASHSEED; the sums must not)."""
+    return [sorted(wm.features(normalize(r["text"]).text)) for r in rows]
 
 
 def labels(row: dict) -> list[float]:

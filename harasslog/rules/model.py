@@ -19,6 +19,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
+from itertools import chain, repeat
 from typing import Any
 
 MODEL_FILE = "wording-model.json"
@@ -30,7 +31,13 @@ MAX_SCORED = 2000
 
 _CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 # Tokens: a run of Chinese characters, a word of letters (no Chinese), or a number.
-_TOKEN = re.compile(rf"(?P<zh>[{_CJK}]+)|(?P<word>[^\W\d_{_CJK}]+(?:'[^\W\d_{_CJK}]+)?)|(?P<num>\d+)")
+_LETTERS = rf"[^\W\d_{_CJK}]+(?:'[^\W\d_{_CJK}]+)?"
+_TOKEN = re.compile(rf"(?P<zh>[{_CJK}]+)|(?P<word>{_LETTERS})|(?P<num>\d+)")
+_WORDS = re.compile(rf"{_LETTERS}|\d+")
+# At every position of a Chinese run, the 3-, 2- and 1-gram starting there, in one C-speed pass (a
+# lookahead match is empty, so every position is tried). Near a run's end the "3-gram" is shorter:
+# then it is a 2- or 1-gram already present, and features are a set.
+_ZH_GRAMS = re.compile(rf"(?=((([{_CJK}])[{_CJK}]?)[{_CJK}]?))")
 _HAS_CJK = re.compile(f"[{_CJK}]")
 LANG_FEATURE = {"zh": "\x01zh", "en": "\x01en"}  # a per-language bias, always present
 
@@ -41,7 +48,7 @@ def text_lang(text: str) -> str:
 
 
 def grams(text: str) -> list[tuple[str, int, int]]:
-    """Every feature of a normalized text with its [start, end) in that text.
+    """Every feature of a normalized text with its [start, end) in that text (for explanations).
 
     Chinese: character 1-, 2- and 3-grams within a run of Chinese characters. English: words and
     pairs of neighbouring words (across punctuation: "pay, or" reads as "pay or"); a number is "0".
@@ -63,22 +70,16 @@ def grams(text: str) -> list[tuple[str, int, int]]:
     return out
 
 
-def keys(text: str) -> list[str]:
-    """The features of a normalized text without positions (what scoring and training read)."""
-    out: list[str] = []
-    words: list[str] = []
-    for m in _TOKEN.finditer(text[:MAX_SCORED]):
-        run = m.group("zh")
-        if run is not None:
-            n = len(run)
-            out.extend(run)
-            out.extend([run[i : i + 2] for i in range(n - 1)])
-            out.extend([run[i : i + 3] for i in range(n - 2)])
-        else:
-            words.append("0" if m.group("num") is not None else m.group())
-    out.extend(words)
-    out.extend([f"{a} {b}" for a, b in zip(words, words[1:], strict=False)])
-    out.append(LANG_FEATURE["zh" if _HAS_CJK.search(text) else "en"])
+def features(text: str) -> set[str]:
+    """The features present in a normalized text (the names grams() gives them), plus the language
+    bias: what scoring and training read. Regex passes only, as this runs on every message."""
+    text = text[:MAX_SCORED]
+    found = _ZH_GRAMS.findall(text)
+    out = set(chain.from_iterable(found))
+    words = ["0" if w[0].isdigit() else w for w in _WORDS.findall(text)]
+    out.update(words)
+    out.update(map(" ".join, zip(words, words[1:], strict=False)))
+    out.add(LANG_FEATURE["zh" if found else "en"])
     return out
 
 
@@ -95,11 +96,10 @@ class Model:
         """A head's threshold as a probability."""
         return sigmoid(self.thresholds[self.heads.index(head)])
 
-    def any_logit(self, features: list[str]) -> float:
-        get = self.any_weights.get
-        return self.bias[0] + sum([get(f, 0.0) for f in features])
+    def any_logit(self, features: set[str]) -> float:
+        return self.bias[0] + sum(map(self.any_weights.get, features, repeat(0.0)))
 
-    def logits(self, features: list[str]) -> list[float]:
+    def logits(self, features: set[str]) -> list[float]:
         out = list(self.bias)
         get = self.weights.get
         for f in features:
@@ -172,10 +172,10 @@ def score(normalized: str, model: Model | None = None) -> Scored:
     message the model thinks breaches something always reaches a person.
     """
     m = model or load()
-    features = keys(normalized)
-    if m.any_logit(features) < m.thresholds[0]:
+    present = features(normalized)
+    if m.any_logit(present) < m.thresholds[0]:
         return _NOTHING
-    z = m.logits(features)
+    z = m.logits(present)
     margins = sorted(((z[h] - m.thresholds[h], h) for h in range(1, len(m.heads))), reverse=True)
     passed = [h for margin, h in margins if margin >= 0] or [margins[0][1]]
     return Scored({m.heads[h]: sigmoid(z[h]) for h in range(len(m.heads))}, tuple(m.heads[h] for h in passed))
