@@ -42,13 +42,14 @@ CORPUS = ROOT / "tests" / "corpus" / "wording.jsonl"
 OUT = ROOT / "harasslog" / "rulepacks" / wm.MODEL_FILE
 HEADS = (wm.ANY, *WORDING_CATEGORIES)
 PARAMS = {
-    "epochs": 12,
-    "lr": 0.5,
+    "epochs": 20,
+    "lr": 0.2,
     "l2": 0.002,
-    "min_df": 2,
+    "min_df": 1,
     "top": 6000,
     "recall_target": 0.90,
     "positive_weight_cap": 4.0,
+    "scale": 0,
 }
 LN2 = 0.6931471805599453
 
@@ -148,19 +149,20 @@ def fit(xs: list[list[str]], ys: list[list[float]], params: dict, seed: int, kee
     for epoch in range(params["epochs"]):
         rng.shuffle(order)
         lr = params["lr"] / (1.0 + epoch)
+        shrink = 1.0 - lr * l2
         for i in order:
             feats = [w[j] for j in rows[i]]
             y = ys[i]
+            x = scale(xs[i], params)
             for h in range(nh):
-                z = bias[h]
+                z = 0.0
                 for r in feats:
                     z = z + r[h]
-                g = _sigmoid(z) - y[h]
+                g = _sigmoid(bias[h] + x * z) - y[h]
                 if y[h]:
                     g = g * pw[h]
-                step = lr * g
-                bias[h] = bias[h] - step
-                shrink = 1.0 - lr * l2
+                bias[h] = bias[h] - lr * g
+                step = lr * g * x
                 for r in feats:
                     r[h] = r[h] * shrink - step
     names = sorted(index)
@@ -178,27 +180,42 @@ def train(xs: list[list[str]], ys: list[list[float]], params: dict, seed: int) -
     return model
 
 
-def predict(model: dict, x: list[str]) -> list[float]:
-    z = list(model["bias"])
+def scale(x: list[str], params: dict) -> float:
+    """Each feature's value in a message: 1, or 1/sqrt(features present) so long messages do not
+    outweigh short ones (harasslog.rules.model applies the same)."""
+    return 1.0 / math.sqrt(len(x)) if params["scale"] and x else 1.0
+
+
+def predict(model: dict, x: list[str], params: dict) -> list[float]:
+    z = [0.0] * len(model["bias"])
     for f in x:
         row = model["w"].get(f)
         if row is not None:
             for h in range(len(z)):
                 z[h] = z[h] + row[h]
-    return [_sigmoid(v) for v in z]
+    v = scale(x, params)
+    return [_sigmoid(b + v * t) for b, t in zip(model["bias"], z, strict=True)]
 
 
 # ---------------------------------------------------------------- thresholds and figures
 
 
-def choose_thresholds(probs: list[list[float]], ys: list[list[float]], params: dict) -> list[float]:
-    out = []
-    labelled = sorted((p[0] for p, y in zip(probs, ys, strict=True) if y[0]), reverse=True)
-    if labelled:
-        need = math.ceil(params["recall_target"] * len(labelled))
-        out.append(round(max(labelled[need - 1] - 1e-6, 0.0), 6))
-    else:
-        out.append(0.5)
+def lang_of(x: list[str]) -> str:
+    """The language the shipped scorer reads a message in (its language feature)."""
+    return "zh" if wm.LANG_FEATURE["zh"] in x else "en"
+
+
+def choose_thresholds(probs: list[list[float]], ys: list[list[float]], langs: list[str], params: dict) -> dict:
+    """{"any": {lang: t}, category: t}: "any" per language, the highest threshold whose recall on
+    labelled messages reaches recall_target; each category the threshold of best F1 (0.05-0.95)."""
+    out: dict = {wm.ANY: {}}
+    for lang in wm.LANG_FEATURE:
+        labelled = sorted((p[0] for p, y, g in zip(probs, ys, langs, strict=True) if y[0] and g == lang), reverse=True)
+        if labelled:
+            need = math.ceil(params["recall_target"] * len(labelled))
+            out[wm.ANY][lang] = round(max(labelled[need - 1] - 1e-6, 0.0), 6)
+        else:
+            out[wm.ANY][lang] = 0.5
     for h in range(1, len(HEADS)):
         best = (0.0, 0.5)
         candidates = sorted({round(p[h], 6) for p in probs})
@@ -214,19 +231,22 @@ def choose_thresholds(probs: list[list[float]], ys: list[list[float]], params: d
             f1 = 2 * tp / (2 * tp + fp + (total - tp)) if total else 0.0
             if (f1, t) > best:
                 best = (f1, t)
-        out.append(min(max(best[1], 0.05), 0.95))
+        out[HEADS[h]] = min(max(best[1], 0.05), 0.95)
     return out
 
 
-def passed(p: list[float], thresholds: list[float]) -> list[str]:
-    """Categories the shipped scorer would pass (mirrors harasslog.rules.model.score)."""
-    if p[0] < thresholds[0]:
+def passed(p: list[float], thresholds: dict, lang: str) -> list[str]:
+    """Categories the shipped scorer would pass (mirrors harasslog.rules.model.score); margins as
+    odds ratios, which order as the scorer's logit differences do, without a logarithm."""
+    if p[0] < thresholds[wm.ANY][lang]:
         return []
-    margins = sorted(
-        ((wm.logit(p[h]) - wm.logit(thresholds[h]), h) for h in range(1, len(HEADS))),
-        reverse=True,
-    )
-    chosen = [h for m, h in margins if m >= 0] or [margins[0][1]]
+
+    def odds(q: float) -> float:
+        q = min(max(q, 1e-9), 1 - 1e-9)
+        return q / (1 - q)
+
+    margins = sorted(((odds(p[h]) / odds(thresholds[HEADS[h]]), h) for h in range(1, len(HEADS))), reverse=True)
+    chosen = [h for m, h in margins if m >= 1.0] or [margins[0][1]]
     return [HEADS[h] for h in chosen]
 
 
@@ -263,7 +283,7 @@ def oof(xs: list[list[str]], ys: list[list[float]], fold: list[int], k: int, par
         m = train([xs[i] for i in tr], [ys[i] for i in tr], params, seed)
         for i in range(len(xs)):
             if fold[i] == f:
-                probs[i] = predict(m, xs[i])
+                probs[i] = predict(m, xs[i], params)
     return probs
 
 
@@ -277,13 +297,13 @@ def nested(rows: list[dict], xs: list, ys: list, k: int, params: dict, seed: int
         tr = [i for i in range(len(rows)) if fold[i] != f]
         sub = [rows[i] for i in tr]
         inner = oof([xs[i] for i in tr], [ys[i] for i in tr], folds_by_source(sub, k, seed), k, params, seed)
-        th = choose_thresholds(inner, [ys[i] for i in tr], params)
+        th = choose_thresholds(inner, [ys[i] for i in tr], [lang_of(xs[i]) for i in tr], params)
         m = train([xs[i] for i in tr], [ys[i] for i in tr], params, seed)
         for i in range(len(rows)):
             if fold[i] == f:
-                probs[i] = predict(m, xs[i])
-                cats[i] = passed(probs[i], th)
-        print(f"  fold {f + 1}/{k}: {len(rows) - len(tr)} held out, any threshold {th[0]:.3f}", file=sys.stderr)
+                probs[i] = predict(m, xs[i], params)
+                cats[i] = passed(probs[i], th, lang_of(xs[i]))
+        print(f"  fold {f + 1}/{k}: {len(rows) - len(tr)} held out, any thresholds {th[wm.ANY]}", file=sys.stderr)
     return probs, cats
 
 
@@ -315,10 +335,10 @@ def build(rows: list[dict], digest: str, corpus_name: str, params: dict, seed: i
         if with_rules:
             kfold["with_rule_findings"] = figures(rows, cats, rule_findings(rows))
         out["kfold"] = kfold
-        th = choose_thresholds(oof(xs, ys, folds_by_source(rows, k, seed), k, params, seed), ys, params)
+        probs = oof(xs, ys, folds_by_source(rows, k, seed), k, params, seed)
+        out["thresholds"] = choose_thresholds(probs, ys, [lang_of(x) for x in xs], params)
     else:
-        th = [0.5] * len(HEADS)
-    out["thresholds"] = dict(zip(HEADS, th, strict=True))
+        out["thresholds"] = {h: dict.fromkeys(wm.LANG_FEATURE, 0.5) if h == wm.ANY else 0.5 for h in HEADS}
     final = train(xs, ys, params, seed)
     out["bias"] = final["bias"]
     out["features"] = final["w"]
@@ -345,7 +365,7 @@ def main(argv: list[str] | None = None) -> int:
     data = dump(model)
     Path(args.out).write_bytes(data)
     print(f"{len(rows)} rows ({digest[:12]}), {len(model['features'])} features, {len(data):,} bytes -> {args.out}")
-    print("thresholds: " + ", ".join(f"{h} {t:.3f}" for h, t in model["thresholds"].items()))
+    print("thresholds: " + ", ".join(f"{h} {t}" for h, t in model["thresholds"].items()))
     for part, figs in model.get("kfold", {}).items():
         if isinstance(figs, dict):
             for lang, f in figs.items():

@@ -89,22 +89,31 @@ class Model:
     bias: tuple[float, ...]
     any_weights: dict[str, float]
     weights: dict[str, tuple[tuple[int, float], ...]]  # feature -> (head index, weight), any left out
-    thresholds: tuple[float, ...]  # per head, as logits
+    thresholds: tuple[float, ...]  # per category head, as logits (index 0, "any", unused)
+    any_thresholds: dict[str, float]  # "any" per language (zh, en), as a logit
+    scaled: bool  # features weigh 1/sqrt(features present) rather than 1
     info: dict[str, Any]
 
-    def threshold(self, head: str) -> float:
-        """A head's threshold as a probability."""
+    def threshold(self, head: str, lang: str = "zh") -> float:
+        """A head's threshold as a probability ("any" has one per language)."""
+        if head == ANY:
+            return sigmoid(self.any_thresholds[lang])
         return sigmoid(self.thresholds[self.heads.index(head)])
 
+    def _x(self, features: set[str]) -> float:
+        return 1.0 / math.sqrt(len(features)) if self.scaled and features else 1.0
+
     def any_logit(self, features: set[str]) -> float:
-        return self.bias[0] + sum(map(self.any_weights.get, features, repeat(0.0)))
+        return self.bias[0] + self._x(features) * sum(map(self.any_weights.get, features, repeat(0.0)))
 
     def logits(self, features: set[str]) -> list[float]:
-        out = list(self.bias)
+        sums = [0.0] * len(self.heads)
         get = self.weights.get
         for f in features:
             for head, w in get(f, ()):
-                out[head] += w
+                sums[head] += w
+        x = self._x(features)
+        out = [b + x * s for b, s in zip(self.bias, sums, strict=True)]
         out[0] = self.any_logit(features)
         return out
 
@@ -128,7 +137,9 @@ def from_dict(data: dict[str, Any]) -> Model:
         tuple(data["bias"]),
         any_weights,
         weights,
-        tuple(logit(data["thresholds"][h]) for h in heads),
+        (0.0, *(logit(data["thresholds"][h]) for h in heads[1:])),
+        {lang: logit(t) for lang, t in data["thresholds"][ANY].items()},
+        bool(data["params"].get("scale")),
         {k: v for k, v in data.items() if k not in ("features", "bias")},
     )
 
@@ -173,7 +184,8 @@ def score(normalized: str, model: Model | None = None) -> Scored:
     """
     m = model or load()
     present = features(normalized)
-    if m.any_logit(present) < m.thresholds[0]:
+    lang = "zh" if LANG_FEATURE["zh"] in present else "en"
+    if m.any_logit(present) < m.any_thresholds[lang]:
         return _NOTHING
     z = m.logits(present)
     margins = sorted(((z[h] - m.thresholds[h], h) for h in range(1, len(m.heads))), reverse=True)

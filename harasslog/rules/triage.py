@@ -55,7 +55,7 @@ def _model_items(text: str, findings: Sequence[Match], lang: str) -> list[Review
         spans = [norm.span(s, e) for s, e, _ in regions[:3]]
         quotes = ("、" if zh else ", ").join(f"“{text[s:e]}”" for s, e in spans)
         label = t(lang if zh else "en", f"categories.{category}")
-        own = scored.scores[category] >= model.load().threshold(category)
+        own = scored.scores[category] >= model.load().threshold(category)  # a category's own threshold
         score = scored.scores[category] if own else scored.scores[model.ANY]
         if own:
             why = (
