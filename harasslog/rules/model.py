@@ -19,7 +19,8 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
-from itertools import chain, repeat
+from itertools import repeat
+from operator import add
 from typing import Any
 
 MODEL_FILE = "wording-model.json"
@@ -34,10 +35,12 @@ _CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _LETTERS = rf"[^\W\d_{_CJK}]+(?:'[^\W\d_{_CJK}]+)?"
 _TOKEN = re.compile(rf"(?P<zh>[{_CJK}]+)|(?P<word>{_LETTERS})|(?P<num>\d+)")
 _WORDS = re.compile(rf"{_LETTERS}|\d+")
-# At every position of a Chinese run, the 3-, 2- and 1-gram starting there, in one C-speed pass (a
-# lookahead match is empty, so every position is tried). Near a run's end the "3-gram" is shorter:
-# then it is a 2- or 1-gram already present, and features are a set.
-_ZH_GRAMS = re.compile(rf"(?=((([{_CJK}])[{_CJK}]?)[{_CJK}]?))")
+_DIGITS = re.compile(r"\d+")
+# Everything between Chinese runs becomes one NUL, so the 1-, 2- and 3-grams of the whole string
+# are the grams within runs, plus "NUL + first character" and "last character + NUL" grams that
+# mark where a run starts or ends. All are built by C-speed map/set calls: this runs on every message.
+_NOT_CJK = re.compile(f"[^{_CJK}]+")
+EDGE = "\x00"
 _HAS_CJK = re.compile(f"[{_CJK}]")
 LANG_FEATURE = {"zh": "\x01zh", "en": "\x01en"}  # a per-language bias, always present
 
@@ -71,15 +74,35 @@ def grams(text: str) -> list[tuple[str, int, int]]:
 
 
 def features(text: str) -> set[str]:
-    """The features present in a normalized text (the names grams() gives them), plus the language
-    bias: what scoring and training read. Regex passes only, as this runs on every message."""
+    """The features present in a normalized text, plus the language bias: what scoring and training
+    read. Those grams() also lists have the same names; run-edge grams (with EDGE) are only here."""
     text = text[:MAX_SCORED]
-    found = _ZH_GRAMS.findall(text)
-    out = set(chain.from_iterable(found))
-    words = ["0" if w[0].isdigit() else w for w in _WORDS.findall(text)]
-    out.update(words)
+    zh = _NOT_CJK.sub(EDGE, text)
+    out = _zh_grams(zh) | _word_grams(_words(text))
+    out.add(LANG_FEATURE["zh" if zh.strip(EDGE) else "en"])
+    return out
+
+
+def _zh_grams(zh: str) -> set[str]:
+    """The 1-, 2- and 3-grams of a text's Chinese skeleton (what lies between runs is one EDGE)."""
+    if not zh.strip(EDGE):
+        return set()
+    pairs = list(map(add, zh, zh[1:]))
+    out = set(zh)
+    out.update(pairs)
+    out.update(map(add, pairs, zh[2:]))
+    out.discard(EDGE)
+    return out
+
+
+def _words(text: str) -> tuple[str, ...]:
+    """Words and numbers in order, each number as "0" (two C-speed passes, no Python loop)."""
+    return tuple(_WORDS.findall(_DIGITS.sub("0", text)))
+
+
+def _word_grams(words: tuple[str, ...]) -> set[str]:
+    out = set(words)
     out.update(map(" ".join, zip(words, words[1:], strict=False)))
-    out.add(LANG_FEATURE["zh" if found else "en"])
     return out
 
 
@@ -89,9 +112,10 @@ class Model:
     bias: tuple[float, ...]
     any_weights: dict[str, float]
     weights: dict[str, tuple[tuple[int, float], ...]]  # feature -> (head index, weight), any left out
+    positive: tuple[dict[str, float], ...]  # per head, the features that weigh for it (evidence)
     thresholds: tuple[float, ...]  # per category head, as logits (index 0, "any", unused)
     any_thresholds: dict[str, float]  # "any" per language (zh, en), as a logit
-    scaled: bool  # features weigh 1/sqrt(features present) rather than 1
+    evidence: float  # what a text's own n-grams must add to "any" before it can pass
     info: dict[str, Any]
 
     def threshold(self, head: str, lang: str = "zh") -> float:
@@ -100,11 +124,8 @@ class Model:
             return sigmoid(self.any_thresholds[lang])
         return sigmoid(self.thresholds[self.heads.index(head)])
 
-    def _x(self, features: set[str]) -> float:
-        return 1.0 / math.sqrt(len(features)) if self.scaled and features else 1.0
-
     def any_logit(self, features: set[str]) -> float:
-        return self.bias[0] + self._x(features) * sum(map(self.any_weights.get, features, repeat(0.0)))
+        return self.bias[0] + sum(map(self.any_weights.get, features, repeat(0.0)))
 
     def logits(self, features: set[str]) -> list[float]:
         sums = [0.0] * len(self.heads)
@@ -112,8 +133,7 @@ class Model:
         for f in features:
             for head, w in get(f, ()):
                 sums[head] += w
-        x = self._x(features)
-        out = [b + x * s for b, s in zip(self.bias, sums, strict=True)]
+        out = [b + s for b, s in zip(self.bias, sums, strict=True)]
         out[0] = self.any_logit(features)
         return out
 
@@ -132,14 +152,16 @@ def from_dict(data: dict[str, Any]) -> Model:
         rest = tuple(p for p in pairs if p[0])
         if rest:
             weights[feature] = rest
+    positive = tuple({f: row[h] for f, row in data["features"].items() if row[h] > 0} for h in range(len(heads)))
     return Model(
         heads,
         tuple(data["bias"]),
         any_weights,
         weights,
+        positive,
         (0.0, *(logit(data["thresholds"][h]) for h in heads[1:])),
         {lang: logit(t) for lang, t in data["thresholds"][ANY].items()},
-        bool(data["params"].get("scale")),
+        float(data["thresholds"]["evidence"]),
         {k: v for k, v in data.items() if k not in ("features", "bias")},
     )
 
@@ -181,18 +203,36 @@ def score(normalized: str, model: Model | None = None) -> Scored:
     A category is passed when the "any" head passes its threshold and the category passes its own;
     when "any" passes but no category does, the category nearest its threshold stands for it, so a
     message the model thinks breaches something always reaches a person.
+
+    "any" is summed in two parts, each cached: the Chinese skeleton (amounts, dates and numbers
+    between the runs do not change it) and the words. Most messages stop there. The text's own
+    n-grams must weigh towards a breach: the corpus is mostly threats, so its prior alone ("Ok",
+    "Wait what") would pass.
     """
     m = model or load()
-    present = features(normalized)
-    lang = "zh" if LANG_FEATURE["zh"] in present else "en"
-    if m.any_logit(present) < m.any_thresholds[lang]:
+    text = normalized[:MAX_SCORED]
+    zh = _NOT_CJK.sub(EDGE, text)
+    lang = "zh" if zh.strip(EDGE) else "en"
+    own = _zh_any(m, zh) + _words_any(m, _words(text))
+    if own <= m.evidence or m.bias[0] + m.any_weights.get(LANG_FEATURE[lang], 0.0) + own < m.any_thresholds[lang]:
         return _NOTHING
-    z = m.logits(present)
+    z = m.logits(features(normalized))
     margins = sorted(((z[h] - m.thresholds[h], h) for h in range(1, len(m.heads))), reverse=True)
     passed = [h for margin, h in margins if margin >= 0] or [margins[0][1]]
     return Scored({m.heads[h]: sigmoid(z[h]) for h in range(len(m.heads))}, tuple(m.heads[h] for h in passed))
 
 
+@lru_cache(maxsize=16384)
+def _zh_any(m: Model, zh: str) -> float:
+    return sum(map(m.any_weights.get, _zh_grams(zh), repeat(0.0)))
+
+
+@lru_cache(maxsize=16384)
+def _words_any(m: Model, words: tuple[str, ...]) -> float:
+    return sum(map(m.any_weights.get, _word_grams(words), repeat(0.0)))
+
+
+@lru_cache(maxsize=4096)
 def evidence(normalized: str, category: str, model: Model | None = None, top: int = 6) -> list[tuple[int, int, float]]:
     """The regions of a normalized text that weigh most for a category: [(start, end, weight)], strongest first.
 
@@ -200,12 +240,12 @@ def evidence(normalized: str, category: str, model: Model | None = None, top: in
     ones merge into one region (出点什 + 点什么 + 什么事 → 出点什么事), its weight their sum.
     """
     m = model or load()
-    head = m.heads.index(category)
+    weigh = m.positive[m.heads.index(category)].get
     hits: list[tuple[float, int, int]] = []
     for gram, s, e in grams(normalized):
-        for h, w in m.weights.get(gram, ()):
-            if h == head and w > 0 and (e - s > 1 or not _HAS_CJK.match(gram)):
-                hits.append((w, s, e))  # a lone Chinese character counts, but quotes as noise
+        w = weigh(gram)
+        if w is not None and (e - s > 1 or not _HAS_CJK.match(gram)):
+            hits.append((w, s, e))  # a lone Chinese character counts, but quotes as noise
     hits.sort(key=lambda x: (-x[0], x[1], x[2]))
     regions: list[list[float]] = []
     for w, s, e in sorted(hits[:top], key=lambda x: (x[1], x[2])):
