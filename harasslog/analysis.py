@@ -24,8 +24,9 @@ class AnalysisRun:
     run_id: int
     pack: RulePack
     events: int
-    findings: list[Finding]
+    findings: list[Finding]  # the findings tier: what a dossier may state
     notes: list[str] = field(default_factory=list)  # what could not be checked (a message too long to read)
+    review: list[Finding] = field(default_factory=list)  # the review tier: for a person to accept or reject
 
 
 def run_analysis(
@@ -36,7 +37,9 @@ def run_analysis(
     tz = store.tz
     period = parse_range(since, until, tz)
     events = [e for e in store.events.select(since=period.since, until=period.until) if e.withdrawn is None]
-    findings = engine.analyze(events, store.requests.list(), pack, tz=tz, lang=lang)
+    both = engine.analyze(events, store.requests.list(), pack, tz=tz, lang=lang, who=store.events.recipients())
+    findings = [f for f in both if f.tier == "finding"]
+    review = [f for f in both if f.tier == "review"]
     with store.transaction():
         run_id = store.runs.save(
             pack_id=pack.id,
@@ -48,7 +51,8 @@ def run_analysis(
                 "until": until,
                 "events": len(events),
                 "lang": lang,
+                "review_items": len(review),
             },
-            findings=findings,
+            findings=both,
         )
-    return AnalysisRun(run_id, pack, len(events), findings, engine.unchecked_notes(events, lang))
+    return AnalysisRun(run_id, pack, len(events), findings, engine.unchecked_notes(events, lang), review)

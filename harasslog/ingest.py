@@ -17,7 +17,8 @@ from typing import TYPE_CHECKING, Any
 
 from .errors import InputError
 from .importers import FORMATS, IMPORTERS, ImportOptions, detect
-from .importers.base import sqlite_journal
+from .importers.base import Notice, sqlite_journal
+from .importers.csvfile import headerless_columns
 from .integrity import file_sha256
 from .models import RawEvent, Skipped
 
@@ -36,6 +37,15 @@ SQLITE_FORMATS = ("ios-sms", "ios-calls", "android-sms", "android-calls")
 
 # (file name, done, total, records read): done/total in the importer's unit (bytes or rows).
 ProgressFn = Callable[[str, int, int, int], None]
+
+
+@dataclass(frozen=True)
+class CsvOptions:
+    """What a CSV may need beyond its header: the fields of a headerless one (--columns) and the
+    direction of rows whose type names none (--direction)."""
+
+    columns: tuple[str, ...] = ()
+    direction: str | None = None
 
 
 @dataclass
@@ -91,10 +101,17 @@ def import_files(
     party: str | None = None,
     mapping: dict[str, str] | None = None,
     progress: ProgressFn | None = None,
+    columns: Sequence[str] = (),
+    direction: str | None = None,
 ) -> ImportSummary:
     """Import every file in one transaction (all or nothing); returns what each one added."""
     if format not in FORMATS:
         raise InputError(f"the format must be one of {', '.join(FORMATS)}, not {format!r}", field="format")
+    if direction not in (None, "in", "out"):
+        raise InputError(f"the direction must be in or out, not {direction!r}", field="direction")
+    csv_options = CsvOptions(tuple(columns), direction)
+    if csv_options.columns:
+        headerless_columns(csv_options.columns)  # a bad --columns is refused before any file is read
     for path in paths:
         if not path.exists():
             raise InputError(f"{path}: no such file")
@@ -104,7 +121,7 @@ def import_files(
     with store.transaction():
         party_id = store.parties.ensure(party) if party else None
         for path in paths:
-            summaries.append(_import_one(store, path, format, party_id, mapping or {}, progress))
+            summaries.append(_import_one(store, path, format, party_id, mapping or {}, progress, csv_options))
     return ImportSummary(summaries)
 
 
@@ -115,8 +132,9 @@ def _import_one(
     party_id: int | None,
     mapping: dict[str, str],
     progress: ProgressFn | None,
+    csv_options: CsvOptions,
 ) -> FileSummary:
-    name = detect(path, mapping) if format == "auto" else format
+    name = detect(path, mapping, bool(csv_options.columns)) if format == "auto" else format
     importer = IMPORTERS[name]
     size = path.stat().st_size
     if size == 0:
@@ -144,11 +162,21 @@ def _import_one(
         if progress is not None:
             progress(path.name, done, total, read)
 
-    options = ImportOptions(tz=store.tz, region=store.region, mapping=mapping, progress=report)
+    options = ImportOptions(
+        tz=store.tz,
+        region=store.region,
+        mapping=mapping,
+        progress=report,
+        columns=csv_options.columns,
+        direction=csv_options.direction,
+    )
     batch: list[RawEvent] = []
     for record in importer.read(path, options):
         if isinstance(record, Skipped):
             reasons[record.reason] += 1
+            continue
+        if isinstance(record, Notice):
+            summary.warnings.append(record.message)
             continue
         if not _plausible(record.at):
             reasons[TIME_OUT_OF_RANGE] += 1

@@ -63,9 +63,9 @@ CHAINED: dict[str, tuple[str, tuple[str, ...]]] = {
 FACT_TABLES = ("profile", "parties", "imports", "debts", "runs", "withdrawals", "reviews")
 META_COLUMNS = {table: CHAINED[table] for table in ("events", "numbers")}
 _UNHASHED = ("hash", "prev_hash")
-# Evidence columns added after rows were already hashed (m003): hashed when set, so an older row,
-# which has them NULL, keeps the hash it was written with.
-_LATER = {"events": ("source", "at_precision")}
+# Evidence columns added after rows were already hashed (m003, m005): hashed when set, so an older
+# row, which has them NULL, keeps the hash it was written with.
+_LATER = {"events": ("source", "at_precision", "caller")}
 
 
 _CANONICAL = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False)
@@ -103,10 +103,19 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
+# Findings columns added after runs were already chained (m006), with the value older rows read as:
+# left out of the digest at that value, so an older run keeps its digest, and covered otherwise (a
+# review item's tier and score, or any edit of them).
+_FINDINGS_LATER = {"tier": "finding", "score": None}
+
+
 def findings_digest(conn: Any, run_id: int) -> str:
     """SHA-256 over a run's findings rows, every column, in id order: what its ledger entry chains."""
     digest = hashlib.sha256()
     for row in _dict_rows(conn)("SELECT * FROM findings WHERE run_id = ? ORDER BY id", (run_id,)):
+        for column, old in _FINDINGS_LATER.items():
+            if column in row and row[column] == old:
+                del row[column]
         digest.update(canonical(row) + b"\n")
     return digest.hexdigest()
 

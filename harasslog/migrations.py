@@ -304,3 +304,35 @@ def m004_reviews(db: Database) -> None:
             BEGIN SELECT RAISE(ABORT, 'reviews are append-only: record a new decision'); END;
         """
     )
+
+
+@migrations()
+def m005_caller(db: Database) -> None:
+    """A caller or sender without a number: `caller` is "withheld", "unknown" or "payphone" (the
+    phone's presentation or its -1/-2/-3 markers), `number` is then NULL and `number_raw` keeps
+    what the phone wrote. Hashed with the row when set, like m003's columns, so older rows keep
+    their hashes."""
+    db.executescript(
+        """
+        ALTER TABLE events ADD COLUMN caller TEXT
+            CHECK (caller IS NULL OR caller IN ('withheld', 'unknown', 'payphone'));
+        CREATE TRIGGER events_caller_immutable BEFORE UPDATE OF caller ON events
+            BEGIN SELECT RAISE(ABORT, 'evidence is never edited in place'); END;
+        """
+    )
+
+
+@migrations()
+def m006_review_tier(db: Database) -> None:
+    """Wording's review tier (issue 11): a findings row is either a finding (what a dossier may
+    state) or a review item (probably a breach, for a person to accept or reject), with the score
+    (0-1) of how likely it is one. Existing rows are findings with no score; the run digest leaves
+    out `tier` = 'finding' and a NULL `score`, so their runs still verify as chained."""
+    db.executescript(
+        """
+        ALTER TABLE findings ADD COLUMN tier TEXT NOT NULL DEFAULT 'finding'
+            CHECK (tier IN ('finding', 'review'));
+        ALTER TABLE findings ADD COLUMN score REAL CHECK (score IS NULL OR (score >= 0 AND score <= 1));
+        CREATE INDEX idx_findings_run_tier ON findings(run_id, tier);
+        """
+    )

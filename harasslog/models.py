@@ -56,6 +56,9 @@ class RawEvent:
     # How precise `at` is: "second" (phone databases), "minute" (22:13), "day" (a date only: the
     # time was not recorded, `at` is that day's 00:00 local) or "unknown".
     at_precision: str = "second"
+    # A caller the phone could not name ("withheld", "unknown", "payphone": vocab.Caller); the
+    # event then has no number, and `number_raw` keeps what the phone wrote (-2, or nothing).
+    caller: str | None = None
 
 
 @dataclass(frozen=True)
@@ -72,7 +75,8 @@ class Event:
 
     `at` is timezone-aware UTC. `party` is the display name of the party the event is linked to
     (directly, or through its number), `group` the collector group key used by conduct rules: the
-    root creditor's name for linked parties, or "number:<number>" for unknown numbers.
+    root creditor's name for linked parties, or "number:<number>" for unknown numbers
+    ("number:withheld" for every caller without a number: one unidentified caller to the rules).
     """
 
     id: int
@@ -97,6 +101,8 @@ class Event:
     source: str = "typed"
     at_precision: str = "second"
     withdrawn: str | None = None
+    # A caller without a number (vocab.Caller), shown as "withheld number" / "隐藏号码"; `number` is None.
+    caller: str | None = None
 
 
 @dataclass(frozen=True)

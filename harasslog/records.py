@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from datetime import tzinfo
 from typing import Any
 
-from .models import Event, Match, Request
+from .models import Event, Match, Request, ReviewItem
 from .normalize import local_iso
 
 RECORD_FIELDS = (
@@ -30,6 +30,7 @@ RECORD_FIELDS = (
     "source",
     "at_precision",
     "withdrawn",
+    "caller",
 )
 
 
@@ -53,6 +54,8 @@ def event_record(event: Event, tz: tzinfo) -> dict[str, Any]:
         "source": event.source,
         "at_precision": event.at_precision,
         "withdrawn": event.withdrawn,
+        # A caller without a number: "withheld", "unknown" or "payphone" (number is then null).
+        "caller": event.caller,
     }
 
 
@@ -74,10 +77,12 @@ def show_record(
     source: dict[str, Any] | None,
     attachments: list[dict[str, Any]],
     findings: list[str],
+    to_review: list[str] | None = None,
 ) -> dict[str, Any]:
     """`show --json`: the list fields, then the stored row's provenance, attachments and findings.
 
-    `import` is the file an imported event came from (name, SHA-256, importer), else null."""
+    `import` is the file an imported event came from (name, SHA-256, importer), else null;
+    `to_review` the rule ids of the last analysis's items to review on it (not findings)."""
     record = event_record(event, tz)
     record.update(
         tz_offset_min=row["tz_offset_min"],
@@ -89,6 +94,7 @@ def show_record(
         raw=json.loads(row["raw"]) if row["raw"] else None,
         attachments=attachments,
         findings=findings,
+        to_review=to_review or [],
     )
     return record
 
@@ -139,8 +145,9 @@ def bundle_verify_record(bundle: str, problems: list[str]) -> dict[str, Any]:
     return {"ok": not problems, "bundle": bundle, "problems": problems}
 
 
-def scan_record(text: str, matches: Iterable[Match]) -> dict[str, Any]:
-    """One `scan --json` line: the text exactly as given, its categories and the matched spans."""
+def scan_record(text: str, matches: Iterable[Match], review: Iterable[ReviewItem] = ()) -> dict[str, Any]:
+    """One `scan --json` line: the text exactly as given, its categories and the matched spans (the
+    findings tier), and `review`: what a person should look at beyond them (the review tier)."""
     from .rules.engine import match_record
     from .rules.wording import unchecked
 
@@ -150,7 +157,20 @@ def scan_record(text: str, matches: Iterable[Match]) -> dict[str, Any]:
         "text": text,
         "categories": sorted({m.category for m in found}),
         "matches": [match_record(m) for m in found],
+        "review": [review_item_record(i) for i in review],
         "unchecked": None if not_read is None else {"start": not_read[0], "end": not_read[1]},
+    }
+
+
+def review_item_record(item: ReviewItem) -> dict[str, Any]:
+    """A review item as `scan --json` prints it (DESIGN.md: category, score, text, start, end, why)."""
+    return {
+        "category": item.category,
+        "score": item.score,
+        "text": item.text,
+        "start": item.start,
+        "end": item.end,
+        "why": item.why,
     }
 
 
@@ -164,6 +184,7 @@ def rule_head(pack: Any, rule: Any) -> dict[str, Any]:
         "category": rule.category,
         "severity": rule.severity,
         "status": rule.status,
+        "tier": rule.tier,  # "finding", or "review": raises items for a person to accept, never findings
     }
 
 

@@ -43,7 +43,16 @@ class NumberKind(StrEnum):
     SERVICE = "service"
     VIRTUAL = "virtual"
     ALPHANUMERIC = "alphanumeric"
+    INVALID = "invalid"  # parses, but no such number in its region: kept as written
     UNKNOWN = "unknown"
+
+
+class Caller(StrEnum):
+    """A caller or sender without a number (events.caller; events.number is NULL)."""
+
+    WITHHELD = "withheld"  # private / restricted: the caller hid it
+    UNKNOWN = "unknown"  # the network did not give one
+    PAYPHONE = "payphone"
 
 
 class PartyKind(StrEnum):

@@ -46,6 +46,7 @@ def test_logging_in_chinese_and_listing_as_json(cn):
         "source": "typed",
         "at_precision": "minute",
         "withdrawn": None,
+        "caller": None,
     }
     assert len(sms["hash"]) == 64
     assert (call["number"], call["at"], call["duration_s"], call["status"]) == (

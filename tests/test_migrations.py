@@ -70,6 +70,7 @@ EXPECTED_COLUMNS = {
         "prev_hash": str,
         "source": str,
         "at_precision": str,
+        "caller": str,
     },
     "withdrawals": {"event_id": int, "reason": str, "recorded_at": str},
     "requests": {
@@ -120,6 +121,8 @@ EXPECTED_COLUMNS = {
         "explanation": str,
         "matches": str,
         "citations": str,
+        "tier": str,
+        "score": float,
     },
     "reviews": {
         "id": int,
@@ -145,7 +148,14 @@ EXPECTED_COLUMNS = {
 }
 
 
-ALL_MIGRATIONS = ["m001_initial", "m002_chain_facts", "m003_provenance", "m004_reviews"]
+ALL_MIGRATIONS = [
+    "m001_initial",
+    "m002_chain_facts",
+    "m003_provenance",
+    "m004_reviews",
+    "m005_caller",
+    "m006_review_tier",
+]
 
 
 def test_blank_store_gets_the_full_schema(tmp_path):
@@ -163,6 +173,8 @@ def test_blank_store_gets_the_full_schema(tmp_path):
         "m002_chain_facts",
         "m003_provenance",
         "m004_reviews",
+        "m005_caller",
+        "m006_review_tier",
     ]
     assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     store.close()
@@ -179,7 +191,7 @@ def test_reopening_applies_nothing_twice(tmp_path):
     path = tmp_path / "again.db"
     open_store(path).close()
     store = open_store(path)
-    assert len(migrations.applied(store.db)) == 4
+    assert len(migrations.applied(store.db)) == len(ALL_MIGRATIONS)
     assert migrations.pending(store.db) == []
     store.close()
 
@@ -248,6 +260,8 @@ def test_a_v1_store_is_upgraded_and_keeps_verifying(tmp_path):
         "m002_chain_facts",
         "m003_provenance",
         "m004_reviews",
+        "m005_caller",
+        "m006_review_tier",
     ]
     report = store.verify()
     assert report.ok, report.problems

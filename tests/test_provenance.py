@@ -102,7 +102,8 @@ def test_a_future_time_is_refused_with_one_line_and_nothing_written(cn):
     for when in ("2099-01-01", tomorrow):
         result = cn("add", "call", "17000000101", "--at", when)
         assert result.exit_code == 2, result.stderr
-        assert "in the future" in result.stderr and len(result.stderr.strip().splitlines()) == 1
+        # the cn profile speaks Chinese: "is in the future" (issue 13.3: time errors in the user's language)
+        assert "是将来的时间" in result.stderr and len(result.stderr.strip().splitlines()) == 1
         assert "Traceback" not in result.stderr
     assert records(cn) == []
 

@@ -117,7 +117,7 @@ def test_scan_text_json_line(cli) -> None:
     result = ok(cli("scan", "再不還錢就爆 通 讯 录", "--json"))
     [line] = result.stdout.splitlines()
     record = json.loads(line)
-    assert list(record) == ["text", "categories", "matches", "unchecked"]
+    assert list(record) == ["text", "categories", "matches", "review", "unchecked"]
     assert record["text"] == "再不還錢就爆 通 讯 录"
     assert record["unchecked"] is None  # the whole message was checked
     assert record["categories"] == ["threat_third_party"]

@@ -126,7 +126,10 @@ def test_the_corpus_is_labelled_and_sourced() -> None:
         if r["split"] == "issue10":  # the issue's own cases: constructed, and say which case they are
             assert r["form"] == "constructed" and r["source"].startswith("issue 10: ")
         else:
-            assert r["url"].startswith("http") and r["source"] and r["form"] in ("verbatim", "reported")
+            # every message has a public source a reader can open; reworded ones say how
+            assert r["url"].startswith("http") and r["source"]
+            assert r["form"] in ("verbatim", "reported", "paraphrased", "template")
+            assert r["form"] != "paraphrased" or r.get("note")
     for lang in ("zh", "en"):
         assert any(r["lang"] == lang and not r["categories"] for r in rows)  # hard negatives
         assert any(r["lang"] == lang and r["split"] == "heldout" for r in rows)

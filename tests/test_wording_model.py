@@ -16,7 +16,7 @@ import pytest
 
 from harasslog.rules import model
 from harasslog.rules.loader import WORDING_CATEGORIES, load_pack
-from harasslog.rules.triage import review_items
+from harasslog.rules.triage import _model_items, review_items
 from harasslog.rules.wording import normalize
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -44,8 +44,9 @@ def test_the_shipped_weights_say_what_they_were_trained_on():
 @pytest.mark.parametrize(("text", "pack"), [(VEILED_ZH, "cn"), (VEILED_EN, "us")])
 def test_a_veiled_threat_goes_to_review_with_spans_of_the_original(text, pack):
     assert text not in corpus_texts()
-    items = review_items(text, load_pack(pack), lang="zh" if pack == "cn" else "en")
-    assert items, "a veiled threat the rules do not name must reach a person"
+    assert review_items(text, load_pack(pack)), "a veiled threat must reach a person"
+    items = _model_items(text, "zh" if pack == "cn" else "en", set())
+    assert items, "the model must see it too, with its evidence"
     for item in items:
         assert item.category in WORDING_CATEGORIES and item.rule_id == ""
         assert 0 <= item.score <= 1
@@ -54,8 +55,8 @@ def test_a_veiled_threat_goes_to_review_with_spans_of_the_original(text, pack):
 
 
 def test_why_is_in_the_readers_language():
-    zh = review_items(VEILED_ZH, load_pack("cn"), lang="zh")
-    en = review_items(VEILED_ZH, load_pack("cn"), lang="en")
+    zh = _model_items(VEILED_ZH, "zh", set())
+    en = _model_items(VEILED_ZH, "en", set())
     assert zh[0].why.startswith("措辞与已知的")
     assert en[0].why.startswith("wording like known")
 
@@ -70,17 +71,14 @@ def test_a_lawful_reminder_raises_nothing(text, pack):
 def test_spans_map_back_through_normalization():
     # Traditional characters and full-width forms: the item quotes the text as it was sent.
     text = "欠的錢再拖著不還，你家裡人出點什麼事可別怪我們沒提醒你，好自為之"
-    items = review_items(text, load_pack("cn"), lang="zh")
+    items = _model_items(text, "zh", set())
     assert items
     assert all(text[i.start : i.end] == i.text and i.text in text for i in items)
 
 
-def test_a_category_the_findings_already_name_is_not_repeated():
-    first = review_items(VEILED_ZH, load_pack("cn"))
-    from harasslog.models import Match
-
-    found = [Match("CN-X", first[0].category, VEILED_ZH[:2], 0, 2)]
-    again = review_items(VEILED_ZH, load_pack("cn"), found)
+def test_a_category_already_named_is_not_repeated():
+    first = _model_items(VEILED_ZH, "zh", set())
+    again = _model_items(VEILED_ZH, "zh", {first[0].category})
     assert first[0].category not in {i.category for i in again}
 
 

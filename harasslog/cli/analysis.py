@@ -15,9 +15,10 @@ from .. import normalize, records
 from ..analysis import run_analysis
 from ..catalog import has, t
 from ..errors import InputError
-from ..rules import engine
+from ..rules import engine, triage
 from ..rules.loader import BUILTIN_PACKS, RulePack, load_pack
 from ..rules.wording import matcher_for, unchecked
+from ..store.parties import WITHHELD_GROUP
 from ..vocab import Lang, Severity, severity_rank
 from . import common
 
@@ -33,7 +34,9 @@ def register(app: typer.Typer) -> None:
     app.add_typer(rules_app, name="rules")
 
 
-def _group_label(group: str) -> str:
+def _group_label(group: str, lang: str = "en") -> str:
+    if group == WITHHELD_GROUP:  # every caller without a number: "withheld number" / 隐藏号码
+        return t(lang, "caller.withheld")
     return group.removeprefix("number:") if group else "?"
 
 
@@ -50,6 +53,13 @@ def analyze(
     fail_on: Annotated[
         Severity | None, typer.Option("--fail-on", help="Exit 1 if any finding is this severe or worse.")
     ] = None,
+    with_review: Annotated[
+        bool,
+        typer.Option(
+            "--with-review",
+            help="With --json: print {findings: [...], review: [...]}, the review items beside the findings.",
+        ),
+    ] = False,
 ) -> None:
     """Check every recorded contact against a rule pack; save the findings as the latest run."""
     store = common.open_store()
@@ -61,10 +71,24 @@ def analyze(
     run_id, pack, findings = run.run_id, run.pack, run.findings
     for note in run.notes:
         common.info(note)
-    if as_json:
+    if as_json and with_review:
+        common.print_json(
+            {
+                "findings": [engine.finding_record(f, tz) for f in findings],
+                "review": [_review_record(f, tz) for f in run.review],
+            }
+        )
+    elif as_json:
         common.print_json([engine.finding_record(f, tz) for f in findings])
     else:
         _print_summary(findings, tz, lang == "zh")
+    if run.review and not as_json:
+        from ..dossier.reviewing import latest
+        from ..store.reviews import finding_key
+
+        decided = latest(store.reviews.list())
+        undecided = sum(1 for f in run.review if finding_key(f.rule_id, f.event_ids) not in decided)
+        common.out(t(lang, "cli.analyze.to_review", count=len(run.review), undecided=undecided))
     common.tell(
         store,
         "cli.analyze.run",
@@ -76,6 +100,14 @@ def analyze(
     )
     if fail_on is not None and any(severity_rank(f.severity) >= severity_rank(fail_on) for f in findings):
         raise typer.Exit(1)
+
+
+def _review_record(item: Any, tz: Any) -> dict[str, Any]:
+    """A review item of `analyze --json --with-review`: a finding's fields, its score, and the key
+    `harasslog review accept|reject` takes."""
+    from ..store.reviews import finding_key
+
+    return {**engine.finding_record(item, tz), "score": item.score, "key": finding_key(item.rule_id, item.event_ids)}
 
 
 def _print_summary(findings: list, tz: Any, zh: bool) -> None:
@@ -113,7 +145,7 @@ def _print_summary(findings: list, tz: Any, zh: bool) -> None:
             table,
             Text(row["severity"], style=SEVERITY_STYLE[row["severity"]]),
             label,
-            _group_label(group),
+            _group_label(group, lang),
             str(row["findings"]),
             str(len(row["events"])),
             dates,
@@ -162,7 +194,8 @@ def scan(
     ] = False,
 ) -> None:
     """Check message text for threatening, abusive or misleading wording, without storing anything."""
-    matcher = matcher_for(_scan_packs(rules), (text_lang.value,) if text_lang else None)
+    packs = _scan_packs(rules)
+    matcher = matcher_for(packs, (text_lang.value,) if text_lang else None)
     if text is None and sys.stdin.isatty():
         common.info("Paste messages, one per line, then press Ctrl-D / 每行粘贴一条短信，完成后按 Ctrl-D")
     messages = [text] if text is not None else (line.rstrip("\r\n") for line in sys.stdin)
@@ -171,20 +204,27 @@ def scan(
         if text is None and not message.strip():
             continue
         matches = matcher.scan(message)
+        review = triage.review_items(message, packs, matches, lang=language)
         if as_json:
-            common.print_json_line(records.scan_record(message, matches))
+            common.print_json_line(records.scan_record(message, matches, review))
             continue
         not_read = unchecked(message)
         if not_read is not None:
             first, last = not_read
             common.info(t(language, "cli.scan.unchecked", first=f"{first + 1:,}", last=f"{last:,}", limit=f"{first:,}"))
-        if not matches:
+        if not matches and not review:
             common.out(t(language, "cli.scan.ok") + message)
             continue
-        common.out(t(language, "cli.scan.flagged") + message)
+        common.out(t(language, "cli.scan.flagged" if matches else "cli.scan.to_review") + message)
         for m in matches:
             label = t(language, f"categories.{m.category}")
             common.out(f"  {m.rule_id} {label} [{m.start}:{m.end}] “{m.text}”")
+        if review:
+            common.out("  " + t(language, "cli.scan.review_heading"))
+            for item in review:
+                label = t(language, f"categories.{item.category}")
+                why = f"（{item.why}）" if language == "zh" else f" ({item.why})"
+                common.out(f"    {label} {item.score:.2f} [{item.start}:{item.end}] “{item.text}”{why}")
 
 
 # ---------------------------------------------------------------- rules
@@ -237,7 +277,8 @@ def rules_show(
     table.add_column(style="bold", no_wrap=True)
     table.add_column(overflow="fold")
     _row(table, "id", f"{r.id} ({p.id} {p.version})")
-    _row(table, "kind", f"{r.kind} / {r.category} / {r.severity}" + ("" if r.status == "stable" else f" / {r.status}"))
+    kind = f"{r.kind} / {r.category} / {r.severity}" + ("" if r.status == "stable" else f" / {r.status}")
+    _row(table, "kind", kind + (f" / tier {r.tier}" if r.tier != "finding" else ""))
     _row(table, "title", r.title_zh if zh else r.title_en)
     _row(table, "why", r.explanation_zh if zh else r.explanation_en)
     if r.params:

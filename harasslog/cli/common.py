@@ -101,7 +101,7 @@ def time_range(store: Any, since: str | None, until: str | None) -> Any:
     from ..normalize import parse_range
 
     with flags(since="--since", until="--until"):
-        return parse_range(since, until, store.tz)
+        return parse_range(since, until, store.tz, region=store.region, lang=lang(store))
 
 
 def db_path() -> Path:

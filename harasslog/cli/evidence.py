@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 from rich.table import Table
 
-from .. import normalize, records
+from .. import normalize, records, times
 from ..errors import InputError
 from ..models import Event, RawEvent
 from ..records import event_record
@@ -33,7 +33,14 @@ request_app = typer.Typer(
 )
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON on stdout instead of a table.")]
-AtOpt = Annotated[str, typer.Option("--at", help="When: ISO 8601, 'now', '-2h', or 2026年11月20日 22:13.")]
+AtOpt = Annotated[
+    str,
+    typer.Option(
+        "--at",
+        help="When: 昨晚10点, 昨天 22:13, 2026/11/20 22:13, 刚才, 'now', '-2h', ISO 8601"
+        " (US profiles also 'yesterday 9pm', 'Nov 20 10:13pm').",
+    ),
+]
 PartyOpt = Annotated[str | None, typer.Option("--party", help="The collector (creditor or agency) behind it.")]
 NoteOpt = Annotated[str | None, typer.Option("--note", help="Your own note (can be changed later).")]
 IdArg = Annotated[
@@ -69,7 +76,8 @@ def init(
     name: Annotated[str | None, typer.Option("--name", help="Your name, as it should appear in complaints.")] = None,
     phone: Annotated[str | None, typer.Option("--phone", help="Your own phone number.")] = None,
     region: Annotated[
-        str | None, typer.Option("--region", help="Country for reading phone numbers: CN, US or GB.")
+        str | None,
+        typer.Option("--region", help="Country for reading phone numbers: CN, US, GB or any ISO code (TH, DE, ...)."),
     ] = None,
     tz: Annotated[str | None, typer.Option("--tz", help="Your time zone, e.g. Asia/Shanghai.")] = None,
     jurisdiction: Annotated[Jurisdiction | None, typer.Option("--jurisdiction", help="Rules to apply.")] = None,
@@ -118,9 +126,26 @@ def _record(store: Store, raw: RawEvent, party: str | None, note: str | None, fo
             store.numbers.link(raw.number_raw, party_id)
         if note:
             store.events.set_meta(event_id, note=note)
-    local = _shown_time(store, raw.at, raw.at_precision, 25)
-    common.tell(store, "cli.add.recorded", channel=raw.channel, id=event_id, at=local)
+    channel = common.words(store, f"channels.{raw.channel}")
+    common.tell(store, "cli.add.recorded", channel=channel, id=event_id, at=_stored_time(store, raw))
     return int(event_id)
+
+
+# The zones that keep Beijing time: a Chinese reader knows the time as 北京时间, not as an offset.
+_BEIJING_ZONES = frozenset({"Asia/Shanghai", "Asia/Chongqing", "Asia/Harbin", "PRC", "Asia/Chungking"})
+
+
+def _stored_time(store: Store, raw: RawEvent) -> str:
+    """The time as stored, said back in the user's zone and language so a misread is seen at once:
+    2026-11-30 22:00（北京时间）, 2026-11-30 22:00 (-05:00); a date alone says its time was not recorded."""
+    local = raw.at.astimezone(store.tz)
+    if raw.at_precision in normalize.TIME_OF_DAY_UNKNOWN:
+        return f"{local.date().isoformat()} ({common.words(store, 'cli.provenance.time_not_recorded')})"
+    shown = local.strftime("%Y-%m-%d %H:%M:%S" if raw.at_precision == "second" else "%Y-%m-%d %H:%M")
+    if common.lang(store) == "zh" and str(store.tz) in _BEIJING_ZONES:
+        return shown + common.words(store, "cli.time.zone_beijing")
+    offset = local.isoformat()[-6:]  # +08:00, -05:00
+    return shown + common.words(store, "cli.time.zone_offset", offset=offset)
 
 
 def _check_not_logged(store: Store, raw: RawEvent) -> None:
@@ -144,8 +169,11 @@ def _when(text: str, store: Store) -> dict[str, Any]:
     """A hand-entered time, how precise it was typed, and the offset it was entered in (kept as
     the source offset). A time in the future is refused: it has not happened yet."""
     with common.flags("--at"):
-        moment, precision = normalize.parse_past_when(text, store.tz)
-    return {"at": moment, "tz_offset_min": normalize.offset_minutes(moment), "at_precision": precision}
+        when = times.read_past_when(text, store.tz, region=store.region, lang=common.lang(store))
+    if when.period_only:  # 前天下午: said back before the echo, so the missing hour is seen
+        common.tell(store, "cli.time.period_as_day", text=text.strip(), date=when.at.date().isoformat())
+    moment = when.at
+    return {"at": moment, "tz_offset_min": normalize.offset_minutes(moment), "at_precision": when.precision}
 
 
 def _shown_time(store: Store, at: Any, precision: str, width: int = 16) -> str:
@@ -307,7 +335,10 @@ def list_events(
     party: Annotated[str | None, typer.Option("--party", help="Only this collector.")] = None,
     since: common.SinceOpt = None,
     until: common.UntilOpt = None,
-    flagged: Annotated[bool, typer.Option("--flagged", help="Only events in the last analysis's findings.")] = False,
+    flagged: Annotated[
+        bool,
+        typer.Option("--flagged", help="Only events in the last analysis's findings or its items to review."),
+    ] = False,
     limit: Annotated[
         int | None, typer.Option("--limit", min=0, max=common.MAX_ID, help="At most this many (the earliest first).")
     ] = None,
@@ -316,7 +347,10 @@ def list_events(
     """List recorded events, oldest first."""
     store = common.open_store(readonly=True)
     period = common.time_range(store, since, until)
-    ids = store.runs.flagged_event_ids() if flagged else None
+    # The last run's flags are read only when shown or selected on (a JSON listing needs neither).
+    flagged_ids = store.runs.flagged_event_ids() if flagged or not as_json else set()
+    review_ids = (store.runs.to_review_event_ids() - flagged_ids) if flagged or not as_json else set()
+    ids = flagged_ids | review_ids if flagged else None  # review_ids: only to review, not (yet) a finding
     events = list(
         store.events.select(
             channel=channel.value if channel else None,
@@ -330,9 +364,14 @@ def list_events(
     )
     tz = store.tz
     if as_json:
-        common.print_json([event_record(e, tz) for e in events])
+        # With --flagged, each record says why it is listed: "finding" (in a finding of the last
+        # analysis) or "review" (only in an item to review: not a finding unless a person accepts it).
+        listed = [event_record(e, tz) for e in events]
+        if flagged:
+            for record in listed:
+                record["flagged"] = "finding" if record["id"] in flagged_ids else "review"
+        common.print_json(listed)
         return
-    flagged_ids = store.runs.flagged_event_ids()
     table = Table(title=common.words(store, "cli.list.title", count=len(events)), show_lines=False)
     table.caption = common.words(store, "cli.provenance.legend")
     for key in ("id", "src", "when", "what", "number", "party", "text"):
@@ -347,17 +386,28 @@ def list_events(
             what += f" {e.status}" + (f" {e.duration_s}s" if e.duration_s else "")
         if e.withdrawn is not None:
             what += f" ({common.words(store, 'cli.provenance.withdrawn_mark')})"
+        if e.id in review_ids:
+            what += f" ({common.words(store, 'cli.list.to_review')})"
         common.add_row(
             table,
             ("⚑" if e.id in flagged_ids else "") + str(e.id),
             _source_marker(e.source) + ("✗" if e.withdrawn is not None else ""),
             _shown_time(store, e.at, e.at_precision),
             what,
-            e.number or e.number_raw or "",
+            shown_number(store, e),
             e.party or "",
             _preview(e.text),
         )
     common.out_console.print(table)
+
+
+def shown_number(store: Store, e: Event) -> str:
+    """The number as people read it: a caller without one is "withheld number" / "隐藏号码"."""
+    if e.number:
+        return e.number
+    if e.caller:
+        return common.words(store, f"caller.{e.caller}")
+    return e.number_raw or ""
 
 
 def _source_marker(source: str) -> str:
@@ -398,6 +448,7 @@ def show(
         source=_import_source(store, row["import_id"]),
         attachments=store.attachments.list(event_id),
         findings=[f.rule_id for f in store.runs.findings() if event_id in f.event_ids],
+        to_review=[f.rule_id for f in store.runs.review_items() if event_id in f.event_ids],
     )
     if as_json:
         common.print_json(record)
@@ -408,12 +459,14 @@ def show(
     for key, value in record.items():
         if key == "attachments":
             value = "\n".join(f"{a['name'] or ''} {a['sha256']}" for a in value)
-        elif key == "findings":
+        elif key in ("findings", "to_review"):
             value = ", ".join(value)
         elif key == "import" and value:
             value = "\n".join(f"{k}: {v}" for k, v in value.items())
         elif key == "at" and event.at_precision in normalize.TIME_OF_DAY_UNKNOWN:
             value = _shown_time(store, event.at, event.at_precision)
+        elif key == "number" and value is None and event.caller:
+            value = shown_number(store, event)
         elif key == "raw" and value is not None:
             value = common.json.dumps(value, ensure_ascii=False, indent=1)
         common.add_row(table, key, "" if value is None else str(value))
@@ -502,7 +555,11 @@ def debt_add(
         if not (value.is_finite() and abs(value) < MAX_AMOUNT):
             raise InputError(f"--amount must be a number, not {amount!r}")
     with common.flags("--due"):
-        due_date = normalize.parse_when(due, store.tz).date().isoformat() if due else None
+        due_date = (
+            normalize.parse_when(due, store.tz, region=store.region, lang=common.lang(store)).date().isoformat()
+            if due
+            else None
+        )
     with store.transaction():
         debt_id = store.debts.add(
             creditor=creditor, amount=amount, currency=currency, due=due_date, account=account, note=note
@@ -539,9 +596,9 @@ def request_add(
     if kind == "pause" and until is None:
         raise InputError("a pause needs --until (the date the agreed pause ends)")
     with common.flags("--from"):
-        begin = normalize.parse_when(start, store.tz)
+        begin = normalize.parse_when(start, store.tz, region=store.region, lang=common.lang(store))
     with common.flags("--until"):
-        end = normalize.parse_when(until, store.tz) if until else None
+        end = normalize.parse_when(until, store.tz, region=store.region, lang=common.lang(store)) if until else None
     if event is None:
         event = _proving_event(store, party, begin)
     with store.transaction():

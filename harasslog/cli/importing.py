@@ -28,7 +28,8 @@ from ..catalog import t
 from ..errors import InputError
 from ..importers import FORMATS
 from ..importers.csvfile import FIELDS
-from ..ingest import ImportSummary, import_files
+from ..ingest import CsvOptions, ImportSummary, import_files
+from ..vocab import Direction
 from . import common
 
 if TYPE_CHECKING:
@@ -84,17 +85,31 @@ def register(app: typer.Typer) -> None:
             metavar="COLUMN=FIELD",
             help=f"CSV: COLUMN=FIELD for a header we do not know ({', '.join(FIELDS)}); repeatable.",
         ),
+        columns: str = typer.Option(
+            None,
+            "--columns",
+            metavar="FIELD,FIELD,...",
+            help="CSV without a header: the field of each column in order, e.g. time,number,type,text "
+            "(an empty name or 'ignore' skips a column).",
+        ),
+        direction: Direction = typer.Option(
+            None,
+            "--direction",
+            help="CSV: the direction of rows whose type does not say (e.g. 'cellular'); without it they are refused.",
+        ),
         as_json: bool = typer.Option(False, "--json", help="Print the summary as one JSON object."),
     ) -> None:
         """Import phone exports. All files go in one transaction: if one is refused, none is stored.
 
         Example: harasslog import sms-20261120.xml calls-20261120.xml --party 某某催收
         """
-        columns = parse_mapping(mapping)
+        fields = tuple(columns.split(",")) if columns is not None else ()
+        csv_options = CsvOptions(fields, direction.value if direction else None)
+        mapped = parse_mapping(mapping)
         store = common.open_store()
         try:
-            with common.flags(map="--map", format="--format"):
-                summary = _run(store, paths, format, party, columns)
+            with common.flags(map="--map", format="--format", columns="--columns", direction="--direction"):
+                summary = _run(store, paths, format, party, mapped, csv_options)
             if as_json:
                 common.print_json(summary.as_dict())
             else:
@@ -105,9 +120,12 @@ def register(app: typer.Typer) -> None:
             store.close()
 
 
-def _run(store: Store, paths: list[Path], format: str, party: str | None, mapping: dict[str, str]) -> ImportSummary:
+def _run(
+    store: Store, paths: list[Path], format: str, party: str | None, mapping: dict[str, str], csv: CsvOptions
+) -> ImportSummary:
+    options: dict[str, Any] = {"columns": csv.columns, "direction": csv.direction}
     if not common.err_console.is_terminal:
-        return import_files(store, paths, format=format, party=party, mapping=mapping)
+        return import_files(store, paths, format=format, party=party, mapping=mapping, **options)
     progress = Progress(
         TextColumn("{task.description}", markup=False),  # file names print as they are
         BarColumn(),
@@ -131,7 +149,7 @@ def _run(store: Store, paths: list[Path], format: str, party: str | None, mappin
         progress.update(tasks[file_name], completed=done, total=total or None, records=records)
 
     with progress:
-        return import_files(store, paths, format=format, party=party, mapping=mapping, progress=update)
+        return import_files(store, paths, format=format, party=party, mapping=mapping, progress=update, **options)
 
 
 def _table(summary: ImportSummary, lang: str) -> Table:

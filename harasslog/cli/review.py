@@ -1,6 +1,9 @@
 """`harasslog review`: the person who signs decides on every finding.
 
-On a terminal it walks the flagged findings worst first, with the exact words and the rule; each
+On a terminal it walks the flagged findings worst first, then the items to review (what the wording
+check raised as uncertain: score, words and why), likeliest first, with the exact words and the
+rule; accepting an item to review makes it a finding in dossiers (labelled as such), rejecting it
+leaves it out; each
 answer is a ledger entry at once (a review stopped half way keeps what was decided). For scripts:
 `review list|accept|reject|relabel|add`. A decision names its finding by rule id and event ids
 (its key, shown by `review list`), so it still applies after the findings are analyzed again.
@@ -11,6 +14,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
+from rich.cells import cell_len
 
 from ..dossier import reviewing
 from ..errors import InputError
@@ -45,7 +49,7 @@ def _open() -> tuple[Store, Any, list[reviewing.Item]]:
     run = store.runs.last()
     rules = ((run or {}).get("params") or {}).get("rules") or (run or {}).get("pack_id") or store.jurisdiction
     pack = load_pack(rules)
-    items = reviewing.queue(store.runs.findings(), store.reviews.list()) if run else []
+    items = reviewing.queue(store.runs.findings(), store.reviews.list(), store.runs.review_items()) if run else []
     return store, pack, items
 
 
@@ -114,7 +118,8 @@ def review(ctx: typer.Context) -> None:
 
 @review_app.command("list")
 def review_list(as_json: Annotated[bool, typer.Option("--json", help="Print JSON on stdout.")] = False) -> None:
-    """The last run's findings worst first, with their number, key and the decision that counts."""
+    """The last run's findings worst first, then its items to review, with their number, key and the
+    decision that counts (tier: "finding", or "review" with its score)."""
     store, _pack, items = _open()
     rows = [
         {
@@ -126,19 +131,33 @@ def review_list(as_json: Annotated[bool, typer.Option("--json", help="Print JSON
             "event_ids": list(i.finding.event_ids),
             "review": i.status,
             "explanation": i.finding.explanation,
+            "tier": i.finding.tier,
+            "score": i.finding.score,
         }
         for i in items
     ]
     if as_json:
         common.print_json(rows)
         return
-    for r in rows:
-        common.out(f"{r['no']:>3}  {r['review']:<10}  {r['severity']:<8}  {r['key']}  {r['explanation']}")
+    for i in items:
+        f = i.finding
+        status = _status(store, i.status, f.tier)
+        score = f"  {f.score:.2f}" if f.score is not None else ""
+        pad = " " * max(0, 10 - cell_len(status))  # Chinese characters are two columns wide
+        common.out(f"{i.no:>3}  {status}{pad}  {f.severity:<8}{score}  {i.key}  {f.explanation}")
+
+
+def _status(store: Store, decision: str, tier: str) -> str:
+    """The decision as `review list` shows it; an undecided review item is "to review"."""
+    if tier == "review" and decision == "unreviewed":
+        return common.words(store, "cli.list.to_review")
+    return decision
 
 
 @review_app.command("accept")
 def review_accept(ref: RefArg, reason: ReasonOpt = None, as_json: JsonOpt = False) -> None:
-    """Accept a finding: the dossier states it as reviewed."""
+    """Accept a finding (the dossier states it as reviewed), or an item to review (it becomes a finding,
+    labelled as raised for review and accepted by you)."""
     store, pack, items = _open()
     _done(store, _decide(store, pack, _item(store, items, ref), "accept", reason), as_json)
 
@@ -149,7 +168,7 @@ def review_reject(
     reason: Annotated[str, typer.Option("--reason", help="Why the finding is wrong (required).")],
     as_json: JsonOpt = False,
 ) -> None:
-    """Reject a finding with a reason: dossiers leave it out (the ledger keeps the decision)."""
+    """Reject a finding or an item to review with a reason: dossiers leave it out (the ledger keeps the decision)."""
     store, pack, items = _open()
     if not reason.strip():
         raise InputError(common.words(store, "cli.review.reason_needed"))
@@ -233,6 +252,9 @@ def walk(store: Store, pack: Any, items: list[reviewing.Item]) -> None:
 def _show(store: Store, item: reviewing.Item, events: dict[int, Any]) -> None:
     f = item.finding
     common.out("")
+    if f.tier == "review":  # uncertain: say so, and how likely, before anything else
+        score = f"{f.score:.2f}" if f.score is not None else "?"
+        common.out(common.words(store, "cli.review.to_review", score=score))
     common.out(f"#{item.no}  [{f.severity}]  {f.rule_id}  {f.category}  ({item.key})")
     common.out(f.explanation)
     for m in f.matches:

@@ -35,6 +35,8 @@ class CaseData:
     images: dict[str, str] = field(default_factory=dict)  # sha256 → data: URI, for images drawn inline
     imports: dict[int, dict[str, Any]] = field(default_factory=dict)  # import id → its batch row
     reviews: list[dict[str, Any]] = field(default_factory=list)  # the signer's decisions, oldest first
+    # The last run's review items (uncertain wording): shown only once a person accepted them.
+    review_items: list[Finding] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -73,6 +75,7 @@ def collect(store: Any, filters: Filters | None = None) -> CaseData:
     events = list(store.events.select(since=filters.since, until=filters.until, party=filters.party))
     selected = {e.id for e in events}
     findings = [f for f in store.runs.findings() if selected.intersection(f.event_ids)]
+    review_items = [f for f in store.runs.review_items() if selected.intersection(f.event_ids)]
     attachments = [a for a in store.attachments.list() if a.get("event_id") is None or a["event_id"] in selected]
     if filters.party or filters.since or filters.until:
         attachments = [a for a in attachments if a.get("event_id") in selected]
@@ -92,4 +95,5 @@ def collect(store: Any, filters: Filters | None = None) -> CaseData:
         images=images.load_inline(attachments),
         imports={int(b["id"]): b for b in store.imports.list()},
         reviews=store.reviews.list(),
+        review_items=review_items,
     )

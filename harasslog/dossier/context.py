@@ -39,7 +39,9 @@ def build_context(
     gone = [e for e in data.events if e.withdrawn is not None]
     gone_ids = {e.id for e in gone}
     current = [f for f in data.findings if not gone_ids.intersection(f.event_ids)]
-    shown, reviewed = reviewing.apply(current, data.reviews, live)
+    raised = [f for f in data.review_items if not gone_ids.intersection(f.event_ids)]
+    applied = reviewing.apply(current, data.reviews, live, raised)
+    shown = applied.shown
     shown_findings = [r.finding for r in shown]
     worst_first = findings.ordered(shown_findings)
     finding_no, findings_of_event = findings.by_event(worst_first)
@@ -54,10 +56,13 @@ def build_context(
     built = findings.build(worst_first, finding_no, events_by_id, exhibit_of_event, t=t, tz=tz, lang=lang)
     status = {finding_no[i]: shown[i] for i, _ in worst_first}
     for f in built:
-        f["review"] = status[f["no"]].status
-        f["review_label"] = t["review"]["status"][status[f["no"]].status]
-        f["review_note"] = status[f["no"]].note
-        f["added"] = status[f["no"]].status == "added"
+        decided = status[f["no"]]
+        f["review"] = decided.status
+        # An accepted review item says so: raised as uncertain by the tool, accepted by a person, when.
+        f["review_label"] = t["review"]["status"][decided.status] % {"date": _decision_date(decided.decided_at, tz)}
+        f["review_note"] = decided.note
+        f["added"] = decided.status == "added"
+        f["from_review"] = decided.status.endswith("_review")
     sections: dict[str, Any] = {
         **_cover(data, t, tz, now, lang=lang, redact=redact, target=target),
         "parties": parties.parties(data.parties, t, {e.party for e in live if e.party}),
@@ -71,9 +76,13 @@ def build_context(
         "provenance": provenance.statements(live, gone, data.imports, t),
         "review": {
             "findings": len(current),
-            "reviewed": reviewed,
-            "rejected": len(current) - sum(1 for r in shown if r.status != "added"),
+            "reviewed": applied.reviewed,
+            "rejected": applied.rejected,
             "added": sum(1 for r in shown if r.status == "added"),
+            # The review tier: raised as uncertain, how many a person accepted, how many were not.
+            "raised": applied.raised,
+            "accepted_review": applied.accepted_review,
+            "not_accepted": applied.raised - applied.accepted_review,
         },
         **_deadlines(data, shown_findings, tz, now),
     }
@@ -84,6 +93,13 @@ def build_context(
         out["findings"], [f for _, f in worst_first], list(zip(data.requests, out["requests"], strict=True)), t, tz
     )
     return out
+
+
+def _decision_date(decided_at: str | None, tz: ZoneInfo) -> str:
+    """The local date of a decision (UTC ISO in the store); "" when there is none."""
+    if not decided_at:
+        return ""
+    return local(datetime.fromisoformat(decided_at.replace("Z", "+00:00")), tz, "%Y-%m-%d")
 
 
 def _cover(

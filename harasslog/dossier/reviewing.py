@@ -1,8 +1,13 @@
 """The signer's decisions applied to the findings: rejected ones leave, re-labelled ones change
-category, findings a person added join (labelled as such, with the pack's own citations)."""
+category, findings a person added join (labelled as such, with the pack's own citations).
+
+Review items (the review tier: what the wording check raised as uncertain) join only once a person
+accepted (or re-labelled) them, labelled as raised for review and accepted on the decision's date;
+unaccepted ones never appear and are never counted as findings."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
@@ -14,8 +19,22 @@ from ..store.reviews import ADDED_RULE, finding_key
 @dataclass(frozen=True)
 class Reviewed:
     finding: Finding
-    status: str  # "accepted", "unreviewed", "relabelled" or "added"
+    # "accepted", "unreviewed", "relabelled" or "added"; for review items a person accepted,
+    # "accepted_review" or "relabelled_review"
+    status: str
     note: str | None = None
+    decided_at: str | None = None  # UTC ISO time of the decision that counts (None: unreviewed)
+
+
+@dataclass(frozen=True)
+class Applied:
+    """What a dossier shows, and the counts its review sentence states."""
+
+    shown: list[Reviewed]
+    reviewed: int  # of the run's findings, how many a person decided on
+    rejected: int  # of the run's findings, how many were rejected (left out)
+    raised: int  # review items the check raised (in the period shown)
+    accepted_review: int  # of those, how many a person accepted (shown as findings, labelled)
 
 
 def latest(reviews: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
@@ -26,11 +45,16 @@ def latest(reviews: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
     return out
 
 
-def apply(findings: list[Finding], reviews: list[dict[str, Any]], events: list[Event]) -> tuple[list[Reviewed], int]:
-    """(the findings a dossier shows, how many of the run's findings a person reviewed)."""
+def apply(
+    findings: list[Finding],
+    reviews: list[dict[str, Any]],
+    events: list[Event],
+    review_items: list[Finding] | None = None,
+) -> Applied:
+    """The findings a dossier shows (decisions applied), with the counts of what was decided."""
     decisions = latest(reviews)
     out: list[Reviewed] = []
-    reviewed = 0
+    reviewed = rejected = 0
     for f in findings:
         d = decisions.get(finding_key(f.rule_id, f.event_ids))
         if d is None:
@@ -38,14 +62,16 @@ def apply(findings: list[Finding], reviews: list[dict[str, Any]], events: list[E
             continue
         reviewed += 1
         if d["decision"] == "reject":
+            rejected += 1
             continue
-        if d["decision"] == "relabel" and d.get("category"):
-            cites = _citations(d) or f.citations
-            out.append(
-                Reviewed(replace(f, category=d["category"], title="", citations=cites), "relabelled", d["reason"])
-            )
-        else:
-            out.append(Reviewed(f, "accepted", d.get("reason")))
+        out.append(_decided(f, d, ""))
+    accepted_review = 0
+    for f in review_items or []:
+        d = decisions.get(finding_key(f.rule_id, f.event_ids))
+        if d is None or d["decision"] not in ("accept", "relabel"):
+            continue  # never in a dossier until a person accepts it
+        accepted_review += 1
+        out.append(_decided(replace(f, tier="finding"), d, "_review"))
     by_id = {e.id: e for e in events}
     for d in decisions.values():
         if d["decision"] != "add" or not d["rule_id"].startswith(ADDED_RULE):
@@ -53,8 +79,17 @@ def apply(findings: list[Finding], reviews: list[dict[str, Any]], events: list[E
         own = [by_id[i] for i in d["event_ids"] if i in by_id]
         if not own:
             continue  # outside the period selected, or withdrawn
-        out.append(Reviewed(_added(d, own), "added", d.get("reason")))
-    return out, reviewed
+        out.append(Reviewed(_added(d, own), "added", d.get("reason"), d.get("decided_at")))
+    return Applied(out, reviewed, rejected, len(review_items or []), accepted_review)
+
+
+def _decided(f: Finding, d: dict[str, Any], suffix: str) -> Reviewed:
+    """A finding as a person decided it: accepted, or re-labelled with the new category's citations."""
+    if d["decision"] == "relabel" and d.get("category"):
+        cites = _citations(d) or f.citations
+        relabelled = replace(f, category=d["category"], title="", citations=cites)
+        return Reviewed(relabelled, "relabelled" + suffix, d["reason"], d.get("decided_at"))
+    return Reviewed(f, "accepted" + suffix, d.get("reason"), d.get("decided_at"))
 
 
 def _citations(d: dict[str, Any]) -> tuple[Citation, ...]:
@@ -87,13 +122,15 @@ class Item:
     status: str  # "unreviewed", "accept", "reject" or "relabel": the decision that counts
 
 
-def queue(findings: list[Finding], reviews: list[dict[str, Any]]) -> list[Item]:
-    """The run's findings worst first, then earliest, each with its key and current decision."""
+def queue(findings: list[Finding], reviews: list[dict[str, Any]], review_items: Sequence[Finding] = ()) -> list[Item]:
+    """The run's findings worst first, then earliest; then its review items, likeliest first (score),
+    then earliest; each with its key and current decision."""
     from .findings import ordered
 
     decisions = latest(reviews)
+    to_review = sorted(review_items, key=lambda f: (-(f.score or 0.0), f.start, f.rule_id))
     items = []
-    for no, (_, f) in enumerate(ordered(findings), start=1):
+    for no, f in enumerate([f for _, f in ordered(findings)] + to_review, start=1):
         key = finding_key(f.rule_id, f.event_ids)
         d = decisions.get(key)
         items.append(Item(no, key, f, d["decision"] if d else "unreviewed"))

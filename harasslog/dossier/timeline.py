@@ -55,7 +55,7 @@ def event_rows(
                 "channel_label": label(t["channels"], e.channel),
                 "direction": e.direction,
                 "direction_label": t[e.direction] if e.direction in ("in", "out") else e.direction,
-                "number": e.number or e.number_raw or "",
+                "number": e.number or (t["caller"][e.caller] if e.caller else e.number_raw) or "",
                 "number_raw": e.number_raw or "",
                 "party": e.party or "",
                 "status": e.status,

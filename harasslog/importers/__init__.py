@@ -29,7 +29,7 @@ __all__ = ["IMPORTERS", "FORMATS", "Importer", "ImportOptions", "Record", "detec
 
 IMPORTERS: dict[str, Importer] = {
     "sbr": Importer("sbr", sbr.VERSION, "SMS Backup & Restore XML (sms and calls)", sbr.read),
-    "ios-sms": Importer("ios-sms", ios_sms.VERSION, "iOS sms.db (Messages)", ios_sms.read),
+    "ios-sms": Importer("ios-sms", ios_sms.VERSION, "iOS sms.db (Messages; iOS 5 and older too)", ios_sms.read),
     "ios-calls": Importer("ios-calls", ios_calls.VERSION, "iOS CallHistory.storedata", ios_calls.read),
     "android-sms": Importer("android-sms", android_sms.VERSION, "Android mmssms.db", android_sms.read),
     "android-calls": Importer(
@@ -43,10 +43,11 @@ _FIRST_TAG = re.compile(rb"<([A-Za-z_][\w.:-]*)")
 _PROLOG = re.compile(rb"\A(?:\s+|<\?.*?\?>|<!--.*?-->|<!DOCTYPE[^>]*>)*", re.S)
 
 
-def detect(path: Path, mapping: dict[str, str] | None = None) -> str:
+def detect(path: Path, mapping: dict[str, str] | None = None, headerless: bool = False) -> str:
     """The format of a file from its content. InputError names the file when none fits.
 
-    `mapping` (--map) lets a CSV with unknown header names count as one."""
+    `mapping` (--map) lets a CSV with unknown header names count as one; `headerless` (--columns)
+    makes any text file a CSV without a header."""
     name = path.name
     if not path.is_file():
         raise InputError(f"{path}: no such file")
@@ -61,13 +62,16 @@ def detect(path: Path, mapping: dict[str, str] | None = None) -> str:
         return _detect_xml(text, name)
     if b"\x00" in head[:1024] and not csvfile.sniff_encoding(path).startswith("utf-16"):
         raise InputError(f"{name}: not a phone export (a binary file of an unknown kind)")
+    if headerless:
+        return "csv"
     _, header, _ = csvfile.read_header(path)
     if header and csvfile.looks_like_events(csvfile.resolve_columns(header, mapping or {}, name)):
         return "csv"
     if header and len(header) > 1:
         raise InputError(
             f"{name}: a CSV whose header names no time and number/text columns; "
-            "use --format csv --map COLUMN=time --map COLUMN=number ..."
+            "use --format csv --map COLUMN=time --map COLUMN=number ..., or for a file without a header "
+            "--columns time,number,type,text"
         )
     raise InputError(f"{name}: not a known phone export (SMS Backup & Restore XML, iOS or Android database, CSV)")
 
@@ -92,6 +96,8 @@ def _detect_sqlite(path: Path) -> str:
             tables = table_names(conn)
             if {"message", "handle"} <= tables:
                 return "ios-sms"
+            if "message" in tables and {"address", "flags", "date"} <= table_columns(conn, "message"):
+                return "ios-sms"  # iOS 5 and older: no handle table
             if "ZCALLRECORD" in tables:
                 return "ios-calls"
             if "sms" in tables and {"address", "body", "date"} <= table_columns(conn, "sms"):
@@ -100,6 +106,11 @@ def _detect_sqlite(path: Path) -> str:
                 return "android-calls"
     except sqlite3.DatabaseError as exc:
         raise InputError(f"{path.name}: a damaged SQLite database ({one_line(exc)})") from None
+    if {"raw_contacts", "data"} <= tables:
+        raise InputError(
+            f"{path.name}: an Android contacts2.db without a call log: since Android 7 calls are kept in "
+            "calllog.db, in the same folder (com.android.providers.contacts/databases); import that file"
+        )
     shown = printable(", ".join(sorted(tables)[:8]))
     raise InputError(f"{path.name}: a SQLite database, but not one we know (tables: {shown})")
 

@@ -1,9 +1,10 @@
 """Android call log: the `calls` table of `calllog.db` (Android 7+) or `contacts2.db` (older).
 
 `type` 1 incoming, 2 outgoing, 3 missed, 4 voicemail, 5 rejected, 6 blocked, 7 answered on
-another device (codes.CALL_TYPES); `date` in milliseconds, `duration` in seconds. Private numbers
-keep what the phone wrote (often empty or "-2"); `presentation` stays in the raw record. A column
-this phone's schema lacks reads as empty.
+another device (codes.CALL_TYPES); `date` in milliseconds, `duration` in seconds. A caller without
+a number (`number` empty or -1/-2/-3; `presentation` 2 restricted, 3 unknown, 4 payphone) is a
+withheld/unknown caller: no number, `number_raw` keeps what the phone wrote. A column this phone's
+schema lacks reads as empty.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from ..models import RawEvent, Skipped
+from ..normalize import caller_kind
 from .base import ImportOptions, Record, as_int, as_text, column, from_unix, open_sqlite, row_dict, table_rows
 from .codes import CALL_TYPES, call_direction_status
 
@@ -38,10 +40,12 @@ def _convert(row: sqlite3.Row) -> Record:
         return Skipped(ref, "date out of range")
     duration = as_int(column(row, "duration"))
     direction, status = call_direction_status(kind, duration)
+    number = as_text(column(row, "number")) or ""
     return RawEvent(
         channel="call",
         direction=direction,
-        number_raw=as_text(column(row, "number")) or "",
+        number_raw=number,
+        caller=caller_kind(number, as_int(column(row, "presentation")), empty_is_unknown=True),
         at=at,
         duration_s=duration,
         status=status,

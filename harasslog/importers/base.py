@@ -24,7 +24,15 @@ from ..errors import InputError
 from ..models import RawEvent, Skipped
 from ..textsafe import visible
 
-Record = RawEvent | Skipped
+
+@dataclass(frozen=True)
+class Notice:
+    """Something the person importing should know about a whole file (a schema that lacks a column)."""
+
+    message: str
+
+
+Record = RawEvent | Skipped | Notice
 Progress = Callable[[int, int], None]  # (done, total) in the importer's own unit: bytes or rows
 
 UNIX_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -39,6 +47,8 @@ class ImportOptions:
     region: str = "CN"
     mapping: dict[str, str] = field(default_factory=dict)  # CSV header -> field (--map col=field)
     progress: Progress | None = None
+    columns: tuple[str, ...] = ()  # a headerless CSV's fields, in column order (--columns)
+    direction: str | None = None  # CSV rows whose type names no direction (--direction in|out)
 
 
 @dataclass(frozen=True)

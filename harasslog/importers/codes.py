@@ -10,8 +10,17 @@ SMS_DIRECTIONS = {1: "in", 2: "out"}  # inbox, sent
 SMS_NOT_SENT = {3: "draft", 4: "outbox (not sent)", 5: "failed to send", 6: "queued (not sent)"}
 MMS_BOXES = {1: "in", 2: "out"}
 MMS_NOT_SENT = {3: "draft", 4: "outbox (not sent)"}
-# pdu m_type (WAP-209): 128 send-req and 132 retrieve-conf are messages; these are receipts about one.
-MMS_REPORTS = {134: "delivery report (not a message)", 136: "read report (not a message)"}
+# pdu m_type (OMA MMS encapsulation): 128 send-req (sent), 130 notification-ind (one waiting to be
+# downloaded) and 132 retrieve-conf (received) are messages; the others are protocol receipts.
+MMS_MESSAGES = frozenset({128, 130, 132})
+MMS_REPORTS = {
+    129: "send confirmation (not a message)",
+    131: "notification response (not a message)",
+    133: "acknowledgement (not a message)",
+    134: "delivery report (not a message)",
+    135: "read report (not a message)",
+    136: "read report (not a message)",
+}
 
 CALL_TYPES: dict[int, tuple[str, str | None]] = {
     1: ("in", "answered"),

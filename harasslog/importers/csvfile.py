@@ -21,10 +21,11 @@ from pathlib import Path
 
 from ..errors import InputError
 from ..models import RawEvent, Skipped
-from ..normalize import offset_minutes, parse_duration
-from .base import ImportOptions, Record, from_unix, printable
+from ..normalize import caller_kind, offset_minutes, parse_duration
+from .base import ImportOptions, Notice, Record, from_unix, printable
 
-VERSION = "csv-1"
+VERSION = "csv-2"
+IMPLIED_IN = "in?"  # a status word's direction: "in" unless a direction word says otherwise
 FIELDS = ("time", "number", "type", "text", "duration", "status", "channel", "direction", "name", "ignore")
 
 SYNONYMS: dict[str, tuple[str, ...]] = {
@@ -52,6 +53,15 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "calltime",
         "sentat",
         "receivedat",
+        "calltimestamp",
+        "calldate",
+        "calldatetime",
+        "callstart",
+        "callstarttime",
+        "startdate",
+        "messagedate",
+        "messagetime",
+        "senttime",
     ),
     "number": (
         "号码",
@@ -78,9 +88,26 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "contactnumber",
         "tel",
         "mobile",
+        "remotenumber",
+        "othernumber",
+        "callernumber",
+        "fromnumber",
+        "contactphone",
+        "phoneno",
     ),
-    "type": ("类型", "呼叫类型", "通话类型", "短信类型", "记录类型", "type", "calltype", "kind"),
-    "direction": ("方向", "呼叫方向", "收发", "direction"),
+    "type": (
+        "类型",
+        "呼叫类型",
+        "通话类型",
+        "短信类型",
+        "记录类型",
+        "type",
+        "calltype",
+        "kind",
+        "messagetype",
+        "eventtype",
+    ),
+    "direction": ("方向", "呼叫方向", "收发", "direction", "calldirection", "messagedirection"),
     "text": (
         "内容",
         "短信内容",
@@ -94,35 +121,40 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "content",
         "sms",
         "messagetext",
+        "messagebody",
+        "messagecontent",
+        "smsbody",
     ),
-    "duration": ("时长", "通话时长", "持续时间", "duration", "length", "seconds"),
-    "status": ("状态", "通话状态", "status", "result"),
+    "duration": ("时长", "通话时长", "持续时间", "duration", "length", "seconds", "callduration", "talktime"),
+    "status": ("状态", "通话状态", "status", "result", "callstatus", "callresult", "outcome"),
     "channel": ("渠道", "方式", "联系方式", "channel", "medium"),
-    "name": ("姓名", "联系人", "名称", "备注名", "name", "contact", "contactname"),
+    "name": ("姓名", "联系人", "名称", "备注名", "name", "contact", "contactname", "callername"),
 }
 _HEADER_INDEX = {word: name for name, words in SYNONYMS.items() for word in words}
 
 # (keyword, channel, direction, status), most specific first; Chinese by substring (a keyword is
-# removed once matched, so 已接收 is not also read as 已接), English by whole word.
+# removed once matched, so 已接收 is not also read as 已接), English by whole word. Words of a
+# status (未接, missed...) only imply "in" (a missed call is usually one that came in): a direction
+# word in the same row wins (呼出未接, 去电未接通 and "Placed, missed" are outgoing).
 _ZH_WORDS: tuple[tuple[str, str | None, str | None, str | None], ...] = (
-    ("未接", "call", "in", "missed"),
-    ("响一声", "call", "in", "missed"),
-    ("拒接", "call", "in", "rejected"),
-    ("拒绝", "call", "in", "rejected"),
-    ("挂断", "call", "in", "rejected"),
-    ("拦截", None, "in", "blocked"),
-    ("黑名单", None, "in", "blocked"),
-    ("骚扰", None, "in", None),
-    ("语音信箱", "call", "in", "voicemail"),
-    ("留言", "call", "in", "voicemail"),
+    ("未接", "call", IMPLIED_IN, "missed"),
+    ("响一声", "call", IMPLIED_IN, "missed"),
+    ("拒接", "call", IMPLIED_IN, "rejected"),
+    ("拒绝", "call", IMPLIED_IN, "rejected"),
+    ("挂断", "call", IMPLIED_IN, "rejected"),
+    ("拦截", None, IMPLIED_IN, "blocked"),
+    ("黑名单", None, IMPLIED_IN, "blocked"),
+    ("骚扰", None, IMPLIED_IN, None),
+    ("语音信箱", "call", IMPLIED_IN, "voicemail"),
+    ("留言", "call", IMPLIED_IN, "voicemail"),
     ("已接收", None, "in", None),
     ("接收", None, "in", None),
     ("收到", None, "in", None),
     ("收件", None, "in", None),
     ("来电", "call", "in", None),
     ("呼入", "call", "in", None),
-    ("已接", "call", "in", "answered"),
-    ("接听", "call", "in", "answered"),
+    ("已接", "call", IMPLIED_IN, "answered"),
+    ("接听", "call", IMPLIED_IN, "answered"),
     ("去电", "call", "out", None),
     ("呼出", "call", "out", None),
     ("拨出", "call", "out", None),
@@ -139,21 +171,22 @@ _ZH_WORDS: tuple[tuple[str, str | None, str | None, str | None], ...] = (
     ("来访", "visit", "in", None),
 )
 _EN_WORDS: dict[str, tuple[str | None, str | None, str | None]] = {
-    "missed": ("call", "in", "missed"),
-    "rejected": ("call", "in", "rejected"),
-    "declined": ("call", "in", "rejected"),
-    "blocked": (None, "in", "blocked"),
-    "voicemail": ("call", "in", "voicemail"),
+    "missed": ("call", IMPLIED_IN, "missed"),
+    "rejected": ("call", IMPLIED_IN, "rejected"),
+    "declined": ("call", IMPLIED_IN, "rejected"),
+    "blocked": (None, IMPLIED_IN, "blocked"),
+    "voicemail": ("call", IMPLIED_IN, "voicemail"),
     "incoming": (None, "in", None),
     "inbound": (None, "in", None),
     "received": (None, "in", None),
     "inbox": (None, "in", None),
     "in": (None, "in", None),
-    "answered": ("call", None, "answered"),
+    "answered": ("call", IMPLIED_IN, "answered"),
     "outgoing": (None, "out", None),
     "outbound": (None, "out", None),
     "dialed": ("call", "out", None),
     "dialled": ("call", "out", None),
+    "placed": ("call", "out", None),
     "sent": (None, "out", None),
     "outbox": (None, "out", None),
     "out": (None, "out", None),
@@ -279,8 +312,29 @@ def _bounded_lines(f: io.TextIOBase, name: str) -> Iterator[str]:
         yield line
 
 
+def headerless_columns(fields: tuple[str, ...]) -> dict[str, int]:
+    """field -> column index from --columns time,number,type,text (an empty name or "ignore" skips one)."""
+    columns: dict[str, int] = {}
+    for index, value in enumerate(fields):
+        field = value.strip().lower()
+        if field in ("", "ignore"):
+            continue
+        if field not in FIELDS:
+            raise InputError(f"unknown field {value!r} (use {', '.join(FIELDS)})", field="columns")
+        if field in columns:
+            raise InputError(f"{field} is named twice", field="columns")
+        columns[field] = index
+    if not looks_like_events(columns):
+        raise InputError("name a time column and a number or text column", field="columns")
+    return columns
+
+
 def read(path: Path, options: ImportOptions) -> Iterator[Record]:
-    encoding, header, columns = read_header(path, options.mapping)
+    if options.columns:  # no header: every line is a record, numbered from 1
+        header: list[str] = []
+        encoding, columns = sniff_encoding(path), headerless_columns(options.columns)
+    else:
+        encoding, header, columns = read_header(path, options.mapping)
     if not looks_like_events(columns):
         raise InputError(
             f"{path.name}: the CSV header names no time column and no number or text column "
@@ -288,19 +342,30 @@ def read(path: Path, options: ImportOptions) -> Iterator[Record]:
             field="map",
         )
     total = path.stat().st_size
-    row_number = 1
+    row_number = 1 if header else 0
+    assumed = 0
     try:
         with path.open("rb") as raw, io.TextIOWrapper(raw, encoding=encoding, newline="") as f:
             reader = csv.reader(_bounded_lines(f, path.name))
-            next(reader, None)
-            for row_number, row in enumerate(reader, 2):
+            if header:
+                next(reader, None)
+            for row_number, row in enumerate(reader, 2 if header else 1):
                 if options.progress is not None and row_number % 2000 == 0:
                     options.progress(min(raw.tell(), total), total)
-                yield _convert(row, header, columns, f"row {row_number}", path.name, options.tz)
+                was_assumed, record = _convert(
+                    row, header, columns, f"row {row_number}", path.name, options.tz, options.direction
+                )
+                assumed += was_assumed
+                yield record
     except UnicodeDecodeError:
         raise InputError(f"{path.name}: row {row_number + 1}: bytes that are not {encoding} text") from None
     except csv.Error as exc:
         raise InputError(f"{path.name}: row {row_number + 1}: {exc}") from None
+    if assumed:
+        yield Notice(
+            f"{path.name}: {assumed} rows whose type names no direction (such as sms or 短信) were read as "
+            "incoming; if some were sent, give --direction out for a file of sent ones"
+        )
     if options.progress is not None:
         options.progress(total, total)
 
@@ -311,7 +376,9 @@ def _cell(row: list[str], columns: dict[str, int], field: str) -> str:
 
 
 def classify(value: str) -> tuple[str | None, str | None, str | None]:
-    """(channel, direction, status) that a type/status/direction cell speaks of; None = silent."""
+    """(channel, direction, status) that a type/status/direction cell speaks of; None = silent.
+
+    The direction is IMPLIED_IN when only a status word spoke of it (未接 alone, "Missed")."""
     found: list[str | None] = [None, None, None]
 
     def take(result: tuple[str | None, str | None, str | None]) -> None:
@@ -320,14 +387,18 @@ def classify(value: str) -> tuple[str | None, str | None, str | None]:
                 found[i] = part
 
     rest = value
+    implied: str | None = None
     for word, *result in _ZH_WORDS:
         if word in rest:
-            take((result[0], result[1], result[2]))
+            take((result[0], None if result[1] == IMPLIED_IN else result[1], result[2]))
+            implied = implied or (result[1] if result[1] == IMPLIED_IN else None)
             rest = rest.replace(word, " ")
     for word in re.findall(r"[a-z]+", rest.lower()):
         if word in _EN_WORDS:
-            take(_EN_WORDS[word])
-    return found[0], found[1], found[2]
+            channel, direction, status = _EN_WORDS[word]
+            take((channel, None if direction == IMPLIED_IN else direction, status))
+            implied = implied or (direction if direction == IMPLIED_IN else None)
+    return found[0], found[1] or implied, found[2]
 
 
 def parse_time(value: str, tz: tzinfo) -> datetime | None:
@@ -393,16 +464,51 @@ def _parse_pattern(text: str) -> datetime | None:
     return None
 
 
-def _convert(row: list[str], header: list[str], columns: dict[str, int], ref: str, name: str, tz: tzinfo) -> Record:
+# What phone assistants and spreadsheets write where a withheld or unknown caller's number would be.
+_CALLER_WORDS = {
+    "隐藏号码": "withheld",
+    "私人号码": "withheld",
+    "保密号码": "withheld",
+    "未知号码": "unknown",
+    "withheld": "withheld",
+    "private": "withheld",
+    "private number": "withheld",
+    "restricted": "withheld",
+    "unknown": "unknown",
+    "unknown number": "unknown",
+    "payphone": "payphone",
+}
+
+_DECIMAL_SECONDS = re.compile(r"\d{1,12}\.\d{1,6}", re.A)
+
+
+def _duration(cell: str) -> int:
+    """Seconds from a duration cell; decimal seconds (58.0, as spreadsheets write them) round to whole ones."""
+    if _DECIMAL_SECONDS.fullmatch(cell):
+        whole, _, fraction = cell.partition(".")
+        return parse_duration(str(int(whole) + (fraction[0] >= "5")))
+    return parse_duration(cell)
+
+
+def _convert(
+    row: list[str],
+    header: list[str],
+    columns: dict[str, int],
+    ref: str,
+    name: str,
+    tz: tzinfo,
+    default_direction: str | None = None,
+) -> tuple[bool, Record]:
+    """(whether its direction was assumed "in" from a type that names none, the record)."""
     if not any(cell.strip() for cell in row):
-        return Skipped(ref, "empty row")
+        return False, Skipped(ref, "empty row")
     raw: dict[str, str] = {}
     for i, cell in enumerate(row):
         key = header[i] if i < len(header) and header[i] else f"column {i + 1}"
         raw[key if key not in raw else f"{key} ({i + 1})"] = cell
     time_cell = _cell(row, columns, "time")
     if not time_cell.strip():
-        return Skipped(ref, "no time")
+        return False, Skipped(ref, "no time")
     at = parse_time(time_cell, tz)
     if at is None:
         raise InputError(
@@ -410,26 +516,47 @@ def _convert(row: list[str], header: list[str], columns: dict[str, int], ref: st
             "(use 2026-11-20 22:13, 2026/11/20 22:13:05, 2026年11月20日 22:13 or ISO 8601)"
         )
     channel = direction = status = None
+    implied = False
+    spoken = ""  # the first type/direction/status cell that said something: quoted if it gave no direction
     for field in ("channel", "type", "direction", "status"):
-        c, d, s = classify(_cell(row, columns, field))
+        cell = _cell(row, columns, field)
+        spoken = spoken or (cell.strip() if field != "channel" else "")
+        c, d, s = classify(cell)
+        if d == IMPLIED_IN:
+            implied, d = True, None
         channel, direction, status = channel or c, direction or d, status or s
+    if direction is None and implied:
+        direction = "in"
+    assumed = False
+    if direction is None and spoken:
+        if default_direction is not None:
+            direction = default_direction
+        elif channel is not None or status is not None:  # "sms", 短信: read as incoming, as before, and said
+            assumed = True
+        else:  # nothing we know ("cellular"): never guessed
+            raise InputError(
+                f"{name}: {ref}: the type {spoken[:40]!r} does not say whether it came in or went out; "
+                "name it with --map, or give --direction in|out for such rows"
+            )
     text_cell = _cell(row, columns, "text") if "text" in columns else None
     text = text_cell if text_cell else None
     duration_cell = _cell(row, columns, "duration").strip()
     duration = None
     if duration_cell:
         try:
-            duration = parse_duration(duration_cell)
+            duration = _duration(duration_cell)
         except InputError:
             raise InputError(f"{name}: {ref}: cannot read the duration {duration_cell[:20]!r}") from None
     if channel is None:
         channel = "sms" if text else "call"
     if status is None:
         status = ("answered" if duration else "unknown") if channel == "call" else "unknown"
-    return RawEvent(
+    number = _cell(row, columns, "number").strip()
+    return assumed, RawEvent(
         channel=channel,
         direction=direction or "in",
-        number_raw=_cell(row, columns, "number").strip(),
+        number_raw=number,
+        caller=_CALLER_WORDS.get(number.lower()) or caller_kind(number),
         at=at,
         text=text,
         duration_s=duration,

@@ -3,7 +3,8 @@
 `ZDATE` is seconds since 2001-01-01 UTC; `ZORIGINATED` 1 is outgoing; an incoming call not
 `ZANSWERED` is missed (iOS does not tell a rejected call from a missed one here). FaceTime and
 third-party app calls (ZCALLTYPE 8/16/0) are calls too; `ZSERVICE_PROVIDER` stays in the raw record.
-A column this phone's schema lacks reads as empty; a value of the wrong type as missing.
+An empty `ZADDRESS` is a caller iOS could not identify: caller "unknown", no number. A column this
+phone's schema lacks reads as empty; a value of the wrong type as missing.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from ..models import RawEvent, Skipped
+from ..normalize import caller_kind
 from .base import (
     ImportOptions,
     Record,
@@ -55,6 +57,8 @@ def _convert(row: sqlite3.Row) -> Record:
         channel="call",
         direction=direction,
         number_raw=address or "",
+        # iOS leaves the address empty for a caller it could not identify (it does not say why).
+        caller=caller_kind(address, empty_is_unknown=True),
         at=at,
         duration_s=seconds,
         status=status,

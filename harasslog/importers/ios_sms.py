@@ -3,9 +3,12 @@
 `is_from_me` gives the direction; `date` counts seconds, or nanoseconds since iOS 11, from
 2001-01-01 UTC. When `text` is empty the text is decoded from `attributedBody`. `service`
 'iMessage' becomes channel `im`; SMS/RCS become `sms` (or `mms` with attachments). Tapback
-reactions and group-change items are skipped with that reason. Attachment files are not in sms.db
-(they live under ~/Library/SMS/Attachments), so they are listed in the raw record only. A column
-this phone's schema lacks reads as empty.
+reactions and group-change items are skipped with that reason, and so are messages that failed to
+send (`is_from_me` with `is_sent` 0 and an `error`), as Android's failed messages are. Attachment
+files are not in sms.db (they live under ~/Library/SMS/Attachments), so they are listed in the raw
+record only. A column this phone's schema lacks reads as empty.
+An iOS 5 or older sms.db (no `handle` table: the address and `flags` are in `message`) is read
+by its own mapping (`_legacy`).
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ from .base import (
     as_text,
     column,
     from_apple,
+    from_unix,
     open_sqlite,
     row_dict,
     table_names,
@@ -31,12 +35,16 @@ from .base import (
 )
 from .typedstream import decode_attributed_body
 
-VERSION = "ios-sms-1"
+VERSION = "ios-sms-2"
 
 
 def read(path: Path, options: ImportOptions) -> Iterator[Record]:
     with open_sqlite(path) as conn:
         tables = table_names(conn)
+        if "handle" not in tables:  # iOS 5 and older: one message table, addresses inline
+            for row in table_rows(conn, "message", "ROWID", options):
+                yield _legacy(row)
+            return
         handles = {column(r, "ROWID"): r for r in conn.execute("SELECT * FROM handle")}
         chats = _chat_identifiers(conn, tables)
         attachments = _attachments(conn, tables)
@@ -82,6 +90,8 @@ def _convert(
         return Skipped(ref, "reaction (tapback)")
     if as_int(column(row, "item_type")):
         return Skipped(ref, "group or system item")
+    if as_int(column(row, "is_from_me")) and not as_int(column(row, "is_sent")) and as_int(column(row, "error")):
+        return Skipped(ref, "failed to send")  # the red "Not Delivered": it never left the phone
     date = as_number(column(row, "date"))
     if not date:
         return Skipped(ref, "no date")
@@ -117,4 +127,46 @@ def _convert(
         text=text,
         source_ref=ref,
         raw=raw,
+    )
+
+
+# iOS 5 and older (no handle table): SMS `flags` 2 received, 3 sent; 33/35 failed to send, 131 an
+# invalid recipient, 129 deleted. iMessages (`is_madrid` 1) say it in `madrid_flags`. SMS dates are
+# Unix seconds, iMessage dates seconds since 2001.
+LEGACY_SMS = {2: "in", 3: "out"}
+LEGACY_SMS_SKIP = {33: "failed to send", 35: "failed to send", 131: "failed to send", 129: "deleted"}
+LEGACY_IMESSAGE = {12289: "in", 4097: "in", 77825: "in", 36869: "out", 45061: "out", 102405: "out"}
+LEGACY_IMESSAGE_SKIP = {32773: "failed to send"}
+
+
+def _legacy(row: sqlite3.Row) -> Record:
+    ref = f"message.ROWID={column(row, 'ROWID')}"
+    imessage = bool(as_int(column(row, "is_madrid")))
+    flags = as_int(column(row, "madrid_flags" if imessage else "flags"))
+    known, skip = (LEGACY_IMESSAGE, LEGACY_IMESSAGE_SKIP) if imessage else (LEGACY_SMS, LEGACY_SMS_SKIP)
+    if flags in skip:
+        return Skipped(ref, skip[flags])
+    if flags not in known:
+        return Skipped(ref, f"unknown {'madrid_flags' if imessage else 'flags'} {flags!r}")
+    date = as_number(column(row, "date"))
+    if not date:
+        return Skipped(ref, "no date")
+    at = from_apple(date) if imessage else from_unix(date)
+    if at is None:
+        return Skipped(ref, "date out of range")
+    text = as_text(column(row, "text"))
+    body = column(row, "madrid_attributedBody")
+    if not text and isinstance(body, bytes):
+        text = decode_attributed_body(body) or text
+    if not text:
+        return Skipped(ref, "empty message")
+    address = as_text(column(row, "madrid_handle" if imessage else "address")) or ""
+    return RawEvent(
+        channel="im" if imessage else "sms",
+        direction=known[flags],
+        number_raw=address,
+        at=at,
+        text=text,
+        source_ref=ref,
+        raw={"message": row_dict(row)},
     )

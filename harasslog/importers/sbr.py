@@ -1,12 +1,15 @@
 """SMS Backup & Restore (SyncTech) XML: `<smses>` with `<sms>`/`<mms>`, and `<calls>` with `<call>`.
 
 Mapping (formats.md §2): sms `type` 1 received, 2 sent; 3 draft, 4 outbox, 5 failed, 6 queued were
-never delivered and are skipped with that reason. mms `msg_box` 1 in, 2 sent, others skipped; an mms
-whose `m_type` is a delivery or read report is a receipt, not a message, and is skipped too.
+never delivered and are skipped with that reason. mms `msg_box` 1 in, 2 sent, others skipped; only
+an mms whose `m_type` is a message (128 sent, 130 notification, 132 received) is one: delivery and
+read reports and other receipts are skipped too, saying which.
 call `type` 1 in/answered, 2 out, 3 missed, 4 voicemail, 5 rejected, 6 blocked, 7 answered
-elsewhere. `date` is read by magnitude (seconds or milliseconds); `readable_date` and the root's
-`count` are ignored (both are unreliable in real files). Source references are XPath-like, one-based
-per element name (`sms[17]` is `/smses/sms[17]`), with the line the element starts on.
+elsewhere. A caller without a number (`number` -1/-2/-3 or empty, `presentation` 2/3/4) is a
+withheld/unknown caller (RawEvent.caller), never the short code "2". `date` is read by magnitude
+(seconds or milliseconds); `readable_date` and the root's `count` are ignored (both are unreliable
+in real files). Source references are XPath-like, one-based per element name (`sms[17]` is
+`/smses/sms[17]`), with the line the element starts on.
 """
 
 from __future__ import annotations
@@ -22,8 +25,18 @@ from typing import Any
 
 from ..errors import InputError
 from ..models import RawAttachment, RawEvent, Skipped
+from ..normalize import caller_kind
 from .base import ImportOptions, Record, as_int, from_unix, skip_reason
-from .codes import CALL_TYPES, MMS_BOXES, MMS_NOT_SENT, MMS_REPORTS, SMS_DIRECTIONS, SMS_NOT_SENT, call_direction_status
+from .codes import (
+    CALL_TYPES,
+    MMS_BOXES,
+    MMS_MESSAGES,
+    MMS_NOT_SENT,
+    MMS_REPORTS,
+    SMS_DIRECTIONS,
+    SMS_NOT_SENT,
+    call_direction_status,
+)
 from .xmlstream import iter_children
 
 VERSION = "sbr-1"
@@ -99,10 +112,12 @@ def _sms(el: _Element) -> Record:
     at = _date(el)
     if isinstance(at, str):
         return Skipped(el.ref, at)
+    address = el.attrs.get("address", "")
     return RawEvent(
         channel="sms",
         direction=SMS_DIRECTIONS[kind],
-        number_raw=el.attrs.get("address", ""),
+        number_raw=address,
+        caller=caller_kind(address),
         at=at,
         text=el.attrs.get("body"),
         source_ref=el.ref,
@@ -115,9 +130,10 @@ def _small_int(value: str | None) -> int | None:
 
 
 def _mms(el: _Element, name: str) -> Record:
-    report = MMS_REPORTS.get(as_int(el.attrs.get("m_type")) or 0)
-    if report:
-        return Skipped(el.ref, report)
+    written_type = el.attrs.get("m_type")
+    m_type = as_int(written_type)
+    if written_type not in (None, "", "null") and m_type not in MMS_MESSAGES:
+        return Skipped(el.ref, MMS_REPORTS.get(m_type or 0) or f"mms m_type {written_type!r} (not a message)")
     box = as_int(el.attrs.get("msg_box"))
     reason = skip_reason(box, MMS_BOXES, MMS_NOT_SENT, "mms msg_box", el.attrs.get("msg_box"))
     if reason or box is None:
@@ -145,10 +161,12 @@ def _mms(el: _Element, name: str) -> Record:
         elif "data" in part:
             raw_part["data"] = {"size": len(part["data"])}
         raw_parts.append(raw_part)
+    number = _mms_number(el, direction)
     return RawEvent(
         channel="mms",
         direction=direction,
-        number_raw=_mms_number(el, direction),
+        number_raw=number,
+        caller=caller_kind(number),
         at=at,
         text="\n".join(texts) if texts else None,
         source_ref=el.ref,
@@ -191,13 +209,15 @@ def _call(el: _Element) -> Record:
         return Skipped(el.ref, at)
     duration = as_int(el.attrs.get("duration"))
     direction, status = call_direction_status(kind, duration)
+    number = el.attrs.get("number", "")
     return RawEvent(
         channel="call",
         direction=direction,
-        number_raw=el.attrs.get("number", ""),
+        number_raw=number,
         at=at,
         duration_s=duration,
         status=status,
         source_ref=el.ref,
         raw=dict(el.attrs),
+        caller=caller_kind(number, as_int(el.attrs.get("presentation")), empty_is_unknown=True),
     )

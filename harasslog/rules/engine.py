@@ -19,14 +19,15 @@ from __future__ import annotations
 import dataclasses
 import re
 from collections import defaultdict, deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from ..catalog import t
-from ..models import CHANNELS, STATUSES, Citation, Event, Finding, Match, Request, severity_rank
+from ..models import CHANNELS, STATUSES, Citation, Event, Finding, Match, Request, ReviewItem, severity_rank
 from ..normalize import TIME_OF_DAY_UNKNOWN
+from . import triage
 from .loader import CATEGORIES, Rule, RulePack
 from .wording import MAX_CHECKED, Matcher, compile_rules, matcher_for, normalize, unchecked
 
@@ -95,7 +96,8 @@ class _Timeline:
         out: dict[str, list[int]] = defaultdict(list)
         for i in idxs:
             e = self.events[i]
-            out[(e.number or e.number_raw or "") if per == "number" else (e.group or "")].append(i)
+            number = e.number or ("withheld" if e.caller else e.number_raw) or ""  # one unidentified caller
+            out[number if per == "number" else (e.group or "")].append(i)
         return out
 
     def day(self, i: int) -> str:
@@ -495,23 +497,39 @@ def _about_debt(e: Event, normalized: str) -> bool:
     return e.party_id is not None or e.party is not None or COLLECTION_CONTEXT.search(normalized) is not None
 
 
-def _wording(tl: _Timeline, rules: list[Rule], matcher: Matcher) -> list[Finding]:
+def recipient_of(e: Event) -> str | None:
+    """Who a message went to, as params.recipients names them: a third-party contact is
+    "third_party"; anything else went to the borrower (or it is not known), None."""
+    return "third_party" if e.channel == "third_party" else None
+
+
+def _wording(
+    tl: _Timeline, rules: list[Rule], matcher_of: Callable[[str | None], Matcher], who: Mapping[int, str]
+) -> list[Finding]:
+    """Wording findings; a message to a third party also runs the rules for that recipient (the
+    debt mentioned to someone else), whose finding names who received it when the record says."""
     by_id = {r.id: r for r in rules}
     out = []
     for i, e in enumerate(tl.events):
         if not e.text:
             continue
-        found = matcher.scan(e.text)
+        recipient = recipient_of(e)
+        found = matcher_of(recipient).scan(e.text)
         if not found or not _about_debt(e, normalize(e.text[:MAX_CHECKED]).text):
             continue
         not_read = _unchecked_text(e.text, tl.zh)
         per_rule: dict[str, list[Match]] = defaultdict(list)
         for m in found:
             per_rule[m.rule_id].append(m)
+        # A rule for this recipient says more than the general rule of its category (who was told):
+        # one finding per category, not two.
+        told = {by_id[r].category for r in per_rule if "recipients" in by_id[r].params}
         for rule_id, matches in per_rule.items():
             rule = by_id[rule_id]
             p = rule.params
             if e.channel not in p.get("channels", TEXT_CHANNELS):
+                continue
+            if rule.category in told and "recipients" not in p:
                 continue
             # A message's direction says whose words it holds; what was recorded of a call or a
             # visit is what the collector said, whoever dialled or knocked.
@@ -526,12 +544,21 @@ def _wording(tl: _Timeline, rules: list[Rule], matcher: Matcher) -> list[Finding
                 "date": tl.day(i),
                 "time": tl.hm(i),
                 "quotes": ("、" if tl.zh else ", ").join(f"“{m.text}”" for m in matches[:5]),
+                "who": who.get(e.id, ""),
             }
-            text = (
-                "{date} {time} 的{channel}含{label}措辞：{quotes}"
-                if tl.zh
-                else "{label}: {channel} on {date} at {time}: {quotes}"
-            )
+            if "recipients" in p:
+                if tl.zh:
+                    text = "{date} {time} 的{channel}" + ("（对方：{who}）" if vals["who"] else "")
+                    text += "向第三方提及借款人的债务（{label}）：{quotes}"
+                else:
+                    text = "{label}: {channel} on {date} at {time}" + (" to {who}" if vals["who"] else "")
+                    text += " mentions the borrower's debt to a third party: {quotes}"
+            else:
+                text = (
+                    "{date} {time} 的{channel}含{label}措辞：{quotes}"
+                    if tl.zh
+                    else "{label}: {channel} on {date} at {time}: {quotes}"
+                )
             explanation = _fill(text, vals)
             if recalled(e):  # the borrower's record of what was said, not a copy of it
                 explanation += "（据投诉人记录）" if tl.zh else " (as recorded by the complainant)"
@@ -539,6 +566,100 @@ def _wording(tl: _Timeline, rules: list[Rule], matcher: Matcher) -> list[Finding
                 explanation += f"（{not_read}）" if tl.zh else f" ({not_read})"
             out.append(tl.finding(rule, [i], explanation, e.group, tuple(matches)))
     return out
+
+
+def _gates(e: Event, p: dict[str, Any]) -> bool:
+    """The channel and direction gates of a wording rule's params (as `_wording` applies them)."""
+    if e.channel not in p.get("channels", TEXT_CHANNELS):
+        return False
+    want = p.get("direction", "in")
+    spoken = e.channel in SPOKEN_CHANNELS or e.channel == "third_party"
+    return want == "any" or e.direction == want or spoken
+
+
+def _review(tl: _Timeline, pack: RulePack, findings: list[Finding]) -> list[Finding]:
+    """Review-tier Findings (tier "review"): what triage raises in the events `_wording` reads,
+    beyond what the findings tier found there. One per event and stable rule id (its rule's id, or
+    MODEL:<category> for an item no rule raised), score = the highest of its items'."""
+    found: dict[int, list[Match]] = defaultdict(list)
+    for f in findings:
+        if f.matches and len(f.event_ids) == 1:
+            found[f.event_ids[0]].extend(f.matches)
+    rules = {r.id: r for r in pack.rules}
+    out = []
+    for i, e in enumerate(tl.events):
+        if not e.text:
+            continue
+        recipient = "third_party" if e.channel == "third_party" else None
+        items = triage.review_items(e.text, pack, found.get(e.id, ()), lang=tl.lang, recipient=recipient)
+        if not items or not _about_debt(e, normalize(e.text[:MAX_CHECKED]).text):
+            continue
+        per_id: dict[str, list[ReviewItem]] = defaultdict(list)
+        for item in items:
+            rule = rules.get(item.rule_id)
+            if _gates(e, rule.params if rule is not None else {}):
+                per_id[triage.stable_rule_id(item)].append(item)
+        for rule_id, mine in per_id.items():
+            out.append(_review_finding(tl, i, pack, rules.get(mine[0].rule_id), rule_id, mine))
+    return out
+
+
+def _review_finding(
+    tl: _Timeline, i: int, pack: RulePack, rule: Rule | None, rule_id: str, items: list[ReviewItem]
+) -> Finding:
+    e = tl.events[i]
+    category = items[0].category
+    # What a person would cite on accepting it: the pack's stable wording rules of the category
+    # (the review rule's own citations when the pack has none).
+    stable = [
+        r
+        for r in pack.rules
+        if r.kind == "wording" and r.tier == "finding" and r.status == "stable" and r.category == category
+    ]
+    cites: list[Citation] = []
+    for r in stable or ([rule] if rule is not None else []):
+        for c in citations_for(r, {e.channel}):
+            if c not in cites:
+                cites.append(c)
+    severity = (
+        rule.severity if rule is not None else max((r.severity for r in stable), key=severity_rank, default="medium")
+    )
+    label = CATEGORY_LABELS[category][0 if tl.zh else 1]
+    whys = list(dict.fromkeys(item.why for item in items if item.why))
+    vals = {
+        "label": label,
+        "channel": CHANNEL_LABELS[e.channel][0 if tl.zh else 1],
+        "date": tl.day(i),
+        "time": tl.hm(i),
+        "why": ("；" if tl.zh else "; ").join(whys),
+        "quotes": ("、" if tl.zh else ", ").join(f"“{item.text}”" for item in items[:5]),
+    }
+    text = (
+        "{date} {time} 的{channel}可能含{label}措辞（{why}）：{quotes}"
+        if tl.zh
+        else "Possibly {label}: {channel} on {date} at {time} ({why}): {quotes}"
+    )
+    explanation = _fill(text, vals)
+    if recalled(e):
+        explanation += "（据投诉人记录）" if tl.zh else " (as recorded by the complainant)"
+    not_read = _unchecked_text(e.text, tl.zh)
+    if not_read:
+        explanation += f"（{not_read}）" if tl.zh else f" ({not_read})"
+    return Finding(
+        rule_id=rule_id,
+        category=category,
+        severity=severity,
+        event_ids=(e.id,),
+        start=e.at,
+        end=e.at,
+        explanation=explanation,
+        title=rule.title(tl.lang) if rule is not None else label,
+        group=e.group,
+        matches=tuple(Match(rule_id, category, item.text, item.start, item.end) for item in items),
+        citations=tuple(cites),
+        tier="review",
+        score=max(item.score for item in items),
+    )
 
 
 KIND_FUNCS: dict[str, Callable[[_Timeline, Rule], list[Finding]]] = {
@@ -552,9 +673,19 @@ KIND_FUNCS: dict[str, Callable[[_Timeline, Rule], list[Finding]]] = {
 
 
 def analyze(
-    events: Iterable[Event], requests: Iterable[Request], pack: RulePack, *, tz: ZoneInfo, lang: str = "en"
+    events: Iterable[Event],
+    requests: Iterable[Request],
+    pack: RulePack,
+    *,
+    tz: ZoneInfo,
+    lang: str = "en",
+    who: Mapping[int, str] | None = None,
 ) -> list[Finding]:
-    """All findings of the pack's active rules, ordered by time, then by severity (worst first)."""
+    """All findings of the pack's active rules, ordered by time, then by severity (worst first); the
+    review tier's items (tier "review", see `_review`) follow the same order among them.
+
+    who: for third-party contacts, event id -> who was contacted as the user recorded it
+    (`add third-party --who`); a disclosure finding names them."""
     tl = _Timeline(events, requests, tz, lang)
     findings: list[Finding] = []
     active = [r for r in pack.rules if r.active]
@@ -563,7 +694,10 @@ def analyze(
             findings.extend(KIND_FUNCS[rule.kind](tl, rule))
     wording = [r for r in active if r.kind == "wording"]
     if wording:
-        findings.extend(_wording(tl, wording, matcher_for(pack)))
+        # One matcher per recipient recipient_of can name, compiled (and cached) once.
+        by_recipient = {r: matcher_for(pack, recipient=r) for r in (None, "third_party")}
+        findings.extend(_wording(tl, wording, by_recipient.__getitem__, who or {}))
+    findings.extend(_review(tl, pack, findings))
     findings.sort(key=lambda f: (f.start, -severity_rank(f.severity), f.rule_id))
     return findings
 
@@ -623,7 +757,9 @@ def check_example(pack: RulePack, rule: Rule, example: dict[str, Any]) -> str | 
     single = dataclasses.replace(pack, rules=(dataclasses.replace(rule, status="stable"),))
     expect = example["expect"]
     if rule.kind == "wording":
-        matches = [m for m in compile_rules(list(single.rules)).scan(example["text"]) if m.rule_id == rule.id]
+        recipient = rule.params["recipients"][0] if "recipients" in rule.params else None
+        matcher = compile_rules(list(single.rules), tier=rule.tier, recipient=recipient)
+        matches = [m for m in matcher.scan(example["text"]) if m.rule_id == rule.id]
         if expect == "ok":
             return None if not matches else f"matched {matches[0].text!r} but should not"
         if not matches:
@@ -637,7 +773,7 @@ def check_example(pack: RulePack, rule: Rule, example: dict[str, Any]) -> str | 
         events, requests = example_timeline(example, tz)
     except (ValueError, KeyError) as exc:
         return f"bad example timeline: {exc}"
-    findings = analyze(events, requests, single, tz=tz)
+    findings = [f for f in analyze(events, requests, single, tz=tz) if f.tier == "finding"]
     if expect == "ok":
         return None if not findings else f"fired ({findings[0].explanation}) but should not"
     if not findings:

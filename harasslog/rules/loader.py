@@ -94,8 +94,21 @@ PARAMS: dict[str, dict[str, str]] = {
     "after_conversation": {"statuses": "statuses", "days": "posint", "min_duration_s": "nonneg"},
     "request_violation": {**_COMMON, "request_kinds": "request_kinds", "notices": "patterns"},
     "third_party": {"channels": "channels"},
-    "wording": {"channels": "channels", "direction": "direction", "within": "posint"},
+    "wording": {
+        "channels": "channels",
+        "direction": "direction",
+        "within": "posint",
+        "recipients": "recipients",
+        "score": "score",
+    },
 }
+# A review-tier rule's likelihood (0-1) that its match is a breach, unless its params.score says.
+REVIEW_SCORE = 0.6
+# Who a message went to, as a wording rule's params.recipients names them: a rule so restricted
+# (a disclosure: the debt mentioned to someone else) runs only on messages to one of them. A
+# third-party contact (channel third_party) is "third_party"; the others are what a user may mark a
+# number as.
+RECIPIENTS = ("third_party", "relative", "friend", "employer")
 REQUIRED_PARAMS = {
     "frequency": ("window_days", "max"),
     "burst": ("count", "minutes"),
@@ -226,6 +239,8 @@ def _rule(data: dict[str, Any], source: str, index: int, conditions: dict[str, t
             raise _fail(source, where, f"missing params.{name}")
     for name, value in params.items():
         _check_param(PARAMS[kind][name], value, source, f"{where} params.{name}")
+    if "score" in params and tier != "review":
+        raise _fail(source, where, 'params.score only applies to review-tier rules (tier = "review")')
     patterns: dict[str, tuple[str, ...]] = {}
     exceptions: dict[str, tuple[str, ...]] = {}
     consequences: dict[str, tuple[str, ...]] = {}
@@ -347,6 +362,13 @@ def _check_param(tag: str, value: Any, source: str, where: str) -> None:
         vocab = {"channels": CHANNELS, "statuses": STATUSES, "request_kinds": REQUEST_KINDS}[tag]
         if not isinstance(value, list) or not value or any(v not in vocab for v in value):
             raise bad(f"must be a non-empty list of: {', '.join(vocab)}")
+    elif tag == "recipients":
+        if not isinstance(value, list) or not value or any(v not in RECIPIENTS for v in value):
+            raise bad(f"must be a non-empty list of: {', '.join(RECIPIENTS)}")
+    elif tag == "score":
+        # A review-tier rule's score: how likely (0-1) its match is a breach.
+        if not isinstance(value, int | float) or isinstance(value, bool) or not 0 <= value <= 1:
+            raise bad("must be a number from 0 to 1")
     elif tag == "direction":
         if value not in ("in", "out", "any"):
             raise bad("must be in, out or any")

@@ -5,6 +5,10 @@ so a person can accept or reject it; a dossier uses it only once accepted.
 Contract (issue 11): `review_items` never repeats what the findings tier already found (same
 category over an overlapping span), returns spans of the ORIGINAL text, scores in [0, 1], items
 ordered by position, and `why` in the reader's language (zh|en).
+
+Sources of items, each a private function so they stay independent:
+- `_rule_items`: the packs' review-tier wording rules (`tier = "review"`), one item per merged span
+  of a rule, scored by the rule's `params.score` (default loader.REVIEW_SCORE), why = its title.
 """
 
 from __future__ import annotations
@@ -14,8 +18,18 @@ from collections.abc import Sequence
 from ..catalog import t
 from ..models import Match, ReviewItem
 from . import model
+from .loader import REVIEW_SCORE
 from .pack import RulePack
-from .wording import MAX_CHECKED, normalize
+from .wording import MAX_CHECKED, matcher_for, normalize
+
+# Items that no rule raised (the statistical layer's, rule_id "") are stored and reviewed under a
+# stable id of their category, "MODEL:<category>", so a decision on one survives re-analysis.
+MODEL_RULE = "MODEL"
+
+
+def stable_rule_id(item: ReviewItem) -> str:
+    """The rule id an item is stored and reviewed under: its rule's, else MODEL:<category>."""
+    return item.rule_id or f"{MODEL_RULE}:{item.category}"
 
 
 def review_items(
@@ -33,43 +47,65 @@ def review_items(
     """
     if not text:
         return []
-    return _model_items(text, findings, lang)
+    pack_list = list(packs) if isinstance(packs, list) else [packs]
+    items = _rule_items(text, pack_list, lang)
+    items += _model_items(text, lang, {m.category for m in findings} | {i.category for i in items})
+    kept = [i for i in items if not _already_found(i, findings)]
+    kept.sort(key=lambda i: (i.start, i.end, i.rule_id, i.category))
+    return kept
 
 
-def _model_items(text: str, findings: Sequence[Match], lang: str) -> list[ReviewItem]:
-    """The statistical layer's items (rules/model.py): one per category the model passes and the
-    findings did not already name anywhere in the text, its span the strongest evidence region."""
+def _already_found(item: ReviewItem, findings: Sequence[Match]) -> bool:
+    """The findings tier holds this category over an overlapping span: nothing left to review."""
+    return any(m.category == item.category and m.start < item.end and item.start < m.end for m in findings)
+
+
+def _rule_items(text: str, packs: list[RulePack], lang: str) -> list[ReviewItem]:
+    """One item per merged span of each review-tier wording rule that matches."""
+    matches = matcher_for(packs, tier="review").scan(text)
+    if not matches:
+        return []
+    rules = {r.id: r for p in packs for r in p.rules}
+    out = []
+    for m in matches:
+        rule = rules[m.rule_id]
+        score = float(rule.params.get("score", REVIEW_SCORE))
+        out.append(ReviewItem(m.category, score, m.text, m.start, m.end, rule.title(lang), rule.id))
+    return out
+
+
+def _model_items(text: str, lang: str, named: set[str]) -> list[ReviewItem]:
+    """The statistical layer's items (rules/model.py): one per category the model passes that no
+    finding or review-tier rule already names in the text, its span the strongest evidence."""
     norm = normalize(text[:MAX_CHECKED])
     scored = model.score(norm.text)
     if not scored.passed:
         return []
-    found = {m.category for m in findings}
     zh = lang == "zh"
     out = []
     for category in scored.passed[:3]:
-        if category in found:
+        if category in named:
             continue
         regions = model.evidence(norm.text, category)
         if not regions:
             continue
         spans = [norm.span(s, e) for s, e, _ in regions[:3]]
         quotes = ("、" if zh else ", ").join(f"“{text[s:e]}”" for s, e in spans)
-        label = t(lang if zh else "en", f"categories.{category}")
-        own = scored.scores[category] >= model.load().threshold(category)  # a category's own threshold
+        label = t("zh" if zh else "en", f"categories.{category}")
+        own = scored.scores[category] >= model.load().threshold(category)  # its own threshold, not only "any"
         score = scored.scores[category] if own else scored.scores[model.ANY]
         if own:
             why = (
                 f"措辞与已知的“{label}”相似（{score:.2f}）：{quotes}"
                 if zh
-                else (f"wording like known cases of “{label}” (score {score:.2f}): {quotes}")
+                else f"wording like known cases of “{label}” (score {score:.2f}): {quotes}"
             )
         else:
             why = (
                 f"措辞与已知的违规催收相似（{score:.2f}），最接近“{label}”：{quotes}"
                 if zh
-                else (f"wording like known breaches (score {score:.2f}), nearest “{label}”: {quotes}")
+                else f"wording like known breaches (score {score:.2f}), nearest “{label}”: {quotes}"
             )
         start, end = spans[0]
         out.append(ReviewItem(category, round(score, 2), text[start:end], start, end, why))
-    out.sort(key=lambda i: (i.start, i.end, i.category))
     return out

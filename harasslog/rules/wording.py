@@ -10,9 +10,18 @@ Normalization, in order:
 3. evasion gaps removed: any run of spaces or symbols between two Chinese characters, and the
    separators of a chain of three or more single characters ("k i l l", "爆。通。讯。录").
    Sentence punctuation between Chinese characters is kept, so patterns can stop at a sentence end.
+   Invisible characters (zero-width spaces, direction marks, combining marks, variation selectors)
+   are dropped in step 1: the reader sees "arrested" where "arr\u200bested" was sent;
+4. readings (rules/obfuscation.py, forms as data in rulepacks/obfuscation.toml): masked swear words
+   are read as the word (f*ck, f-ing, [expletive], $#!%) and unfilled template slots ({{name}}, %s,
+   XXX, ***, 某某) as one short token, so "如果{{name}}今天不还款" reads like "如果某今天不还款";
+   these are read before step 3, whose chain rule would take "{0} {1} {2}" for a spaced word.
+   Chinese homophones and pinyin initials (特么, 傻x, cnm, s b) are read after it, so "沙 比" is too.
+   A span that covers part of a read form maps to the whole form as written.
 
 Steps 1-2 almost never change the length of a text; when they do (ligatures, "…" → "..."), a
-per-character map is built. Step 3 is one regex pass; texts it does not touch cost nothing more.
+per-character map is built. Steps 3 and 4 are one pass each; texts they do not touch cost nothing
+more than that pass.
 
 Conditional threats: phrase patterns miss new phrasings, so a rule may also list `consequences`,
 word families that prove little alone (单位, 曝光, police, your clients) but make a threat within
@@ -37,6 +46,7 @@ from itertools import accumulate
 
 from ..models import Match
 from .literals import required_literals
+from .obfuscation import Reading, chinese_readings, readings
 from .pack import Rule, RulePack, expand
 
 _CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
@@ -77,6 +87,44 @@ def _t2s(text: str) -> str:
 
 
 @dataclass(frozen=True)
+class _ReadMap:
+    """Where each read form's reading lies in the text after readings, and the form before them."""
+
+    at: tuple[int, ...]  # reading starts, ascending
+    stop: tuple[int, ...]  # reading ends
+    src: tuple[int, ...]  # form starts
+    dst: tuple[int, ...]  # form ends
+
+    def back(self, start: int, end: int) -> tuple[int, int]:
+        """A span after readings as a span before them: a reading it touches counts whole."""
+        i = bisect_right(self.at, start) - 1
+        s = start if i < 0 else (self.src[i] if start < self.stop[i] else self.dst[i] + start - self.stop[i])
+        j = bisect_left(self.at, end) - 1  # the last reading that starts before end
+        e = end if j < 0 else (self.dst[j] if end <= self.stop[j] else self.dst[j] + end - self.stop[j])
+        return s, e
+
+
+def _read(text: str, found: list[Reading]) -> tuple[str, _ReadMap | None]:
+    """text with each (start, end, reading) spliced in, and the map back; found is ordered, disjoint."""
+    if not found:
+        return text, None
+    pieces: list[str] = []
+    at: list[int] = []
+    stop: list[int] = []
+    pos = 0
+    out_len = 0
+    for start, end, reading in found:
+        pieces += (text[pos:start], reading)
+        out_len += start - pos
+        at.append(out_len)
+        out_len += len(reading)
+        stop.append(out_len)
+        pos = end
+    pieces.append(text[pos:])
+    return "".join(pieces), _ReadMap(tuple(at), tuple(stop), tuple(r[0] for r in found), tuple(r[1] for r in found))
+
+
+@dataclass(frozen=True)
 class Normalized:
     """A normalized text and how to map its positions back to the original text."""
 
@@ -89,6 +137,9 @@ class Normalized:
     # stand for; None = identity. Two tuples, so a lookup is one bisect (no list built per span).
     _break_at: tuple[int, ...] | None = None
     _break_to: tuple[int, ...] | None = None
+    # Readings (masked words, slots) read before gap removal, and Chinese ones read after it.
+    _early: _ReadMap | None = None
+    _late: _ReadMap | None = None
 
     def _to_stage1(self, pos: int) -> int:
         if self._break_at is None or self._break_to is None:
@@ -100,8 +151,12 @@ class Normalized:
 
     def span(self, start: int, end: int) -> tuple[int, int]:
         """The [start, end) span of the original text that produced normalized text[start:end]."""
+        if self._late is not None:
+            start, end = self._late.back(start, end)
         s1 = self._to_stage1(start)
         e1 = self._to_stage1(end - 1) + 1 if end > start else s1
+        if self._early is not None:
+            s1, e1 = self._early.back(s1, e1)
         if self._starts is None or self._ends is None:
             return s1, e1
         return self._starts[s1], self._ends[e1 - 1] if e1 > s1 else self._starts[s1]
@@ -117,13 +172,20 @@ _TRADITIONAL: set[str] = set()  # characters OpenCC t2s changes: only texts hold
 # Chinese sentence marks stay as they are (patterns treat them as sentence ends), which keeps the
 # common case (a Chinese message with "，") on the fast path.
 _KEEP = set("，。！？；：、")
+# Zero-width spaces and joiners, direction marks (Cf), combining marks and variation selectors (Mn,
+# Me): invisible padding, dropped so that what is matched is what a reader sees ("arr\u200bested",
+# zalgo letters). Dropping changes the length, so texts holding one take the per-character path.
+_INVISIBLE = ("Cf", "Mn", "Me")
+_DROPS: set[str] = set()
+_MARKS: set[str] = set()  # the combining ones: a quote ending on a letter keeps the letter's marks
 
 
 def _learn(chars: set[str]) -> None:
     for ch in chars:
-        if unicodedata.category(ch) == "Cf":  # zero-width joiners, direction marks: invisible padding
-            _ONE_TO_ONE[ord(ch)] = " "
-            _CHANGES.add(ch)
+        if unicodedata.category(ch) in _INVISIBLE:
+            _DROPS.add(ch)
+            if unicodedata.category(ch) != "Cf":
+                _MARKS.add(ch)
         elif ch not in _KEEP:
             folded = unicodedata.normalize("NFKC", ch)
             if len(folded) == 1:
@@ -143,7 +205,7 @@ def _stage1(text: str) -> tuple[str, tuple[int, ...] | None, tuple[int, ...] | N
     new = chars - _KNOWN
     if new:
         _learn(new)
-    if not chars & _EXPANDS:
+    if not chars & _EXPANDS and not chars & _DROPS:
         lowered = (text.translate(_ONE_TO_ONE) if chars & _CHANGES else text).lower()
         if len(lowered) == len(text):
             converted = _t2s(lowered) if chars & _TRADITIONAL else lowered
@@ -154,6 +216,10 @@ def _stage1(text: str) -> tuple[str, tuple[int, ...] | None, tuple[int, ...] | N
     starts: list[int] = []
     ends: list[int] = []
     for i, ch in enumerate(text):
+        if ch in _DROPS:
+            if ch in _MARKS and ends and ends[-1] == i:
+                ends[-1] = i + 1
+            continue
         piece = unicodedata.normalize("NFKC", ch) if ch in _EXPANDS else _ONE_TO_ONE.get(ord(ch), ch)
         piece = piece.lower()
         if _HAS_CJK.search(piece):
@@ -170,8 +236,18 @@ def _stage1(text: str) -> tuple[str, tuple[int, ...] | None, tuple[int, ...] | N
 def normalize(text: str) -> Normalized:
     """Normalize text for matching (see the module docstring); cached, collectors repeat templates."""
     s1, starts, ends = _stage1(text)
+    # Slots and masked words are read before gaps are removed (the chain rule would take "{0} {1} {2}"
+    # for a letter-spaced word); Chinese homophones after, so "沙 比" and "c n m" are read too.
+    read1, early = _read(s1, readings(s1))
+    s2, break_at, break_to = _stage2(read1)
+    s3, late = _read(s2, chinese_readings(s2))
+    return Normalized(s3, text, starts, ends, break_at, break_to, early, late)
+
+
+def _stage2(s1: str) -> tuple[str, tuple[int, ...] | None, tuple[int, ...] | None]:
+    """Evasion gaps removed, and a breakpoint map back to s1 (None when nothing was removed)."""
     if not _MAY_REWRITE.search(s1) or not _REWRITE.search(s1):
-        return Normalized(s1, text, starts, ends)
+        return s1, None, None
     pieces: list[str] = []
     breaks: list[tuple[int, int]] = [(0, 0)]
     pos = 0  # in s1
@@ -197,7 +273,7 @@ def normalize(text: str) -> Normalized:
             breaks.append((out_len, m.end()))
         pos = m.end()
     pieces.append(s1[pos:])
-    return Normalized("".join(pieces), text, starts, ends, tuple(b[0] for b in breaks), tuple(b[1] for b in breaks))
+    return "".join(pieces), tuple(b[0] for b in breaks), tuple(b[1] for b in breaks)
 
 
 # ---------------------------------------------------------------- the cap
@@ -326,13 +402,21 @@ def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     return merged
 
 
-def compile_rules(rules: list[Rule], langs: tuple[str, ...] | None = None, tier: str = "finding") -> Matcher:
-    """A matcher of the wording rules of one tier ("finding" or "review")."""
+def compile_rules(
+    rules: list[Rule], langs: tuple[str, ...] | None = None, tier: str = "finding", recipient: str | None = None
+) -> Matcher:
+    """A matcher of the wording rules of one tier ("finding" or "review") for a message to `recipient`.
+
+    A rule with params.recipients (a disclosure: a message to a third party that mentions the debt)
+    applies only to a message to one of them; recipient None (unknown, or the borrower) leaves it out.
+    """
     compiled: list[CompiledRule] = []
     needs: dict[str, set[int]] = {}
     always: set[int] = set()
     for rule in rules:
         if rule.kind != "wording" or rule.status in ("deprecated", "removed") or rule.tier != tier:
+            continue
+        if "recipients" in rule.params and recipient not in rule.params["recipients"]:
             continue
         pats = [expand(p) for lang, ps in rule.patterns.items() if langs is None or lang in langs for p in ps]
         exs = [expand(p) for lang, ps in rule.exceptions.items() if langs is None or lang in langs for p in ps]
@@ -378,24 +462,36 @@ def _conditions(patterns: tuple[str, ...]) -> re.Pattern[str]:
 
 
 # Packs are immutable; the cache keeps them alive so their ids stay unique.
-_matchers: dict[tuple[tuple[int, ...], tuple[str, ...] | None, str], tuple[list[RulePack], Matcher]] = {}
+_MatcherKey = tuple[tuple[int, ...], tuple[str, ...] | None, str, str | None]
+_matchers: dict[_MatcherKey, tuple[list[RulePack], Matcher]] = {}
 
 
 def matcher_for(
-    packs: RulePack | list[RulePack], langs: tuple[str, ...] | None = None, tier: str = "finding"
+    packs: RulePack | list[RulePack],
+    langs: tuple[str, ...] | None = None,
+    tier: str = "finding",
+    recipient: str | None = None,
 ) -> Matcher:
-    """The compiled matcher of one or several packs' rules of one tier (cached)."""
+    """The compiled matcher of one or several packs' rules of one tier, for one recipient (cached)."""
     pack_list = list(packs) if isinstance(packs, list) else [packs]
-    key = (tuple(id(p) for p in pack_list), langs, tier)
+    key = (tuple(id(p) for p in pack_list), langs, tier, recipient)
     if key not in _matchers:
         if len(_matchers) > 64:
             _matchers.clear()
-        _matchers[key] = (pack_list, compile_rules([r for p in pack_list for r in p.rules], langs, tier))
+        rules = [r for p in pack_list for r in p.rules]
+        _matchers[key] = (pack_list, compile_rules(rules, langs, tier, recipient))
     return _matchers[key][1]
 
 
 def scan_text(
-    text: str, packs: RulePack | list[RulePack], *, langs: tuple[str, ...] | None = None, tier: str = "finding"
+    text: str,
+    packs: RulePack | list[RulePack],
+    *,
+    langs: tuple[str, ...] | None = None,
+    tier: str = "finding",
+    recipient: str | None = None,
 ) -> list[Match]:
-    """Every wording match of one tier in text, as spans of the original text, ordered by position."""
-    return matcher_for(packs, langs, tier).scan(text)
+    """Every wording match of one tier in text, as spans of the original text, ordered by position.
+
+    recipient: who the message went to when known ("third_party"); None = the borrower or unknown."""
+    return matcher_for(packs, langs, tier, recipient).scan(text)

@@ -14,8 +14,9 @@ from .. import integrity
 from ..errors import InputError
 from ..models import CHANNELS, DIRECTIONS, STATUSES, Event, RawAttachment, RawEvent
 from ..normalize import PRECISIONS, NumberInfo, from_utc_iso, normalize_number, to_utc_iso
+from ..vocab import Caller, values
 from ._sql import json_text, now_iso, row
-from .parties import group_key
+from .parties import WITHHELD_GROUP, group_key
 from .query import EventQuery
 
 if TYPE_CHECKING:
@@ -24,13 +25,14 @@ if TYPE_CHECKING:
 BATCH = 2000
 _COLUMNS = (
     "id, channel, direction, number, number_raw, party_id, at, tz_offset_min, duration_s, status, text,"
-    " import_id, source_ref, raw, note, recorded_at, source, at_precision, hash, prev_hash"
+    " import_id, source_ref, raw, note, recorded_at, source, at_precision, caller, hash, prev_hash"
 )
 # How events written before m003 entered the store, told by what they hold (see _stored_source).
 _CASEFILE_REF = re.compile(r" events\[\d+\]$")
 # The original record, in the source's own key order (faithful, and no sorting cost per event).
 _RAW_JSON = json.JSONEncoder(ensure_ascii=False, default=str)
 DedupeKey = tuple[Any, ...]
+CALLERS = values(Caller)
 
 
 @dataclass(frozen=True)
@@ -120,6 +122,14 @@ class Events:
         number = info.number if info else None
         return [int(r[0]) for r in self._conn.execute(sql, (*params, number, text, text))]
 
+    def recipients(self) -> dict[int, str]:
+        """Who each third-party contact reached, as recorded (`add third-party --who`): event id -> words."""
+        cursor = self._conn.execute(
+            "SELECT id, json_extract(raw, '$.who') FROM events"
+            " WHERE channel = 'third_party' AND json_valid(raw) AND json_extract(raw, '$.who') IS NOT NULL"
+        )
+        return {int(i): str(who) for i, who in cursor if str(who).strip()}
+
     def count(self) -> int:
         return int(self._conn.execute("SELECT COUNT(*) FROM events").fetchone()[0])
 
@@ -145,13 +155,14 @@ class Events:
                 text=r[9],
                 party_id=pid,
                 party=parties[pid][0] if pid in parties else None,
-                group=group_key(pid, r[3] or r[4], parties),
+                group=WITHHELD_GROUP if r[19] and pid not in parties else group_key(pid, r[3] or r[4], parties),
                 note=r[11],
                 import_id=r[12],
                 hash=r[13],
                 source=r[14] or _stored_source(r[12], r[17], r[16]),
                 at_precision=r[15] or _stored_precision(r[12], at.astimezone(tz)),
                 withdrawn=r[18],
+                caller=r[19],
             )
 
     def _add_batch(
@@ -209,7 +220,8 @@ class Events:
 
 def _prepare(raw: RawEvent, region: str) -> _Prepared:
     _check_raw(raw)
-    info = normalize_number(raw.number_raw, region) if raw.number_raw else None
+    # A caller without a number has none: "-2" is no short code, and no number row is made for it.
+    info = normalize_number(raw.number_raw, region) if raw.number_raw and raw.caller is None else None
     return _Prepared(raw, info, to_utc_iso(raw.at))
 
 
@@ -238,6 +250,7 @@ def _row_values(
         "recorded_at": recorded,
         "source": source,
         "at_precision": raw.at_precision,
+        "caller": raw.caller,
     }
 
 
@@ -272,5 +285,7 @@ def _check_raw(raw: RawEvent) -> None:
         raise InputError(f"{raw.source_ref or 'record'}: unknown status {raw.status!r}")
     if raw.at_precision not in PRECISIONS:
         raise InputError(f"{raw.source_ref or 'record'}: unknown time precision {raw.at_precision!r}")
+    if raw.caller is not None and raw.caller not in CALLERS:
+        raise InputError(f"{raw.source_ref or 'record'}: unknown caller kind {raw.caller!r}")
     if raw.at.tzinfo is None:
         raise ValueError(f"{raw.source_ref}: importer produced a naive datetime")

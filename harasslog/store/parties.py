@@ -82,6 +82,10 @@ class Parties:
         return int(found[0]) if found else None
 
 
+# Every caller without a number is one unidentified caller to the rules (unless linked to a party).
+WITHHELD_GROUP = "number:withheld"
+
+
 def group_key(party_id: int | None, number: str | None, parties: PartyIndex) -> str:
     """A collector group: the creditor at the top of the party's chain, or the bare number."""
     if party_id is None or party_id not in parties:

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from ..errors import InputError
-from ..normalize import zone
+from ..normalize import check_region, zone
 from ._sql import now_iso, row
 
 if TYPE_CHECKING:
@@ -50,11 +50,8 @@ class Profile:
         """Create or update the profile; unspecified fields keep their value."""
         self._store.require_transaction()
         current = row(self._conn, "SELECT * FROM profile WHERE id = 1") or {}
-        region = (region or current.get("region") or "CN").upper()
-        if region == "UK":
-            region = "GB"
-        if len(region) != 2 or not region.isalpha():
-            raise InputError(f"region must be a two-letter country code such as CN, US or GB, not {region!r}")
+        # Any region phonenumbers reads numbers for; a stored one is kept as it is.
+        region = check_region(region) if region is not None else str(current.get("region") or "CN")
         tz_name = tz or current.get("tz") or _DEFAULT_TZ.get(region, "UTC")
         zone(tz_name)
         juris = (jurisdiction or current.get("jurisdiction") or _DEFAULT_JURISDICTION.get(region, "cn")).lower()

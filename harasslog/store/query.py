@@ -15,7 +15,7 @@ from .parties import PartyIndex
 SELECT = (
     "SELECT e.id, e.channel, e.direction, e.number, e.number_raw, e.at, e.tz_offset_min, e.duration_s,"
     " e.status, e.text, COALESCE(e.party_id, n.party_id) AS party_id, e.note, e.import_id, e.hash,"
-    " e.source, e.at_precision, e.source_ref, i.file_name, w.reason"
+    " e.source, e.at_precision, e.source_ref, i.file_name, w.reason, e.caller"
     " FROM events e LEFT JOIN numbers n ON n.number = e.number"
     " LEFT JOIN imports i ON i.id = e.import_id LEFT JOIN withdrawals w ON w.event_id = e.id"
 )

@@ -3,6 +3,13 @@
 A decision names its finding by a key that survives re-analysis: the rule id and the sorted event
 ids (a findings row id changes with every run). A finding added by a person has the key
 "REVIEW:<category>:<event id>". The latest decision on a key is the one that counts.
+
+Review items (findings rows with tier "review") are decided on the same way and keyed the same:
+an item a review-tier rule raised by that rule's id ("CN-WORD-XXX-REVIEW:7"); an item no rule raised
+(the statistical layer's: ReviewItem.rule_id "") by "MODEL:<category>" (rules.triage.stable_rule_id),
+so "MODEL:threat_violence:7". One item per event and id, so the key is stable across runs as long
+as the item is raised again; accepting one makes it a finding in dossiers (labelled as raised for
+review), rejecting it keeps it out, as for any finding.
 """
 
 from __future__ import annotations

@@ -22,7 +22,8 @@ class Runs:
         self._conn = store.conn
 
     def save(self, *, pack_id: str, pack_version: str, params: dict[str, Any], findings: list[Finding]) -> int:
-        """Record one analysis and its findings."""
+        """Record one analysis and its findings, both tiers (`findings_count` counts the findings
+        tier; the review items are rows with tier "review" and their score, under the same digest)."""
         self._store.require_transaction()
         started = now_iso()
         values = {
@@ -31,7 +32,7 @@ class Runs:
             "started": started,
             "finished": now_iso(),
             "params": json_text(params),
-            "findings_count": len(findings),
+            "findings_count": sum(1 for f in findings if f.tier == "finding"),
         }
         cursor = self._conn.execute(
             f"INSERT INTO runs ({', '.join(values)}) VALUES ({', '.join('?' * len(values))})", tuple(values.values())
@@ -39,7 +40,7 @@ class Runs:
         run_id = int(cursor.lastrowid or 0)
         self._conn.executemany(
             'INSERT INTO findings (run_id, rule_id, category, severity, group_key, title, event_ids, start, "end",'
-            " explanation, matches, citations) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " explanation, matches, citations, tier, score) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [_finding_values(run_id, f) for f in findings],
         )
         digest = integrity.findings_digest(self._conn, run_id)
@@ -52,8 +53,9 @@ class Runs:
             found["params"] = json.loads(found["params"])
         return found
 
-    def findings(self, run_id: int | None = None) -> list[Finding]:
-        """The findings of a run (default: the last one)."""
+    def findings(self, run_id: int | None = None, *, tier: str = "finding") -> list[Finding]:
+        """The findings of a run (default: the last one), of one tier: "finding" (what a dossier
+        may state; the default) or "review" (items for a person to accept or reject)."""
         if run_id is None:
             last = self.last()
             if last is None:
@@ -72,12 +74,25 @@ class Runs:
                 group=r["group_key"] or "",
                 matches=tuple(Match(**m) for m in json.loads(r["matches"])),
                 citations=tuple(Citation(**c) for c in json.loads(r["citations"])),
+                tier=r["tier"],
+                score=r["score"],
             )
-            for r in rows(self._conn, "SELECT * FROM findings WHERE run_id = ? ORDER BY id", (run_id,))
+            for r in rows(
+                self._conn, "SELECT * FROM findings WHERE run_id = ? AND tier = ? ORDER BY id", (run_id, tier)
+            )
         ]
 
+    def review_items(self, run_id: int | None = None) -> list[Finding]:
+        """The review tier of a run (default: the last one): never a finding until a person accepts it."""
+        return self.findings(run_id, tier="review")
+
     def flagged_event_ids(self) -> set[int]:
+        """Events in a finding of the last run (the findings tier only)."""
         return {eid for f in self.findings() for eid in f.event_ids}
+
+    def to_review_event_ids(self) -> set[int]:
+        """Events with a review item in the last run (they may also be in a finding)."""
+        return {eid for f in self.review_items() for eid in f.event_ids}
 
 
 def _finding_values(run_id: int, f: Finding) -> tuple[Any, ...]:
@@ -94,4 +109,6 @@ def _finding_values(run_id: int, f: Finding) -> tuple[Any, ...]:
         f.explanation,
         json_text([asdict(m) for m in f.matches]),
         json_text([asdict(c) for c in f.citations]),
+        f.tier,
+        f.score,
     )
