@@ -183,7 +183,7 @@ def train(xs: list[list[str]], ys: list[list[float]], params: dict, seed: int) -
     return model
 
 
-def predict(model: dict, x: list[str], params: dict) -> list[float]:
+def predict(model: dict, x: list[str]) -> list[float]:
     """Each head's probability, then what the text's own words add to "any" (its language's bias
     left out): the scorer passes nothing unless that is above zero."""
     z = [0.0] * len(model["bias"])
@@ -285,7 +285,7 @@ def oof(xs: list[list[str]], ys: list[list[float]], fold: list[int], k: int, par
         m = train([xs[i] for i in tr], [ys[i] for i in tr], params, seed)
         for i in range(len(xs)):
             if fold[i] == f:
-                probs[i] = predict(m, xs[i], params)
+                probs[i] = predict(m, xs[i])
     return probs
 
 
@@ -303,7 +303,7 @@ def nested(rows: list[dict], xs: list, ys: list, k: int, params: dict, seed: int
         m = train([xs[i] for i in tr], [ys[i] for i in tr], params, seed)
         for i in range(len(rows)):
             if fold[i] == f:
-                probs[i] = predict(m, xs[i], params)
+                probs[i] = predict(m, xs[i])
                 cats[i] = passed(probs[i], th, lang_of(xs[i]))
         print(f"  fold {f + 1}/{k}: {len(rows) - len(tr)} held out, any thresholds {th[wm.ANY]}", file=sys.stderr)
     return probs, cats

@@ -1,10 +1,12 @@
 """The statistical layer of the review tier: an n-gram linear model of collection wording.
 
 Rules find what their patterns say; a collector who words a threat a new way slips past them. This
-model reads a message as Chinese character 1-3-grams and English word 1-2-grams (numbers as "0"),
-on the normalized text (wording.normalize), and gives one logistic score per wording category plus
-an "any" score (the message breaches some rule). It never makes a finding: what it scores goes to a
-person as a review item, with the n-grams that weighed most as spans of the ORIGINAL text.
+model reads a message as Chinese character 1-3-grams (run edges included) and English word
+1-2-grams (numbers as "0"), on the normalized text (wording.normalize), and gives one logistic
+score per wording category plus an "any" score (the message breaches some rule), passed only when
+the message's own n-grams, not the corpus' prior, weigh towards a breach. It never makes a
+finding: what it scores goes to a person as a review item, with the n-grams that weighed most as
+spans of the ORIGINAL text.
 
 The weights are data (rulepacks/wording-model.json), written by benchmarks/train_wording_model.py
 from tests/corpus/wording.jsonl; the file says which rows it was trained on and what cross-validation
@@ -43,11 +45,6 @@ _NOT_CJK = re.compile(f"[^{_CJK}]+")
 EDGE = "\x00"
 _HAS_CJK = re.compile(f"[{_CJK}]")
 LANG_FEATURE = {"zh": "\x01zh", "en": "\x01en"}  # a per-language bias, always present
-
-
-def text_lang(text: str) -> str:
-    """The language a message is written in, as the model sees it: zh when it holds Chinese."""
-    return "zh" if _HAS_CJK.search(text) else "en"
 
 
 def grams(text: str) -> list[tuple[str, int, int]]:
