@@ -255,13 +255,13 @@ def passed(p: list[float], thresholds: dict, lang: str) -> list[str]:
 def figures(rows: list[dict], cats: list[list[str]], found: list[set[str]] | None = None) -> dict:
     """Per language: recall (labelled rows flagged), benign flagged, right category (flagged labelled
     rows whose flagged categories include a labelled one). With `found` (the rules' finding
-    categories per row) a row is flagged by a finding or a review item the findings left."""
+    categories per row) a row is flagged by its findings, or else by the model's items."""
     out: dict[str, dict] = {}
     for i, r in enumerate(rows):
         t = out.setdefault(r["lang"], {"labelled": 0, "flagged": 0, "right": 0, "benign": 0, "benign_flagged": 0})
         got = set(cats[i])
-        if found is not None:
-            got = found[i] | (got - found[i])
+        if found is not None and found[i]:  # the model speaks only where no finding does (triage)
+            got = found[i]
         want = set(r["categories"])
         if want:
             t["labelled"] += 1

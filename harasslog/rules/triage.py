@@ -75,8 +75,12 @@ def _rule_items(text: str, packs: list[RulePack], lang: str) -> list[ReviewItem]
 
 
 def _model_items(text: str, lang: str, named: set[str]) -> list[ReviewItem]:
-    """The statistical layer's items (rules/model.py): one per category the model passes that no
-    finding or review-tier rule already names in the text, its span the strongest evidence."""
+    """The statistical layer's items (rules/model.py), for a message that no finding or review-tier
+    rule names (`named` is empty): one per category the model passes, its span the strongest
+    evidence. A message a rule already names reaches a person anyway; the model's guesses at more
+    categories for it were mostly wrong ones (an insult read into 欠钱不还)."""
+    if named:
+        return []
     norm = normalize(text[:MAX_CHECKED])
     scored = model.score(norm.text)
     if not scored.passed:
@@ -84,8 +88,6 @@ def _model_items(text: str, lang: str, named: set[str]) -> list[ReviewItem]:
     zh = lang == "zh"
     out = []
     for category in scored.passed[:3]:
-        if category in named:
-            continue
         regions = model.evidence(norm.text, category)
         if not regions:
             continue
