@@ -336,3 +336,130 @@ def m006_review_tier(db: Database) -> None:
         CREATE INDEX idx_findings_run_tier ON findings(run_id, tier);
         """
     )
+
+
+@migrations()
+def m007_views(db: Database) -> None:
+    """Views for lawyers who read the store with Datasette (`timeline`, `flagged`: contract names),
+    and a full-text index that is always current.
+
+    Search: events_fts is rebuilt once here; from now on the store indexes each batch of events in
+    the transaction that adds it (Search.index: events are never updated or deleted, so inserts
+    are all there is). A batch costs a fifth of a per-row trigger. `content="events"` is written
+    with double quotes because that is the form Datasette recognises as the index of `events`.
+
+    Local time: SQLite has no time zones, so `local_offsets` holds the profile zone's offsets over
+    time (derived, rebuilt when the profile's zone is set; see store/localtime.py) and the views
+    look up the one in force at each event. Evidence stays as it is, in UTC.
+
+    `timeline` has no ORDER BY, so counts and facets over it need not sort or compute every
+    column (Datasette's metadata sorts it by at_utc, which the index on events.at serves).
+    `latest_findings` is the one place that says which findings the views show (the latest run's
+    findings tier: an item raised for review is no finding);
+    both views read it."""
+    from .store.localtime import write_offsets
+
+    # One statement at a time: sqlite-utils' executescript splits long scripts slowly.
+    for statement in (
+        "DROP TABLE events_fts",
+        'CREATE VIRTUAL TABLE events_fts USING fts5(text, content="events", content_rowid="id", tokenize="trigram")',
+        "INSERT INTO events_fts (events_fts) VALUES ('rebuild')",
+        "DELETE FROM settings WHERE key = 'fts_indexed_through'",
+        "CREATE TABLE local_offsets (zone TEXT NOT NULL, starts TEXT NOT NULL, offset_min INTEGER NOT NULL,"
+        " PRIMARY KEY (zone, starts)) WITHOUT ROWID",
+    ):
+        db.conn.execute(statement)
+    found = db.conn.execute("SELECT tz FROM profile WHERE id = 1").fetchone()
+    write_offsets(db.conn, found[0] if found else "Asia/Shanghai")  # the profile's default zone
+
+    # The offset in force at e.at, in the profile's zone (NULL if local_offsets lacks that zone):
+    # joined once per event, so the expressions below read a column, not a subquery each.
+    zone = "COALESCE((SELECT tz FROM profile WHERE id = 1), 'Asia/Shanghai')"
+    join_offset = (
+        f"LEFT JOIN local_offsets o ON o.zone = {zone} AND o.starts ="
+        f" (SELECT max(starts) FROM local_offsets WHERE zone = {zone} AND starts <= e.at)"
+    )
+    offset = "o.offset_min"
+    clock = f"strftime('%Y-%m-%dT%H:%M:%S', e.at, {offset} || ' minutes')"
+    # As `list --json` shows `at`: milliseconds only when there are some, then the offset (+08:00).
+    local_time = (
+        f"{clock} || CASE WHEN substr(e.at, 20, 4) = '.000' THEN '' ELSE substr(e.at, 20, 4) END"
+        f" || CASE WHEN {offset} < 0 THEN '-' ELSE '+' END"
+        f" || printf('%02d:%02d', abs({offset}) / 60, abs({offset}) % 60)"
+    )
+    # Events written before m003 have no at_precision: derived as the store derives it on reading.
+    precision = (
+        "COALESCE(e.at_precision, CASE WHEN e.import_id IS NOT NULL THEN 'second'"
+        f" WHEN substr({clock}, 12) = '00:00:00' AND substr(e.at, 20, 4) = '.000' THEN 'unknown'"
+        " WHEN substr(e.at, 18, 6) = '00.000' THEN 'minute' ELSE 'second' END)"
+    )
+    db.conn.execute(
+        """
+        CREATE VIEW latest_findings AS
+            SELECT f.* FROM findings f
+            WHERE f.run_id = (SELECT MAX(id) FROM runs) AND f.tier = 'finding'
+        """
+    )
+    db.conn.execute(
+        f"""
+        CREATE VIEW timeline AS
+            SELECT
+                e.id AS event_id,
+                {local_time} AS local_time,
+                substr({clock}, 1, 10) AS local_date,
+                e.at AS at_utc,
+                {precision} AS at_precision,
+                e.channel, e.direction, e.status, e.duration_s,
+                COALESCE(e.number, e.number_raw) AS number,
+                p.name AS collector,
+                c.name AS creditor,
+                e.text,
+                fl.event_id IS NOT NULL AS flagged,
+                fl.flags,
+                w.reason AS withdrawn
+            FROM events e
+            {join_offset}
+            LEFT JOIN numbers n ON n.number = e.number
+            LEFT JOIN parties p ON p.id = COALESCE(e.party_id, n.party_id)
+            LEFT JOIN parties c ON c.id = p.creditor_id
+            LEFT JOIN withdrawals w ON w.event_id = e.id
+            LEFT JOIN (
+                SELECT CAST(j.value AS INTEGER) AS event_id, json_group_array(DISTINCT f.category) AS flags
+                FROM latest_findings f, json_each(f.event_ids) j GROUP BY 1
+            ) fl ON fl.event_id = e.id
+        """
+    )
+    db.conn.execute(
+        f"""
+        CREATE VIEW flagged AS
+            SELECT
+                f.id AS finding_id,
+                f.rule_id, f.category, f.severity, f.title,
+                e.id AS event_id,
+                {local_time} AS local_time,
+                e.channel,
+                COALESCE(e.number, e.number_raw) AS number,
+                p.name AS collector,
+                CASE WHEN json_array_length(f.matches) > 0 THEN
+                    (SELECT json_group_array(json_extract(m.value, '$.text')) FROM json_each(f.matches) m)
+                END AS words,
+                e.text,
+                json_array_length(f.event_ids) AS events,
+                f.event_ids,
+                w.reason AS withdrawn,
+                (SELECT r.decision FROM reviews r
+                 WHERE r.finding_key = f.rule_id || ':' || (
+                     SELECT group_concat(v, ',') FROM (
+                         SELECT DISTINCT CAST(value AS INTEGER) AS v FROM json_each(f.event_ids) ORDER BY v))
+                 ORDER BY r.id DESC LIMIT 1) AS decision,
+                f.explanation,
+                f.run_id
+            FROM latest_findings f
+            LEFT JOIN events e ON e.id = json_extract(f.event_ids, '$[0]')
+            {join_offset}
+            LEFT JOIN numbers n ON n.number = e.number
+            LEFT JOIN parties p ON p.id = COALESCE(e.party_id, n.party_id)
+            LEFT JOIN withdrawals w ON w.event_id = e.id
+            ORDER BY f.id
+        """
+    )

@@ -155,6 +155,7 @@ ALL_MIGRATIONS = [
     "m004_reviews",
     "m005_caller",
     "m006_review_tier",
+    "m007_views",
 ]
 
 
@@ -164,6 +165,7 @@ def test_blank_store_gets_the_full_schema(tmp_path):
     for table, columns in EXPECTED_COLUMNS.items():
         assert db[table].columns_dict == columns, table
     assert "events_fts" in db.table_names()
+    assert {"timeline", "flagged", "latest_findings"} <= set(db.view_names())
     names = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'index' AND name LIKE 'idx_%'")}
     assert {"idx_events_at", "idx_events_number", "idx_events_party", "idx_events_channel"} <= names
     triggers = set(db.triggers_dict)
@@ -175,6 +177,7 @@ def test_blank_store_gets_the_full_schema(tmp_path):
         "m004_reviews",
         "m005_caller",
         "m006_review_tier",
+        "m007_views",
     ]
     assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     store.close()
@@ -262,6 +265,7 @@ def test_a_v1_store_is_upgraded_and_keeps_verifying(tmp_path):
         "m004_reviews",
         "m005_caller",
         "m006_review_tier",
+        "m007_views",
     ]
     report = store.verify()
     assert report.ok, report.problems

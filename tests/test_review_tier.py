@@ -171,7 +171,6 @@ def test_a_store_from_before_the_review_tier_upgrades_and_verifies(tmp_path, cli
     migrations.apply(db, stop_before="m005_caller")
     old = Store(db, path)
     with old.transaction():
-        old.profile.set(name="张三", region="CN", tz="Asia/Shanghai", jurisdiction="cn")
         values = {"pack_id": "cn", "pack_version": "2026.11", "started": "s", "finished": "f", "params": "{}"}
         values["findings_count"] = 1
         old.conn.execute(

@@ -723,14 +723,6 @@ def search(
 ) -> None:
     """Find messages containing some text (full text; works for Chinese)."""
     store = common.open_store(readonly=True)
-    if store.search.behind():  # index what was added since, unless an import holds the lock now
-        try:
-            writer = common.open_store()
-        except InputError:
-            pass  # read-only media: find() scans what the index lacks
-        else:
-            writer.search.sync_if_free()
-            writer.close()
     ids = store.search.find(query, limit=limit)
     by_id = {e.id: e for e in store.events.select(ids=ids)} if ids else {}
     events = [by_id[i] for i in ids if i in by_id]

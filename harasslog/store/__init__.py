@@ -87,6 +87,12 @@ class Store:
             self._in_transaction = False
             self.profile.forget()
 
+    def checkpoint(self) -> bool:
+        """Move every committed write from the WAL into the store file (a reader of the file alone,
+        such as Datasette --immutable, then sees them); false if a reader or writer prevented it."""
+        busy, _, _ = self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+        return not busy
+
     def require_transaction(self) -> None:
         if not self._in_transaction:
             raise RuntimeError("store writes must run inside store.transaction()")

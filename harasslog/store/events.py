@@ -202,6 +202,7 @@ class Events:
         if event_rows:
             marks = ", ".join("?" * len(event_rows[0]))
             self._conn.executemany(f"INSERT INTO events ({_COLUMNS}) VALUES ({marks})", event_rows)
+            self._store.search.index(event_rows[0][0], event_rows[-1][0])  # search stays current
             self._store.ledger.append_chained(ledger_rows)
         for event_id, attachment in attachments:
             self._store.attachments.add(event_id, attachment.data, name=attachment.name, mime=attachment.mime)

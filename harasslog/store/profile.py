@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 from ..errors import InputError
 from ..normalize import check_region, zone
 from ._sql import now_iso, row
+from .localtime import write_offsets
 
 if TYPE_CHECKING:
     from . import Store
@@ -79,6 +80,7 @@ class Profile:
                 tuple(values.values()),
             )
             self._store.ledger.record("profile", 1, values)
+        write_offsets(self._conn, tz_name)  # the views' local times follow the profile's zone
         self._cached = None
         return {"id": 1, **values}
 
