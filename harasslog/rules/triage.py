@@ -15,10 +15,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from ..catalog import t
 from ..models import Match, ReviewItem
+from . import model
 from .loader import REVIEW_SCORE
 from .pack import RulePack
-from .wording import matcher_for
+from .wording import MAX_CHECKED, matcher_for, normalize
 
 # Items that no rule raised (the statistical layer's, rule_id "") are stored and reviewed under a
 # stable id of their category, "MODEL:<category>", so a decision on one survives re-analysis.
@@ -47,6 +49,7 @@ def review_items(
         return []
     pack_list = list(packs) if isinstance(packs, list) else [packs]
     items = _rule_items(text, pack_list, lang)
+    items += _model_items(text, lang, {m.category for m in findings} | {i.category for i in items})
     kept = [i for i in items if not _already_found(i, findings)]
     kept.sort(key=lambda i: (i.start, i.end, i.rule_id, i.category))
     return kept
@@ -68,4 +71,43 @@ def _rule_items(text: str, packs: list[RulePack], lang: str) -> list[ReviewItem]
         rule = rules[m.rule_id]
         score = float(rule.params.get("score", REVIEW_SCORE))
         out.append(ReviewItem(m.category, score, m.text, m.start, m.end, rule.title(lang), rule.id))
+    return out
+
+
+def _model_items(text: str, lang: str, named: set[str]) -> list[ReviewItem]:
+    """The statistical layer's items (rules/model.py), for a message that no finding or review-tier
+    rule names (`named` is empty): one per category the model passes, its span the strongest
+    evidence. A message a rule already names reaches a person anyway; the model's guesses at more
+    categories for it were mostly wrong ones (an insult read into 欠钱不还)."""
+    if named:
+        return []
+    norm = normalize(text[:MAX_CHECKED])
+    scored = model.score(norm.text)
+    if not scored.passed:
+        return []
+    zh = lang == "zh"
+    out = []
+    for category in scored.passed[:3]:
+        regions = model.evidence(norm.text, category)
+        if not regions:
+            continue
+        spans = [norm.span(s, e) for s, e, _ in regions[:3]]
+        quotes = ("、" if zh else ", ").join(f"“{text[s:e]}”" for s, e in spans)
+        label = t("zh" if zh else "en", f"categories.{category}")
+        own = scored.scores[category] >= model.load().threshold(category)  # its own threshold, not only "any"
+        score = scored.scores[category] if own else scored.scores[model.ANY]
+        if own:
+            why = (
+                f"措辞与已知的“{label}”相似（{score:.2f}）：{quotes}"
+                if zh
+                else f"wording like known cases of “{label}” (score {score:.2f}): {quotes}"
+            )
+        else:
+            why = (
+                f"措辞与已知的违规催收相似（{score:.2f}），最接近“{label}”：{quotes}"
+                if zh
+                else f"wording like known breaches (score {score:.2f}), nearest “{label}”: {quotes}"
+            )
+        start, end = spans[0]
+        out.append(ReviewItem(category, round(score, 2), text[start:end], start, end, why))
     return out
