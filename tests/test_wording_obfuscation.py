@@ -154,3 +154,15 @@ def test_every_match_quotes_the_original(text: str) -> None:
         for m in scan_text(text, pack):
             assert 0 <= m.start < m.end <= len(text)
             assert text[m.start : m.end] == m.text
+
+
+@pytest.mark.parametrize(
+    ("text", "read_as"),
+    [
+        ("I'm a bailiff", "i'm a bailiff"),  # short words are never run together
+        ("it's a b-i-g deal", "it's a big deal"),
+        ("Y O U  W I L L  P A Y", "you  will  pay"),  # each letter-spaced word is still read
+    ],
+)
+def test_letter_spacing_joins_one_spaced_word_not_short_words(text: str, read_as: str) -> None:
+    assert normalize(text).text == read_as

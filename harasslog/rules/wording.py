@@ -57,7 +57,12 @@ _CJK_GAP = rf"(?<=[{_CJK}])[^\w{_SENTENCE}]+(?=[{_CJK}])|(?<=[{_CJK}])_+(?=[{_CJ
 _W = r"[^\W_]"
 _C = f"[{_CJK}]"
 # Latin chains start at a word start; Chinese ones may hang off a word ("就爆。通。讯。录").
-_CHAIN = rf"(?<!{_W}){_W}(?:[\W_]{{1,3}}{_W}(?!{_W})){{2,}}|{_C}(?:[\W_]{{1,3}}{_C}(?!{_W})){{2,}}"
+# A Latin chain repeats one separator ("k i l l", "a.r.r.e.s.t") and does not start inside a word or
+# after an apostrophe, so short words ("I'm a bailiff", "it's a deal") are never run together.
+_CHAIN = (
+    rf"(?<![\w']){_W}(?P<sep>[\W_]{{1,3}}){_W}(?!{_W})(?:(?P=sep){_W}(?!{_W}))+"
+    rf"|{_C}(?:[\W_]{{1,3}}{_C}(?!{_W})){{2,}}"
+)
 _REWRITE = re.compile(rf"(?P<chain>{_CHAIN})|(?P<gap>{_CJK_GAP})")
 # Cheap necessary conditions for a rewrite: a lone character between separators (the middle of any
 # chain), or a Chinese character followed by a space or symbol. Most texts fail both.
