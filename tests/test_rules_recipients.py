@@ -140,3 +140,10 @@ examples = [{ expect = "match", text = "他有欠款" }, { expect = "ok", text =
 def test_recipients_and_score_are_validated(old: str, new: str, message: str) -> None:
     with pytest.raises(InputError, match=re.escape(message)):
         parse_pack(PACK.replace(old, new, 1), "mine.toml")
+
+
+def test_a_disclosure_to_a_colleague_is_not_also_a_threat_to_contact_colleagues() -> None:
+    tl = Timeline(SHANGHAI)
+    told = tl.add("2026-11-20 10:00", "third_party", text="他们给我同事打电话说我欠钱不还，让同事帮忙催我还款")
+    found = [f for f in analyze(tl.events, [], CN, tz=SHANGHAI) if f.tier == "finding" and f.matches]
+    assert [(f.category, f.event_ids) for f in found] == [("privacy_disclosure", (told,))]
