@@ -151,7 +151,7 @@ def test_a_disclosure_to_a_colleague_is_not_also_a_threat_to_contact_colleagues(
 
 def test_a_review_item_never_repeats_a_category_the_findings_name_in_the_message() -> None:
     # "出点什么事" is a finding (violence); "好自为之" alone would be raised for review as violence.
-    text = "你好自为之，别到时候你家里人出点什么事就不好说了。"
+    text = "欠款再不还，你好自为之，别到时候你家里人出点什么事就不好说了。"
     tl = Timeline(SHANGHAI)
     tl.sms("2026-11-20 10:00", text=text)
     found = analyze(tl.events, [], CN, tz=SHANGHAI)
