@@ -131,7 +131,7 @@ def test_only_an_accepted_review_item_reaches_the_dossier(cli, pack, tmp_path):
     assert findings_part.count(REVIEW_RULE) == 1  # the accepted one; the rejected one never appears
     assert f"raised for review by the wording check as uncertain; accepted by the complainant on {today}" in after
     assert "2 findings covering 2 contacts" in after
-    assert "raised 2 uncertain item(s) for review: 1 accepted" in after
+    assert "raised 2 uncertain item(s) for review: the 1 accepted by the complainant" in after
 
 
 def test_the_walk_shows_an_item_to_review_with_its_score(cli, pack):

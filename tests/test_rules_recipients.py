@@ -142,13 +142,6 @@ def test_recipients_and_score_are_validated(old: str, new: str, message: str) ->
         parse_pack(PACK.replace(old, new, 1), "mine.toml")
 
 
-def test_a_disclosure_to_a_colleague_is_not_also_a_threat_to_contact_colleagues() -> None:
-    tl = Timeline(SHANGHAI)
-    told = tl.add("2026-11-20 10:00", "third_party", text="他们给我同事打电话说我欠钱不还，让同事帮忙催我还款")
-    found = [f for f in analyze(tl.events, [], CN, tz=SHANGHAI) if f.tier == "finding" and f.matches]
-    assert [(f.category, f.event_ids) for f in found] == [("privacy_disclosure", (told,))]
-
-
 def test_a_review_item_never_repeats_a_category_the_findings_name_in_the_message() -> None:
     # "出点什么事" is a finding (violence); "好自为之" alone would be raised for review as violence.
     text = "欠款再不还，你好自为之，别到时候你家里人出点什么事就不好说了。"

@@ -524,10 +524,6 @@ def _wording(
         # A rule for this recipient says more than the general rule of its category (who was told):
         # one finding per category, not two.
         told = {by_id[r].category for r in per_rule if "recipients" in by_id[r].params}
-        if "privacy_disclosure" in told:
-            # Words about telling colleagues or family, said to one of them, describe the contact
-            # that happened (the disclosure), not a threat to make it.
-            told.add("threat_third_party")
         for rule_id, matches in per_rule.items():
             rule = by_id[rule_id]
             p = rule.params
