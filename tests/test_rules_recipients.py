@@ -140,3 +140,17 @@ examples = [{ expect = "match", text = "他有欠款" }, { expect = "ok", text =
 def test_recipients_and_score_are_validated(old: str, new: str, message: str) -> None:
     with pytest.raises(InputError, match=re.escape(message)):
         parse_pack(PACK.replace(old, new, 1), "mine.toml")
+
+
+def test_a_review_item_never_repeats_a_category_the_findings_name_in_the_message() -> None:
+    # "出点什么事" is a finding (violence); "好自为之" alone would be raised for review as violence.
+    text = "欠款再不还，你好自为之，别到时候你家里人出点什么事就不好说了。"
+    tl = Timeline(SHANGHAI)
+    tl.sms("2026-11-20 10:00", text=text)
+    found = analyze(tl.events, [], CN, tz=SHANGHAI)
+    assert [(f.category, f.tier) for f in found] == [("threat_violence", "finding")]
+    only_hint = Timeline(SHANGHAI)
+    only_hint.sms("2026-11-20 10:00", text="欠款再不处理，你好自为之。")
+    assert [(f.category, f.tier) for f in analyze(only_hint.events, [], CN, tz=SHANGHAI)] == [
+        ("threat_violence", "review")
+    ]

@@ -107,6 +107,8 @@ def readings(text: str) -> list[Reading]:
             pos = i + 1  # an amount ($120): the common case, no form
             continue
         hit = _at(text, i, lex)
+        if hit is not None and found and hit[0] < found[-1][1]:
+            hit = None  # it would overlap the form before it ("%s**": the slot, not "s**")
         if hit is not None:
             found.append(hit)
             pos = hit[1]

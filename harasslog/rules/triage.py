@@ -2,8 +2,9 @@
 finding. Each item names a category, a score, the span of the original text that led to it and why,
 so a person can accept or reject it; a dossier uses it only once accepted.
 
-Contract (issue 11): `review_items` never repeats what the findings tier already found (same
-category over an overlapping span), returns spans of the ORIGINAL text, scores in [0, 1], items
+Contract (issue 11): `review_items` never repeats what the findings tier already found (a
+category the findings name in this message: one message is one breach of a kind, however many of
+its phrases point to it; a dossier must not count it twice), returns spans of the ORIGINAL text, scores in [0, 1], items
 ordered by position, and `why` in the reader's language (zh|en).
 
 Sources of items, each a private function so they stay independent:
@@ -56,8 +57,8 @@ def review_items(
 
 
 def _already_found(item: ReviewItem, findings: Sequence[Match]) -> bool:
-    """The findings tier holds this category over an overlapping span: nothing left to review."""
-    return any(m.category == item.category and m.start < item.end and item.start < m.end for m in findings)
+    """The findings tier already names this category in the message: nothing left to review."""
+    return any(m.category == item.category for m in findings)
 
 
 def _rule_items(text: str, packs: list[RulePack], lang: str) -> list[ReviewItem]:
