@@ -22,7 +22,7 @@ from harasslog.rules.wording import normalize
 ROOT = Path(__file__).resolve().parents[1]
 TRAINER = ROOT / "benchmarks" / "train_wording_model.py"
 
-VEILED_ZH = "欠的钱再拖着不还，你家里人出点什么事可别怪我们没提醒你，好自为之"
+VEILED_ZH = "钱再拖着不还，哪天你回家路上出点意外可别怪我们"
 VEILED_EN = "We know where your kids go to school. Pay what you owe by Friday or something bad might happen to them."
 LAWFUL_ZH = "您好，您在本平台的借款已逾期5天，请尽快还款。如有困难，可致电客服申请延期或分期。"
 LAWFUL_EN = "This is a reminder that your payment of $45.00 was due on March 3. Please call us to discuss your options."
@@ -70,7 +70,7 @@ def test_a_lawful_reminder_raises_nothing(text, pack):
 
 def test_spans_map_back_through_normalization():
     # Traditional characters and full-width forms: the item quotes the text as it was sent.
-    text = "欠的錢再拖著不還，你家裡人出點什麼事可別怪我們沒提醒你，好自為之"
+    text = "錢再拖著不還，哪天你回家路上出點意外可別怪我們"
     items = _model_items(text, "zh", set())
     assert items
     assert all(text[i.start : i.end] == i.text and i.text in text for i in items)
