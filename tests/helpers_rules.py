@@ -73,3 +73,14 @@ def request(
         event_id=event_id,
         note=note,
     )
+
+
+# The [pack] table of the small packs tests write (rules follow it).
+PACK_HEAD = """\
+[pack]
+id = "mine"
+version = "1"
+jurisdiction = "cn"
+title_zh = "我的"
+title_en = "Mine"
+"""

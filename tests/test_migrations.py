@@ -170,15 +170,7 @@ def test_blank_store_gets_the_full_schema(tmp_path):
     assert {"idx_events_at", "idx_events_number", "idx_events_party", "idx_events_channel"} <= names
     triggers = set(db.triggers_dict)
     assert {"ledger_no_update", "ledger_no_delete", "events_evidence_immutable", "events_no_delete"} <= triggers
-    assert [m.name for m in migrations.applied(db)] == [
-        "m001_initial",
-        "m002_chain_facts",
-        "m003_provenance",
-        "m004_reviews",
-        "m005_caller",
-        "m006_review_tier",
-        "m007_views",
-    ]
+    assert [m.name for m in migrations.applied(db)] == ALL_MIGRATIONS
     assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     store.close()
 
@@ -258,15 +250,7 @@ def test_a_v1_store_is_upgraded_and_keeps_verifying(tmp_path):
     path = tmp_path / "v1.db"
     v1_store(path)
     store = open_store(path, create=False)
-    assert [m.name for m in migrations.applied(store.db)] == [
-        "m001_initial",
-        "m002_chain_facts",
-        "m003_provenance",
-        "m004_reviews",
-        "m005_caller",
-        "m006_review_tier",
-        "m007_views",
-    ]
+    assert [m.name for m in migrations.applied(store.db)] == ALL_MIGRATIONS
     report = store.verify()
     assert report.ok, report.problems
     assert report.entries == 5  # profile, party, debt, import, run: chained as found at upgrade

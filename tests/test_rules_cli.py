@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
+from helpers_rules import PACK_HEAD
 
 FINDING_KEYS = ["rule_id", "category", "severity", "event_ids", "start", "end", "explanation", "matches", "citations"]
 MATCH_KEYS = ["rule_id", "category", "text", "start", "end"]
@@ -156,13 +157,9 @@ def test_rules_list_and_show(cli) -> None:
     ok(cli("rules", "show", "NOPE-001"), 2)
 
 
-PACK = """
-[pack]
-id = "mine"
-version = "1"
-jurisdiction = "cn"
-title_zh = "我的"
-title_en = "Mine"
+PACK = (
+    PACK_HEAD
+    + """
 
 [[rules]]
 id = "MY-WORD-001"
@@ -177,6 +174,7 @@ citations = [{ instrument = "X", article = "1", tag = "S" }]
 patterns.zh = ['老赖']
 examples = [{ expect = "match", text = "你这个老赖" }, { expect = "ok", text = "OK_TEXT" }]
 """
+)
 
 
 def test_rules_test_passes_fails_and_refuses(cli, tmp_path) -> None:

@@ -7,18 +7,15 @@ params.within; the loader checks the three fit together, the matcher combines th
 from __future__ import annotations
 
 import pytest
+from helpers_rules import PACK_HEAD
 
 from harasslog.errors import InputError
 from harasslog.rules.loader import load_pack, parse_pack
 from harasslog.rules.wording import compile_rules
 
-PACK = """
-[pack]
-id = "mine"
-version = "1"
-jurisdiction = "cn"
-title_zh = "我的"
-title_en = "Mine"
+PACK = (
+    PACK_HEAD
+    + """
 example_tz = "Asia/Shanghai"
 
 [conditions]
@@ -42,6 +39,7 @@ exceptions.zh = ['不会<gap6>']
 params = { within = 6 }
 examples = [{ expect = "match", text = "再不还就发到家长群" }, { expect = "ok", text = "照片发到家长群了" }]
 """
+)
 
 
 def _rule(text: str = PACK):

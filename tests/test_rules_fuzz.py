@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+from helpers_rules import PACK_HEAD
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -60,13 +61,9 @@ def test_scan_never_raises_and_quotes_the_original(text: str) -> None:
     assert matches == sorted(matches, key=lambda m: (m.start, m.end, m.rule_id))
 
 
-PACK = """
-[pack]
-id = "mine"
-version = "1"
-jurisdiction = "cn"
-title_zh = "我的"
-title_en = "Mine"
+PACK = (
+    PACK_HEAD
+    + """
 example_tz = "Asia/Shanghai"
 
 [conditions]
@@ -104,6 +101,7 @@ examples = [
   { expect = "ok", events = [{ at = "2026-11-20 12:00" }] },
 ]
 """
+)
 
 _VALUES = st.sampled_from(
     [

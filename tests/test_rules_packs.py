@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from helpers_rules import PACK_HEAD
 
 from harasslog.errors import InputError
 from harasslog.models import SEVERITIES
@@ -59,13 +60,9 @@ def test_every_category_of_the_design_has_a_rule_in_cn() -> None:
     assert "burst" in {r.category for r in PACKS["us"].rules}
 
 
-GOOD = """
-[pack]
-id = "mine"
-version = "1"
-jurisdiction = "cn"
-title_zh = "我的"
-title_en = "Mine"
+GOOD = (
+    PACK_HEAD
+    + """
 example_tz = "Asia/Shanghai"
 
 [[rules]]
@@ -81,6 +78,7 @@ citations = [{ instrument = "X", article = "1", tag = "S", url = "" }]
 patterns.zh = ['老赖']
 examples = [{ expect = "match", text = "你这个老赖" }, { expect = "ok", text = "您好" }]
 """
+)
 
 
 def test_a_valid_user_pack_loads() -> None:

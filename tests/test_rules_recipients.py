@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from helpers_rules import NEW_YORK, SHANGHAI, Timeline
+from helpers_rules import NEW_YORK, PACK_HEAD, SHANGHAI, Timeline
 
 from harasslog.errors import InputError
 from harasslog.rules.engine import analyze
@@ -105,13 +105,9 @@ def test_every_review_rule_carries_a_score_between_0_and_1() -> None:
     assert all(0 < r.params["score"] < 1 for r in review)
 
 
-PACK = """
-[pack]
-id = "mine"
-version = "1"
-jurisdiction = "cn"
-title_zh = "我的"
-title_en = "Mine"
+PACK = (
+    PACK_HEAD
+    + """
 
 [[rules]]
 id = "MY-WORD-001"
@@ -127,6 +123,7 @@ params = { recipients = ["third_party"] }
 patterns.zh = ['欠款']
 examples = [{ expect = "match", text = "他有欠款" }, { expect = "ok", text = "您好" }]
 """
+)
 
 
 @pytest.mark.parametrize(
