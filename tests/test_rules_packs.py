@@ -130,13 +130,7 @@ def test_errors_name_the_rule() -> None:
         parse_pack(_broken('severity = "high"', 'severity = "huge"'), "mine.toml")
 
 
-CONDUCT = """
-[pack]
-id = "mine"
-version = "1"
-jurisdiction = "cn"
-title_zh = "我的"
-title_en = "Mine"
+CONDUCT = PACK_HEAD + """
 example_tz = "Asia/Shanghai"
 
 [[rules]]
