@@ -2,6 +2,8 @@
 
     python benchmarks/bench_analyze.py [--events 1000000] [--pack cn] [--seed 7]
     python benchmarks/bench_analyze.py --long      (one hostile message at growing lengths, issue 8.7)
+    python benchmarks/bench_analyze.py --analyze-only   (analyze alone: run it on two versions to compare;
+        PYTHONPATH=path/to/older/checkout python -P benchmarks/bench_analyze.py --analyze-only)
 
 The baseline is the one-pass wording check the issue describes: every wording pattern of the pack
 joined into one alternation, compiled once, and `search`ed once over each event's raw text (no
@@ -149,6 +151,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--pack", default="cn")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--long", action="store_true", help="time one hostile message at growing lengths instead")
+    parser.add_argument(
+        "--analyze-only", action="store_true", help="time analyze alone (to compare two versions of harasslog)"
+    )
     args = parser.parse_args(argv)
     if args.long:
         return long_messages()
@@ -166,6 +171,13 @@ def main(argv: list[str] | None = None) -> int:
         f"built in {time.perf_counter() - t0:.1f}s"
     )
 
+    if args.analyze_only:
+        wording.normalize.cache_clear()
+        gc.collect()
+        t0 = time.perf_counter()
+        findings = analyze(events, [], pack, tz=ZoneInfo("Asia/Shanghai"))
+        print(f"analyze: {time.perf_counter() - t0:.2f}s, {len(findings):,} findings")
+        return 0
     alternation = "|".join(
         f"(?:{expand(p)})" for r in pack.rules if r.kind == "wording" for ps in r.patterns.values() for p in ps
     )
