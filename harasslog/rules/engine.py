@@ -590,9 +590,11 @@ def _review(tl: _Timeline, pack: RulePack, findings: list[Finding]) -> list[Find
     for i, e in enumerate(tl.events):
         if not e.text:
             continue
+        if not _about_debt(e, normalize(e.text[:MAX_CHECKED]).text):
+            continue  # the gate `_wording` applies, checked first: it is the cheaper of the two
         recipient = "third_party" if e.channel == "third_party" else None
         items = triage.review_items(e.text, pack, found.get(e.id, ()), lang=tl.lang, recipient=recipient)
-        if not items or not _about_debt(e, normalize(e.text[:MAX_CHECKED]).text):
+        if not items:
             continue
         per_id: dict[str, list[ReviewItem]] = defaultdict(list)
         for item in items:
