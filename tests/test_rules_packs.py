@@ -130,7 +130,9 @@ def test_errors_name_the_rule() -> None:
         parse_pack(_broken('severity = "high"', 'severity = "huge"'), "mine.toml")
 
 
-CONDUCT = PACK_HEAD + """
+CONDUCT = (
+    PACK_HEAD
+    + """
 example_tz = "Asia/Shanghai"
 
 [[rules]]
@@ -149,6 +151,7 @@ examples = [
   { expect = "ok", events = [{ at = "2026-11-20 09:00" }] },
 ]
 """
+)
 
 
 @pytest.mark.parametrize(
