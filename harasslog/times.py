@@ -65,7 +65,9 @@ class TimeRange:
 
 
 def _error(lang: str, key: str, field: str | None = None, **values: object) -> InputError:
-    return InputError(t(lang, f"cli.time.{key}", **values), field=field)
+    # An error is one line: what the user typed is quoted with its line breaks written out.
+    shown = {k: v.replace("\r", "\\r").replace("\n", "\\n") if isinstance(v, str) else v for k, v in values.items()}
+    return InputError(t(lang, f"cli.time.{key}", **shown), field=field)
 
 
 def _help(lang: str) -> str:

@@ -189,3 +189,9 @@ def test_add_echoes_the_stored_time_in_english_with_its_offset(cli):
     result = cli("add", "call", "2025550143", "--at", "11/20/2026 10:13pm")
     assert result.exit_code == 0, result.stderr
     assert result.stderr.strip() == "Recorded call #1 at 2026-11-20 22:13 (-05:00)"
+
+
+def test_a_refusal_quotes_a_line_break_as_written_so_it_stays_one_line():
+    with pytest.raises(InputError) as refused:
+        read_when("0\n0", ZoneInfo("Asia/Shanghai"), now=datetime(2026, 11, 21, 4, 0, tzinfo=UTC), lang="zh")
+    assert "\n" not in str(refused.value) and "0\\n0" in str(refused.value)
