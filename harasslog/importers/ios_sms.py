@@ -98,10 +98,7 @@ def _convert(
     at = from_apple(date)
     if at is None:
         return Skipped(ref, "date out of range")
-    text = as_text(column(row, "text"))
-    body = column(row, "attributedBody")
-    if not text and isinstance(body, bytes):
-        text = decode_attributed_body(body) or text
+    text = _message_text(row, "attributedBody")
     files = attachments.get(rowid, [])
     if not text and not files:
         return Skipped(ref, "empty message")
@@ -139,6 +136,15 @@ LEGACY_IMESSAGE = {12289: "in", 4097: "in", 77825: "in", 36869: "out", 45061: "o
 LEGACY_IMESSAGE_SKIP = {32773: "failed to send"}
 
 
+def _message_text(row: sqlite3.Row, body_column: str) -> str | None:
+    """The message's text: the `text` column, else what its attributed body holds."""
+    text = as_text(column(row, "text"))
+    body = column(row, body_column)
+    if not text and isinstance(body, bytes):
+        text = decode_attributed_body(body) or text
+    return text
+
+
 def _legacy(row: sqlite3.Row) -> Record:
     ref = f"message.ROWID={column(row, 'ROWID')}"
     imessage = bool(as_int(column(row, "is_madrid")))
@@ -154,10 +160,7 @@ def _legacy(row: sqlite3.Row) -> Record:
     at = from_apple(date) if imessage else from_unix(date)
     if at is None:
         return Skipped(ref, "date out of range")
-    text = as_text(column(row, "text"))
-    body = column(row, "madrid_attributedBody")
-    if not text and isinstance(body, bytes):
-        text = decode_attributed_body(body) or text
+    text = _message_text(row, "madrid_attributedBody")
     if not text:
         return Skipped(ref, "empty message")
     address = as_text(column(row, "madrid_handle" if imessage else "address")) or ""
