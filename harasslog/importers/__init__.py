@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from ..errors import InputError
-from . import android_calls, android_sms, csvfile, ios_calls, ios_sms, sbr
+from . import android_calls, android_sms, csvfile, google_voice, ios_calls, ios_sms, oppo, sbr, superbackup, wechat
 from .base import (
     SQLITE_MAGIC,
     Importer,
@@ -36,6 +36,15 @@ IMPORTERS: dict[str, Importer] = {
         "android-calls", android_calls.VERSION, "Android calllog.db / contacts2.db", android_calls.read
     ),
     "csv": Importer("csv", csvfile.VERSION, "CSV with a header (Chinese or English names)", csvfile.read),
+    "google-voice": Importer(
+        "google-voice",
+        google_voice.VERSION,
+        "Google Voice Takeout (Voice/Calls/*.html, takeout.zip)",
+        google_voice.read,
+    ),
+    "wechat": Importer("wechat", wechat.VERSION, "WeChat chat export by MemoTrace/留痕 (CSV, HTML)", wechat.read),
+    "superbackup": Importer("superbackup", superbackup.VERSION, "超级备份 Super Backup XML", superbackup.read),
+    "oppo": Importer("oppo", oppo.VERSION, "OPPO/ColorOS backup (CallLog XML, .vmsg)", oppo.read),
 }
 FORMATS = ("auto", *IMPORTERS)
 
@@ -57,14 +66,23 @@ def detect(path: Path, mapping: dict[str, str] | None = None, headerless: bool =
         raise InputError(f"{name}: the file is empty")
     if head.startswith(SQLITE_MAGIC):
         return _detect_sqlite(path)
+    if head.startswith(google_voice.ZIP_MAGIC):
+        return _detect_zip(path)
     text = head.removeprefix(b"\xef\xbb\xbf").lstrip()
     if text.startswith(b"<"):
-        return _detect_xml(text, name)
+        return _detect_xml(text, name, path)
+    if text.startswith(oppo.VMSG_MAGIC):
+        return "oppo"
+    if text.startswith((b"BEGIN:VCARD", b"BEGIN:VCALENDAR", b"BEGIN:BMSG")):
+        kind = text.split(b"\n", 1)[0].strip().decode("ascii", "replace")[6:]
+        raise InputError(f"{name}: a {kind} file, not messages or calls (export SMS as .vmsg or XML instead)")
     if b"\x00" in head[:1024] and not csvfile.sniff_encoding(path).startswith("utf-16"):
         raise InputError(f"{name}: not a phone export (a binary file of an unknown kind)")
     if headerless:
         return "csv"
     _, header, _ = csvfile.read_header(path)
+    if wechat.csv_header(header):
+        return "wechat"
     if header and csvfile.looks_like_events(csvfile.resolve_columns(header, mapping or {}, name)):
         return "csv"
     if header and len(header) > 1:
@@ -73,10 +91,13 @@ def detect(path: Path, mapping: dict[str, str] | None = None, headerless: bool =
             "use --format csv --map COLUMN=time --map COLUMN=number ..., or for a file without a header "
             "--columns time,number,type,text"
         )
-    raise InputError(f"{name}: not a known phone export (SMS Backup & Restore XML, iOS or Android database, CSV)")
+    raise InputError(
+        f"{name}: not a known phone export (SMS Backup & Restore, 超级备份 or OPPO XML, .vmsg, iOS or Android "
+        "database, Google Voice Takeout, WeChat or phone-assistant CSV)"
+    )
 
 
-def _detect_xml(text: bytes, name: str) -> str:
+def _detect_xml(text: bytes, name: str, path: Path) -> str:
     prolog = _PROLOG.match(text)
     rest = text[prolog.end() :] if prolog else text
     match = _FIRST_TAG.match(rest)
@@ -87,7 +108,39 @@ def _detect_xml(text: bytes, name: str) -> str:
     root = match.group(1).decode("ascii", "replace")
     if root in sbr.ROOTS:
         return "sbr"
-    raise InputError(f"{name}: XML with root <{root}>, not an SMS Backup & Restore backup (<smses> or <calls>)")
+    if root in superbackup.ROOTS:
+        return "superbackup"
+    if root in oppo.ROOTS:
+        return "oppo"
+    if root.lower() == "html":
+        return _detect_html(path)
+    raise InputError(
+        f"{name}: XML with root <{root}>, not a backup we read (SMS Backup & Restore <smses>/<calls>, "
+        "超级备份 <allsms>/<alllogs>, OPPO <CallLog>)"
+    )
+
+
+def _detect_html(path: Path) -> str:
+    """A web page: Google Voice's Takeout pages and MemoTrace's chat pages are exports; others are not."""
+    with path.open("rb") as f:
+        head = f.read(8 << 20)  # MemoTrace's page starts with its own script and styles
+    if google_voice.is_page(head[: 1 << 20]):
+        return "google-voice"
+    if wechat.is_html(head):
+        return "wechat"
+    raise InputError(
+        f"{path.name}: a web page that is neither a Google Voice Takeout page nor a MemoTrace WeChat export "
+        "(save the messages from the phone as an SMS backup, or export the chat as CSV)"
+    )
+
+
+def _detect_zip(path: Path) -> str:
+    if google_voice.zip_has_calls(path):
+        return "google-voice"
+    raise InputError(
+        f"{path.name}: a ZIP archive, not a Google Voice Takeout (no Voice/Calls/*.html inside); "
+        "unzip it and import the backup files it holds"
+    )
 
 
 def _detect_sqlite(path: Path) -> str:
