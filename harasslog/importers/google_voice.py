@@ -24,7 +24,7 @@ import zipfile
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, tzinfo
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -38,6 +38,9 @@ VERSION = "google-voice-1"
 ZIP_MAGIC = b"PK\x03\x04"
 MAX_PAGE = 16 << 20  # bytes in one page: a conversation of years is a few MB
 MAX_MEMBERS = 500_000  # pages read from one zip
+MAX_TAGS = 500_000  # tags in one page (about 50,000 messages): html.parser takes some 25 us per tag
+MAX_TOTAL = 2 << 30  # bytes of pages unpacked from one zip
+MAX_DEPTH = 256  # open elements at once: Takeout nests about ten; more is a crafted page
 CALLS_MEMBER = re.compile(r"(?:^|/)Voice/Calls/[^/]+\.html?$", re.I)
 MARKERS = (b'class="hChatLog', b'class="haudio"')
 VOID = frozenset("area base br col embed hr img input link meta param source track wbr".split())
@@ -47,6 +50,13 @@ CALL_KINDS = {  # label -> (direction, status)
     "missed": ("in", "missed"),
     "voicemail": ("in", "voicemail"),
 }
+# Every '<' of a Takeout page (XHTML) opens a complete tag, end tag, comment, declaration or processing
+# instruction. html.parser takes quadratic time on ones left open ("<a <a <a ...", "</</</"), so a page
+# with such a '<' is refused before it is parsed, in one linear scan.
+_MARKUP = re.compile(
+    r"""<(?:[A-Za-z][\w:.-]*(?:\s+[^\s=<>"'/]+(?:\s*=\s*(?:"[^"<]*"|'[^'<]*'|[^\s"'<>=`]+))?)*\s*/?"""
+    r"""|/[A-Za-z][\w:.-]*\s*|![A-Za-z\[][^<>]*|\?[^<>]*)>"""
+)
 _DURATION = re.compile(r"P(?:(\d+)D)?T?(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:\.\d+)?)S)?", re.I)
 
 
@@ -71,7 +81,7 @@ def read(path: Path, options: ImportOptions) -> Iterator[Record]:
     if path.stat().st_size > MAX_PAGE:
         raise InputError(f"{path.name}: refused: larger than {MAX_PAGE >> 20} MiB (no Google Voice page is)")
     data = path.read_bytes()
-    yield from _page(None, _text(data, path.name), path.name)
+    yield from _page(None, _text(data, path.name), path.name, options)
     if options.progress is not None:
         options.progress(len(data), len(data))
 
@@ -88,6 +98,7 @@ def _read_zip(path: Path, options: ImportOptions) -> Iterator[Record]:
                 )
             if len(members) > MAX_MEMBERS:
                 raise InputError(f"{name}: refused: more than {MAX_MEMBERS:,} pages in one archive")
+            unpacked = 0
             for done, info in enumerate(members, 1):
                 if info.flag_bits & 0x1:
                     raise InputError(f"{name}: {printable(info.filename)}: encrypted; export the Takeout again")
@@ -97,7 +108,10 @@ def _read_zip(path: Path, options: ImportOptions) -> Iterator[Record]:
                     raise InputError(
                         f"{name}: refused: {printable(info.filename)} unpacks to more than {MAX_PAGE >> 20} MiB"
                     )
-                yield from _page(info.filename, _text(data, f"{name}: {printable(info.filename)}"), name)
+                unpacked += len(data)
+                if unpacked > MAX_TOTAL:
+                    raise InputError(f"{name}: refused: its pages unpack to more than {MAX_TOTAL >> 30} GiB")
+                yield from _page(info.filename, _text(data, f"{name}: {printable(info.filename)}"), name, options)
                 if options.progress is not None:
                     options.progress(done, len(members))
     except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError, OSError) as exc:
@@ -133,8 +147,9 @@ class _Item:
 
 
 class _Page(HTMLParser):
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, where: str) -> None:
         super().__init__(convert_charrefs=True)
+        self.where = where
         self.source = text
         self.line_starts = [0] + [m.end() for m in re.finditer("\n", text)]
         self.stack: list[tuple[str, frozenset[str]]] = []
@@ -164,6 +179,8 @@ class _Page(HTMLParser):
             return
         self.stack.append((tag, classes))
         depth = len(self.stack)
+        if depth > MAX_DEPTH:
+            raise InputError(f"{self.where}refused: elements nested more than {MAX_DEPTH} deep (not a Takeout page)")
         if item is None and tag == "div" and ("message" in classes or "haudio" in classes):
             line, _ = self.getpos()
             self.item = _Item("message" if "message" in classes else "call", self._offset(), line)
@@ -238,14 +255,33 @@ def _tel(href: str) -> str:
     return href.removeprefix("tel:").strip()
 
 
-def _page(member: str | None, text: str, name: str) -> Iterator[Record]:
-    parser = _Page(text)
+def _check_markup(text: str, where: str) -> None:
+    if text.count("<") > MAX_TAGS:
+        raise InputError(f"{where}refused: more than {MAX_TAGS:,} tags in one page (not a Google Voice Takeout page)")
+    pos = 0
+    while (i := text.find("<", pos)) >= 0:
+        if text.startswith("<!--", i):
+            end = text.find("-->", i + 4)
+            pos = end + 3 if end >= 0 else -1
+        else:
+            match = _MARKUP.match(text, i)
+            pos = match.end() if match else -1
+        if pos < 0:
+            line = text.count("\n", 0, i) + 1
+            raise InputError(f"{where}line {line}: a '<' that opens no complete tag: not a Google Voice Takeout page")
+
+
+def _page(member: str | None, text: str, name: str, options: ImportOptions) -> Iterator[Record]:
+    where = f"{name}: {printable(member)}: " if member else f"{name}: "
+    _check_markup(text, where)
+    parser = _Page(text, where)
     parser.feed(text)
     parser.close()
     if parser.item is not None:  # a page cut short: its last record still counts, to the end
         parser.item.end = len(text)
         parser.items.append(parser.item)
     where = f"{member}: " if member else ""
+    tz = options.tz
     if not parser.items:
         yield Skipped(f"{where}page", "a Google Voice page with no message or call")
         return
@@ -258,23 +294,26 @@ def _page(member: str | None, text: str, name: str) -> Iterator[Record]:
         fragment = text[item.start : item.end]
         raw: dict[str, Any] = {"member": member, "html": fragment} if member else {"html": fragment}
         if item.kind == "message":
-            yield _message(item, ref, raw, parser.participants, others, title)
+            yield _message(item, ref, raw, parser.participants, others, title, tz)
         else:
-            yield _call(item, ref, raw)
+            yield _call(item, ref, raw, tz)
 
 
-def _time(item: _Item) -> datetime | str:
+def _time(item: _Item, tz: tzinfo) -> datetime | str:
+    """The record's instant; a time written without an offset is the profile's wall clock."""
     if not item.time:
         return "no time"
     try:
         at = datetime.fromisoformat(item.time.strip())
     except ValueError:
         return "unreadable time"
-    return at if at.tzinfo is not None else "a time without an offset"
+    return at if at.tzinfo is not None else at.replace(tzinfo=tz)
 
 
-def _message(item: _Item, ref: str, raw: dict[str, Any], group: list[str], others: list[str], title: str) -> Record:
-    at = _time(item)
+def _message(
+    item: _Item, ref: str, raw: dict[str, Any], group: list[str], others: list[str], title: str, tz: tzinfo
+) -> Record:
+    at = _time(item, tz)
     if isinstance(at, str):
         return Skipped(ref, at)
     text = "".join(item.text)
@@ -302,14 +341,14 @@ def _message(item: _Item, ref: str, raw: dict[str, Any], group: list[str], other
     )
 
 
-def _call(item: _Item, ref: str, raw: dict[str, Any]) -> Record:
+def _call(item: _Item, ref: str, raw: dict[str, Any], tz: tzinfo) -> Record:
     heading = " ".join("".join(item.heading).split()).lower()
     kind = next((label for label in item.labels if label in CALL_KINDS), None)
     kind = kind or next((k for k in CALL_KINDS if heading.startswith(k)), None)
     if kind is None:
         what = next((label for label in item.labels if label not in ("inbox", "trash")), heading or "unlabelled")
         return Skipped(ref, f"a {what[:30]} entry, not a call placed, received, missed or a voicemail")
-    at = _time(item)
+    at = _time(item, tz)
     if isinstance(at, str):
         return Skipped(ref, at)
     duration = _seconds(item.duration)

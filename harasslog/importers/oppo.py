@@ -40,7 +40,13 @@ VMSG_MAGIC = b"BEGIN:VMSG"
 MAX_LINE = 1 << 20  # bytes in one line
 MAX_BLOCK = 4 << 20  # bytes in one message block: far beyond any SMS, bounds memory
 BOXES = {"INBOX": "in", "SENDBOX": "out", "SENTBOX": "out", "SENT": "out"}
-NOT_SENT = {"DRAFT": "draft", "DRAFTBOX": "draft", "OUTBOX": "outbox (not sent)", "FAILED": "failed to send"}
+NOT_SENT = {
+    "DRAFT": "draft",
+    "DRAFTBOX": "draft",
+    "OUTBOX": "outbox (not sent)",
+    "FAILED": "failed to send",
+    "FAILBOX": "failed to send",
+}
 UNANSWERED = ("missed", "rejected", "blocked")
 _DATE = re.compile(r"(\d{4})[/-](\d{1,2})[/-](\d{1,2})[ T]+(\d{1,2}):(\d{2})(?::(\d{2}))?")
 

@@ -47,11 +47,13 @@ REQUIRED = frozenset({"issender", "type", "strcontent"})
 TEXT, SYSTEM = 1, frozenset({10000, 10002})
 HTML_SYSTEM = 0
 HTML_REPLY = (49, 57)  # a quoted reply: its own words are in `text`
-MAX_PAGE = 256 << 20  # bytes of one HTML export read into memory
+MAX_PAGE = 64 << 20  # bytes of one HTML export read into memory (400,000 messages or so)
 MAX_STRING = 1 << 20  # characters of one value in the page's script
 _OBJECT = re.compile(r"\{\s*type\s*:")
 _KEY = re.compile(r"\s*,?\s*([A-Za-z_]\w*)\s*:\s*")
 _BARE = re.compile(r"[-\w.]*")
+_STRINGS = {q: re.compile(q + r"((?:[^\\\n" + q + r"]|\\.)*)" + q) for q in "'\""}
+_ESCAPE = re.compile(r"\\(u[0-9a-fA-F]{4}|.)", re.S)
 _ESCAPES = {"n": "\n", "r": "\r", "t": "\t", "b": "\b", "f": "\f", "v": "\v", "0": "\0"}
 _TAG = re.compile(r"<[^>]*>")
 
@@ -201,18 +203,25 @@ def _read_html(path: Path, options: ImportOptions) -> Iterator[Record]:
         raise InputError(f"{path.name}: byte {exc.start} is not UTF-8 (MemoTrace writes UTF-8)") from None
     title = re.search(r"<title>(.*?)</title>", page, re.S | re.I)
     chat = html.unescape(title.group(1)).strip() if title else ""
-    pos, index = 0, 0
+    pos, index, line, counted = 0, 0, 1, 0
     while match := _OBJECT.search(page, pos):
         parsed = _object(page, match.start())
         if parsed is None:
             pos = match.end()
+            following = _OBJECT.search(page, pos)
+            if "is_send:" in page[match.start() : following.start() if following else match.start() + 4096]:
+                index += 1  # it looked like a message: counted as skipped, never dropped unseen
+                line += page.count("\n", counted, match.start())
+                counted = match.start()
+                yield Skipped(f"message[{index}] (line {line})", "a message not written as plain data (not read)")
             continue
         values, end = parsed
         pos = end
         if "is_send" not in values or "timestamp" not in values:
             continue  # the page's own script, not a message
         index += 1
-        line = page.count("\n", 0, match.start()) + 1
+        line += page.count("\n", counted, match.start())  # counted on from the last message: linear
+        counted = match.start()
         yield _html_record(f"message[{index}] (line {line})", values, page[match.start() : end], chat)
     if options.progress is not None:
         options.progress(size, size)
@@ -247,28 +256,16 @@ def _object(page: str, start: int) -> tuple[dict[str, Any], int] | None:
 
 
 def _string(page: str, pos: int) -> tuple[str | None, int]:
-    quote, i = page[pos], pos + 1
-    out: list[str] = []
-    while i < len(page):
-        c = page[i]
-        if c == quote:
-            return "".join(out), i + 1
-        if c == "\\" and i + 1 < len(page):
-            nxt = page[i + 1]
-            if nxt == "u" and re.fullmatch(r"[0-9a-fA-F]{4}", page[i + 2 : i + 6]):
-                out.append(chr(int(page[i + 2 : i + 6], 16)))
-                i += 6
-                continue
-            out.append(_ESCAPES.get(nxt, nxt))
-            i += 2
-        elif c == "\n":
-            return None, i  # a JavaScript string never spans lines: this is not one
-        else:
-            out.append(c)
-            i += 1
-        if len(out) > MAX_STRING:
-            return None, i
-    return None, i
+    """A quoted JavaScript string at `pos`, its escapes undone, and where it ends (None: not one)."""
+    match = _STRINGS[page[pos]].match(page, pos)
+    if match is None or match.end() - pos > MAX_STRING:
+        return None, pos + 1  # unterminated on its line (a JavaScript string never spans lines), or huge
+    return _ESCAPE.sub(_unescape, match.group(1)), match.end()
+
+
+def _unescape(match: re.Match[str]) -> str:
+    code = match.group(1)
+    return chr(int(code[1:], 16)) if len(code) == 5 else _ESCAPES.get(code, code)
 
 
 def _plain(text: str) -> str:
