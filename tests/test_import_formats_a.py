@@ -224,6 +224,16 @@ def test_hostile_google_voice_markup_cannot_mix_texts_or_crash(tmp_path: Path) -
     assert second == Skipped("message[2] (line 8)", "unreadable time")
 
 
+def test_a_page_with_a_tag_left_open_is_refused_before_it_is_parsed(tmp_path: Path) -> None:
+    # html.parser takes quadratic time on "<a <a <a ..." (minutes for a few MB): refused in one scan.
+    path = tmp_path / "open.html"
+    page = gv_texts("<q>x</q>")
+    path.write_text(page + "<a " * 200_000, "utf-8")
+    last_line = page.count("\n") + 1
+    with pytest.raises(InputError, match=rf"open.html: line {last_line}: a '<' that opens no complete tag"):
+        records(path)
+
+
 # ---------------------------------------------------------------- WeChat (MemoTrace)
 
 WX_HEADER = "localId,TalkerId,Type,SubType,IsSender,CreateTime,Status,StrContent,StrTime,Remark,NickName,Sender\n"
@@ -296,6 +306,10 @@ def test_wechat_html_objects_are_read_as_data_with_their_escapes_undone(tmp_path
     assert (sent.direction, sent.number_raw) == ("out", "wechat:某催收")
     assert isinstance(system, Skipped) and "system notice" in system.reason
     assert (voice.text, voice.channel) == (None, "im")
+    other = tmp_path / "page.html"
+    other.write_text("<html><body><script>{ type: 'x' }</script></body></html>", "utf-8")
+    with pytest.raises(InputError, match="page.html: not a MemoTrace WeChat page"):
+        list(read(other, "wechat", ImportOptions()))
 
 
 # ---------------------------------------------------------------- 超级备份 (Super Backup)

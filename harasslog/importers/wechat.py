@@ -223,6 +223,8 @@ def _read_html(path: Path, options: ImportOptions) -> Iterator[Record]:
         line += page.count("\n", counted, match.start())  # counted on from the last message: linear
         counted = match.start()
         yield _html_record(f"message[{index}] (line {line})", values, page[match.start() : end], chat)
+    if index == 0:
+        raise InputError(f"{path.name}: not a MemoTrace WeChat page (its script holds no messages)")
     if options.progress is not None:
         options.progress(size, size)
 
