@@ -104,7 +104,9 @@ def test_google_voice_texts_keep_direction_number_exact_time_and_the_markup(tmp_
     assert "employer &amp; family" in first.raw["html"]  # as written, entities and all
     # What Me sent goes to the other side of the conversation, named by the messages received.
     assert (sent.direction, sent.number_raw, sent.text) == ("out", "+12025550187", "Stop calling me")
-    assert (picture.channel, picture.text, picture.raw["parts"]) == ("mms", None, ["x-1-1"])
+    # The picture is not beside the page: the message is kept, the part named as not found.
+    assert (picture.channel, picture.text, picture.attachments) == ("mms", None, ())
+    assert picture.raw["parts"] == [{"src": "x-1-1", "file": None}]
     assert got[3] == Skipped("message[4] (line 20)", "empty message")
 
 
@@ -158,10 +160,10 @@ def test_google_voice_voicemail_keeps_its_transcript_as_text(tmp_path: Path) -> 
     (vm,) = events(path)
     assert (vm.direction, vm.status, vm.duration_s) == ("in", "voicemail", 22)
     assert vm.text == "Pay by Friday, it's final."  # the transcript only, not the word-by-word timings
-    assert vm.raw["parts"] == ["Voicemail from - Voicemail.mp3"]
+    assert vm.raw["parts"] == [{"src": "Voicemail from - Voicemail.mp3", "file": None}]
 
 
-def takeout_zip(path: Path, pages: dict[str, str]) -> Path:
+def takeout_zip(path: Path, pages: dict[str, str | bytes]) -> Path:
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
         zf.writestr("Takeout/archive_browser.html", "<html><body>index</body></html>")
         for name, page in pages.items():
@@ -171,10 +173,13 @@ def takeout_zip(path: Path, pages: dict[str, str]) -> Path:
 
 
 def test_takeout_zip_is_read_in_place_hashed_whole_and_reimport_adds_nothing(tmp_path: Path, store) -> None:
-    text = gv_texts(gv_message("2026-11-20T22:13:05.000-08:00", "+12025550187", "Final notice"))
+    picture = '<div><img src="A - Text - 1-1-1" alt="Image MMS Attachment" /></div>'
+    text = gv_texts(gv_message("2026-11-20T22:13:05.000-08:00", "+12025550187", "Final notice", extra=picture))
     call = gv_call("missed", "Missed call from", "+12025550187", "2026-11-20T21:00:00.000-08:00")
+    jpeg = b"\xff\xd8\xff\xe0 a picture of the borrower's door"
     path = takeout_zip(
-        tmp_path / "takeout-20261121T000000Z-001.zip", {"A - Text - 1.html": text, "A - Missed - 2.html": call}
+        tmp_path / "takeout-20261121T000000Z-001.zip",
+        {"A - Text - 1.html": text, "A - Text - 1-1-1.jpg": jpeg, "A - Missed - 2.html": call},
     )
     assert detect(path) == "google-voice"
     summary = import_files(store, [path])
@@ -187,7 +192,20 @@ def test_takeout_zip_is_read_in_place_hashed_whole_and_reimport_adds_nothing(tmp
     ]
     raw = json.loads(rows[0]["raw"])
     assert raw["member"] == "Takeout/Voice/Calls/A - Text - 1.html" and "Final notice" in raw["html"]
-    assert rows[0]["number"] == "+12025550187"
+    assert rows[0]["number"] == "+12025550187" and rows[0]["channel"] == "mms"
+    # The picture beside the page, found by the name the page gives it, is attached, whole.
+    assert raw["parts"] == [
+        {
+            "src": "A - Text - 1-1-1",
+            "file": "Takeout/Voice/Calls/A - Text - 1-1-1.jpg",
+            "sha256": hashlib.sha256(jpeg).hexdigest(),
+            "size": len(jpeg),
+        }
+    ]
+    (sha, mime) = store.conn.execute(
+        "SELECT sha256, mime FROM attachments WHERE event_id = ?", (rows[0]["id"],)
+    ).fetchone()
+    assert (sha, mime) == (hashlib.sha256(jpeg).hexdigest(), "image/jpeg")
     assert not (tmp_path / "Takeout").exists()  # nothing extracted
     again = import_files(store, [path])
     assert (again.new, again.duplicate) == (0, 2)

@@ -5,11 +5,13 @@ classes below are what every Takeout since 2011 writes):
 - texts and group texts: `div.hChatLog` with one `div.message` each: `abbr.dt[title]` the time
   (ISO 8601 with milliseconds and offset), `cite.sender a.tel[href=tel:...]` the sender (`abbr.fn`
   "Me" for the account holder, `span.fn` for others), `q` the text, `img` / `a.vcard` MMS parts
-  (files beside the page: named in the raw record, not read); `div.participants` lists a group's
-  numbers, so a message Me sent to a group goes to all of them ('~'-joined, as Android writes groups).
+  (files beside the page, Takeout adds their extension: attached to the event when found);
+  `div.participants` lists a group's numbers, so a message Me sent to a group goes to all of them
+  ('~'-joined, as Android writes groups).
 - calls: `div.haudio` with `div.contributor a.tel` the other side, `abbr.published[title]` the time,
   `abbr.duration[title]` (PT1M23S), the labels (`a[rel=tag]` #placed, #received, #missed,
-  #voicemail) and, for a voicemail, its transcript `span.full-text` (stored as the event's text).
+  #voicemail) and, for a voicemail, its transcript `span.full-text` (stored as the event's text)
+  and its recording (`audio[src]`, attached when found).
 
 A zip is read in place, member by member, without extracting; the import's SHA-256 is the zip's and
 each record's raw keeps the member's name and the record's HTML fragment as written. Pages are parsed
@@ -19,18 +21,21 @@ each page at most MAX_PAGE bytes.
 
 from __future__ import annotations
 
+import hashlib
+import mimetypes
 import re
 import zipfile
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
+from functools import partial
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
 from ..errors import InputError
-from ..models import RawEvent, Skipped
+from ..models import RawAttachment, RawEvent, Skipped
 from ..normalize import offset_minutes
 from .base import ImportOptions, Record, printable
 
@@ -40,6 +45,8 @@ MAX_PAGE = 16 << 20  # bytes in one page: a conversation of years is a few MB
 MAX_MEMBERS = 500_000  # pages read from one zip
 MAX_TAGS = 500_000  # tags in one page (about 50,000 messages): html.parser takes some 25 us per tag
 MAX_TOTAL = 2 << 30  # bytes of pages unpacked from one zip
+MAX_PART = 32 << 20  # bytes of one picture or recording attached from beside a page
+PART_EXTENSIONS = (".jpg", ".jpeg", ".png", ".gif", ".vcf", ".mp3", ".mp4", ".3gp", ".amr", ".wav", ".webp")
 MAX_DEPTH = 256  # open elements at once: Takeout nests about ten; more is a crafted page
 CALLS_MEMBER = re.compile(r"(?:^|/)Voice/Calls/[^/]+\.html?$", re.I)
 MARKERS = (b'class="hChatLog', b'class="haudio"')
@@ -81,7 +88,7 @@ def read(path: Path, options: ImportOptions) -> Iterator[Record]:
     if path.stat().st_size > MAX_PAGE:
         raise InputError(f"{path.name}: refused: larger than {MAX_PAGE >> 20} MiB (no Google Voice page is)")
     data = path.read_bytes()
-    yield from _page(None, _text(data, path.name), path.name, options)
+    yield from _page(None, _text(data, path.name), path.name, options, _beside(path))
     if options.progress is not None:
         options.progress(len(data), len(data))
 
@@ -99,6 +106,26 @@ def _read_zip(path: Path, options: ImportOptions) -> Iterator[Record]:
             if len(members) > MAX_MEMBERS:
                 raise InputError(f"{name}: refused: more than {MAX_MEMBERS:,} pages in one archive")
             unpacked = 0
+            by_stem: dict[str, zipfile.ZipInfo] = {}
+            for info in zf.infolist():  # the pictures, cards and recordings beside the pages
+                if not info.is_dir() and "/Voice/Calls/" in f"/{info.filename}":
+                    by_stem.setdefault(info.filename, info)
+                    by_stem.setdefault(info.filename.rpartition(".")[0], info)
+
+            def fetch(page: str, src: str) -> tuple[str, bytes] | None:
+                nonlocal unpacked
+                if not _plain_name(src):
+                    return None
+                found = by_stem.get(f"{page.rpartition('/')[0]}/{src}")
+                if found is None or found.flag_bits & 0x1:
+                    return None
+                with zf.open(found) as part:
+                    data = part.read(MAX_PART + 1)
+                unpacked += len(data)
+                if unpacked > MAX_TOTAL:
+                    raise InputError(f"{name}: refused: its files unpack to more than {MAX_TOTAL >> 30} GiB")
+                return found.filename, data
+
             for done, info in enumerate(members, 1):
                 if info.flag_bits & 0x1:
                     raise InputError(f"{name}: {printable(info.filename)}: encrypted; export the Takeout again")
@@ -111,12 +138,37 @@ def _read_zip(path: Path, options: ImportOptions) -> Iterator[Record]:
                 unpacked += len(data)
                 if unpacked > MAX_TOTAL:
                     raise InputError(f"{name}: refused: its pages unpack to more than {MAX_TOTAL >> 30} GiB")
-                yield from _page(info.filename, _text(data, f"{name}: {printable(info.filename)}"), name, options)
+                text = _text(data, f"{name}: {printable(info.filename)}")
+                yield from _page(info.filename, text, name, options, partial(fetch, info.filename))
                 if options.progress is not None:
                     options.progress(done, len(members))
     except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError, OSError) as exc:
         detail = " ".join(str(exc).split())[:120]
         raise InputError(f"{name}: a damaged or unreadable ZIP archive ({detail})") from None
+
+
+Fetch = Callable[[str], "tuple[str, bytes] | None"]  # a file a page names -> (its name, its bytes)
+
+
+def _plain_name(src: str) -> bool:
+    """A file name a page may name: no folder, no way out of the page's own folder."""
+    return bool(src) and "/" not in src and "\\" not in src and src not in (".", "..") and "\0" not in src
+
+
+def _beside(path: Path) -> Fetch:
+    """Files named by a page, looked up in the page's folder (Takeout writes them with an extension)."""
+
+    def fetch(src: str) -> tuple[str, bytes] | None:
+        if not _plain_name(src):
+            return None
+        for candidate in (src, *(src + ext for ext in PART_EXTENSIONS)):
+            file = path.parent / candidate
+            if file.is_file():
+                with file.open("rb") as f:
+                    return file.name, f.read(MAX_PART + 1)
+        return None
+
+    return fetch
 
 
 def _text(data: bytes, where: str) -> str:
@@ -271,7 +323,7 @@ def _check_markup(text: str, where: str) -> None:
             raise InputError(f"{where}line {line}: a '<' that opens no complete tag: not a Google Voice Takeout page")
 
 
-def _page(member: str | None, text: str, name: str, options: ImportOptions) -> Iterator[Record]:
+def _page(member: str | None, text: str, name: str, options: ImportOptions, fetch: Fetch) -> Iterator[Record]:
     where = f"{name}: {printable(member)}: " if member else f"{name}: "
     _check_markup(text, where)
     parser = _Page(text, where)
@@ -293,10 +345,32 @@ def _page(member: str | None, text: str, name: str, options: ImportOptions) -> I
         ref = f"{where}{item.kind}[{index}] (line {item.line})"
         fragment = text[item.start : item.end]
         raw: dict[str, Any] = {"member": member, "html": fragment} if member else {"html": fragment}
+        raw_parts, attachments = _parts(item.parts, fetch)
+        if raw_parts:
+            raw["parts"] = raw_parts
         if item.kind == "message":
-            yield _message(item, ref, raw, parser.participants, others, title, tz)
+            yield _message(item, ref, raw, attachments, parser.participants, others, title, tz)
         else:
-            yield _call(item, ref, raw, tz)
+            yield _call(item, ref, raw, attachments, tz)
+
+
+def _parts(named: list[str], fetch: Fetch) -> tuple[list[dict[str, Any]], tuple[RawAttachment, ...]]:
+    """The files a record names: attached when found beside the page (the raw record keeps each
+    one's hash, not its bytes), else named as not found."""
+    raw: list[dict[str, Any]] = []
+    attachments: list[RawAttachment] = []
+    for src in dict.fromkeys(p for p in named if p):
+        found = fetch(src)
+        if found is None:
+            raw.append({"src": src, "file": None})
+        elif len(found[1]) > MAX_PART:
+            raw.append({"src": src, "file": found[0], "not_read": f"larger than {MAX_PART >> 20} MiB"})
+        else:
+            file, data = found
+            raw.append({"src": src, "file": file, "sha256": hashlib.sha256(data).hexdigest(), "size": len(data)})
+            mime = mimetypes.guess_type(file)[0]
+            attachments.append(RawAttachment(name=file.rpartition("/")[2], mime=mime, data=data))
+    return raw, tuple(attachments)
 
 
 def _time(item: _Item, tz: tzinfo) -> datetime | str:
@@ -311,7 +385,14 @@ def _time(item: _Item, tz: tzinfo) -> datetime | str:
 
 
 def _message(
-    item: _Item, ref: str, raw: dict[str, Any], group: list[str], others: list[str], title: str, tz: tzinfo
+    item: _Item,
+    ref: str,
+    raw: dict[str, Any],
+    attachments: tuple[RawAttachment, ...],
+    group: list[str],
+    others: list[str],
+    title: str,
+    tz: tzinfo,
 ) -> Record:
     at = _time(item, tz)
     if isinstance(at, str):
@@ -328,7 +409,6 @@ def _message(
             number = others[0] if others else (title if re.fullmatch(r"\+?[\d\s()-]{3,}", title) else "")
     else:
         direction, number = "in", item.tel
-    raw = {**raw, "parts": parts} if parts else raw
     return RawEvent(
         channel="mms" if parts else "sms",
         direction=direction,
@@ -338,10 +418,11 @@ def _message(
         text=text if text.strip() else None,
         source_ref=ref,
         raw=raw,
+        attachments=attachments,
     )
 
 
-def _call(item: _Item, ref: str, raw: dict[str, Any], tz: tzinfo) -> Record:
+def _call(item: _Item, ref: str, raw: dict[str, Any], attachments: tuple[RawAttachment, ...], tz: tzinfo) -> Record:
     heading = " ".join("".join(item.heading).split()).lower()
     kind = next((label for label in item.labels if label in CALL_KINDS), None)
     kind = kind or next((k for k in CALL_KINDS if heading.startswith(k)), None)
@@ -367,7 +448,8 @@ def _call(item: _Item, ref: str, raw: dict[str, Any], tz: tzinfo) -> Record:
         status=status,
         text=transcript or None,
         source_ref=ref,
-        raw={**raw, "parts": [p for p in item.parts if p]} if item.parts else raw,
+        raw=raw,
+        attachments=attachments,
     )
 
 
