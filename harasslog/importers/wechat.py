@@ -127,14 +127,17 @@ def _get(row: dict[str, str], column: str) -> str:
 def _read_csv(path: Path, options: ImportOptions) -> Iterator[Record]:
     # First pass: the accounts each chat received messages from, so a sent message has a recipient.
     senders: dict[str, set[str]] = {}
-    for _, row in _rows(path):
+    total = 0
+    for number, row in _rows(path):
+        total = number
         if _get(row, "issender") == "0" and _get(row, "sender"):
             senders.setdefault(_get(row, "talkerid"), set()).add(_get(row, "sender"))
-    total = path.stat().st_size
     for number, row in _rows(path):
         if options.progress is not None and number % 2000 == 0:
-            options.progress(min(number, total), total)
+            options.progress(number, total)  # in rows
         yield _csv_record(f"row {number}", row, senders, options)
+    if options.progress is not None:
+        options.progress(total, total)
 
 
 def _csv_record(ref: str, row: dict[str, str], senders: dict[str, set[str]], options: ImportOptions) -> Record:
