@@ -217,6 +217,12 @@ def test_a_zip_without_voice_pages_or_with_an_oversized_page_is_refused(tmp_path
         zf.writestr("Takeout/Google Photos/a.json", "{}")
     with pytest.raises(InputError, match=r"photos.zip: a ZIP archive, not a Google Voice Takeout"):
         detect(other)
+    sheet = tmp_path / "通话详单.xlsx"
+    with zipfile.ZipFile(sheet, "w") as zf:
+        zf.writestr("[Content_Types].xml", "<Types/>")
+        zf.writestr("xl/workbook.xml", "<workbook/>")
+    with pytest.raises(InputError, match=r"通话详单.xlsx: an Excel workbook \(.xlsx\); save the sheet as CSV"):
+        detect(sheet)
     # A member that unpacks beyond the bound is refused, however small it is packed (a zip bomb).
     monkeypatch.setattr(google_voice, "MAX_PAGE", 1000)
     bomb = takeout_zip(

@@ -135,8 +135,13 @@ def _detect_html(path: Path) -> str:
 
 
 def _detect_zip(path: Path) -> str:
-    if google_voice.zip_has_calls(path):
+    members = google_voice.zip_names(path)
+    if any(google_voice.CALLS_MEMBER.search(m) for m in members):
         return "google-voice"
+    if "xl/workbook.xml" in members:
+        raise InputError(f"{path.name}: an Excel workbook (.xlsx); save the sheet as CSV and import that")
+    if "word/document.xml" in members:
+        raise InputError(f"{path.name}: a Word document, not a phone export")
     raise InputError(
         f"{path.name}: a ZIP archive, not a Google Voice Takeout (no Voice/Calls/*.html inside); "
         "unzip it and import the backup files it holds"

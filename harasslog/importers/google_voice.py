@@ -71,12 +71,13 @@ def is_page(head: bytes) -> bool:
     return any(marker in head for marker in MARKERS)
 
 
-def zip_has_calls(path: Path) -> bool:
+def zip_names(path: Path) -> set[str]:
+    """The member names of a zip (empty when it cannot be read: reading it says why)."""
     try:
         with zipfile.ZipFile(path) as zf:
-            return any(CALLS_MEMBER.search(info.filename) for info in zf.infolist())
+            return set(zf.namelist())
     except (zipfile.BadZipFile, OSError, ValueError):
-        return False
+        return set()
 
 
 def read(path: Path, options: ImportOptions) -> Iterator[Record]:
