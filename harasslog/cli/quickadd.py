@@ -37,7 +37,10 @@ HOWS = tuple(c.value for c in Channel if c != Channel.THIRD_PARTY)
 STATUSES = ("answered", "missed", "rejected")
 YES = frozenset({"y", "yes", "是", "是的", "好", "对", "确认"})
 NO = frozenset({"n", "no", "否", "不", "不是", "取消"})
-PREFIX = "cli.quickadd."
+
+
+# A catalog look-up in the user's language: w("cli.quickadd.kind"), w("channels.sms").
+Words = Callable[..., str]
 
 
 class Cancelled(Exception):
@@ -138,54 +141,41 @@ class Entry:
 
 def ask_entry(p: Prompter, ctx: Context) -> Entry | None:
     """Ask for one contact; None when the user declines the summary. Raises Cancelled."""
-    w = _Words(ctx.words)
+    w = ctx.words
     channel, direction = _ask_kind(p, w)
     extra: dict[str, Any] = {}
     if channel == "third_party":
-        extra["who"] = _ask_required(p, w("who"), w("who_needed"))
-        extra["how"] = _ask_choice(p, w, w("how"), HOWS, [w.label("channels." + h) for h in HOWS], default=0)
+        extra["who"] = _ask_required(p, w("cli.quickadd.who"), w("cli.quickadd.who_needed"))
+        extra["how"] = _ask_choice(p, w, w("cli.quickadd.how"), HOWS, [w("channels." + h) for h in HOWS], default=0)
     number = _ask_number(p, ctx, w, required=channel in ("call", "sms"))
     when, shown_time = _ask_time(p, ctx, w)
     status = "unknown"
     if channel == "call":
-        labels = [w.label("statuses." + s) for s in STATUSES]
-        status = STATUSES[_ask_index(p, w, w("status"), labels, default=0)]
+        labels = [w("statuses." + s) for s in STATUSES]
+        status = STATUSES[_ask_index(p, w, w("cli.quickadd.status"), labels, default=0)]
     text = _ask_text(p, w, channel, direction)
     party = _ask_party(p, ctx, w, number)
     entry = Entry(channel, direction, number, when, shown_time, text, party, status, extra)
     for line in summary(entry, ctx, w):
         p.say(line)
-    return entry if _ask_yes(p, w("confirm"), w, default=True) else None
+    return entry if _ask_yes(p, w("cli.quickadd.confirm"), w, default=True) else None
 
 
-class _Words:
-    """Catalog look-ups: w("key") is cli.quickadd.key; w.label("channels.sms") any other entry."""
-
-    def __init__(self, words: Callable[..., str]):
-        self._words = words
-
-    def __call__(self, key: str, **values: Any) -> str:
-        return self._words(PREFIX + key, **values)
-
-    def label(self, key: str, **values: Any) -> str:
-        return self._words(key, **values)
-
-
-def kind_label(w: _Words, channel: str, direction: str) -> str:
+def kind_label(w: Words, channel: str, direction: str) -> str:
     if channel == "letter":
-        return w("letter_out" if direction == "out" else "letter_in")
-    return w.label("channels." + channel)
+        return w("cli.quickadd.letter_out" if direction == "out" else "cli.quickadd.letter_in")
+    return w("channels." + channel)
 
 
-def _ask_kind(p: Prompter, w: _Words) -> tuple[str, str]:
+def _ask_kind(p: Prompter, w: Words) -> tuple[str, str]:
     labels = [kind_label(w, c, d) for c, d in KINDS]
     # Also understood: the subcommand names (call, sms, visit, letter, third-party).
     names = {"call": 0, "sms": 1, "visit": 2, "letter": 3, "third-party": 5, "third_party": 5}
-    return KINDS[_ask_index(p, w, w("kind"), labels, default=0, names=names)]
+    return KINDS[_ask_index(p, w, w("cli.quickadd.kind"), labels, default=0, names=names)]
 
 
 def _ask_index(
-    p: Prompter, w: _Words, question: str, labels: list[str], default: int, names: dict[str, int] | None = None
+    p: Prompter, w: Words, question: str, labels: list[str], default: int, names: dict[str, int] | None = None
 ) -> int:
     """A choice from a numbered list: its number, its label, or one of `names`."""
     p.say(question)
@@ -197,10 +187,10 @@ def _ask_index(
             return int(answer) - 1
         if answer.casefold() in by_name:
             return by_name[answer.casefold()]
-        p.say(w("choose", count=len(labels)))
+        p.say(w("cli.quickadd.choose", count=len(labels)))
 
 
-def _ask_choice(p: Prompter, w: _Words, question: str, values: tuple[str, ...], labels: list[str], default: int) -> str:
+def _ask_choice(p: Prompter, w: Words, question: str, values: tuple[str, ...], labels: list[str], default: int) -> str:
     names = {v: i for i, v in enumerate(values)}
     return values[_ask_index(p, w, question, labels, default, names)]
 
@@ -213,8 +203,8 @@ def _ask_required(p: Prompter, question: str, needed: str) -> str:
         p.say(needed)
 
 
-def _ask_yes(p: Prompter, question: str, w: _Words, default: bool) -> bool:
-    shown = w("yes_no_default_yes") if default else w("yes_no_default_no")
+def _ask_yes(p: Prompter, question: str, w: Words, default: bool) -> bool:
+    shown = w("cli.quickadd.yes_no_default_yes") if default else w("cli.quickadd.yes_no_default_no")
     while True:
         answer = p.ask(f"{question} {shown}").casefold()
         if not answer:
@@ -223,17 +213,19 @@ def _ask_yes(p: Prompter, question: str, w: _Words, default: bool) -> bool:
             return True
         if answer in NO:
             return False
-        p.say(w("yes_or_no"))
+        p.say(w("cli.quickadd.yes_or_no"))
 
 
-def _ask_number(p: Prompter, ctx: Context, w: _Words, *, required: bool) -> str:
+def _ask_number(p: Prompter, ctx: Context, w: Words, *, required: bool) -> str:
     """A number as typed, or one of the last used (by its list number); '' when none was given
     and none is needed. A number that looks mistyped is said so, and kept only if the user agrees."""
     if ctx.recent:
-        p.say(w("recent"))
+        p.say(w("cli.quickadd.recent"))
         for i, (number, party) in enumerate(ctx.recent, 1):
             p.say(f"  {i}) {number}" + (f"  {party}" if party else ""))
-    question = w("number_pick" if ctx.recent else "number") + ("" if required else w("optional"))
+    question = w("cli.quickadd.number_pick" if ctx.recent else "cli.quickadd.number") + (
+        "" if required else w("cli.quickadd.optional")
+    )
     while True:
         answer = p.ask(question)
         if len(answer) == 1 and answer.isdigit() and 1 <= int(answer) <= len(ctx.recent):
@@ -241,54 +233,55 @@ def _ask_number(p: Prompter, ctx: Context, w: _Words, *, required: bool) -> str:
         if not answer:
             if not required:
                 return ""
-            p.say(w("number_needed"))
+            p.say(w("cli.quickadd.number_needed"))
             continue
         if not ctx.is_number(answer):
-            p.say(w("number_needed"))
+            p.say(w("cli.quickadd.number_needed"))
             continue
         warning = ctx.number_warning(answer)
         if warning is None:
             return answer
         p.say(warning)
-        if _ask_yes(p, w("number_keep"), w, default=True):
+        if _ask_yes(p, w("cli.quickadd.number_keep"), w, default=True):
             return answer
 
 
-def _ask_time(p: Prompter, ctx: Context, w: _Words) -> tuple[dict[str, Any], str]:
+def _ask_time(p: Prompter, ctx: Context, w: Words) -> tuple[dict[str, Any], str]:
     """When it happened (Enter: now), read as `--at` reads it and said back; asked again if unreadable."""
     while True:
-        answer = p.ask(w("when"), "now")
+        answer = p.ask(w("cli.quickadd.when"), "now")
         try:
             fields, shown = ctx.read_time(answer)
         except InputError as exc:
             p.say(str(exc))
             continue
-        p.say(w("understood", at=shown))
+        p.say(w("cli.quickadd.understood", at=shown))
         return fields, shown
 
 
-def _ask_text(p: Prompter, w: _Words, channel: str, direction: str) -> str | None:
+def _ask_text(p: Prompter, w: Words, channel: str, direction: str) -> str | None:
     """What was said or written. An SMS needs its text (whitespace alone is no message)."""
-    key = {"sms": "text_sms", "call": "text_call", "letter": "text_letter"}.get(channel, "text_other")
+    keys = {"sms": "cli.quickadd.text_sms", "call": "cli.quickadd.text_call", "letter": "cli.quickadd.text_letter"}
+    key = keys.get(channel, "cli.quickadd.text_other")
     while True:
-        p.say(w(key) + ("" if channel == "sms" else w("text_optional")))
+        p.say(w(key) + ("" if channel == "sms" else w("cli.quickadd.text_optional")))
         lines = p.block()
         text = "\n".join(lines)
         if text.strip():
             return text
         if channel != "sms":
             return None
-        p.say(w("text_needed"))
+        p.say(w("cli.quickadd.text_needed"))
 
 
-def _ask_party(p: Prompter, ctx: Context, w: _Words, number: str) -> str | None:
+def _ask_party(p: Prompter, ctx: Context, w: Words, number: str) -> str | None:
     """The collector: Enter keeps the one the number already belongs to (or none); '-' for none."""
     known = ctx.party_of(number) if number else None
     recent = list(dict.fromkeys(party for _, party in ctx.recent if party))
     if recent:
-        p.say(w("parties"))
+        p.say(w("cli.quickadd.parties"))
         p.say("  " + "  ".join(f"{i}) {name}" for i, name in enumerate(recent, 1)))
-    answer = p.ask(w("party") if known is None else w("party_known"), known or "")
+    answer = p.ask(w("cli.quickadd.party") if known is None else w("cli.quickadd.party_known"), known or "")
     if answer == "-" or not answer:
         return None
     if answer.isdigit() and 1 <= int(answer) <= len(recent) and not ctx.party_exists(answer):
@@ -296,22 +289,22 @@ def _ask_party(p: Prompter, ctx: Context, w: _Words, number: str) -> str | None:
     return answer
 
 
-def summary(entry: Entry, ctx: Context, w: _Words) -> list[str]:
+def summary(entry: Entry, ctx: Context, w: Words) -> list[str]:
     """What will be recorded, line by line, for the user to confirm."""
-    lines = [w("summary", kind=kind_label(w, entry.channel, entry.direction))]
+    lines = [w("cli.quickadd.summary", kind=kind_label(w, entry.channel, entry.direction))]
     if entry.channel == "third_party":
-        who, how = entry.extra["who"], w.label("channels." + entry.extra["how"])
-        lines.append(w("summary_who", who=who, how=how))
+        who, how = entry.extra["who"], w("channels." + entry.extra["how"])
+        lines.append(w("cli.quickadd.summary_who", who=who, how=how))
     if entry.number:
-        lines.append(w("summary_number", number=entry.number))
-    lines.append(w("summary_when", at=entry.shown_time))
+        lines.append(w("cli.quickadd.summary_number", number=entry.number))
+    lines.append(w("cli.quickadd.summary_when", at=entry.shown_time))
     if entry.channel == "call":
-        lines.append(w("summary_status", status=w.label("statuses." + entry.status)))
+        lines.append(w("cli.quickadd.summary_status", status=w("statuses." + entry.status)))
     if entry.text is not None:
         text_lines = entry.text.split("\n")
-        lines.append(w("summary_text", text=text_lines[0]))
+        lines.append(w("cli.quickadd.summary_text", text=text_lines[0]))
         lines.extend("    " + line for line in text_lines[1:])
     if entry.party:
-        new = "" if ctx.party_exists(entry.party) else w("summary_new_party")
-        lines.append(w("summary_party", party=entry.party) + new)
+        new = "" if ctx.party_exists(entry.party) else w("cli.quickadd.summary_new_party")
+        lines.append(w("cli.quickadd.summary_party", party=entry.party) + new)
     return lines
