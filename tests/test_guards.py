@@ -66,6 +66,14 @@ def test_a_ten_digit_chinese_mobile_is_stored_as_written_with_one_warning_in_chi
     assert (record["number"], record["number_raw"]) == ("1380013800", "1380013800")
 
 
+def test_a_mistyped_number_with_other_bad_input_is_still_one_line_and_nothing_written(cn, db_path):
+    before = ledger_count(db_path)
+    result = cn("add", "call", "1380013800", "--at", "someday")
+    assert result.exit_code == 2
+    assert result.stderr.count("\n") == 1 and result.stderr.startswith("harasslog: "), result.stderr
+    assert ledger_count(db_path) == before
+
+
 def test_a_number_not_valid_in_the_region_is_warned_in_english(us):
     result = us("add", "call", "555-0143", "--at", "2026-11-20 10:00")
     assert result.exit_code == 0, result.stderr

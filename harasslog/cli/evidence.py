@@ -94,8 +94,6 @@ def init(
     if region is None and jurisdiction is None and not common.db_path().exists():
         _region_known_or_askable()  # refused before the store file is made: nothing is written
     store = common.open_store(create=True)
-    if phone:
-        _warn_number(store, phone, region or store.region)
     if not store.profile.exists() and region is None:
         region, jurisdiction, tz = _first_profile(store, jurisdiction, tz)
     with store.transaction():
@@ -108,6 +106,8 @@ def init(
             id_number=id_number,
             lang=common._options["lang"],
         )
+    if phone:
+        _warn_number(store, phone, profile["region"])
     common.tell(
         store,
         "cli.init.ready",
@@ -180,7 +180,10 @@ def _store_for_writing() -> Any:
     return store
 
 
-def _record(store: Store, raw: RawEvent, party: str | None, note: str | None, force: bool = False) -> int:
+def _record(
+    store: Store, raw: RawEvent, party: str | None, note: str | None, force: bool = False, *, warn: bool = True
+) -> int:
+    """Store one typed event; then say a mistyped-looking number (`warn`), and echo the stored time."""
     if not force:
         _check_not_logged(store, raw)
     with store.transaction():
@@ -190,6 +193,8 @@ def _record(store: Store, raw: RawEvent, party: str | None, note: str | None, fo
             store.numbers.link(raw.number_raw, party_id)
         if note:
             store.events.set_meta(event_id, note=note)
+    if warn and raw.number_raw:  # after the write: bad input elsewhere stays one line
+        _warn_number(store, raw.number_raw, store.region)
     channel = common.words(store, f"channels.{raw.channel}")
     common.tell(
         store, "cli.add.recorded", channel=channel, id=event_id, at=_stored_time(store, raw.at, raw.at_precision)
@@ -257,7 +262,6 @@ def _shown_time(store: Store, at: Any, precision: str, width: int = 16) -> str:
 def _number(value: str, store: Store) -> str:
     if normalize.normalize_number(value, store.region) is None:
         raise InputError("the number is empty")
-    _warn_number(store, value, store.region)
     return value.strip()
 
 
@@ -313,7 +317,7 @@ def _add_asked(ctx: typer.Context) -> None:
             source_ref="hand",
             raw=entry.extra,
         )
-        _record(store, raw, entry.party, None)
+        _record(store, raw, entry.party, None, warn=False)  # the number's warning was shown when typed
     except (quickadd.Cancelled, KeyboardInterrupt, typer.Abort):
         # The write is one transaction: interrupted, it is rolled back; before it nothing was written.
         common.info("")
@@ -404,8 +408,6 @@ def _add_other(
     direction: str = "in",
 ) -> None:
     store = _store_for_writing()
-    if number:
-        _warn_number(store, number, store.region)
     raw = RawEvent(
         channel=channel,
         direction=direction,
@@ -650,11 +652,11 @@ def party_add(
     # Without --kind an existing party keeps its kind (re-adding 某某律师事务所 with a number must
     # not turn a law firm into "unknown"); a new one is unknown until said.
     chosen = kind.value if kind is not None else (store.parties.kind(name) or PartyKind.UNKNOWN.value)
-    for number in numbers or []:
-        _warn_number(store, number, store.region)
     with store.transaction():
         party_id = store.parties.add(name, kind=chosen, creditor=creditor, note=note)
         linked = [store.numbers.link(n, party_id) for n in numbers or []]
+    for number in numbers or []:
+        _warn_number(store, number, store.region)
     key = "cli.party.saved_numbers" if linked else "cli.party.saved"
     common.tell(store, key, name=repr(name), kind=chosen, numbers=", ".join(linked))
 
@@ -678,9 +680,9 @@ def party_link(
     common.require_profile(store)
     if not create and name.strip() and store.parties.kind(name) is None:
         _confirm_new_party(store, name)
-    _warn_number(store, number, store.region)
     with store.transaction():
         linked = store.numbers.link(number, store.parties.ensure(name))
+    _warn_number(store, number, store.region)
     common.tell(store, "cli.party.linked", number=linked, name=name)
 
 

@@ -276,7 +276,7 @@ def _ask_text(p: Prompter, w: Words, channel: str, direction: str) -> str | None
 
 def _ask_party(p: Prompter, ctx: Context, w: Words, number: str) -> str | None:
     """The collector: Enter keeps the one the number already belongs to (or none); '-' for none."""
-    known = ctx.party_of(number) if number else None
+    known = (ctx.party_of(number) or dict(ctx.recent).get(number)) if number else None
     recent = list(dict.fromkeys(party for _, party in ctx.recent if party))
     if recent:
         p.say(w("cli.quickadd.parties"))
