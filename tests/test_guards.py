@@ -143,6 +143,13 @@ def test_init_asks_on_a_terminal(cli, monkeypatch):
     assert "region TH, time zone Asia/Bangkok, rules uk" in result.stderr
 
 
+def test_init_cancelled_at_its_question_leaves_no_store(cli, db_path, monkeypatch):
+    monkeypatch.setattr(evidence, "_interactive", lambda: True)
+    result = cli("init", input="")
+    assert result.exit_code == 130
+    assert not db_path.exists()
+
+
 def test_init_again_without_a_region_keeps_the_profile(cn, monkeypatch):
     monkeypatch.setenv("LANG", "en_US.UTF-8")
     result = cn("init", "--name", "李四")

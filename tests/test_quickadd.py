@@ -101,6 +101,22 @@ def test_a_letter_the_borrower_sent_and_a_visit_need_no_number():
     assert entry.when["at_precision"] == "day"
 
 
+def test_a_contact_with_a_third_party_says_who_and_how():
+    entry, said = ask("6\n我母亲\n2\n\n-1h\n让她替我还钱\n\n\n\n", context(lang="en"))
+    assert entry is not None
+    assert (entry.channel, entry.number, entry.extra) == ("third_party", "", {"who": "我母亲", "how": "sms"})
+    assert entry.text == "让她替我还钱"
+    assert "contacted: 我母亲 (text)" in said
+
+
+def test_hostile_text_is_shown_harmlessly_and_kept_exactly():
+    hostile = "\x1b]52;c;cm0gLXJmIH4=\x07pay now \u202egnp.exe"
+    entry, said = ask(f"2\n10690000\n\n{hostile}\n\n\n\n", context(lang="en"))
+    assert entry is not None and entry.text == hostile
+    assert "\x1b" not in said and "\u202e" not in said
+    assert "[U+001B]]52;c;cm0gLXJmIH4=[U+0007]pay now [U+202E]gnp.exe" in said
+
+
 def test_a_blank_sms_is_asked_again_and_declining_the_summary_records_nothing():
     entry, said = ask("sms\n13800138000\n\n   \n\nhello\n\n\nn\n", context(lang="en"))
     assert entry is None

@@ -91,10 +91,11 @@ def init(
     ] = None,
 ) -> None:
     """Create the store (or update its profile): who you are, your time zone and jurisdiction."""
-    if region is None and jurisdiction is None and not common.db_path().exists():
-        _region_known_or_askable()  # refused before the store file is made: nothing is written
+    if region is None and not common.db_path().exists():
+        # Asked (or refused) before the store file is made: cancelled, nothing is left behind.
+        region, jurisdiction, tz = _first_profile(None, jurisdiction, tz)
     store = common.open_store(create=True)
-    if not store.profile.exists() and region is None:
+    if region is None and not store.profile.exists():
         region, jurisdiction, tz = _first_profile(store, jurisdiction, tz)
     with store.transaction():
         profile = store.profile.set(
@@ -123,13 +124,8 @@ _JURISDICTION_REGION = {"cn": "CN", "us": "US", "uk": "GB"}
 _REGION_JURISDICTION = {v: k for k, v in _JURISDICTION_REGION.items()}
 
 
-def _region_known_or_askable() -> None:
-    if not _interactive() and normalize.region_from_locale(os.environ) is None:
-        raise InputError(common.words(None, "cli.guard.init_no_region"))
-
-
 def _first_profile(
-    store: Store, jurisdiction: Jurisdiction | None, tz: str | None
+    store: Store | None, jurisdiction: Jurisdiction | None, tz: str | None
 ) -> tuple[str, Jurisdiction | None, str | None]:
     """The region of a new profile given without --region: from --jurisdiction; else asked on a
     terminal; else the system locale's country, said so; never China by silence."""
