@@ -222,3 +222,12 @@ def test_a_letter_sent_proves_a_cease_request_and_its_words_are_not_the_collecto
     analysis = cn("analyze", "--json")
     assert analysis.exit_code == 0, analysis.stderr
     assert [f for f in json.loads(analysis.stdout) if 1 in f["event_ids"]] == []
+
+
+def test_every_number_warning_has_its_words_for_after_and_before_storing():
+    from harasslog import catalog
+
+    codes = {number_problem("1380013800", "CN").code, number_problem("555-0143", "US").code}
+    assert codes == {"cn_mobile_length", "not_valid"}
+    for code in codes:
+        assert catalog.has(f"cli.guard.{code}") and catalog.has(f"cli.guard.{code}_asking")

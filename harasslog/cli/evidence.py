@@ -261,14 +261,14 @@ def _number(value: str, store: Store) -> str:
     return value.strip()
 
 
-def _number_warning(store: Store, value: str, region: str) -> str | None:
-    """One line in the user's language when a number looks mistyped (it is stored as written)."""
+def _number_warning(store: Store, value: str, region: str, *, stored: bool = True) -> str | None:
+    """One line in the user's language when a number looks mistyped: after it was stored as written
+    (`stored`), or while `harasslog add` still asks whether to keep it (the same words, less that)."""
     problem = normalize.number_problem(value, region)
     if problem is None:
         return None
-    return common.words(
-        store, f"cli.guard.{problem.code}", number=value.strip(), digits=problem.digits, region=problem.region
-    )
+    key = f"cli.guard.{problem.code}" if stored else f"cli.guard.{problem.code}_asking"
+    return common.words(store, key, number=value.strip(), digits=problem.digits, region=problem.region)
 
 
 def _warn_number(store: Store, value: str, region: str) -> None:
@@ -292,7 +292,7 @@ def _add_asked(ctx: typer.Context) -> None:
         words=lambda key, **values: common.words(store, key, **values),
         recent=store.numbers.recent(),
         read_time=lambda text: _read_time_back(store, text),
-        number_warning=lambda value: _number_warning(store, value, store.region),
+        number_warning=lambda value: _number_warning(store, value, store.region, stored=False),
         is_number=lambda value: normalize.normalize_number(value, store.region) is not None,
         party_of=store.numbers.party,
         party_exists=lambda name: store.parties.kind(name) is not None,

@@ -153,7 +153,7 @@ def ask_entry(p: Prompter, ctx: Context) -> Entry | None:
     if channel == "call":
         labels = [w("statuses." + s) for s in STATUSES]
         status = STATUSES[_ask_index(p, w, w("cli.quickadd.status"), labels, default=0)]
-    text = _ask_text(p, w, channel, direction)
+    text = _ask_text(p, w, channel)
     party = _ask_party(p, ctx, w, number)
     entry = Entry(channel, direction, number, when, shown_time, text, party, status, extra)
     for line in summary(entry, ctx, w):
@@ -183,7 +183,7 @@ def _ask_index(
     by_name = {label.casefold(): i for i, label in enumerate(labels)} | (names or {})
     while True:
         answer = p.ask(">", str(default + 1))
-        if answer.isdigit() and 1 <= int(answer) <= len(labels):
+        if len(answer) <= 2 and answer.isdecimal() and 1 <= int(answer) <= len(labels):
             return int(answer) - 1
         if answer.casefold() in by_name:
             return by_name[answer.casefold()]
@@ -228,7 +228,7 @@ def _ask_number(p: Prompter, ctx: Context, w: Words, *, required: bool) -> str:
     )
     while True:
         answer = p.ask(question)
-        if len(answer) == 1 and answer.isdigit() and 1 <= int(answer) <= len(ctx.recent):
+        if len(answer) == 1 and answer.isdecimal() and 1 <= int(answer) <= len(ctx.recent):
             return ctx.recent[int(answer) - 1][0]
         if not answer:
             if not required:
@@ -259,7 +259,7 @@ def _ask_time(p: Prompter, ctx: Context, w: Words) -> tuple[dict[str, Any], str]
         return fields, shown
 
 
-def _ask_text(p: Prompter, w: Words, channel: str, direction: str) -> str | None:
+def _ask_text(p: Prompter, w: Words, channel: str) -> str | None:
     """What was said or written. An SMS needs its text (whitespace alone is no message)."""
     keys = {"sms": "cli.quickadd.text_sms", "call": "cli.quickadd.text_call", "letter": "cli.quickadd.text_letter"}
     key = keys.get(channel, "cli.quickadd.text_other")
@@ -284,7 +284,7 @@ def _ask_party(p: Prompter, ctx: Context, w: Words, number: str) -> str | None:
     answer = p.ask(w("cli.quickadd.party") if known is None else w("cli.quickadd.party_known"), known or "")
     if answer == "-" or not answer:
         return None
-    if answer.isdigit() and 1 <= int(answer) <= len(recent) and not ctx.party_exists(answer):
+    if len(answer) <= 2 and answer.isdecimal() and 1 <= int(answer) <= len(recent) and not ctx.party_exists(answer):
         return recent[int(answer) - 1]
     return answer
 
