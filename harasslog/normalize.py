@@ -12,6 +12,7 @@ stored as UTC with the source offset kept.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, tzinfo
 from functools import lru_cache
@@ -126,6 +127,68 @@ def normalize_number(raw: str | None, region: str = "CN") -> NumberInfo | None:
     if number_region == "CN" and kind == "mobile" and str(parsed.national_number).startswith(CN_VIRTUAL_PREFIXES):
         kind = "virtual"
     return NumberInfo(e164, kind, number_region)
+
+
+@dataclass(frozen=True)
+class NumberProblem:
+    """Why a typed number looks mistyped: `cn_mobile_length` (a Chinese mobile number with 10 or 12
+    digits: `digits` says how many) or `not_valid` (no such number in `region`). It is still stored
+    as written; the user is told, once, so a slip of the finger is seen while it can be corrected."""
+
+    code: str
+    region: str
+    digits: int = 0
+
+
+_CN_MOBILE_SLIP = re.compile(r"1[3-9]\d{8}(\d{2})?")  # 10 or 12 digits: one short, one long
+
+
+def number_problem(raw: str | None, region: str = "CN") -> NumberProblem | None:
+    """A warning for a number a person typed, or None when it reads as a real number (or is not
+    meant as one: names, short codes, 106 gateways, 95xxx service numbers)."""
+    info = normalize_number(raw, region)
+    if info is None or info.kind not in ("invalid", "unknown"):
+        return None
+    compact = _SEPARATORS.sub("", (raw or "").strip())
+    if not re.fullmatch(r"\+?\d+", compact, re.A):
+        return None  # *21#, or letters: not a phone number typed wrong
+    if info.kind == "unknown" and _is_valid(compact, region):
+        return None  # valid, only of a type phonenumbers cannot tell (US FIXED_LINE_OR_MOBILE)
+    national = _cn_national(compact, region)
+    if national is not None and _CN_MOBILE_SLIP.fullmatch(national):
+        return NumberProblem("cn_mobile_length", "CN", len(national))
+    return NumberProblem("not_valid", info.region or region)
+
+
+def _cn_national(compact: str, region: str) -> str | None:
+    """The Chinese national digits of a number written with +86 / 0086, or in a CN profile."""
+    for prefix in ("+86", "0086"):
+        if compact.startswith(prefix):
+            return compact[len(prefix) :]
+    return compact if region == "CN" and not compact.startswith(("+", "00")) else None
+
+
+def _is_valid(compact: str, region: str) -> bool:
+    try:
+        return bool(phonenumbers.is_valid_number(phonenumbers.parse(compact, region)))
+    except phonenumbers.NumberParseException:
+        return False
+
+
+def region_from_locale(environ: Mapping[str, str]) -> tuple[str, str] | None:
+    """The country a system locale names (zh_CN.UTF-8 → CN, en_GB → GB) and the locale itself, read
+    from LC_ALL, LC_MESSAGES, LANG as the C library does; None for C, POSIX or no country."""
+    for variable in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = environ.get(variable, "")
+        if not value:
+            continue
+        match = re.match(r"[A-Za-z]{2,3}[_-]([A-Za-z]{2})\b", value)
+        if match is None:
+            return None  # the first one set decides, as for the C library (LANG=C: no country)
+        region = match.group(1).upper()
+        region = "GB" if region == "UK" else region
+        return (region, value) if region in regions() else None
+    return None
 
 
 def _classify_cn_national(digits: str) -> str | None:

@@ -3,6 +3,7 @@ attach, search, verify, demo."""
 
 from __future__ import annotations
 
+import os
 import sys
 from datetime import datetime, timedelta
 from decimal import Decimal, InvalidOperation
@@ -11,19 +12,23 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.table import Table
+from typer._click.exceptions import NoArgsIsHelpError as _NoArgsIsHelp  # typer >= 0.26 vendors click
 
 from .. import normalize, records, times
 from ..errors import InputError
 from ..models import Event, RawEvent
 from ..records import event_record
 from ..rules.engine import CHANNEL_LABELS
-from ..vocab import Channel, Direction, Jurisdiction, PartyKind, RequestKind, Status
+from ..vocab import Channel, Direction, Jurisdiction, PartyKind, RequestKind, Status, values
 from . import common
 
 if TYPE_CHECKING:
     from ..store import Store
 
-add_app = typer.Typer(help="Log a contact by hand: call, sms, visit, letter or third-party.", no_args_is_help=True)
+# No no_args_is_help: `harasslog add` alone asks its questions on a terminal (_add_asked).
+add_app = typer.Typer(
+    help="Log a contact by hand: call, sms, visit, letter or third-party.", invoke_without_command=True
+)
 party_app = typer.Typer(
     help="Collectors: creditors, agencies, law firms, and the numbers they use.", no_args_is_help=True
 )
@@ -86,7 +91,12 @@ def init(
     ] = None,
 ) -> None:
     """Create the store (or update its profile): who you are, your time zone and jurisdiction."""
+    if region is None and not common.db_path().exists():
+        # Asked (or refused) before the store file is made: cancelled, nothing is left behind.
+        region, jurisdiction, tz = _first_profile(None, jurisdiction, tz)
     store = common.open_store(create=True)
+    if region is None and not store.profile.exists():
+        region, jurisdiction, tz = _first_profile(store, jurisdiction, tz)
     with store.transaction():
         profile = store.profile.set(
             name=name,
@@ -97,6 +107,8 @@ def init(
             id_number=id_number,
             lang=common._options["lang"],
         )
+    if phone:
+        _warn_number(store, phone, profile["region"])
     common.tell(
         store,
         "cli.init.ready",
@@ -105,6 +117,54 @@ def init(
         tz=profile["tz"],
         jurisdiction=profile["jurisdiction"],
     )
+
+
+# A jurisdiction's rules say which country's numbers it reads (--jurisdiction us alone is no Chinese profile).
+_JURISDICTION_REGION = {"cn": "CN", "us": "US", "uk": "GB"}
+_REGION_JURISDICTION = {v: k for k, v in _JURISDICTION_REGION.items()}
+
+
+def _first_profile(
+    store: Store | None, jurisdiction: Jurisdiction | None, tz: str | None
+) -> tuple[str, Jurisdiction | None, str | None]:
+    """The region of a new profile given without --region: from --jurisdiction; else asked on a
+    terminal; else the system locale's country, said so; never China by silence."""
+    if jurisdiction is not None:
+        return _JURISDICTION_REGION[jurisdiction.value], jurisdiction, tz
+    found = normalize.region_from_locale(os.environ)
+    if not _interactive():
+        if found is None:
+            raise InputError(common.words(store, "cli.guard.init_no_region"))
+        region, source = found
+        common.tell(store, "cli.guard.init_from_locale", region=region, locale=source)
+        return region, None, tz
+    from .quickadd import Cancelled, Prompter
+
+    prompter = Prompter(sys.stdin, sys.stderr)
+    try:
+        while True:
+            answer = prompter.ask(common.words(store, "cli.guard.init_region"), found[0] if found else "")
+            try:
+                region = normalize.check_region(answer)
+                break
+            except InputError as exc:
+                prompter.say(str(exc))
+        if region not in _REGION_JURISDICTION:
+            rules = ", ".join(j.value for j in Jurisdiction)
+            while jurisdiction is None:
+                answer = prompter.ask(common.words(store, "cli.guard.init_rules", rules=rules)).lower()
+                jurisdiction = Jurisdiction(answer) if answer in values(Jurisdiction) else None
+            while tz is None:
+                answer = prompter.ask(common.words(store, "cli.guard.init_tz"))
+                try:
+                    tz = str(normalize.zone(answer)) if answer else None
+                except InputError as exc:
+                    prompter.say(str(exc))
+    except (Cancelled, KeyboardInterrupt):
+        common.info("")
+        common.tell(store, "cli.quickadd.cancelled")
+        raise typer.Exit(130) from None
+    return region, jurisdiction, tz
 
 
 # ---------------------------------------------------------------- add
@@ -116,7 +176,10 @@ def _store_for_writing() -> Any:
     return store
 
 
-def _record(store: Store, raw: RawEvent, party: str | None, note: str | None, force: bool = False) -> int:
+def _record(
+    store: Store, raw: RawEvent, party: str | None, note: str | None, force: bool = False, *, warn: bool = True
+) -> int:
+    """Store one typed event; then say a mistyped-looking number (`warn`), and echo the stored time."""
     if not force:
         _check_not_logged(store, raw)
     with store.transaction():
@@ -126,8 +189,12 @@ def _record(store: Store, raw: RawEvent, party: str | None, note: str | None, fo
             store.numbers.link(raw.number_raw, party_id)
         if note:
             store.events.set_meta(event_id, note=note)
+    if warn and raw.number_raw:  # after the write: bad input elsewhere stays one line
+        _warn_number(store, raw.number_raw, store.region)
     channel = common.words(store, f"channels.{raw.channel}")
-    common.tell(store, "cli.add.recorded", channel=channel, id=event_id, at=_stored_time(store, raw))
+    common.tell(
+        store, "cli.add.recorded", channel=channel, id=event_id, at=_stored_time(store, raw.at, raw.at_precision)
+    )
     return int(event_id)
 
 
@@ -135,13 +202,13 @@ def _record(store: Store, raw: RawEvent, party: str | None, note: str | None, fo
 _BEIJING_ZONES = frozenset({"Asia/Shanghai", "Asia/Chongqing", "Asia/Harbin", "PRC", "Asia/Chungking"})
 
 
-def _stored_time(store: Store, raw: RawEvent) -> str:
+def _stored_time(store: Store, at: datetime, precision: str) -> str:
     """The time as stored, said back in the user's zone and language so a misread is seen at once:
     2026-11-30 22:00（北京时间）, 2026-11-30 22:00 (-05:00); a date alone says its time was not recorded."""
-    local = raw.at.astimezone(store.tz)
-    if raw.at_precision in normalize.TIME_OF_DAY_UNKNOWN:
+    local = at.astimezone(store.tz)
+    if precision in normalize.TIME_OF_DAY_UNKNOWN:
         return f"{local.date().isoformat()} ({common.words(store, 'cli.provenance.time_not_recorded')})"
-    shown = local.strftime("%Y-%m-%d %H:%M:%S" if raw.at_precision == "second" else "%Y-%m-%d %H:%M")
+    shown = local.strftime("%Y-%m-%d %H:%M:%S" if precision == "second" else "%Y-%m-%d %H:%M")
     if common.lang(store) == "zh" and str(store.tz) in _BEIJING_ZONES:
         return shown + common.words(store, "cli.time.zone_beijing")
     offset = local.isoformat()[-6:]  # +08:00, -05:00
@@ -169,7 +236,11 @@ def _when(text: str, store: Store) -> dict[str, Any]:
     """A hand-entered time, how precise it was typed, and the offset it was entered in (kept as
     the source offset). A time in the future is refused: it has not happened yet."""
     with common.flags("--at"):
-        when = times.read_past_when(text, store.tz, region=store.region, lang=common.lang(store))
+        return _read_when(text, store)
+
+
+def _read_when(text: str, store: Store) -> dict[str, Any]:
+    when = times.read_past_when(text, store.tz, region=store.region, lang=common.lang(store))
     if when.period_only:  # 前天下午: said back before the echo, so the missing hour is seen
         common.tell(store, "cli.time.period_as_day", text=text.strip(), date=when.at.date().isoformat())
     moment = when.at
@@ -188,6 +259,71 @@ def _number(value: str, store: Store) -> str:
     if normalize.normalize_number(value, store.region) is None:
         raise InputError("the number is empty")
     return value.strip()
+
+
+def _number_warning(store: Store, value: str, region: str, *, stored: bool = True) -> str | None:
+    """One line in the user's language when a number looks mistyped: after it was stored as written
+    (`stored`), or while `harasslog add` still asks whether to keep it (the same words, less that)."""
+    problem = normalize.number_problem(value, region)
+    if problem is None:
+        return None
+    key = f"cli.guard.{problem.code}" if stored else f"cli.guard.{problem.code}_asking"
+    return common.words(store, key, number=value.strip(), digits=problem.digits, region=problem.region)
+
+
+def _warn_number(store: Store, value: str, region: str) -> None:
+    warning = _number_warning(store, value, region)
+    if warning is not None:
+        common.info(warning)
+
+
+@add_app.callback()
+def _add_asked(ctx: typer.Context) -> None:
+    # No docstring: the group's help is add_app's. `harasslog add` alone asks on a terminal;
+    # without one it is the usage error it always was (help on stderr, exit 2).
+    if ctx.invoked_subcommand is not None:
+        return
+    if not _interactive():
+        raise _NoArgsIsHelp(ctx)
+    from . import quickadd
+
+    store = _store_for_writing()
+    context = quickadd.Context(
+        words=lambda key, **values: common.words(store, key, **values),
+        recent=store.numbers.recent(),
+        read_time=lambda text: _read_time_back(store, text),
+        number_warning=lambda value: _number_warning(store, value, store.region, stored=False),
+        is_number=lambda value: normalize.normalize_number(value, store.region) is not None,
+        party_of=store.numbers.party,
+        party_exists=lambda name: store.parties.kind(name) is not None,
+    )
+    prompter = quickadd.Prompter(sys.stdin, sys.stderr, pending=quickadd.stdin_pending)
+    try:
+        entry = quickadd.ask_entry(prompter, context)
+        if entry is None:
+            common.tell(store, "cli.provenance.not_recorded")
+            raise typer.Exit(1)
+        raw = RawEvent(
+            channel=entry.channel,
+            direction=entry.direction,
+            number_raw=entry.number,
+            **entry.when,
+            status=entry.status,
+            text=entry.text,
+            source_ref="hand",
+            raw=entry.extra,
+        )
+        _record(store, raw, entry.party, None, warn=False)  # the number's warning was shown when typed
+    except (quickadd.Cancelled, KeyboardInterrupt, typer.Abort):
+        # The write is one transaction: interrupted, it is rolled back; before it nothing was written.
+        common.info("")
+        common.tell(store, "cli.quickadd.cancelled")
+        raise typer.Exit(130) from None
+
+
+def _read_time_back(store: Store, text: str) -> tuple[dict[str, Any], str]:
+    fields = _read_when(text, store)
+    return fields, _stored_time(store, fields["at"], fields["at_precision"])
 
 
 @add_app.command("call")
@@ -242,6 +378,8 @@ def add_sms(
     body = text if text is not None else common.read_stdin_text()
     if body == "":
         raise InputError("the message text is empty: give --text or paste it on stdin")
+    if not body.strip():  # spaces or line breaks alone are no message (kept as given otherwise)
+        raise InputError(common.words(store, "cli.guard.sms_blank"))
     raw = RawEvent(
         channel="sms",
         direction=direction.value,
@@ -496,7 +634,9 @@ def withdraw(
 @party_app.command("add")
 def party_add(
     name: Annotated[str, typer.Argument(help="The collector's name, e.g. 某某消费金融 or Acme Recovery LLC.")],
-    kind: Annotated[PartyKind, typer.Option("--kind", help="What kind of collector.")] = PartyKind.UNKNOWN,
+    kind: Annotated[
+        PartyKind | None, typer.Option("--kind", help="What kind of collector (default: unchanged, or unknown).")
+    ] = None,
     creditor: Annotated[
         str | None, typer.Option("--creditor", help="For an agency or law firm: the creditor it collects for.")
     ] = None,
@@ -505,11 +645,16 @@ def party_add(
 ) -> None:
     """Add (or update) a collector and the numbers it uses."""
     store = common.open_store()
+    # Without --kind an existing party keeps its kind (re-adding 某某律师事务所 with a number must
+    # not turn a law firm into "unknown"); a new one is unknown until said.
+    chosen = kind.value if kind is not None else (store.parties.kind(name) or PartyKind.UNKNOWN.value)
     with store.transaction():
-        party_id = store.parties.add(name, kind=kind.value, creditor=creditor, note=note)
+        party_id = store.parties.add(name, kind=chosen, creditor=creditor, note=note)
         linked = [store.numbers.link(n, party_id) for n in numbers or []]
+    for number in numbers or []:
+        _warn_number(store, number, store.region)
     key = "cli.party.saved_numbers" if linked else "cli.party.saved"
-    common.tell(store, key, name=repr(name), kind=kind.value, numbers=", ".join(linked))
+    common.tell(store, key, name=repr(name), kind=chosen, numbers=", ".join(linked))
 
 
 @party_app.command("list")
@@ -523,14 +668,34 @@ def party_list(as_json: JsonOpt = False) -> None:
 @party_app.command("link")
 def party_link(
     number: Annotated[str, typer.Argument(help="The number (any format).")],
-    name: Annotated[str, typer.Argument(help="The party it belongs to (created if new).")],
+    name: Annotated[str, typer.Argument(help="The party it belongs to.")],
+    create: Annotated[bool, typer.Option("--create", help="Create the party if there is none by that name.")] = False,
 ) -> None:
     """Say which collector a number belongs to; its events, past and future, follow."""
     store = common.open_store()
     common.require_profile(store)
+    if not create and name.strip() and store.parties.kind(name) is None:
+        _confirm_new_party(store, name)
     with store.transaction():
         linked = store.numbers.link(number, store.parties.ensure(name))
+    _warn_number(store, number, store.region)
     common.tell(store, "cli.party.linked", number=linked, name=name)
+
+
+def _confirm_new_party(store: Store, name: str) -> None:
+    """A party named for the first time in `party link` is often a typo of one that exists: asked on
+    a terminal (no: nothing linked, exit 1); a script must say --create."""
+    if not _interactive():
+        raise InputError(common.words(store, "cli.guard.party_missing", name=name.strip()))
+    try:
+        if typer.confirm(common.words(store, "cli.guard.party_create", name=name.strip()), default=False, err=True):
+            return
+    except typer.Abort:
+        common.info("")
+        common.tell(store, "cli.quickadd.cancelled")
+        raise typer.Exit(130) from None
+    common.tell(store, "cli.guard.party_not_linked")
+    raise typer.Exit(1)
 
 
 # ---------------------------------------------------------------- debts

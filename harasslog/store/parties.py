@@ -56,6 +56,11 @@ class Parties:
         values = {"name": name, "kind": kind, "creditor_id": creditor_id, "note": note, "created_at": now_iso()}
         return self._store.ledger.add_fact("parties", values)
 
+    def kind(self, name: str) -> str | None:
+        """The kind of the party with this name, or None when there is none (`party add` keeps it)."""
+        found = self._conn.execute("SELECT kind FROM parties WHERE name = ?", (_clean(name),)).fetchone()
+        return None if found is None else str(found[0])
+
     def list(self) -> list[dict[str, Any]]:
         found = rows(
             self._conn,
@@ -130,6 +135,34 @@ class Numbers:
             "INSERT OR IGNORE INTO numbers (number, kind, region) VALUES (?, ?, ?)",
             [(i.number, i.kind, i.region) for i in infos],
         )
+
+    def party(self, number_raw: str) -> str | None:
+        """The name of the party a number (any format) belongs to, if any."""
+        info = normalize_number(number_raw, self._store.region)
+        if info is None:
+            return None
+        found = self._conn.execute(
+            "SELECT p.name FROM numbers n JOIN parties p ON p.id = n.party_id WHERE n.number = ?", (info.number,)
+        ).fetchone()
+        return None if found is None else str(found[0])
+
+    def recent(self, limit: int = 5) -> list[tuple[str, str | None]]:
+        """The numbers of the last events logged, newest first, each once: (as last written, its party).
+        Offered by `harasslog add` on a terminal; reads only the newest few hundred events."""
+        found: dict[str, tuple[str, str | None]] = {}
+        for number, number_raw, party in self._conn.execute(
+            """SELECT e.number, e.number_raw, p.name FROM
+                 (SELECT id, number, number_raw, party_id FROM events
+                   WHERE number IS NOT NULL AND number != '' ORDER BY id DESC LIMIT 500) e
+               LEFT JOIN numbers n ON n.number = e.number
+               LEFT JOIN parties p ON p.id = COALESCE(e.party_id, n.party_id)
+               ORDER BY e.id DESC"""
+        ):
+            if number not in found:
+                found[number] = (number_raw or number, party)
+            if len(found) == limit:
+                break
+        return list(found.values())
 
     def list(self) -> list[dict[str, Any]]:
         return rows(
