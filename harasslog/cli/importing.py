@@ -35,7 +35,7 @@ from . import common
 if TYPE_CHECKING:
     from ..store import Store
 
-IMPORT_LABELS = ("file", "format", "new", "duplicate", "skipped", "why", "total", "title")
+IMPORT_LABELS = ("file", "format", "new", "duplicate", "corroborated", "skipped", "why", "total", "title")
 
 
 class _RecordRate(ProgressColumn):
@@ -116,6 +116,9 @@ def register(app: typer.Typer) -> None:
                 common.out_console.print(_table(summary, common.lang(store)))
             for warning in (w for f in summary.files for w in f.warnings):
                 common.info(f"warning: {warning}")
+            for f in summary.files:
+                if f.corroborated_with_text:
+                    common.tell(store, "cli.import.text_kept_as_source", file=f.file, count=f.corroborated_with_text)
         finally:
             store.close()
 
@@ -159,13 +162,14 @@ def _table(summary: ImportSummary, lang: str) -> Table:
     table.add_column(label["format"])
     table.add_column(label["new"], justify="right")
     table.add_column(label["duplicate"], justify="right")
+    table.add_column(label["corroborated"], justify="right")  # another source of a stored contact
     table.add_column(label["skipped"], justify="right")
     table.add_column(label["why"], overflow="fold")
     for f in summary.files:
         why = "; ".join(f"{reason}: {count}" for reason, count in f.skipped_reasons.items())
-        common.add_row(table, f.file, f.format, f"{f.new:,}", f"{f.duplicate:,}", f"{f.skipped:,}", why)
+        counts = (f.new, f.duplicate, f.corroborated, f.skipped)
+        common.add_row(table, f.file, f.format, *(f"{n:,}" for n in counts), why)
     if len(summary.files) > 1:
-        common.add_row(
-            table, label["total"], "", f"{summary.new:,}", f"{summary.duplicate:,}", f"{summary.skipped:,}", ""
-        )
+        totals = (summary.new, summary.duplicate, summary.corroborated, summary.skipped)
+        common.add_row(table, label["total"], "", *(f"{n:,}" for n in totals), "")
     return table
