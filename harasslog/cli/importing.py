@@ -162,14 +162,20 @@ def _table(summary: ImportSummary, lang: str) -> Table:
     table.add_column(label["format"])
     table.add_column(label["new"], justify="right")
     table.add_column(label["duplicate"], justify="right")
-    table.add_column(label["corroborated"], justify="right")  # another source of a stored contact
+    # Records of contacts already stored from another source: a column only when there are some.
+    sources = summary.corroborated > 0
+    if sources:
+        table.add_column(label["corroborated"], justify="right")
     table.add_column(label["skipped"], justify="right")
     table.add_column(label["why"], overflow="fold")
+
+    def counts(new: int, duplicate: int, corroborated: int, skipped: int) -> list[str]:
+        return [f"{n:,}" for n in (new, duplicate, *([corroborated] if sources else []), skipped)]
+
     for f in summary.files:
         why = "; ".join(f"{reason}: {count}" for reason, count in f.skipped_reasons.items())
-        counts = (f.new, f.duplicate, f.corroborated, f.skipped)
-        common.add_row(table, f.file, f.format, *(f"{n:,}" for n in counts), why)
+        common.add_row(table, f.file, f.format, *counts(f.new, f.duplicate, f.corroborated, f.skipped), why)
     if len(summary.files) > 1:
-        totals = (summary.new, summary.duplicate, summary.corroborated, summary.skipped)
-        common.add_row(table, label["total"], "", *(f"{n:,}" for n in totals), "")
+        totals = counts(summary.new, summary.duplicate, summary.corroborated, summary.skipped)
+        common.add_row(table, label["total"], "", *totals, "")
     return table
