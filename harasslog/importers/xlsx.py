@@ -10,7 +10,9 @@ workbook can neither expand entities nor unzip without end.
 from __future__ import annotations
 
 import re
+import struct
 import zipfile
+import zlib
 from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta
 from pathlib import Path, PurePosixPath
@@ -31,6 +33,8 @@ _CELL_REF = re.compile(r"([A-Z]{1,3})\d*")
 _QUOTED = re.compile(r'"[^"]*"|\[[^\]]*\]|\\.')
 
 Row = list[str]
+# What zipfile raises on a damaged or crafted archive (a bad header, a bad deflate stream, a CRC).
+_DAMAGED = (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, EOFError, zlib.error, struct.error, OSError)
 
 
 def is_xlsx(path: Path) -> bool:
@@ -38,7 +42,7 @@ def is_xlsx(path: Path) -> bool:
     try:
         with zipfile.ZipFile(path) as z:
             return "xl/workbook.xml" in z.namelist()
-    except (zipfile.BadZipFile, OSError):
+    except (*_DAMAGED, ValueError):
         return False
 
 
@@ -50,7 +54,7 @@ def sheet_rows(path: Path) -> Iterator[tuple[int, Row]]:
             strings = _shared_strings(z, name)
             date_styles, time_styles = _date_styles(z, name)
             yield from _rows(z, _first_sheet(z, name), name, strings, date_styles, time_styles)
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, EOFError):
+    except _DAMAGED:
         raise InputError(f"{name}: a damaged .xlsx workbook (the zip cannot be read)") from None
 
 
