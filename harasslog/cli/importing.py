@@ -68,7 +68,8 @@ def register(app: typer.Typer) -> None:
         paths: list[Path] = typer.Argument(
             ...,
             metavar="PATH",
-            help="Export files: SMS Backup & Restore XML, sms.db, CallHistory.storedata, mmssms.db, calllog.db, CSV.",
+            help="Export files: SMS Backup & Restore XML, sms.db, CallHistory.storedata, call_history.db, mmssms.db, "
+            "calllog.db, Samsung logs.db, CSV, carrier itemised records (.xlsx, CSV).",
         ),
         format: str = typer.Option(
             "auto",

@@ -19,7 +19,6 @@ one record of an import, the nearest in time, so three calls confirm three calls
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
@@ -108,12 +107,6 @@ class Corroborations:
         for record in found:
             record["raw"] = json.loads(record["raw"]) if record["raw"] else None
         return found
-
-    def count(self, event_ids: Iterable[int] | None = None) -> dict[int, int]:
-        """How many other sources each event has (events without any are left out)."""
-        cursor = self._conn.execute("SELECT event_id, COUNT(*) FROM corroborations GROUP BY event_id")
-        wanted = None if event_ids is None else set(event_ids)
-        return {int(e): int(n) for e, n in cursor if wanted is None or e in wanted}
 
     def _add(self, event_id: int, raw: RawEvent, import_id: int, source: str) -> None:
         values = {
