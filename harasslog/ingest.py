@@ -266,5 +266,6 @@ def _corroborate(
         batch, import_id=summary.import_id, source=f"import:{summary.file}", taken=taken, party_id=party_id
     )
     summary.corroborated += absorbed.corroborated
+    summary.duplicate += absorbed.duplicate
     summary.corroborated_with_text += absorbed.with_text
     return absorbed.remaining

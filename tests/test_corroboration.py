@@ -54,6 +54,16 @@ def test_a_carrier_record_of_a_phone_sms_is_one_event_with_both_sources(tmp_path
     assert source["import"]["format"] == "carrier" and len(source["import"]["sha256"]) == 64
     text = cli("--lang", "en", "show", str(threat["id"])).stdout
     assert "import:短信详单.xlsx row 2" in text and "2026-11-20T22:13+08:00" in text
+    # The next month's download overlaps this one: its copy of the record is a duplicate, not a third source.
+    overlap = carrier_sms(
+        tmp_path,
+        ["2026-11-20 22:13", "北京", COLLECTOR, "接收", "短信", "0.00"],
+        ["2026-12-01 09:00", "北京", COLLECTOR, "接收", "短信", "0.00"],
+        name="短信详单-12月.xlsx",
+    )
+    again = imported(cli, overlap)
+    assert (again["new"], again["duplicate"], again["corroborated"]) == (1, 1, 0)
+    assert len(shown(cli, threat["id"])["corroborated_by"]) == 1
     assert cli("verify").exit_code == 0
 
 

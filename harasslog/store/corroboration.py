@@ -23,10 +23,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from ..integrity import ROW_DIGEST, row_digest
+from ..integrity import GENESIS, ROW_DIGEST, chain_hash, row_digest
 from ..models import RawEvent
 from ..normalize import from_utc_iso, normalize_number, to_utc_iso
-from ._sql import next_id, now_iso, rows
+from ._sql import json_text, next_id, now_iso, rows
 
 if TYPE_CHECKING:
     from . import Store
@@ -37,6 +37,10 @@ WITHIN = timedelta(minutes=1)  # two sources' times of one contact: "the same mi
 _WIDTH = {"second": timedelta(0), "minute": timedelta(minutes=1)}
 _SPAN = WITHIN + _WIDTH["minute"]  # how far apart two matching instants can be, at most
 _RAW_JSON = json.JSONEncoder(ensure_ascii=False, default=str)
+_COLUMNS = (
+    "id, event_id, import_id, source, source_ref, number_raw, at, tz_offset_min, at_precision, duration_s,"
+    " status, text, raw, recorded_at, hash, prev_hash"
+)
 
 
 @dataclass
@@ -45,6 +49,7 @@ class Absorbed:
 
     remaining: list[RawEvent]
     corroborated: int = 0
+    duplicate: int = 0  # records already kept as corroborations
     # Of those, records holding a text the event lacks (a phone's SMS matching a carrier record
     # imported before it): the text is kept with the source, not in the event the rules read.
     with_text: int = 0
@@ -71,16 +76,28 @@ class Corroborations:
         source; returns the others, to be stored as events (duplicates among them are found there).
 
         `taken` holds the events this import has already matched (kept by the caller across
-        batches): an event is corroborated once per import, and an exact duplicate takes its event."""
+        batches): an event is corroborated once per import, and an exact duplicate takes its event.
+        A record already kept as a corroboration (the same carrier file, or an overlapping one,
+        imported again) is a duplicate: counted, not stored twice."""
         self._store.require_transaction()
         region = self._store.region
         numbers: list[tuple[RawEvent, str | None]] = [(raw, _number(raw, region)) for raw in batch]
-        candidates = self._candidates([(raw, n) for raw, n in numbers if n is not None], import_id)
+        candidates, kept = self._candidates([(raw, n) for raw, n in numbers if n is not None], import_id)
         result = Absorbed([])
         matched: list[tuple[int, RawEvent, str]] = []
         for raw, number in numbers:
-            found = _match(raw, number, candidates, taken) if number is not None else None
-            if number is None or found is None or found.key == _key(raw, number):
+            if number is None:
+                result.remaining.append(raw)
+                continue
+            at = to_utc_iso(raw.at)
+            pool = candidates.get((raw.channel, raw.direction, number), [])
+            again = next((c for c in pool if (c.id, at, raw.text) in kept), None)
+            if again is not None:
+                taken.add(again.id)
+                result.duplicate += 1
+                continue
+            found = _match(raw, at, [c for c in pool if c.id not in taken])
+            if found is None or found.key == (raw.channel, raw.direction, number, at, raw.text):
                 if found is not None:
                     taken.add(found.id)  # an exact duplicate: stored as one below, as before
                 result.remaining.append(raw)
@@ -88,8 +105,7 @@ class Corroborations:
             taken.add(found.id)
             matched.append((found.id, raw, number))
             result.with_text += bool(raw.text and not found.text)
-        for event_id, raw, _ in matched:
-            self._add(event_id, raw, import_id, source)
+        self._write(matched, import_id, source)
         if party_id is not None and matched:  # --party: these numbers are the party's too
             self._store.numbers.claim((n for _, _, n in matched), party_id)
         result.corroborated = len(matched)
@@ -108,40 +124,52 @@ class Corroborations:
             record["raw"] = json.loads(record["raw"]) if record["raw"] else None
         return found
 
-    def _add(self, event_id: int, raw: RawEvent, import_id: int, source: str) -> None:
-        values = {
-            "id": next_id(self._conn, TABLE),
-            "event_id": event_id,
-            "import_id": import_id,
-            "source": source,
-            "source_ref": raw.source_ref,
-            "number_raw": raw.number_raw,
-            "at": to_utc_iso(raw.at),
-            "tz_offset_min": raw.tz_offset_min,
-            "at_precision": raw.at_precision,
-            "duration_s": raw.duration_s,
-            "status": raw.status,
-            "text": raw.text,
-            "raw": _RAW_JSON.encode(raw.raw) if raw.raw else None,
-            "recorded_at": now_iso(),
-        }
-        # Chained as a fact holding the row's digest (verify replays facts in memory, so a digest
-        # keeps that small); the row carries the hash of its ledger entry, as evidence rows do.
-        payload = {"table": TABLE, "key": values["id"], "set": {ROW_DIGEST: row_digest(values)}}
-        digest, prev = self._store.ledger.append("meta", None, payload, payload)
-        columns = ", ".join((*values, "hash", "prev_hash"))
-        self._conn.execute(
-            f"INSERT INTO {TABLE} ({columns}) VALUES ({', '.join('?' * (len(values) + 2))})",
-            (*values.values(), digest, prev),
-        )
+    def _write(self, matched: list[tuple[int, RawEvent, str]], import_id: int, source: str) -> None:
+        """Insert the corroborations of one batch, each chained as a fact holding its row's digest
+        (verify replays facts in memory, so a digest keeps that small); each row carries the hash
+        of its ledger entry, as evidence rows do."""
+        if not matched:
+            return
+        row_id = next_id(self._conn, TABLE)
+        prev = self._store.ledger.head() or GENESIS
+        recorded = now_iso()
+        table_rows: list[tuple[Any, ...]] = []
+        entries: list[tuple[Any, ...]] = []
+        for event_id, raw, _ in matched:
+            values = {
+                "id": row_id,
+                "event_id": event_id,
+                "import_id": import_id,
+                "source": source,
+                "source_ref": raw.source_ref,
+                "number_raw": raw.number_raw,
+                "at": to_utc_iso(raw.at),
+                "tz_offset_min": raw.tz_offset_min,
+                "at_precision": raw.at_precision,
+                "duration_s": raw.duration_s,
+                "status": raw.status,
+                "text": raw.text,
+                "raw": _RAW_JSON.encode(raw.raw) if raw.raw else None,
+                "recorded_at": recorded,
+            }
+            payload = {"table": TABLE, "key": row_id, "set": {ROW_DIGEST: row_digest(values)}}
+            digest = chain_hash(prev, payload)
+            table_rows.append((*values.values(), digest, prev))
+            entries.append(("meta", None, json_text(payload), recorded, digest, prev))
+            prev = digest
+            row_id += 1
+        marks = ", ".join("?" * len(table_rows[0]))
+        self._conn.executemany(f"INSERT INTO {TABLE} ({_COLUMNS}) VALUES ({marks})", table_rows)
+        self._store.ledger.append_chained(entries)
 
     def _candidates(
         self, records: list[tuple[RawEvent, str]], import_id: int
-    ) -> dict[tuple[Any, ...], list[_Candidate]]:
-        """Stored events that could match these records, by (channel, direction, number)."""
+    ) -> tuple[dict[tuple[Any, ...], list[_Candidate]], set[tuple[int, str, str | None]]]:
+        """Stored events that could match these records, by (channel, direction, number), and the
+        corroborations they already have, as (event id, at, text)."""
         found: dict[tuple[Any, ...], list[_Candidate]] = {}
         if not records:
-            return found
+            return found, set()
         start = to_utc_iso(min(raw.at for raw, _ in records) - _SPAN)
         end = to_utc_iso(max(raw.at for raw, _ in records) + _SPAN)
         wanted = sorted({number for _, number in records})
@@ -165,7 +193,13 @@ class Corroborations:
                 found.setdefault(key, []).append(
                     _Candidate(int(eid), from_utc_iso(at), precision, text, (channel, direction, number, at, text))
                 )
-        return found
+        ids = sorted(c.id for pool in found.values() for c in pool)
+        kept: set[tuple[int, str, str | None]] = set()
+        for first in range(0, len(ids), 500):
+            part = ids[first : first + 500]
+            sql = f"SELECT event_id, at, text FROM corroborations WHERE event_id IN ({','.join('?' * len(part))})"
+            kept.update((int(e), at, text) for e, at, text in self._conn.execute(sql, part))
+        return found, kept
 
 
 def corroborations(store: Store, event_id: int) -> list[dict[str, Any]]:
@@ -182,20 +216,11 @@ def _number(raw: RawEvent, region: str) -> str | None:
     return info.number if info else None
 
 
-def _key(raw: RawEvent, number: str | None) -> tuple[Any, ...]:
-    """The dedupe key of events.py: what makes a record the same record, not a second source."""
-    return (raw.channel, raw.direction, number, to_utc_iso(raw.at), raw.text)
-
-
-def _match(
-    raw: RawEvent, number: str, candidates: dict[tuple[Any, ...], list[_Candidate]], taken: set[int]
-) -> _Candidate | None:
-    """The stored event this record is a second source of: an identical one first, else the nearest
-    agreeing one not yet taken by this import."""
-    pool = [c for c in candidates.get((raw.channel, raw.direction, number), []) if c.id not in taken]
-    exact = _key(raw, number)
+def _match(raw: RawEvent, at: str, pool: list[_Candidate]) -> _Candidate | None:
+    """The stored event this record is a second source of: an identical one first (a duplicate),
+    else the nearest agreeing one."""
     for c in pool:
-        if c.key == exact:
+        if c.key[3] == at and c.key[4] == raw.text:
             return c
     agreeing = [c for c in pool if _agrees(raw, c)]
     if not agreeing:
