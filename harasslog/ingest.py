@@ -33,7 +33,8 @@ MAX_TEXT = 100_000
 # (and years near 1 or 9999 cannot even be shown in every time zone).
 EARLIEST, LATEST = datetime(1900, 1, 1, tzinfo=UTC), datetime(3000, 1, 1, tzinfo=UTC)
 TIME_OUT_OF_RANGE = "time out of range (before 1900 or after 2999)"
-SQLITE_FORMATS = ("ios-sms", "ios-calls", "android-sms", "android-calls")
+SQLITE_FORMATS = ("ios-sms", "ios-calls", "android-sms", "android-calls", "samsung-logs", "ios-call-history")
+PARTIAL_TEXT_FORMATS = ("carrier", "samsung-logs")  # records without a message's whole text
 
 # (file name, done, total, records read): done/total in the importer's unit (bytes or rows).
 ProgressFn = Callable[[str, int, int, int], None]
@@ -126,9 +127,9 @@ def import_files(
             raise InputError(f"{path}: no such file")
         if not path.is_file():
             raise InputError(f"{path}: not a file")
-    # Carriers' records hold no text: read after the phone's, so a contact both hold is one event
-    # with the phone's text (what the rules read) and the carrier's record as its corroboration.
-    paths = sorted(paths, key=lambda p: _format_of(p, format, mapping, csv_options) == "carrier")
+    # Carriers' records hold no text and Samsung's logs.db only its start: read after the others,
+    # so a contact both hold is one event with the whole text (what the rules read).
+    paths = sorted(paths, key=lambda p: _format_of(p, format, mapping, csv_options) in PARTIAL_TEXT_FORMATS)
     summaries: list[FileSummary] = []
     with store.transaction():
         party_id = store.parties.ensure(party) if party else None

@@ -109,13 +109,23 @@ def test_what_is_not_the_same_contact_stays_apart(tmp_path: Path, store, cli) ->
 
 
 def test_samsungs_cut_message_corroborates_the_full_one(tmp_path: Path, store, cli) -> None:
-    imported(cli, phone_sms(tmp_path))
     logs = make_samsung_logs(
         tmp_path / "logs.db",
         [{"number": COLLECTOR, "date": ms("2026-11-20T22:13:41"), "type": 1, "logtype": 300, "m_content": THREAT[:8]}],
     )
-    assert imported(cli, logs)["corroborated"] == 1
-    assert [e["text"] for e in events(cli)] == [THREAT, "还钱"]
+    summary = imported(cli, logs, phone_sms(tmp_path))  # logs.db named first: read last all the same
+    assert (summary["new"], summary["corroborated"]) == (2, 1)
+    assert [e["text"] for e in events(cli)] == [THREAT, "还钱"]  # the event holds the whole text
+
+
+def test_a_call_logged_by_hand_is_confirmed_by_the_phones_log(tmp_path: Path, store, cli) -> None:
+    assert cli("add", "call", CALLER, "--at", "2026-11-20 22:13", "--text", "说要去我单位").exit_code == 0
+    log = write_sbr(tmp_path / "calls.xml", call(CALLER, ms("2026-11-20T22:13:41"), 1, 65), root="calls")
+    assert imported(cli, log)["corroborated"] == 1
+    (event,) = events(cli)
+    assert (event["source"], event["text"]) == ("typed", "说要去我单位")
+    (phone,) = shown(cli, event["id"])["corroborated_by"]
+    assert (phone["at"], phone["at_precision"], phone["duration_s"]) == ("2026-11-20T22:13:41+08:00", "second", 65)
 
 
 def test_calls_of_one_file_never_corroborate_each_other_and_a_reimport_adds_nothing(tmp_path: Path, store, cli) -> None:
@@ -144,7 +154,7 @@ def test_a_phone_text_matching_an_earlier_carrier_record_is_kept_and_said(tmp_pa
     imported(cli, carrier_sms(tmp_path, ["2026-11-20 22:13", "北京", COLLECTOR, "接收", "短信", "0.00"]))
     result = cli("--lang", "en", "import", str(phone_sms(tmp_path)))
     assert result.exit_code == 0, result.stderr
-    assert "1 messages are the same contacts as records without text" in result.stderr
+    assert "1 messages are the same contacts as records imported before that hold no text" in result.stderr
     first = events(cli)[0]
     assert first["text"] is None and shown(cli, first["id"])["corroborated_by"][0]["text"] == THREAT
 

@@ -50,8 +50,8 @@ class Absorbed:
     remaining: list[RawEvent]
     corroborated: int = 0
     duplicate: int = 0  # records already kept as corroborations
-    # Of those, records holding a text the event lacks (a phone's SMS matching a carrier record
-    # imported before it): the text is kept with the source, not in the event the rules read.
+    # Of those, records holding more text than the event (a phone's SMS matching a carrier record,
+    # or Samsung's cut copy, imported before it): kept with the source, not read by the rules.
     with_text: int = 0
 
 
@@ -104,7 +104,7 @@ class Corroborations:
                 continue
             taken.add(found.id)
             matched.append((found.id, raw, number))
-            result.with_text += bool(raw.text and not found.text)
+            result.with_text += bool(raw.text and len(raw.text) > len(found.text or ""))
         self._write(matched, import_id, source)
         if party_id is not None and matched:  # --party: these numbers are the party's too
             self._store.numbers.claim((n for _, _, n in matched), party_id)
