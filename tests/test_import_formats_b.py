@@ -140,7 +140,7 @@ MOBILE_CALLS = (
     "手机号码：138****8000,查询月份：2026年11月\n"
     "起始时间,通信地点,通信方式,对方号码,通信时长,通信类型,套餐优惠,实收通信费(元)\n"
     "2026-11-20 22:13:05,北京,被叫,17000000101,1分30秒,本地,,0.00\n"
-    "2026-11-20 22:40:00,北京,主叫,17000000101,00:00:45,国内长途,,0.15\n"
+    "11-20 22:40:00,北京,主叫,17000000101,00:00:45,国内长途,,0.15\n"  # the year is the title's
     "2026-11-21 09:00:10,北京,呼转,16500000102,8秒,本地,,0.00\n"
     "合计,,,,,,,0.15\n"
 )
@@ -251,9 +251,21 @@ def test_carrier_csv_in_gbk_below_title_lines(tmp_path: Path, store, cli) -> Non
         "in", 90, "answered", "2026-11-20T22:13:05+08:00",
     )  # fmt: skip
     assert (second["direction"], second["duration_s"], second["at_precision"]) == ("out", 45, "second")
+    assert second["at"] == "2026-11-20T22:40:00+08:00"
     shown = json.loads(cli("show", str(first["id"]), "--json").stdout)
     assert shown["raw"]["通信地点"] == "北京" and shown["raw"]["实收通信费(元)"] == "0.00"
     assert shown["source_ref"] == "row 4"  # the row as the spreadsheet numbers it
+
+
+def test_carrier_times_without_a_year_need_a_title_or_file_name_giving_it(tmp_path: Path, store, cli) -> None:
+    lines = MOBILE_CALLS.splitlines(keepends=True)[2:5]  # no title lines
+    bare = tmp_path / "详单.csv"
+    bare.write_text("".join(lines), encoding="utf-8")
+    assert "has no year" in refused(cli, bare)
+    named = tmp_path / "通话详单-202611.csv"
+    named.write_text("".join(lines), encoding="utf-8")
+    assert imported(cli, named)["new"] == 2
+    assert events(cli)[1]["at"] == "2026-11-20T22:40:00+08:00"
 
 
 def test_carrier_xlsx_calls_with_date_cells_and_sms_records(tmp_path: Path, store, cli) -> None:

@@ -73,13 +73,14 @@ def _read(rows: Iterator[tuple[int, list[str]]], name: str, options: ImportOptio
             f"{name}: not a carrier itemised record we know (no header with 对方号码 and 起始时间 or "
             "发送时间 in its first rows); for another spreadsheet save it as CSV and use --format csv"
         )
-    header, columns = found
+    header, columns, year = found
+    year = year or _year(name)
     rows_read = 0
     for number, row in rows:
         rows_read += 1
         if options.progress is not None and rows_read % 2000 == 0:
             options.progress(rows_read, 0)
-        yield _convert(row, header, columns, f"row {number}", name, options.tz)
+        yield _convert(row, header, columns, f"row {number}", name, options.tz, year)
 
 
 def _rows(path: Path) -> Generator[tuple[int, list[str]]]:
@@ -102,15 +103,29 @@ def _short(line: str, name: str) -> bool:
     return True
 
 
-def _find_header(rows: Iterator[tuple[int, list[str]]]) -> tuple[list[str], dict[str, int]] | None:
-    """The header row and its columns, consuming rows up to it (the title lines above are not records)."""
+def _find_header(rows: Iterator[tuple[int, list[str]]]) -> tuple[list[str], dict[str, int], str | None] | None:
+    """The header row, its columns and the year the title lines name (查询月份：2026年11月), consuming
+    rows up to the header (the title lines above it are not records)."""
+    year = None
     for count, (_, row) in enumerate(rows, 1):
         columns = _columns(row)
         if columns is not None:
-            return row, columns
+            return row, columns, year
+        year = year or _year(" ".join(row))
         if count >= HEADER_ROWS:
             return None
     return None
+
+
+_YEAR = re.compile(r"(20\d{2})\s*(?:年|[-/._]\s*\d{1,2}(?!\d)|(?=(?:0[1-9]|1[0-2])(?!\d)))")
+# A time of a carrier's monthly list written without its year: 11-20 22:13:05, 11月20日 22:13.
+_NO_YEAR = re.compile(r"^(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?\s+(\d{1,2}\s*[:：]\s*\d{2}(?:\s*[:：]\s*\d{2})?)$")
+
+
+def _year(text: str) -> str | None:
+    """The year a title line or file name gives (2026年11月, 2026-11, 通话详单-202611.xlsx)."""
+    found = _YEAR.search(text)
+    return found.group(1) if found else None
 
 
 def _columns(header: list[str]) -> dict[str, int] | None:
@@ -144,13 +159,23 @@ def _cell(row: list[str], columns: dict[str, int], field: str) -> str:
     return row[index].strip() if index is not None and index < len(row) else ""
 
 
-def _convert(row: list[str], header: list[str], columns: dict[str, int], ref: str, name: str, tz: tzinfo) -> Record:
+def _convert(
+    row: list[str], header: list[str], columns: dict[str, int], ref: str, name: str, tz: tzinfo, year: str | None
+) -> Record:
     if not any(cell.strip() for cell in row):
         return Skipped(ref, "empty row")
     raw = {(header[i] if i < len(header) and header[i] else f"column {i + 1}"): cell for i, cell in enumerate(row)}
     time_cell = _cell(row, columns, "time")
     if _CLOCK_ONLY.match(time_cell) and _cell(row, columns, "date"):
         time_cell = f"{_cell(row, columns, 'date')} {time_cell}"
+    no_year = _NO_YEAR.match(time_cell)
+    if no_year:
+        if year is None:
+            raise InputError(
+                f"{name}: {ref}: the time {printable(time_cell, 40)!r} has no year, and no title line or the "
+                "file name gives one; add the year to the file name (通话详单-202611.csv) and import it again"
+            )
+        time_cell = f"{year}-{no_year.group(1)}-{no_year.group(2)} {no_year.group(3)}"
     number = _cell(row, columns, "number")
     if not time_cell or not number:
         # Totals (合计) and notes under the table: no time or no number.
