@@ -80,6 +80,8 @@ class Corroborations:
         A record already kept as a corroboration (the same carrier file, or an overlapping one,
         imported again) is a duplicate: counted, not stored twice."""
         self._store.require_transaction()
+        if not batch or not self._others_near(batch, import_id):
+            return Absorbed(batch)  # the common case: nothing from another source at these times
         region = self._store.region
         numbers: list[tuple[RawEvent, str | None]] = [(raw, _number(raw, region)) for raw in batch]
         candidates, kept = self._candidates([(raw, n) for raw, n in numbers if n is not None], import_id)
@@ -161,6 +163,13 @@ class Corroborations:
         marks = ", ".join("?" * len(table_rows[0]))
         self._conn.executemany(f"INSERT INTO {TABLE} ({_COLUMNS}) VALUES ({marks})", table_rows)
         self._store.ledger.append_chained(entries)
+
+    def _others_near(self, batch: list[RawEvent], import_id: int) -> bool:
+        """Whether any event from elsewhere than this import lies in the batch's time span (found
+        through the index on `at`): without one, nothing in the batch can corroborate."""
+        start, end = to_utc_iso(min(r.at for r in batch) - _SPAN), to_utc_iso(max(r.at for r in batch) + _SPAN)
+        sql = "SELECT 1 FROM events WHERE at >= ? AND at <= ? AND import_id IS NOT ? LIMIT 1"
+        return self._conn.execute(sql, (start, end, import_id)).fetchone() is not None
 
     def _candidates(
         self, records: list[tuple[RawEvent, str]], import_id: int
