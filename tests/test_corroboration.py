@@ -39,9 +39,10 @@ def shown(cli, event_id: int) -> dict:
 
 def test_a_carrier_record_of_a_phone_sms_is_one_event_with_both_sources(tmp_path: Path, store, cli) -> None:
     imported(cli, phone_sms(tmp_path))
-    record = carrier_sms(tmp_path, ["2026-11-20 22:13", "北京", COLLECTOR, "接收", "短信", "0.00"])
+    row = ["2026-11-20 22:13", "北京", COLLECTOR, "接收", "短信", "0.00"]
+    record = carrier_sms(tmp_path, row, row)  # the carrier lists it twice: one record, not a second contact
     summary = imported(cli, record)
-    assert (summary["new"], summary["duplicate"], summary["corroborated"]) == (0, 0, 1)
+    assert (summary["new"], summary["duplicate"], summary["corroborated"]) == (0, 1, 1)
     listed = events(cli)
     assert len(listed) == 2  # the count a complaint states does not double
     threat = next(e for e in listed if e["text"] == THREAT)

@@ -164,7 +164,10 @@ def _convert(
 ) -> Record:
     if not any(cell.strip() for cell in row):
         return Skipped(ref, "empty row")
-    raw = {(header[i] if i < len(header) and header[i] else f"column {i + 1}"): cell for i, cell in enumerate(row)}
+    raw: dict[str, str] = {}  # every cell under its header; a repeated or missing header gets its column
+    for i, cell in enumerate(row):
+        key = header[i] if i < len(header) and header[i] else f"column {i + 1}"
+        raw[key if key not in raw else f"{key} ({i + 1})"] = cell
     time_cell = _cell(row, columns, "time")
     if _CLOCK_ONLY.match(time_cell) and _cell(row, columns, "date"):
         time_cell = f"{_cell(row, columns, 'date')} {time_cell}"

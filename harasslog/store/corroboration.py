@@ -93,18 +93,22 @@ class Corroborations:
                 continue
             at = to_utc_iso(raw.at)
             pool = candidates.get((raw.channel, raw.direction, number), [])
+            same = next((c for c in pool if c.key[3] == at and c.key[4] == raw.text), None)
+            if same is not None:  # an identical event: a duplicate, found as one when stored, as before
+                taken.add(same.id)
+                result.remaining.append(raw)
+                continue
             again = next((c for c in pool if (c.id, at, raw.text) in kept), None)
-            if again is not None:
+            if again is not None:  # already kept as a corroboration (this file's twin row included)
                 taken.add(again.id)
                 result.duplicate += 1
                 continue
-            found = _match(raw, at, [c for c in pool if c.id not in taken])
-            if found is None or found.key == (raw.channel, raw.direction, number, at, raw.text):
-                if found is not None:
-                    taken.add(found.id)  # an exact duplicate: stored as one below, as before
+            found = _match(raw, [c for c in pool if c.id not in taken])
+            if found is None:
                 result.remaining.append(raw)
                 continue
             taken.add(found.id)
+            kept.add((found.id, at, raw.text))
             matched.append((found.id, raw, number))
             result.with_text += bool(raw.text and len(raw.text) > len(found.text or ""))
         self._write(matched, import_id, source)
@@ -225,12 +229,8 @@ def _number(raw: RawEvent, region: str) -> str | None:
     return info.number if info else None
 
 
-def _match(raw: RawEvent, at: str, pool: list[_Candidate]) -> _Candidate | None:
-    """The stored event this record is a second source of: an identical one first (a duplicate),
-    else the nearest agreeing one."""
-    for c in pool:
-        if c.key[3] == at and c.key[4] == raw.text:
-            return c
+def _match(raw: RawEvent, pool: list[_Candidate]) -> _Candidate | None:
+    """The stored event this record is a second source of: the nearest agreeing one."""
     agreeing = [c for c in pool if _agrees(raw, c)]
     if not agreeing:
         return None
