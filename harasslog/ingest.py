@@ -33,7 +33,8 @@ MAX_TEXT = 100_000
 # (and years near 1 or 9999 cannot even be shown in every time zone).
 EARLIEST, LATEST = datetime(1900, 1, 1, tzinfo=UTC), datetime(3000, 1, 1, tzinfo=UTC)
 TIME_OUT_OF_RANGE = "time out of range (before 1900 or after 2999)"
-SQLITE_FORMATS = ("ios-sms", "ios-calls", "android-sms", "android-calls")
+SQLITE_FORMATS = ("ios-sms", "ios-calls", "android-sms", "android-calls", "samsung-logs", "ios-call-history")
+PARTIAL_TEXT_FORMATS = ("carrier", "samsung-logs")  # records without a message's whole text
 
 # (file name, done, total, records read): done/total in the importer's unit (bytes or rows).
 ProgressFn = Callable[[str, int, int, int], None]
@@ -60,6 +61,10 @@ class FileSummary:
     new: int = 0
     duplicate: int = 0
     skipped: int = 0
+    # Records of a contact already stored from another source: kept as its corroboration, not a
+    # second event; of them, those holding a text the event lacks (store/corroboration.py).
+    corroborated: int = 0
+    corroborated_with_text: int = 0
     skipped_reasons: dict[str, int] = field(default_factory=dict)
     wal: dict[str, Any] | None = None  # the -wal file read with a phone database: {file, size, sha256}
     warnings: list[str] = field(default_factory=list)
@@ -84,12 +89,17 @@ class ImportSummary:
     def skipped(self) -> int:
         return sum(f.skipped for f in self.files)
 
+    @property
+    def corroborated(self) -> int:
+        return sum(f.corroborated for f in self.files)
+
     def as_dict(self) -> dict[str, Any]:
         return {
             "files": [f.as_dict() for f in self.files],
             "new": self.new,
             "duplicate": self.duplicate,
             "skipped": self.skipped,
+            "corroborated": self.corroborated,
         }
 
 
@@ -117,12 +127,19 @@ def import_files(
             raise InputError(f"{path}: no such file")
         if not path.is_file():
             raise InputError(f"{path}: not a file")
+    # Carriers' records hold no text and Samsung's logs.db only its start: read after the others,
+    # so a contact both hold is one event with the whole text (what the rules read).
+    paths = sorted(paths, key=lambda p: _format_of(p, format, mapping, csv_options) in PARTIAL_TEXT_FORMATS)
     summaries: list[FileSummary] = []
     with store.transaction():
         party_id = store.parties.ensure(party) if party else None
         for path in paths:
             summaries.append(_import_one(store, path, format, party_id, mapping or {}, progress, csv_options))
     return ImportSummary(summaries)
+
+
+def _format_of(path: Path, format: str, mapping: dict[str, str] | None, csv_options: CsvOptions) -> str:
+    return detect(path, mapping, bool(csv_options.columns)) if format == "auto" else format
 
 
 def _import_one(
@@ -171,6 +188,7 @@ def _import_one(
         direction=csv_options.direction,
     )
     batch: list[RawEvent] = []
+    taken: set[int] = set()  # stored events this file has matched (corroborated or duplicated)
     for record in importer.read(path, options):
         if isinstance(record, Skipped):
             reasons[record.reason] += 1
@@ -189,11 +207,11 @@ def _import_one(
         read += 1
         batch.append(record)
         if len(batch) >= BATCH:
-            _store_batch(store, batch, summary, party_id)
+            _store_batch(store, batch, summary, party_id, taken)
             batch = []
             report(*position)
     if batch:
-        _store_batch(store, batch, summary, party_id)
+        _store_batch(store, batch, summary, party_id, taken)
     report(*position)
     summary.skipped = sum(reasons.values())
     summary.skipped_reasons = dict(reasons.most_common())
@@ -230,8 +248,25 @@ def _journal_provenance(path: Path, summary: FileSummary) -> None:
         )
 
 
-def _store_batch(store: Store, batch: list[RawEvent], summary: FileSummary, party_id: int | None) -> None:
+def _store_batch(
+    store: Store, batch: list[RawEvent], summary: FileSummary, party_id: int | None, taken: set[int]
+) -> None:
+    batch = _corroborate(store, batch, summary, party_id, taken)
     ids = store.events.add_many(batch, import_id=summary.import_id, party_id=party_id, source=f"import:{summary.file}")
     added = sum(1 for i in ids if i is not None)
     summary.new += added
     summary.duplicate += len(ids) - added
+
+
+def _corroborate(
+    store: Store, batch: list[RawEvent], summary: FileSummary, party_id: int | None, taken: set[int]
+) -> list[RawEvent]:
+    """Keep records of contacts already stored from another source as corroboration (one contact,
+    two sources: counts never double); returns the records still to store as events."""
+    absorbed = store.corroborations.absorb(
+        batch, import_id=summary.import_id, source=f"import:{summary.file}", taken=taken, party_id=party_id
+    )
+    summary.corroborated += absorbed.corroborated
+    summary.duplicate += absorbed.duplicate
+    summary.corroborated_with_text += absorbed.with_text
+    return absorbed.remaining

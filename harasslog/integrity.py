@@ -22,6 +22,7 @@ from .errors import InputError
 GENESIS = "0" * 64
 EVIDENCE_TABLES = ("events", "attachments", "requests")
 FINDINGS_DIGEST = "findings_sha256"
+ROW_DIGEST = "row_sha256"
 # Rows chained as facts (ledger entries of entity 'meta'): table → (key column, chained columns).
 # events/numbers: the metadata a user may change later (an evidence row's other columns are hashed
 # with the row itself); the others: every column a dossier states. A run's findings are chained as
@@ -53,6 +54,9 @@ CHAINED: dict[str, tuple[str, tuple[str, ...]]] = {
     "debts": ("id", ("creditor_id", "account_ref", "amount", "currency", "due_date", "note", "created_at")),
     "runs": ("id", ("pack_id", "pack_version", "started", "finished", "params", "findings_count", FINDINGS_DIGEST)),
     "withdrawals": ("event_id", ("reason", "recorded_at")),
+    # A second source of an event (m008): its row chained as one digest, and the row's hash and
+    # prev_hash are those of the ledger entry that chained it.
+    "corroborations": ("id", (ROW_DIGEST, "hash", "prev_hash")),
     "reviews": (
         "id",
         ("finding_key", "rule_id", "event_ids", "decision", "category", "reason", "citations", "severity")
@@ -60,7 +64,7 @@ CHAINED: dict[str, tuple[str, tuple[str, ...]]] = {
     ),
 }
 # Tables whose every row must have been chained (numbers rows appear unlinked, derived from events).
-FACT_TABLES = ("profile", "parties", "imports", "debts", "runs", "withdrawals", "reviews")
+FACT_TABLES = ("profile", "parties", "imports", "debts", "runs", "withdrawals", "reviews", "corroborations")
 META_COLUMNS = {table: CHAINED[table] for table in ("events", "numbers")}
 _UNHASHED = ("hash", "prev_hash")
 # Evidence columns added after rows were already hashed (m003, m005): hashed when set, so an older
@@ -107,6 +111,11 @@ def file_sha256(path: Path) -> str:
 # left out of the digest at that value, so an older run keeps its digest, and covered otherwise (a
 # review item's tier and score, or any edit of them).
 _FINDINGS_LATER = {"tier": "finding", "score": None}
+
+
+def row_digest(row: dict[str, Any]) -> str:
+    """SHA-256 over a chained row's columns but its own hash and prev_hash (a corroboration)."""
+    return hashlib.sha256(canonical({k: v for k, v in row.items() if k not in _UNHASHED})).hexdigest()
 
 
 def findings_digest(conn: Any, run_id: int) -> str:
@@ -171,9 +180,13 @@ def verify(conn: Any, attachment_path: Any, *, head: str | None = None, max_prob
 def _replay_facts(conn: Any) -> dict[tuple[str, Any], dict[str, Any]]:
     """The chained facts, replayed in order: the values each (table, key) must hold now."""
     facts: dict[tuple[str, Any], dict[str, Any]] = {}
-    for (payload_text,) in conn.execute("SELECT payload FROM ledger WHERE entity = 'meta' ORDER BY seq"):
+    cursor = conn.execute("SELECT payload, hash, prev_hash FROM ledger WHERE entity = 'meta' ORDER BY seq")
+    for payload_text, digest, prev in cursor:
         payload = json.loads(payload_text)
-        facts.setdefault((payload["table"], payload["key"]), {}).update(payload["set"])
+        fact = facts.setdefault((payload["table"], payload["key"]), {})
+        fact.update(payload["set"])
+        if ROW_DIGEST in payload["set"]:  # the row keeps the hash of the entry that chained it
+            fact.update(hash=digest, prev_hash=prev)
     return facts
 
 
@@ -262,13 +275,17 @@ def _check_facts(conn: Any, report: VerifyReport, facts: dict[tuple[str, Any], d
             unseen.discard(key)
             if table == "runs":
                 row[FINDINGS_DIGEST] = findings_digest(conn, key)
+            elif ROW_DIGEST in columns:
+                row[ROW_DIGEST] = row_digest(row)
             expected = facts.get((table, key))
             if expected is None and table != "numbers":  # an unlinked number needs no entry
                 report.add(f"{table} row {key} is not in the ledger (added outside harasslog)")
                 continue
             for column in columns:
                 if row[column] != (expected or {}).get(column):
-                    what = "its findings were" if column == FINDINGS_DIGEST else f"{column} was"
+                    what = {FINDINGS_DIGEST: "its findings were", ROW_DIGEST: "its record was"}.get(
+                        column, f"{column} was"
+                    )
                     report.add(f"{table} {key}: {what} changed without a ledger entry")
         for key in sorted(unseen, key=str):
             if table != "numbers" or facts[(table, key)].get("party_id") is not None:

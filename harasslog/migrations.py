@@ -463,3 +463,38 @@ def m007_views(db: Database) -> None:
             ORDER BY f.id
         """
     )
+
+
+@migrations()
+def m008_corroborations(db: Database) -> None:
+    """One contact, several sources (issue 12): when an import finds a contact already stored from
+    another source (a carrier's itemised record of an SMS the phone holds), the event stays one and
+    the second source's record is kept here: its own time, precision and raw record as that source
+    wrote them. Evidence like an event: chained row by row, never edited, never deleted."""
+    db.executescript(
+        """
+        CREATE TABLE corroborations (
+            id INTEGER PRIMARY KEY,
+            event_id INTEGER NOT NULL REFERENCES events(id),
+            import_id INTEGER NOT NULL REFERENCES imports(id),
+            source TEXT NOT NULL,
+            source_ref TEXT,
+            number_raw TEXT,
+            at TEXT NOT NULL,
+            tz_offset_min INTEGER,
+            at_precision TEXT NOT NULL,
+            duration_s INTEGER,
+            status TEXT,
+            text TEXT,
+            raw TEXT,
+            recorded_at TEXT NOT NULL,
+            hash TEXT NOT NULL,
+            prev_hash TEXT NOT NULL
+        );
+        CREATE INDEX idx_corroborations_event ON corroborations(event_id);
+        CREATE TRIGGER corroborations_immutable BEFORE UPDATE ON corroborations
+            BEGIN SELECT RAISE(ABORT, 'evidence is never edited in place'); END;
+        CREATE TRIGGER corroborations_no_delete BEFORE DELETE ON corroborations
+            BEGIN SELECT RAISE(ABORT, 'evidence is never deleted'); END;
+        """
+    )

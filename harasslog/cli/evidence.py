@@ -588,6 +588,7 @@ def show(
         findings=[f.rule_id for f in store.runs.findings() if event_id in f.event_ids],
         to_review=[f.rule_id for f in store.runs.review_items() if event_id in f.event_ids],
     )
+    record["corroborated_by"] = [_corroboration(c, store.tz) for c in store.corroborations.for_event(event_id)]
     if as_json:
         common.print_json(record)
         return
@@ -607,8 +608,41 @@ def show(
             value = shown_number(store, event)
         elif key == "raw" and value is not None:
             value = common.json.dumps(value, ensure_ascii=False, indent=1)
+        elif key == "corroborated_by":
+            value = "\n".join(_corroboration_line(c) for c in value)
         common.add_row(table, key, "" if value is None else str(value))
     common.out_console.print(table)
+
+
+def _corroboration(row: dict[str, Any], tz: Any) -> dict[str, Any]:
+    """`show --json`'s corroborated_by: another source of this contact, as that source recorded it."""
+    return {
+        "id": row["id"],
+        "source": row["source"],
+        "import": {k: row[k] for k in ("import_id", "file_name", "sha256", "format")},
+        "source_ref": row["source_ref"],
+        "number_raw": row["number_raw"],
+        "at": normalize.local_iso(row["at"], tz),
+        "at_precision": row["at_precision"],
+        "tz_offset_min": row["tz_offset_min"],
+        "duration_s": row["duration_s"],
+        "status": row["status"],
+        "text": row["text"],
+        "raw": row["raw"],
+        "recorded_at": row["recorded_at"],
+        "hash": row["hash"],
+    }
+
+
+def _corroboration_line(c: dict[str, Any]) -> str:
+    """One source on one line: where (file, record), when as it says (to the minute if that is all
+    it recorded), how long, and the file's SHA-256."""
+    at = c["at"][:16] + c["at"][19:] if c["at_precision"] == "minute" else c["at"]
+    parts = [f"{c['source']} {c['source_ref'] or ''}".strip(), at]
+    if c["duration_s"] is not None:
+        parts.append(f"{c['duration_s']}s")
+    parts.append(f"sha256 {c['import']['sha256']}")
+    return " · ".join(parts)
 
 
 def withdraw(

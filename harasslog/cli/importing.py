@@ -35,7 +35,7 @@ from . import common
 if TYPE_CHECKING:
     from ..store import Store
 
-IMPORT_LABELS = ("file", "format", "new", "duplicate", "skipped", "why", "total", "title")
+IMPORT_LABELS = ("file", "format", "new", "duplicate", "corroborated", "skipped", "why", "total", "title")
 
 
 class _RecordRate(ProgressColumn):
@@ -68,7 +68,8 @@ def register(app: typer.Typer) -> None:
         paths: list[Path] = typer.Argument(
             ...,
             metavar="PATH",
-            help="Export files: SMS Backup & Restore XML, sms.db, CallHistory.storedata, mmssms.db, calllog.db, CSV.",
+            help="Export files: SMS Backup & Restore XML, sms.db, CallHistory.storedata, call_history.db, mmssms.db, "
+            "calllog.db, Samsung logs.db, CSV, carrier itemised records (.xlsx, CSV).",
         ),
         format: str = typer.Option(
             "auto",
@@ -116,6 +117,9 @@ def register(app: typer.Typer) -> None:
                 common.out_console.print(_table(summary, common.lang(store)))
             for warning in (w for f in summary.files for w in f.warnings):
                 common.info(f"warning: {warning}")
+            for f in summary.files:
+                if f.corroborated_with_text:
+                    common.tell(store, "cli.import.text_kept_as_source", file=f.file, count=f.corroborated_with_text)
         finally:
             store.close()
 
@@ -159,13 +163,20 @@ def _table(summary: ImportSummary, lang: str) -> Table:
     table.add_column(label["format"])
     table.add_column(label["new"], justify="right")
     table.add_column(label["duplicate"], justify="right")
+    # Records of contacts already stored from another source: a column only when there are some.
+    sources = summary.corroborated > 0
+    if sources:
+        table.add_column(label["corroborated"], justify="right")
     table.add_column(label["skipped"], justify="right")
     table.add_column(label["why"], overflow="fold")
+
+    def counts(new: int, duplicate: int, corroborated: int, skipped: int) -> list[str]:
+        return [f"{n:,}" for n in (new, duplicate, *([corroborated] if sources else []), skipped)]
+
     for f in summary.files:
         why = "; ".join(f"{reason}: {count}" for reason, count in f.skipped_reasons.items())
-        common.add_row(table, f.file, f.format, f"{f.new:,}", f"{f.duplicate:,}", f"{f.skipped:,}", why)
+        common.add_row(table, f.file, f.format, *counts(f.new, f.duplicate, f.corroborated, f.skipped), why)
     if len(summary.files) > 1:
-        common.add_row(
-            table, label["total"], "", f"{summary.new:,}", f"{summary.duplicate:,}", f"{summary.skipped:,}", ""
-        )
+        totals = counts(summary.new, summary.duplicate, summary.corroborated, summary.skipped)
+        common.add_row(table, label["total"], "", *totals, "")
     return table

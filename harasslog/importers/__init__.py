@@ -12,7 +12,22 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from ..errors import InputError
-from . import android_calls, android_sms, csvfile, google_voice, ios_calls, ios_sms, oppo, sbr, superbackup, wechat
+from . import (
+    android_calls,
+    android_sms,
+    carrier,
+    csvfile,
+    google_voice,
+    ios_call_history,
+    ios_calls,
+    ios_sms,
+    oppo,
+    samsung_logs,
+    sbr,
+    superbackup,
+    wechat,
+    xlsx,
+)
 from .base import (
     SQLITE_MAGIC,
     Importer,
@@ -45,6 +60,15 @@ IMPORTERS: dict[str, Importer] = {
     "wechat": Importer("wechat", wechat.VERSION, "WeChat chat export by MemoTrace/留痕 (CSV, HTML)", wechat.read),
     "superbackup": Importer("superbackup", superbackup.VERSION, "超级备份 Super Backup XML", superbackup.read),
     "oppo": Importer("oppo", oppo.VERSION, "OPPO/ColorOS backup (CallLog XML, .vmsg)", oppo.read),
+    "samsung-logs": Importer(
+        "samsung-logs", samsung_logs.VERSION, "Samsung logs.db (calls and SMS)", samsung_logs.read
+    ),
+    "ios-call-history": Importer(
+        "ios-call-history", ios_call_history.VERSION, "iOS 3-7 call_history.db", ios_call_history.read
+    ),
+    "carrier": Importer(
+        "carrier", carrier.VERSION, "Carrier itemised records 通话详单/短信详单 (.xlsx, CSV)", carrier.read
+    ),
 }
 FORMATS = ("auto", *IMPORTERS)
 
@@ -66,6 +90,8 @@ def detect(path: Path, mapping: dict[str, str] | None = None, headerless: bool =
         raise InputError(f"{name}: the file is empty")
     if head.startswith(SQLITE_MAGIC):
         return _detect_sqlite(path)
+    if (kind := _detect_office(path, head)) is not None:
+        return kind
     if head.startswith(google_voice.ZIP_MAGIC):
         return _detect_zip(path)
     text = head.removeprefix(b"\xef\xbb\xbf").lstrip()
@@ -80,6 +106,8 @@ def detect(path: Path, mapping: dict[str, str] | None = None, headerless: bool =
         raise InputError(f"{name}: not a phone export (a binary file of an unknown kind)")
     if headerless:
         return "csv"
+    if carrier.sniff(path):
+        return "carrier"
     _, header, _ = csvfile.read_header(path)
     if wechat.csv_header(header):
         return "wechat"
@@ -138,8 +166,6 @@ def _detect_zip(path: Path) -> str:
     members = google_voice.zip_names(path)
     if any(google_voice.CALLS_MEMBER.search(m) for m in members):
         return "google-voice"
-    if "xl/workbook.xml" in members:
-        raise InputError(f"{path.name}: an Excel workbook (.xlsx); save the sheet as CSV and import that")
     if "word/document.xml" in members:
         raise InputError(f"{path.name}: a Word document, not a phone export")
     raise InputError(
@@ -162,6 +188,10 @@ def _detect_sqlite(path: Path) -> str:
                 return "android-sms"
             if "calls" in tables and {"number", "date", "type"} <= table_columns(conn, "calls"):
                 return "android-calls"
+            if samsung_logs.TABLE in tables and samsung_logs.COLUMNS <= table_columns(conn, samsung_logs.TABLE):
+                return "samsung-logs"
+            if ios_call_history.TABLE in tables and ios_call_history.COLUMNS <= table_columns(conn, "call"):
+                return "ios-call-history"
     except sqlite3.DatabaseError as exc:
         raise InputError(f"{path.name}: a damaged SQLite database ({one_line(exc)})") from None
     if {"raw_contacts", "data"} <= tables:
@@ -171,6 +201,31 @@ def _detect_sqlite(path: Path) -> str:
         )
     shown = printable(", ".join(sorted(tables)[:8]))
     raise InputError(f"{path.name}: a SQLite database, but not one we know (tables: {shown})")
+
+
+_OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # old Office files: Excel 97-2003 .xls
+
+
+def _detect_office(path: Path, head: bytes) -> str | None:
+    """Spreadsheets and PDFs carriers export: an .xlsx 详单 is read; .xls and PDF are named, with what to do."""
+    if head.startswith(_OLE2_MAGIC):
+        raise InputError(
+            f"{path.name}: an old Excel .xls workbook (or another Office 97-2003 file), which is not read: "
+            "open it and save it as .xlsx or .csv, then import that (旧版 .xls：请另存为 .xlsx 或 .csv 后再导入)"
+        )
+    if head.startswith(b"%PDF"):
+        raise InputError(
+            f"{path.name}: a PDF, which is not read: download the itemised record (详单) as Excel or CSV from the "
+            "carrier's app or website, or save the PDF's table as .xlsx/.csv (PDF 不能导入：请导出 Excel 或 CSV 格式)"
+        )
+    if not head.startswith(xlsx.ZIP_MAGIC) or not xlsx.is_xlsx(path):
+        return None
+    if carrier.sniff(path):
+        return "carrier"
+    raise InputError(
+        f"{path.name}: an Excel workbook whose first sheet is not a carrier itemised record we know "
+        "(no header with 对方号码 and 起始时间 or 发送时间); save the sheet as CSV and import it with --format csv"
+    )
 
 
 def read(path: Path, format: str, options: ImportOptions) -> Iterator[Record]:

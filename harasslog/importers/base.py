@@ -156,6 +156,7 @@ SOURCE_TABLES = frozenset(
     for name in (
         "message", "handle", "chat", "chat_message_join", "attachment", "message_attachment_join",
         "ZCALLRECORD", "sms", "spam_sms", "pdu", "part", "addr", "calls",
+        "logs", "call",  # Samsung logs.db, iOS 3-7 call_history.db
     )
 )  # fmt: skip
 MAX_VALUE = 16 << 20  # bytes in one cell: larger is refused (real messages and archives are far smaller)

@@ -25,6 +25,7 @@ from .. import integrity
 from ._sql import now_iso
 from .attachments import Attachments
 from .blobs import Blobs
+from .corroboration import Corroborations
 from .events import Events
 from .imports import Imports
 from .ledger import Ledger
@@ -60,6 +61,7 @@ class Store:
         self.search = Search(self)
         self.withdrawals = Withdrawals(self)
         self.reviews = Reviews(self)
+        self.corroborations = Corroborations(self)
 
     def close(self) -> None:
         self.conn.close()
