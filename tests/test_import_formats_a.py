@@ -221,7 +221,8 @@ def test_a_zip_without_voice_pages_or_with_an_oversized_page_is_refused(tmp_path
     with zipfile.ZipFile(sheet, "w") as zf:
         zf.writestr("[Content_Types].xml", "<Types/>")
         zf.writestr("xl/workbook.xml", "<workbook/>")
-    with pytest.raises(InputError, match=r"通话详单.xlsx: an Excel workbook \(.xlsx\); save the sheet as CSV"):
+    # A workbook that is not a carrier's itemised record is named, with what to do instead.
+    with pytest.raises(InputError, match=r"通话详单.xlsx: an Excel workbook .*save the sheet as CSV"):
         detect(sheet)
     # A member that unpacks beyond the bound is refused, however small it is packed (a zip bomb).
     monkeypatch.setattr(google_voice, "MAX_PAGE", 1000)
