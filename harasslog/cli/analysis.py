@@ -5,22 +5,20 @@ from __future__ import annotations
 import sys
 from collections import defaultdict
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.table import Table
-from rich.text import Text
 
-from .. import normalize, records
-from ..analysis import run_analysis
 from ..catalog import has, t
 from ..errors import InputError
-from ..rules import engine, triage
-from ..rules.loader import BUILTIN_PACKS, RulePack, load_pack
-from ..rules.wording import matcher_for, unchecked
-from ..store.parties import WITHHELD_GROUP
 from ..vocab import Lang, Severity, severity_rank
 from . import common
+
+# The rule engine, its packs and rich tables load only in the commands that use them (start-up time).
+if TYPE_CHECKING:
+    from rich.table import Table
+
+    from ..rules.loader import RulePack
 
 rules_app = typer.Typer(help="The rule packs: list rules, show one, test your own pack.", no_args_is_help=True)
 
@@ -35,6 +33,8 @@ def register(app: typer.Typer) -> None:
 
 
 def _group_label(group: str, lang: str = "en") -> str:
+    from ..store.parties import WITHHELD_GROUP
+
     if group == WITHHELD_GROUP:  # every caller without a number: "withheld number" / 隐藏号码
         return t(lang, "caller.withheld")
     return group.removeprefix("number:") if group else "?"
@@ -62,6 +62,9 @@ def analyze(
     ] = False,
 ) -> None:
     """Check every recorded contact against a rule pack; save the findings as the latest run."""
+    from ..analysis import run_analysis
+    from ..rules import engine
+
     store = common.open_store()
     common.require_profile(store)
     tz = store.tz
@@ -105,12 +108,18 @@ def analyze(
 def _review_record(item: Any, tz: Any) -> dict[str, Any]:
     """A review item of `analyze --json --with-review`: a finding's fields, its score, and the key
     `harasslog review accept|reject` takes."""
+    from ..rules import engine
     from ..store.reviews import finding_key
 
     return {**engine.finding_record(item, tz), "score": item.score, "key": finding_key(item.rule_id, item.event_ids)}
 
 
 def _print_summary(findings: list, tz: Any, zh: bool) -> None:
+    from rich.table import Table
+    from rich.text import Text
+
+    from .. import normalize
+
     if not findings:
         common.out(t("zh" if zh else "en", "cli.analyze.no_findings"))
         return
@@ -165,6 +174,8 @@ def _print_summary(findings: list, tz: Any, zh: bool) -> None:
 
 def _scan_packs(rules: str | None) -> list[RulePack]:
     """The packs `scan` uses: --rules, else CN for Chinese and the profile's English pack (us or uk)."""
+    from ..rules.loader import load_pack
+
     if rules:
         return [load_pack(rules)]
     english = "us"
@@ -194,6 +205,10 @@ def scan(
     ] = False,
 ) -> None:
     """Check message text for threatening, abusive or misleading wording, without storing anything."""
+    from .. import records
+    from ..rules import triage
+    from ..rules.wording import matcher_for, unchecked
+
     packs = _scan_packs(rules)
     matcher = matcher_for(packs, (text_lang.value,) if text_lang else None)
     if text is None and sys.stdin.isatty():
@@ -231,6 +246,8 @@ def scan(
 
 
 def _packs(pack: str | None) -> list[RulePack]:
+    from ..rules.loader import BUILTIN_PACKS, load_pack
+
     return [load_pack(pack)] if pack else [load_pack(name) for name in BUILTIN_PACKS]
 
 
@@ -242,6 +259,10 @@ def rules_list(
     as_json: JsonOpt = False,
 ) -> None:
     """List the rules: id, kind, category, severity and how firm their sources are (V/S/U)."""
+    from rich.table import Table
+
+    from .. import records
+
     zh = common.lang() == "zh"
     packs = _packs(pack)
     if as_json:
@@ -265,6 +286,10 @@ def rules_show(
     as_json: JsonOpt = False,
 ) -> None:
     """Show one rule: what it checks, why, its parameters and its citations."""
+    from rich.table import Table
+
+    from .. import records
+
     found = [(p, r) for p in _packs(pack) for r in p.rules if r.id == rule_id.upper()]
     if not found:
         raise InputError(f"no rule {rule_id!r} (see `harasslog rules list`)")
@@ -302,6 +327,9 @@ def _row(table: Table, *cells: str) -> None:
 @rules_app.command("test")
 def rules_test(path: Annotated[Path, typer.Argument(help="A rule pack (.toml) to validate and test.")]) -> None:
     """Validate a rule pack and run every example it carries: exit 1 if one fails, 2 if the pack is invalid."""
+    from ..rules import engine
+    from ..rules.loader import load_pack
+
     pack = load_pack(path)
     failures = 0
     total = 0

@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
+import importlib
 import json
 import sys
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from types import ModuleType
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.console import Console
-from rich.segment import Segment
-from rich.table import Table
-from rich.text import Text
 
 from ..catalog import t
 from ..errors import HarasslogError, InputError
@@ -21,34 +19,64 @@ from ..textsafe import json_escape_invisible, visible
 from ..vocab import Lang, values
 
 
-class SafeConsole(Console):
-    """A console that never lets a control, format or bidi character reach the terminal.
+def _safe_console_class() -> type:
+    from rich.console import Console
+    from rich.segment import Segment
 
-    Message texts and names are written by the adversary: an ESC in an SMS could set the window
-    title, write the clipboard (OSC 52) or clear the screen; U+202E could reverse what a lawyer
-    reads. Cells and messages are made visible before layout (so widths are right); this is the net
-    under that, applied to every text segment just before output. Rich's own styling is added after
-    it, and its control segments (cursor moves of the progress bar) are left alone.
-    """
+    class SafeConsole(Console):
+        """A console that never lets a control, format or bidi character reach the terminal.
 
-    def _render_buffer(self, buffer: Iterable[Segment]) -> str:
-        return super()._render_buffer(
-            segment if segment.control else Segment(visible(segment.text), segment.style) for segment in buffer
-        )
+        Message texts and names are written by the adversary: an ESC in an SMS could set the window
+        title, write the clipboard (OSC 52) or clear the screen; U+202E could reverse what a lawyer
+        reads. Cells and messages are made visible before layout (so widths are right); this is the net
+        under that, applied to every text segment just before output. Rich's own styling is added after
+        it, and its control segments (cursor moves of the progress bar) are left alone.
+        """
+
+        def _render_buffer(self, buffer: Iterable[Segment]) -> str:
+            return super()._render_buffer(
+                segment if segment.control else Segment(visible(segment.text), segment.style) for segment in buffer
+            )
+
+    return SafeConsole
 
 
 if TYPE_CHECKING:
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
+
     from ..store import Store
 
-# Messages for people go to stderr; stdout carries data (tables, JSON) only.
-# Markup is off: message texts and names are hostile input, and "[white on white]…" in an SMS
-# must print literally, never hide words. Styles are applied with Text/style= objects instead.
-err_console = SafeConsole(stderr=True, markup=False)
-out_console = SafeConsole(markup=False)
+    SafeConsole: type[Console]
+    # Messages for people go to stderr; stdout carries data (tables, JSON) only.
+    err_console: Console
+    out_console: Console
+
+_lazy: dict[str, Any] = {}
+
+
+def __getattr__(name: str) -> Any:
+    """SafeConsole, err_console and out_console are made on first use: rich costs start-up time.
+
+    Markup is off: message texts and names are hostile input, and "[white on white]…" in an SMS
+    must print literally, never hide words. Styles are applied with Text/style= objects instead."""
+    if name not in ("SafeConsole", "err_console", "out_console"):
+        raise AttributeError(name)
+    if name not in _lazy:
+        if "SafeConsole" not in _lazy:
+            _lazy["SafeConsole"] = _safe_console_class()
+        if name == "err_console":
+            _lazy[name] = _lazy["SafeConsole"](stderr=True, markup=False)
+        elif name == "out_console":
+            _lazy[name] = _lazy["SafeConsole"](markup=False)
+    return _lazy[name]
 
 
 def shown(value: object) -> Text:
     """A table cell or line for the terminal: hostile text with its invisible characters shown."""
+    from rich.text import Text
+
     if isinstance(value, Text):
         return Text(visible(value.plain), style=value.style, justify=value.justify)
     return Text("" if value is None else visible(str(value)))
@@ -104,6 +132,21 @@ def time_range(store: Any, since: str | None, until: str | None) -> Any:
         return parse_range(since, until, store.tz, region=store.region, lang=lang(store))
 
 
+class _LazyModule(ModuleType):
+    def __getattr__(self, attr: str) -> Any:
+        return getattr(importlib.import_module(self.__name__), attr)
+
+
+def lazy_module(name: str) -> ModuleType:
+    """`name` as a stand-in that imports the module on its first attribute use.
+
+    Command modules declare every command at start-up, but each command needs only some of the
+    domain: `normalize = lazy_module("harasslog.normalize")` keeps phonenumbers, the rule engine
+    and the store out of `harasslog --help` without moving imports into every function body.
+    (Declare the real import under TYPE_CHECKING so mypy still checks the uses.)"""
+    return _LazyModule(name)
+
+
 def db_path() -> Path:
     from ..paths import resolve_db_path
 
@@ -146,12 +189,12 @@ def print_json_line(data: Any) -> None:
 
 
 def info(message: str) -> None:
-    err_console.print(visible(message), markup=False, highlight=False, soft_wrap=True)
+    __getattr__("err_console").print(visible(message), markup=False, highlight=False, soft_wrap=True)
 
 
 def out(line: str) -> None:
     """One line of data for people on stdout (not JSON), shown safely."""
-    out_console.print(visible(line), markup=False, highlight=False, soft_wrap=True)
+    __getattr__("out_console").print(visible(line), markup=False, highlight=False, soft_wrap=True)
 
 
 def words(store: Any, key: str, **values: Any) -> str:

@@ -10,18 +10,19 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.table import Table
 
-from .. import normalize, records, times
 from ..errors import InputError
 from ..models import Event, RawEvent
-from ..records import event_record
-from ..rules.engine import CHANNEL_LABELS
 from ..vocab import Channel, Direction, Jurisdiction, PartyKind, RequestKind, Status
 from . import common
 
 if TYPE_CHECKING:
+    from .. import normalize, records, times
     from ..store import Store
+else:  # loaded on first use, so `--help` and `add` do not pay for what they do not call
+    normalize = common.lazy_module("harasslog.normalize")
+    records = common.lazy_module("harasslog.records")
+    times = common.lazy_module("harasslog.times")
 
 add_app = typer.Typer(help="Log a contact by hand: call, sms, visit, letter or third-party.", no_args_is_help=True)
 party_app = typer.Typer(
@@ -366,12 +367,14 @@ def list_events(
     if as_json:
         # With --flagged, each record says why it is listed: "finding" (in a finding of the last
         # analysis) or "review" (only in an item to review: not a finding unless a person accepts it).
-        listed = [event_record(e, tz) for e in events]
+        listed = [records.event_record(e, tz) for e in events]
         if flagged:
             for record in listed:
                 record["flagged"] = "finding" if record["id"] in flagged_ids else "review"
         common.print_json(listed)
         return
+    from rich.table import Table
+
     table = Table(title=common.words(store, "cli.list.title", count=len(events)), show_lines=False)
     table.caption = common.words(store, "cli.provenance.legend")
     for key in ("id", "src", "when", "what", "number", "party", "text"):
@@ -453,6 +456,8 @@ def show(
     if as_json:
         common.print_json(record)
         return
+    from rich.table import Table
+
     table = Table(show_header=False, box=None)
     table.add_column(style="bold")
     table.add_column(overflow="fold")
@@ -642,6 +647,8 @@ def _proving_event(store: Store, party: str, begin: datetime) -> int | None:
     zh = common.lang(store) == "zh"
     for e in contacts:
         at = normalize.local_iso(e.at, store.tz)
+        from ..rules.engine import CHANNEL_LABELS
+
         channel = CHANNEL_LABELS.get(e.channel, (e.channel, e.channel))[0 if zh else 1]
         common.tell(
             store, "cli.request_event.found", id=e.id, channel=channel, at=at, number=e.number_raw or "", party=party
@@ -676,6 +683,8 @@ def _print_rows(rows: list[dict[str, Any]], columns: tuple[str, ...], as_json: b
     if as_json:
         common.print_json(rows)
         return
+    from rich.table import Table
+
     table = Table()
     for column in columns:
         table.add_column(column, overflow="fold")
@@ -727,8 +736,10 @@ def search(
     by_id = {e.id: e for e in store.events.select(ids=ids)} if ids else {}
     events = [by_id[i] for i in ids if i in by_id]
     if as_json:
-        common.print_json([event_record(e, store.tz) for e in events])
+        common.print_json([records.event_record(e, store.tz) for e in events])
         return
+    from rich.table import Table
+
     table = Table(title=f"{len(events)} match(es)")
     for column in ("#", "when", "number", "text"):
         table.add_column(column, overflow="fold")
