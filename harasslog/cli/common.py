@@ -96,6 +96,11 @@ def set_global_options(*, db: str | None, lang: str | None) -> None:
     _options["lang"] = Lang(lang).value if lang is not None else None
 
 
+def set_lang(lang: str) -> None:
+    """--lang given after the command name (every command accepts it: see i18n)."""
+    _options["lang"] = Lang(lang).value
+
+
 # The largest id SQLite can hold: larger ones are bad input (exit 2), not an OverflowError.
 MAX_ID = 2**63 - 1
 
@@ -165,7 +170,8 @@ def open_store(*, create: bool = False, readonly: bool = False) -> Store:
 
 
 def lang(store: Store | None = None) -> str:
-    """The language for output: --lang, else the profile's, else Chinese for the cn rules, else English."""
+    """The language for output: --lang, else the profile's, else Chinese for the cn rules, else the
+    system locale (LC_ALL, LC_MESSAGES, LANG), else English."""
     if _options["lang"]:
         return str(_options["lang"])
     if store is not None:
@@ -174,7 +180,9 @@ def lang(store: Store | None = None) -> str:
             return str(profile["lang"])
         if store.profile.exists() and profile.get("jurisdiction") == "cn":
             return "zh"
-    return "en"
+    from .i18n import locale_lang
+
+    return locale_lang() or "en"
 
 
 def print_json(data: Any) -> None:
