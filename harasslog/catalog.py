@@ -92,7 +92,13 @@ def t(lang: str, key: str, **values: Any) -> str:
 
 
 def has(key: str) -> bool:
-    return key in entries()
+    """Whether `key` is an entry (walks the tree like t(): cheap enough for every table cell)."""
+    node: Any = _packaged()
+    for part in key.split("."):
+        if not isinstance(node, dict) or part not in node:
+            return False
+        node = node[part]
+    return is_entry(node)
 
 
 def strings(lang: str, template_dir: Path | None = None) -> dict[str, Any]:

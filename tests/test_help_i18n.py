@@ -152,3 +152,28 @@ def test_importing_the_cli_leaves_heavy_modules_unloaded():
     )
     heavy = {"weasyprint", "jinja2", "opencc", "harasslog.rules.engine", "sqlite_utils", "phonenumbers", "rich.table"}
     assert heavy & loaded == set()
+
+
+def test_errors_in_chinese(cli, tmp_path):
+    """The errors a borrower meets first, in Chinese (issue 13.1); --lang en keeps them English."""
+    result = CliRunner().invoke(app, ["--db", str(tmp_path / "none.db"), "list"], env={"LANG": "zh_CN.UTF-8"})
+    assert result.exit_code == 2
+    assert result.stderr.startswith(f"harasslog: {tmp_path / 'none.db'} 处没有证据库：请先运行 harasslog init")
+    cli("init", "--region", "CN", "--tz", "Asia/Shanghai", "--jurisdiction", "cn")
+    assert cli("show", "99").stderr == "harasslog: 没有编号为 99 的记录\n"
+    assert cli("show", "99", "--lang", "en").stderr == "harasslog: no event with id 99\n"
+    kind = cli("request", "add", "--party", "某某", "--kind", "暂停")
+    assert kind.exit_code == 2 and kind.stderr.startswith("harasslog: --kind 的值无效：'暂停' 不是可选值之一：'stop'")
+
+
+def test_table_words_in_chinese(cli):
+    cli("init", "--region", "CN", "--tz", "Asia/Shanghai", "--jurisdiction", "cn")
+    cli("add", "call", "13912345678", "--at", "2026-11-20T23:30", "--duration", "90")
+    cli("party", "add", "某某催收", "--kind", "agency", "--number", "13912345678")
+    listing = cli("list").stdout
+    assert "电话 呼入" in listing and "已接听 90s" in listing and "call in" not in listing
+    assert "催收机构" in cli("party", "list").stdout
+    shown = cli("show", "1").stdout
+    assert "渠道" in shown and "哈希值" in shown and "hash" not in shown
+    english = cli("list", "--lang", "en").stdout
+    assert "call in" in english and "answered 90s" in english

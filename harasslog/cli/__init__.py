@@ -58,14 +58,14 @@ class _Group(TyperGroup):
                 raise
             raise _usage_error(exc) from None
         except HarasslogError as exc:
-            common.info(f"harasslog: {exc}")
+            common.info(f"harasslog: {i18n.error(str(exc), common.lang())}")
             raise typer.Exit(exc.exit_code) from None
         except sqlite3.DatabaseError as exc:
             if os.environ.get("HARASSLOG_DEBUG"):
                 raise
             from ..db import describe_sqlite_error
 
-            common.info(f"harasslog: {describe_sqlite_error(exc)}")
+            common.info(f"harasslog: {i18n.error(describe_sqlite_error(exc), common.lang())}")
             raise typer.Exit(2) from None
         except (typer.Exit, typer.Abort, KeyboardInterrupt):
             raise
@@ -73,16 +73,12 @@ class _Group(TyperGroup):
             if "null byte" not in str(exc) or os.environ.get("HARASSLOG_DEBUG"):
                 raise
             # os and sqlite refuse NUL in paths: a pasted file name or --rules value, not our fault.
-            common.info("harasslog: a file name or path cannot contain a NUL character")
+            common.info("harasslog: " + catalog_t(common.lang(), "cli.errors.nul"))
             raise typer.Exit(2) from None
         except Exception as exc:
             if os.environ.get("HARASSLOG_DEBUG"):
                 raise
-            common.info(
-                f"harasslog: internal error ({type(exc).__name__}); "
-                "run again with HARASSLOG_DEBUG=1 and report the traceback (it may hold your data: "
-                "remove numbers and messages first)"
-            )
+            common.info("harasslog: " + catalog_t(common.lang(), "cli.errors.internal", name=type(exc).__name__))
             raise typer.Exit(3) from None
 
 

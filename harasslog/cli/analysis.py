@@ -152,7 +152,7 @@ def _print_summary(findings: list, tz: Any, zh: bool) -> None:
         # Cells are Text, never markup: collector names and quoted words are hostile input.
         common.add_row(
             table,
-            Text(row["severity"], style=SEVERITY_STYLE[row["severity"]]),
+            Text(common.term(None, "severities", row["severity"]), style=SEVERITY_STYLE[row["severity"]]),
             label,
             _group_label(group, lang),
             str(row["findings"]),
@@ -165,7 +165,8 @@ def _print_summary(findings: list, tz: Any, zh: bool) -> None:
         detail.add_column(t(lang, f"cli.analyze.{key}"), no_wrap=key in ("rule", "severity"), overflow="fold")
     for f in sorted(findings, key=lambda f: (-severity_rank(f.severity), f.start)):
         ids = ", ".join(str(i) for i in f.event_ids[:8]) + (" …" if len(f.event_ids) > 8 else "")
-        common.add_row(detail, f.rule_id, Text(f.severity, style=SEVERITY_STYLE[f.severity]), f.explanation, ids)
+        severity = Text(common.term(None, "severities", f.severity), style=SEVERITY_STYLE[f.severity])
+        common.add_row(detail, f.rule_id, severity, f.explanation, ids)
     common.out_console.print(detail)
 
 
@@ -274,9 +275,11 @@ def rules_list(
         table.add_column(t(lang, f"cli.rules.{key}"), no_wrap=key in ("id", "sources"), overflow="fold")
     for p in packs:
         for r in p.rules:
-            common.add_row(table, *(r.id, r.category, r.severity, records.rule_tags(r), r.title("zh" if zh else "en")))
+            category = common.term(None, "categories", r.category)
+            severity = common.term(None, "severities", r.severity)
+            common.add_row(table, *(r.id, category, severity, records.rule_tags(r), r.title("zh" if zh else "en")))
     common.out_console.print(table)
-    common.info("sources: V verified primary text, S secondary reporting, U unverified")
+    common.tell(None, "cli.rules_legend.sources")
 
 
 @rules_app.command("show")

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from ..catalog import t
+from ..catalog import has, t
 from ..errors import HarasslogError, InputError
 from ..textsafe import json_escape_invisible, visible
 from ..vocab import Lang, values
@@ -94,6 +94,7 @@ def set_global_options(*, db: str | None, lang: str | None) -> None:
     """--lang is a Lang choice (Typer checked it); kept as its plain value."""
     _options["db"] = db
     _options["lang"] = Lang(lang).value if lang is not None else None
+    _options["store_lang"] = None
 
 
 def set_lang(lang: str) -> None:
@@ -166,23 +167,58 @@ def open_store(*, create: bool = False, readonly: bool = False) -> Store:
     no write lock (a long import does not hold them up) and work on read-only media."""
     from ..db import open_store as _open
 
-    return _open(db_path(), create=create, readonly=readonly)
+    _no_sqlite_utils_plugins()
+    store = _open(db_path(), create=create, readonly=readonly)
+    _options["store_lang"] = _profile_lang(store)  # for words printed without the store at hand
+    return store
+
+
+def _no_sqlite_utils_plugins() -> None:
+    """sqlite-utils loads every installed package's `sqlite_utils` plugins into each connection:
+    third-party code inside the evidence store's process, and a scan of all installed packages'
+    entry points on every start. The store never uses them; mark them as already loaded."""
+    try:
+        import sqlite_utils.plugins as plugins
+    except ImportError:
+        return
+    if hasattr(plugins, "_plugins_loaded"):
+        plugins._plugins_loaded = True
 
 
 def lang(store: Store | None = None) -> str:
     """The language for output: --lang, else the profile's, else Chinese for the cn rules, else the
-    system locale (LC_ALL, LC_MESSAGES, LANG), else English."""
+    system locale (LC_ALL, LC_MESSAGES, LANG), else English. Without a store at hand: the store
+    last opened, else the language the command line chose (i18n.language: its profile read-only)."""
     if _options["lang"]:
         return str(_options["lang"])
-    if store is not None:
-        profile = store.profile.get()
-        if profile.get("lang") in values(Lang):
-            return str(profile["lang"])
-        if store.profile.exists() and profile.get("jurisdiction") == "cn":
-            return "zh"
-    from .i18n import locale_lang
+    chosen = _profile_lang(store) if store is not None else _options.get("store_lang")
+    if chosen:
+        return str(chosen)
+    from . import i18n
 
-    return locale_lang() or "en"
+    if store is None and i18n.help_lang_chosen():  # the command line's (profile read read-only, or locale)
+        return i18n.help_lang()
+    return i18n.locale_lang() or "en"
+
+
+def _profile_lang(store: Store) -> str | None:
+    profile = store.profile.get()
+    if profile.get("lang") in values(Lang):
+        return str(profile["lang"])
+    if store.profile.exists() and profile.get("jurisdiction") == "cn":
+        return "zh"
+    return None
+
+
+def term(store: Any, section: str, value: str | None) -> str:
+    """A stored value as people read it: `sms` → 短信 in Chinese (the catalog's `section.value`);
+    in English the value as stored (sms, in, answered, high), as the JSON has it."""
+    if value is None:
+        return ""
+    language = lang(store)
+    if language == "en" or not has(f"{section}.{value}"):
+        return value
+    return t(language, f"{section}.{value}")
 
 
 def print_json(data: Any) -> None:
@@ -197,12 +233,20 @@ def print_json_line(data: Any) -> None:
 
 
 def info(message: str) -> None:
-    __getattr__("err_console").print(visible(message), markup=False, highlight=False, soft_wrap=True)
+    """One message for people on stderr, shown safely (visible: no control or bidi character)."""
+    _write(sys.stderr, visible(message))
 
 
 def out(line: str) -> None:
     """One line of data for people on stdout (not JSON), shown safely."""
-    __getattr__("out_console").print(visible(line), markup=False, highlight=False, soft_wrap=True)
+    _write(sys.stdout, visible(line))
+
+
+def _write(stream: Any, text: str) -> None:
+    # What rich printed for a plain line (no markup, no highlighting, soft wrap): the text and a
+    # newline. Written directly, so a command that prints only lines never loads rich.
+    stream.write(text + "\n")
+    stream.flush()
 
 
 def words(store: Any, key: str, **values: Any) -> str:

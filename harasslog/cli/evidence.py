@@ -384,9 +384,9 @@ def list_events(
             common.words(store, catalog_key), no_wrap=key in ("id", "src", "when", "number"), overflow="fold"
         )
     for e in events:
-        what = f"{e.channel} {e.direction}"
+        what = f"{common.term(store, 'channels', e.channel)} {common.term(store, 'cli.directions', e.direction)}"
         if e.channel == "call":
-            what += f" {e.status}" + (f" {e.duration_s}s" if e.duration_s else "")
+            what += f" {common.term(store, 'statuses', e.status)}" + (f" {e.duration_s}s" if e.duration_s else "")
         if e.withdrawn is not None:
             what += f" ({common.words(store, 'cli.provenance.withdrawn_mark')})"
         if e.id in review_ids:
@@ -474,7 +474,12 @@ def show(
             value = shown_number(store, event)
         elif key == "raw" and value is not None:
             value = common.json.dumps(value, ensure_ascii=False, indent=1)
-        common.add_row(table, key, "" if value is None else str(value))
+        elif key in ("channel", "direction", "status"):
+            value = common.term(
+                store, {"channel": "channels", "direction": "cli.directions"}.get(key, "statuses"), value
+            )
+        label = common.words(store, f"cli.fields.{key}") if common.has(f"cli.fields.{key}") else key
+        common.add_row(table, label, "" if value is None else str(value))
     common.out_console.print(table)
 
 
@@ -678,6 +683,18 @@ def request_list(as_json: JsonOpt = False) -> None:
     _print_rows(rows, records.REQUEST_FIELDS, as_json)
 
 
+def _cell_word(column: str, value: Any) -> Any:
+    """Closed-vocabulary values in the user's language (party and request kinds, channels)."""
+    if not isinstance(value, str):
+        return value
+    if column == "kind":
+        word = common.term(None, "kinds", value)
+        return word if word != value else common.term(None, "lawyer.request_kinds", value)
+    if column == "channel":
+        return common.term(None, "channels", value)
+    return value
+
+
 def _print_rows(rows: list[dict[str, Any]], columns: tuple[str, ...], as_json: bool) -> None:
     """Records as JSON for scripts, or as a table for people (lists one item a line)."""
     if as_json:
@@ -687,9 +704,9 @@ def _print_rows(rows: list[dict[str, Any]], columns: tuple[str, ...], as_json: b
 
     table = Table()
     for column in columns:
-        table.add_column(column, overflow="fold")
+        table.add_column(common.words(None, f"cli.columns.{column}"), overflow="fold")
     for row in rows:
-        cells = (row[c] for c in columns)
+        cells = (_cell_word(c, row[c]) for c in columns)
         common.add_row(table, *("\n".join(v) if isinstance(v, list) else "" if v is None else str(v) for v in cells))
     common.out_console.print(table)
 
@@ -740,9 +757,9 @@ def search(
         return
     from rich.table import Table
 
-    table = Table(title=f"{len(events)} match(es)")
-    for column in ("#", "when", "number", "text"):
-        table.add_column(column, overflow="fold")
+    table = Table(title=common.words(store, "cli.search.title", count=len(events)))
+    for column in ("id", "when", "number", "text"):
+        table.add_column(common.words(store, f"cli.search.{column}"), overflow="fold")
     for e in events:
         common.add_row(table, str(e.id), _shown_time(store, e.at, e.at_precision, 19), e.number or "", e.text or "")
     common.out_console.print(table)
@@ -816,11 +833,11 @@ def _verify_bundle(bundle: Path, as_json: bool) -> None:
     if as_json:
         common.print_json(records.bundle_verify_record(str(bundle), problems))
     elif problems:
-        common.info(f"ALTERED: {problems[0]}")
+        common.tell(None, "cli.verify_bundle.altered", problem=problems[0])
         for extra in problems[1:]:
-            common.info(f"  also: {extra}")
+            common.tell(None, "cli.verify_bundle.also", problem=extra)
     else:
-        common.info(f"OK: every file in {bundle.name} matches its SHA-256")
+        common.tell(None, "cli.verify_bundle.ok", name=bundle.name)
     if problems:
         raise typer.Exit(1)
 

@@ -105,6 +105,11 @@ def help_lang() -> str:
     return _state["help"]
 
 
+def help_lang_chosen() -> bool:
+    """Whether a command line chose the language (library callers never went through `localize`)."""
+    return "chosen" in _state
+
+
 # ---------------------------------------------------------------- click's own words
 
 
@@ -212,6 +217,7 @@ def walk(command: Any, path: tuple[str, ...] = (ROOT,)) -> Any:
 def localize(root: Any, lang: str) -> None:
     """Prepare the built click tree for this run: --lang on every command, help in `lang`."""
     _state["help"] = lang
+    _state["chosen"] = lang
     typer.core._ = _gettext  # typer's fixed words go through gettext; see _gettext
     known, shared = (_known(), _shared()) if lang != "en" else ({}, {})  # English needs no catalog
     for path, command in walk(root):
@@ -268,6 +274,38 @@ def usage_error(message: str, lang: str) -> str:
         for pattern, key in _ERRORS:
             match = pattern.fullmatch(message.strip())
             if match:
-                message = t(lang, key, **match.groupdict())
+                values = {k: error(v, lang) if k == "rest" else v for k, v in match.groupdict().items()}
+                message = t(lang, key, **values)
                 break
     return t(lang, "cli.click.see_help", message=message)
+
+
+# ---------------------------------------------------------------- domain errors
+
+ERRORS = "cli.errors."
+_FLAG = r"(?P<_flag>(?:--[\w-]+[^:]*: )*)"  # common.flags prefixes "--at: " (or "--map x: ")
+
+
+@cache
+def _error_patterns() -> list[tuple[re.Pattern[str], str]]:
+    """One pattern per cli.errors entry: its English with each %(name)s matching any text."""
+    patterns = []
+    for key, entry in _known().items():
+        if not key.startswith(ERRORS) or key.startswith(ERRORS + "words.") or "en" not in entry:
+            continue
+        body = re.sub(r"%\\\((\w+)\\\)s", lambda m: f"(?P<{m.group(1)}>.+?)", re.escape(entry["en"]))
+        patterns.append((re.compile(_FLAG + body, re.S), key))
+    return patterns
+
+
+def error(message: str, lang: str) -> str:
+    """A domain error (raised in English) in `lang`; one the catalog does not list stays as raised."""
+    if lang == "en":
+        return message
+    words = {e["en"]: e[lang] for k, e in _known().items() if k.startswith(ERRORS + "words.")}
+    for pattern, key in _error_patterns():
+        match = pattern.fullmatch(message)
+        if match:
+            values = {k: words.get(v, v) for k, v in match.groupdict().items() if k != "_flag"}
+            return match.group("_flag") + t(lang, key, **values)
+    return message
