@@ -163,7 +163,7 @@ def test_errors_in_chinese(cli, tmp_path):
     assert cli("show", "99").stderr == "harasslog: 没有编号为 99 的记录\n"
     assert cli("show", "99", "--lang", "en").stderr == "harasslog: no event with id 99\n"
     kind = cli("request", "add", "--party", "某某", "--kind", "暂停")
-    assert kind.exit_code == 2 and kind.stderr.startswith("harasslog: --kind 的值无效：'暂停' 不是可选值之一：'stop'")
+    assert kind.exit_code == 2 and kind.stderr.startswith("harasslog: '--kind' 的值无效：'暂停' 不是可选值之一：'stop'")
 
 
 def test_table_words_in_chinese(cli):

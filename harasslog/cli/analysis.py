@@ -301,25 +301,31 @@ def rules_show(
         common.print_json(records.rule_record(p, r))
         return
     zh = common.lang() == "zh"
+    lang = "zh" if zh else "en"
     table = Table(show_header=False, box=None)
     table.add_column(style="bold", no_wrap=True)
     table.add_column(overflow="fold")
-    _row(table, "id", f"{r.id} ({p.id} {p.version})")
-    kind = f"{r.kind} / {r.category} / {r.severity}" + ("" if r.status == "stable" else f" / {r.status}")
-    _row(table, "kind", kind + (f" / tier {r.tier}" if r.tier != "finding" else ""))
-    _row(table, "title", r.title_zh if zh else r.title_en)
-    _row(table, "why", r.explanation_zh if zh else r.explanation_en)
+    _row(table, t(lang, "cli.rule_show.id"), f"{r.id} ({p.id} {p.version})")
+    kind = (
+        f"{r.kind} / {common.term(None, 'categories', r.category)} / {common.term(None, 'severities', r.severity)}"
+        + ("" if r.status == "stable" else f" / {r.status}")
+    )
+    _row(table, t(lang, "cli.rule_show.kind"), kind + (f" / tier {r.tier}" if r.tier != "finding" else ""))
+    _row(table, t(lang, "cli.rule_show.title"), r.title_zh if zh else r.title_en)
+    _row(table, t(lang, "cli.rule_show.why"), r.explanation_zh if zh else r.explanation_en)
     if r.params:
-        _row(table, "params", ", ".join(f"{k}={v}" for k, v in r.params.items() if k != "notices"))
+        _row(
+            table, t(lang, "cli.rule_show.params"), ", ".join(f"{k}={v}" for k, v in r.params.items() if k != "notices")
+        )
     for c in r.citations:
         only = f"\n({'仅适用于' if zh else 'only on'}: {', '.join(c.channels)})" if c.channels else ""
         _row(table, f"[{c.tag}]", f"{c.instrument}, {c.article}" + (f"\n{c.url}" if c.url else "") + only)
-    for lang, pats in r.patterns.items():
-        _row(table, f"patterns {lang}", "\n".join(pats))
-    for lang, pats in r.consequences.items():
-        within = r.params.get("within")
-        _row(table, f"consequences {lang}", f"(within {within} characters of a condition)\n" + "\n".join(pats))
-    _row(table, "examples", str(len(r.examples)))
+    for text_lang, pats in r.patterns.items():
+        _row(table, t(lang, "cli.rule_show.patterns", language=text_lang), "\n".join(pats))
+    for text_lang, pats in r.consequences.items():
+        within = t(lang, "cli.rule_show.within", within=r.params.get("within"))
+        _row(table, t(lang, "cli.rule_show.consequences", language=text_lang), within + "\n" + "\n".join(pats))
+    _row(table, t(lang, "cli.rule_show.examples"), str(len(r.examples)))
     common.out_console.print(table, markup=False, highlight=False)
 
 
@@ -342,7 +348,12 @@ def rules_test(path: Annotated[Path, typer.Argument(help="A rule pack (.toml) to
             problem = engine.check_example(pack, rule, example)
             if problem is not None:
                 failures += 1
-                common.out(f"FAIL {rule.id} example #{n} (expect {example['expect']}): {problem}")
-    common.out(f"{pack.id} {pack.version}: {len(pack.rules)} rules, {total} examples, {failures} failed")
+                common.out(
+                    common.words(
+                        None, "cli.rule_test.fail", rule=rule.id, n=n, expect=example["expect"], problem=problem
+                    )
+                )
+    counts = {"pack": pack.id, "version": pack.version, "rules": len(pack.rules), "total": total, "failed": failures}
+    common.out(common.words(None, "cli.rule_test.summary", **counts))
     if failures:
         raise typer.Exit(1)

@@ -223,7 +223,7 @@ def localize(root: Any, lang: str) -> None:
     for path, command in walk(root):
         if not issubclass(command.context_class, tuple(_contexts.values())):
             command.context_class = _context_class(command.context_class)
-        if path != (ROOT,) and not any(getattr(p, "name", None) == "lang" for p in command.params):
+        if path != (ROOT,) and not any("--lang" in getattr(p, "opts", ()) for p in command.params):
             command.params.append(_lang_option())
         if lang == "en":
             continue

@@ -97,7 +97,7 @@ def register(app: typer.Typer) -> None:
             else:
                 common.out_console.print(_table(summary, common.lang(store)))
             for warning in (w for f in summary.files for w in f.warnings):
-                common.info(f"warning: {warning}")
+                common.tell(store, "cli.warning", warning=warning)
         finally:
             store.close()
 

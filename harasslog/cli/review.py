@@ -146,7 +146,8 @@ def review_list(as_json: Annotated[bool, typer.Option("--json", help="Print JSON
         from rich.cells import cell_len
 
         pad = " " * max(0, 10 - cell_len(status))  # Chinese characters are two columns wide
-        common.out(f"{i.no:>3}  {status}{pad}  {f.severity:<8}{score}  {i.key}  {f.explanation}")
+        severity = common.term(store, "severities", f.severity)
+        common.out(f"{i.no:>3}  {status}{pad}  {severity:<8}{score}  {i.key}  {f.explanation}")
 
 
 def _status(store: Store, decision: str, tier: str) -> str:
@@ -259,7 +260,8 @@ def _show(store: Store, item: reviewing.Item, events: dict[int, Any]) -> None:
     if f.tier == "review":  # uncertain: say so, and how likely, before anything else
         score = f"{f.score:.2f}" if f.score is not None else "?"
         common.out(common.words(store, "cli.review.to_review", score=score))
-    common.out(f"#{item.no}  [{f.severity}]  {f.rule_id}  {f.category}  ({item.key})")
+    severity, category = common.term(store, "severities", f.severity), common.term(store, "categories", f.category)
+    common.out(f"#{item.no}  [{severity}]  {f.rule_id}  {category}  ({item.key})")
     common.out(f.explanation)
     for m in f.matches:
         common.out(common.words(store, "cli.review.words", text=m.text))
@@ -268,6 +270,7 @@ def _show(store: Store, item: reviewing.Item, events: dict[int, Any]) -> None:
         if e is not None:
             from ..normalize import local_iso
 
-            common.out(f"  {eid}: {local_iso(e.at, store.tz)} {e.channel} {e.number or e.number_raw or ''}")
+            channel = common.term(store, "channels", e.channel)
+            common.out(f"  {eid}: {local_iso(e.at, store.tz)} {channel} {e.number or e.number_raw or ''}")
     if len(f.event_ids) > 10:
         common.out(f"  … +{len(f.event_ids) - 10}")

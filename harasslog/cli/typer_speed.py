@@ -71,7 +71,7 @@ def install() -> bool:
             return _Choice(parameter_info=info, annotation=annotation)
         return _Deferred(parameter_info=info, annotation=annotation)
 
-    typer.core.build_runtime_param = _runtime_param  # type: ignore[attr-defined]
+    typer.core.build_runtime_param = _runtime_param
     _cache_signatures()
     return True
 
@@ -82,4 +82,4 @@ def _cache_signatures() -> None:
     read = getattr(typer.main, "get_params_from_function", None)
     if read is None or hasattr(read, "cache_info"):
         return
-    typer.main.get_params_from_function = functools.cache(read)  # type: ignore[attr-defined]
+    typer.main.get_params_from_function = functools.cache(read)
