@@ -78,8 +78,11 @@ def profile_lang(db: str | None) -> str | None:
     path = resolve_db_path(db)
     if not path.is_file():
         return None
+    # Read-only and leaving nothing behind: without a -wal file, `immutable` opens no -shm/-wal
+    # (read-only media, a store being copied); with one, those files are already there.
+    wal = path.with_name(path.name + "-wal").exists()
     try:
-        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        conn = sqlite3.connect(f"{path.as_uri()}?mode=ro" + ("" if wal else "&immutable=1"), uri=True)
         try:
             row = conn.execute("SELECT lang, jurisdiction FROM profile WHERE id = 1").fetchone()
         finally:
@@ -232,6 +235,8 @@ def localize(root: Any, lang: str) -> None:
             command.help = own
             command.short_help = _short(own)
         command.options_metavar = _click_words(lang).get("[OPTIONS]", command.options_metavar)
+        if getattr(command, "subcommand_metavar", None):
+            command.subcommand_metavar = _click_words(lang).get("COMMAND [ARGS]...", command.subcommand_metavar)
         for param in command.params:
             english = getattr(param, "help", None)
             if english == LANG_HELP:  # the --lang every command gets
@@ -265,6 +270,7 @@ _ERRORS = (
     (re.compile(r"Invalid value for '(?P<name>[^']+)': (?P<rest>.*)", re.S), "cli.click.invalid_value"),
     (re.compile(r"Got unexpected extra arguments? \((?P<rest>.*)\)", re.S), "cli.click.extra_arguments"),
     (re.compile(r"Option '(?P<name>[^']+)' requires an argument\."), "cli.click.needs_value"),
+    (re.compile(r"Missing command\."), "cli.click.missing_command"),
 )
 
 
