@@ -177,3 +177,13 @@ def test_table_words_in_chinese(cli):
     assert "渠道" in shown and "哈希值" in shown and "hash" not in shown
     english = cli("list", "--lang", "en").stdout
     assert "call in" in english and "answered 90s" in english
+
+
+def test_help_texts_name_the_formats_and_fields_the_importers_read():
+    """`import --help` reads the format and CSV field names from vocab, not the importers (start-up)."""
+    from harasslog import vocab
+    from harasslog.importers import FORMATS
+    from harasslog.importers.csvfile import FIELDS
+
+    assert vocab.IMPORT_FORMATS == tuple(FORMATS)
+    assert vocab.CSV_FIELDS == tuple(FIELDS)
