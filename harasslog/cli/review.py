@@ -154,7 +154,7 @@ def _status(store: Store, decision: str, tier: str) -> str:
     """The decision as `review list` shows it; an undecided review item is "to review"."""
     if tier == "review" and decision == "unreviewed":
         return common.words(store, "cli.list.to_review")
-    return decision
+    return common.term(store, "cli.review_status", decision)
 
 
 @review_app.command("accept")
