@@ -58,12 +58,25 @@ def entries(node: dict[str, Any] | None = None, prefix: str = "") -> dict[str, d
     return found
 
 
+# Command-line help in Chinese: the English is the command's declaration (harasslog/cli/i18n.py),
+# so these entries hold zh only (the shared ones, matched by their English, hold both).
+HELP_SECTION = "cli.help."
+HELP_SHARED = "cli.help._shared."
+
+
+def _needed(key: str) -> tuple[str, ...]:
+    if key.startswith(HELP_SECTION) and not key.startswith(HELP_SHARED):
+        return ("zh",)
+    return LANGS
+
+
 def problems(node: dict[str, Any] | None = None) -> list[str]:
-    """Entries missing a language (or given as a bare value): each must have every one of LANGS."""
+    """Entries missing a language (or given as a bare value): each must have every one of LANGS
+    (help texts under cli.help: zh, their English being the declaration)."""
     return [
-        f"{key}: missing {', '.join(lang for lang in LANGS if lang not in entry)}"
+        f"{key}: missing {', '.join(lang for lang in _needed(key) if lang not in entry)}"
         for key, entry in entries(node).items()
-        if set(entry) != set(LANGS)
+        if set(entry) != set(_needed(key))
     ]
 
 
@@ -79,7 +92,13 @@ def t(lang: str, key: str, **values: Any) -> str:
 
 
 def has(key: str) -> bool:
-    return key in entries()
+    """Whether `key` is an entry (walks the tree like t(): cheap enough for every table cell)."""
+    node: Any = _packaged()
+    for part in key.split("."):
+        if not isinstance(node, dict) or part not in node:
+            return False
+        node = node[part]
+    return is_entry(node)
 
 
 def strings(lang: str, template_dir: Path | None = None) -> dict[str, Any]:

@@ -114,6 +114,27 @@ def severity_rank(severity: str) -> int:
     return values(Severity).index(severity)
 
 
+# `import --format` names and CSV field names (the importers' FORMATS and csvfile.FIELDS; a test keeps
+# them equal): help texts read them here, so `--help` does not load every importer.
+IMPORT_FORMATS = (
+    "auto",
+    "sbr",
+    "ios-sms",
+    "ios-calls",
+    "android-sms",
+    "android-calls",
+    "csv",
+    "google-voice",
+    "wechat",
+    "superbackup",
+    "oppo",
+    "samsung-logs",
+    "ios-call-history",
+    "carrier",
+)
+CSV_FIELDS = ("time", "number", "type", "text", "duration", "status", "channel", "direction", "name", "ignore")
+
+
 # How counts group channels in tables and dossiers: calls, texts (SMS and MMS), everything else.
 BUCKETS = ("calls", "sms", "other")
 

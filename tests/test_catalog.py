@@ -44,7 +44,9 @@ def used_keys() -> set[str]:
 def test_every_key_the_code_uses_exists():
     used = used_keys()
     assert len(used) > 20 and "cli.add.recorded" in used  # the scan finds the calls
-    missing = sorted(key for key in used if not catalog.has(key))
+    sections = {key.rsplit(".", n)[0] for key in catalog.entries() for n in range(1, key.count(".") + 1)}
+    # "cli.help." and the like name a section (a prefix the code looks entries up under), not an entry.
+    missing = sorted(key for key in used if not catalog.has(key) and key.rstrip(".") not in sections)
     assert missing == []
 
 

@@ -183,7 +183,7 @@ def test_a_wal_file_beside_the_database_is_read_and_recorded(tmp_path, store, cl
 
 def test_a_wal_mode_database_without_its_wal_file_is_imported_with_a_warning(tmp_path, store, cli):
     path = _wal_db(tmp_path / "phone", keep_wal=False)
-    result = cli("import", "--json", str(path))
+    result = cli("--lang", "en", "import", "--json", str(path))  # the store is Chinese: its words would be too
     assert result.exit_code == 0, result.stderr
     summary = json.loads(result.stdout)["files"][0]
     assert summary["wal"] is None

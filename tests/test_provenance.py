@@ -218,7 +218,7 @@ def test_withdraw_json_and_what_list_and_show_say(cn):
 )
 def test_bad_withdrawals_are_one_line_and_exit_2(cn, args, message):
     ok(cn, "add", "call", "17000000101", "--at", "2026-11-20 10:30")
-    result = cn("withdraw", *args)
+    result = cn("--lang", "en", "withdraw", *args)  # a cn store: errors would be in Chinese
     assert result.exit_code == 2 and message in result.stderr, result.stderr
     assert records(cn)[0]["withdrawn"] is None
 
@@ -226,7 +226,7 @@ def test_bad_withdrawals_are_one_line_and_exit_2(cn, args, message):
 def test_withdrawing_twice_is_refused(cn):
     ok(cn, "add", "call", "17000000101", "--at", "2026-11-20 10:30")
     ok(cn, "withdraw", "1", "--reason", "typed twice")
-    result = cn("withdraw", "1", "--reason", "again")
+    result = cn("withdraw", "1", "--reason", "again", "--lang", "en")
     assert result.exit_code == 2 and "already withdrawn" in result.stderr
     assert records(cn)[0]["withdrawn"] == "typed twice"
 

@@ -204,7 +204,7 @@ def test_verify_against_a_bundle_manifest(case, db_path, tmp_path):
     ],
 )
 def test_bad_heads_are_refused_with_one_line(case, args, message):
-    result = case("verify", *args)
+    result = case("--lang", "en", "verify", *args)  # the case's words would be Chinese
     assert result.exit_code == 2
     assert message in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1

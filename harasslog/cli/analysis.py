@@ -5,22 +5,20 @@ from __future__ import annotations
 import sys
 from collections import defaultdict
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.table import Table
-from rich.text import Text
 
-from .. import normalize, records
-from ..analysis import run_analysis
 from ..catalog import has, t
 from ..errors import InputError
-from ..rules import engine, triage
-from ..rules.loader import BUILTIN_PACKS, RulePack, load_pack
-from ..rules.wording import matcher_for, unchecked
-from ..store.parties import WITHHELD_GROUP
 from ..vocab import Lang, Severity, severity_rank
 from . import common
+
+# The rule engine, its packs and rich tables load only in the commands that use them (start-up time).
+if TYPE_CHECKING:
+    from rich.table import Table
+
+    from ..rules.loader import RulePack
 
 rules_app = typer.Typer(help="The rule packs: list rules, show one, test your own pack.", no_args_is_help=True)
 
@@ -35,6 +33,8 @@ def register(app: typer.Typer) -> None:
 
 
 def _group_label(group: str, lang: str = "en") -> str:
+    from ..store.parties import WITHHELD_GROUP
+
     if group == WITHHELD_GROUP:  # every caller without a number: "withheld number" / 隐藏号码
         return t(lang, "caller.withheld")
     return group.removeprefix("number:") if group else "?"
@@ -62,6 +62,9 @@ def analyze(
     ] = False,
 ) -> None:
     """Check every recorded contact against a rule pack; save the findings as the latest run."""
+    from ..analysis import run_analysis
+    from ..rules import engine
+
     store = common.open_store()
     common.require_profile(store)
     tz = store.tz
@@ -105,12 +108,18 @@ def analyze(
 def _review_record(item: Any, tz: Any) -> dict[str, Any]:
     """A review item of `analyze --json --with-review`: a finding's fields, its score, and the key
     `harasslog review accept|reject` takes."""
+    from ..rules import engine
     from ..store.reviews import finding_key
 
     return {**engine.finding_record(item, tz), "score": item.score, "key": finding_key(item.rule_id, item.event_ids)}
 
 
 def _print_summary(findings: list, tz: Any, zh: bool) -> None:
+    from rich.table import Table
+    from rich.text import Text
+
+    from .. import normalize
+
     if not findings:
         common.out(t("zh" if zh else "en", "cli.analyze.no_findings"))
         return
@@ -143,7 +152,7 @@ def _print_summary(findings: list, tz: Any, zh: bool) -> None:
         # Cells are Text, never markup: collector names and quoted words are hostile input.
         common.add_row(
             table,
-            Text(row["severity"], style=SEVERITY_STYLE[row["severity"]]),
+            Text(common.term(None, "severities", row["severity"]), style=SEVERITY_STYLE[row["severity"]]),
             label,
             _group_label(group, lang),
             str(row["findings"]),
@@ -156,7 +165,8 @@ def _print_summary(findings: list, tz: Any, zh: bool) -> None:
         detail.add_column(t(lang, f"cli.analyze.{key}"), no_wrap=key in ("rule", "severity"), overflow="fold")
     for f in sorted(findings, key=lambda f: (-severity_rank(f.severity), f.start)):
         ids = ", ".join(str(i) for i in f.event_ids[:8]) + (" …" if len(f.event_ids) > 8 else "")
-        common.add_row(detail, f.rule_id, Text(f.severity, style=SEVERITY_STYLE[f.severity]), f.explanation, ids)
+        severity = Text(common.term(None, "severities", f.severity), style=SEVERITY_STYLE[f.severity])
+        common.add_row(detail, f.rule_id, severity, f.explanation, ids)
     common.out_console.print(detail)
 
 
@@ -165,6 +175,8 @@ def _print_summary(findings: list, tz: Any, zh: bool) -> None:
 
 def _scan_packs(rules: str | None) -> list[RulePack]:
     """The packs `scan` uses: --rules, else CN for Chinese and the profile's English pack (us or uk)."""
+    from ..rules.loader import load_pack
+
     if rules:
         return [load_pack(rules)]
     english = "us"
@@ -194,6 +206,10 @@ def scan(
     ] = False,
 ) -> None:
     """Check message text for threatening, abusive or misleading wording, without storing anything."""
+    from .. import records
+    from ..rules import triage
+    from ..rules.wording import matcher_for, unchecked
+
     packs = _scan_packs(rules)
     matcher = matcher_for(packs, (text_lang.value,) if text_lang else None)
     if text is None and sys.stdin.isatty():
@@ -231,6 +247,8 @@ def scan(
 
 
 def _packs(pack: str | None) -> list[RulePack]:
+    from ..rules.loader import BUILTIN_PACKS, load_pack
+
     return [load_pack(pack)] if pack else [load_pack(name) for name in BUILTIN_PACKS]
 
 
@@ -242,6 +260,10 @@ def rules_list(
     as_json: JsonOpt = False,
 ) -> None:
     """List the rules: id, kind, category, severity and how firm their sources are (V/S/U)."""
+    from rich.table import Table
+
+    from .. import records
+
     zh = common.lang() == "zh"
     packs = _packs(pack)
     if as_json:
@@ -253,9 +275,11 @@ def rules_list(
         table.add_column(t(lang, f"cli.rules.{key}"), no_wrap=key in ("id", "sources"), overflow="fold")
     for p in packs:
         for r in p.rules:
-            common.add_row(table, *(r.id, r.category, r.severity, records.rule_tags(r), r.title("zh" if zh else "en")))
+            category = common.term(None, "categories", r.category)
+            severity = common.term(None, "severities", r.severity)
+            common.add_row(table, *(r.id, category, severity, records.rule_tags(r), r.title("zh" if zh else "en")))
     common.out_console.print(table)
-    common.info("sources: V verified primary text, S secondary reporting, U unverified")
+    common.tell(None, "cli.rules_legend.sources")
 
 
 @rules_app.command("show")
@@ -265,6 +289,10 @@ def rules_show(
     as_json: JsonOpt = False,
 ) -> None:
     """Show one rule: what it checks, why, its parameters and its citations."""
+    from rich.table import Table
+
+    from .. import records
+
     found = [(p, r) for p in _packs(pack) for r in p.rules if r.id == rule_id.upper()]
     if not found:
         raise InputError(f"no rule {rule_id!r} (see `harasslog rules list`)")
@@ -273,25 +301,31 @@ def rules_show(
         common.print_json(records.rule_record(p, r))
         return
     zh = common.lang() == "zh"
+    lang = "zh" if zh else "en"
     table = Table(show_header=False, box=None)
     table.add_column(style="bold", no_wrap=True)
     table.add_column(overflow="fold")
-    _row(table, "id", f"{r.id} ({p.id} {p.version})")
-    kind = f"{r.kind} / {r.category} / {r.severity}" + ("" if r.status == "stable" else f" / {r.status}")
-    _row(table, "kind", kind + (f" / tier {r.tier}" if r.tier != "finding" else ""))
-    _row(table, "title", r.title_zh if zh else r.title_en)
-    _row(table, "why", r.explanation_zh if zh else r.explanation_en)
+    _row(table, t(lang, "cli.rule_show.id"), f"{r.id} ({p.id} {p.version})")
+    kind = (
+        f"{r.kind} / {common.term(None, 'categories', r.category)} / {common.term(None, 'severities', r.severity)}"
+        + ("" if r.status == "stable" else f" / {r.status}")
+    )
+    _row(table, t(lang, "cli.rule_show.kind"), kind + (f" / tier {r.tier}" if r.tier != "finding" else ""))
+    _row(table, t(lang, "cli.rule_show.title"), r.title_zh if zh else r.title_en)
+    _row(table, t(lang, "cli.rule_show.why"), r.explanation_zh if zh else r.explanation_en)
     if r.params:
-        _row(table, "params", ", ".join(f"{k}={v}" for k, v in r.params.items() if k != "notices"))
+        _row(
+            table, t(lang, "cli.rule_show.params"), ", ".join(f"{k}={v}" for k, v in r.params.items() if k != "notices")
+        )
     for c in r.citations:
         only = f"\n({'仅适用于' if zh else 'only on'}: {', '.join(c.channels)})" if c.channels else ""
         _row(table, f"[{c.tag}]", f"{c.instrument}, {c.article}" + (f"\n{c.url}" if c.url else "") + only)
-    for lang, pats in r.patterns.items():
-        _row(table, f"patterns {lang}", "\n".join(pats))
-    for lang, pats in r.consequences.items():
-        within = r.params.get("within")
-        _row(table, f"consequences {lang}", f"(within {within} characters of a condition)\n" + "\n".join(pats))
-    _row(table, "examples", str(len(r.examples)))
+    for text_lang, pats in r.patterns.items():
+        _row(table, t(lang, "cli.rule_show.patterns", language=text_lang), "\n".join(pats))
+    for text_lang, pats in r.consequences.items():
+        within = t(lang, "cli.rule_show.within", within=r.params.get("within"))
+        _row(table, t(lang, "cli.rule_show.consequences", language=text_lang), within + "\n" + "\n".join(pats))
+    _row(table, t(lang, "cli.rule_show.examples"), str(len(r.examples)))
     common.out_console.print(table, markup=False, highlight=False)
 
 
@@ -302,6 +336,9 @@ def _row(table: Table, *cells: str) -> None:
 @rules_app.command("test")
 def rules_test(path: Annotated[Path, typer.Argument(help="A rule pack (.toml) to validate and test.")]) -> None:
     """Validate a rule pack and run every example it carries: exit 1 if one fails, 2 if the pack is invalid."""
+    from ..rules import engine
+    from ..rules.loader import load_pack
+
     pack = load_pack(path)
     failures = 0
     total = 0
@@ -311,7 +348,12 @@ def rules_test(path: Annotated[Path, typer.Argument(help="A rule pack (.toml) to
             problem = engine.check_example(pack, rule, example)
             if problem is not None:
                 failures += 1
-                common.out(f"FAIL {rule.id} example #{n} (expect {example['expect']}): {problem}")
-    common.out(f"{pack.id} {pack.version}: {len(pack.rules)} rules, {total} examples, {failures} failed")
+                common.out(
+                    common.words(
+                        None, "cli.rule_test.fail", rule=rule.id, n=n, expect=example["expect"], problem=problem
+                    )
+                )
+    counts = {"pack": pack.id, "version": pack.version, "rules": len(pack.rules), "total": total, "failed": failures}
+    common.out(common.words(None, "cli.rule_test.summary", **counts))
     if failures:
         raise typer.Exit(1)

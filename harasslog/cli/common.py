@@ -2,53 +2,81 @@
 
 from __future__ import annotations
 
+import importlib
 import json
 import sys
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from types import ModuleType
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.console import Console
-from rich.segment import Segment
-from rich.table import Table
-from rich.text import Text
 
-from ..catalog import t
+from ..catalog import has, t
 from ..errors import HarasslogError, InputError
 from ..textsafe import json_escape_invisible, visible
 from ..vocab import Lang, values
 
 
-class SafeConsole(Console):
-    """A console that never lets a control, format or bidi character reach the terminal.
+def _safe_console_class() -> type:
+    from rich.console import Console
+    from rich.segment import Segment
 
-    Message texts and names are written by the adversary: an ESC in an SMS could set the window
-    title, write the clipboard (OSC 52) or clear the screen; U+202E could reverse what a lawyer
-    reads. Cells and messages are made visible before layout (so widths are right); this is the net
-    under that, applied to every text segment just before output. Rich's own styling is added after
-    it, and its control segments (cursor moves of the progress bar) are left alone.
-    """
+    class SafeConsole(Console):
+        """A console that never lets a control, format or bidi character reach the terminal.
 
-    def _render_buffer(self, buffer: Iterable[Segment]) -> str:
-        return super()._render_buffer(
-            segment if segment.control else Segment(visible(segment.text), segment.style) for segment in buffer
-        )
+        Message texts and names are written by the adversary: an ESC in an SMS could set the window
+        title, write the clipboard (OSC 52) or clear the screen; U+202E could reverse what a lawyer
+        reads. Cells and messages are made visible before layout (so widths are right); this is the net
+        under that, applied to every text segment just before output. Rich's own styling is added after
+        it, and its control segments (cursor moves of the progress bar) are left alone.
+        """
+
+        def _render_buffer(self, buffer: Iterable[Segment]) -> str:
+            return super()._render_buffer(
+                segment if segment.control else Segment(visible(segment.text), segment.style) for segment in buffer
+            )
+
+    return SafeConsole
 
 
 if TYPE_CHECKING:
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
+
     from ..store import Store
 
-# Messages for people go to stderr; stdout carries data (tables, JSON) only.
-# Markup is off: message texts and names are hostile input, and "[white on white]…" in an SMS
-# must print literally, never hide words. Styles are applied with Text/style= objects instead.
-err_console = SafeConsole(stderr=True, markup=False)
-out_console = SafeConsole(markup=False)
+    SafeConsole: type[Console]
+    # Messages for people go to stderr; stdout carries data (tables, JSON) only.
+    err_console: Console
+    out_console: Console
+
+_lazy: dict[str, Any] = {}
+
+
+def __getattr__(name: str) -> Any:
+    """SafeConsole, err_console and out_console are made on first use: rich costs start-up time.
+
+    Markup is off: message texts and names are hostile input, and "[white on white]…" in an SMS
+    must print literally, never hide words. Styles are applied with Text/style= objects instead."""
+    if name not in ("SafeConsole", "err_console", "out_console"):
+        raise AttributeError(name)
+    if name not in _lazy:
+        if "SafeConsole" not in _lazy:
+            _lazy["SafeConsole"] = _safe_console_class()
+        if name == "err_console":
+            _lazy[name] = _lazy["SafeConsole"](stderr=True, markup=False)
+        elif name == "out_console":
+            _lazy[name] = _lazy["SafeConsole"](markup=False)
+    return _lazy[name]
 
 
 def shown(value: object) -> Text:
     """A table cell or line for the terminal: hostile text with its invisible characters shown."""
+    from rich.text import Text
+
     if isinstance(value, Text):
         return Text(visible(value.plain), style=value.style, justify=value.justify)
     return Text("" if value is None else visible(str(value)))
@@ -66,6 +94,12 @@ def set_global_options(*, db: str | None, lang: str | None) -> None:
     """--lang is a Lang choice (Typer checked it); kept as its plain value."""
     _options["db"] = db
     _options["lang"] = Lang(lang).value if lang is not None else None
+    _options["store_lang"] = None
+
+
+def set_lang(lang: str) -> None:
+    """--lang given after the command name (every command accepts it: see i18n)."""
+    _options["lang"] = Lang(lang).value
 
 
 # The largest id SQLite can hold: larger ones are bad input (exit 2), not an OverflowError.
@@ -104,6 +138,21 @@ def time_range(store: Any, since: str | None, until: str | None) -> Any:
         return parse_range(since, until, store.tz, region=store.region, lang=lang(store))
 
 
+class _LazyModule(ModuleType):
+    def __getattr__(self, attr: str) -> Any:
+        return getattr(importlib.import_module(self.__name__), attr)
+
+
+def lazy_module(name: str) -> ModuleType:
+    """`name` as a stand-in that imports the module on its first attribute use.
+
+    Command modules declare every command at start-up, but each command needs only some of the
+    domain: `normalize = lazy_module("harasslog.normalize")` keeps phonenumbers, the rule engine
+    and the store out of `harasslog --help` without moving imports into every function body.
+    (Declare the real import under TYPE_CHECKING so mypy still checks the uses.)"""
+    return _LazyModule(name)
+
+
 def db_path() -> Path:
     from ..paths import resolve_db_path
 
@@ -118,20 +167,58 @@ def open_store(*, create: bool = False, readonly: bool = False) -> Store:
     no write lock (a long import does not hold them up) and work on read-only media."""
     from ..db import open_store as _open
 
-    return _open(db_path(), create=create, readonly=readonly)
+    _no_sqlite_utils_plugins()
+    store = _open(db_path(), create=create, readonly=readonly)
+    _options["store_lang"] = _profile_lang(store)  # for words printed without the store at hand
+    return store
+
+
+def _no_sqlite_utils_plugins() -> None:
+    """sqlite-utils loads every installed package's `sqlite_utils` plugins into each connection:
+    third-party code inside the evidence store's process, and a scan of all installed packages'
+    entry points on every start. The store never uses them; mark them as already loaded."""
+    try:
+        import sqlite_utils.plugins as plugins
+    except ImportError:
+        return
+    if hasattr(plugins, "_plugins_loaded"):
+        plugins._plugins_loaded = True
 
 
 def lang(store: Store | None = None) -> str:
-    """The language for output: --lang, else the profile's, else Chinese for the cn rules, else English."""
+    """The language for output: --lang, else the profile's, else Chinese for the cn rules, else the
+    system locale (LC_ALL, LC_MESSAGES, LANG), else English. Without a store at hand: the store
+    last opened, else the language the command line chose (i18n.language: its profile read-only)."""
     if _options["lang"]:
         return str(_options["lang"])
-    if store is not None:
-        profile = store.profile.get()
-        if profile.get("lang") in values(Lang):
-            return str(profile["lang"])
-        if store.profile.exists() and profile.get("jurisdiction") == "cn":
-            return "zh"
-    return "en"
+    chosen = _profile_lang(store) if store is not None else _options.get("store_lang")
+    if chosen:
+        return str(chosen)
+    from . import i18n
+
+    if store is None and i18n.help_lang_chosen():  # the command line's (profile read read-only, or locale)
+        return i18n.help_lang()
+    return i18n.locale_lang() or "en"
+
+
+def _profile_lang(store: Store) -> str | None:
+    profile = store.profile.get()
+    if profile.get("lang") in values(Lang):
+        return str(profile["lang"])
+    if store.profile.exists() and profile.get("jurisdiction") == "cn":
+        return "zh"
+    return None
+
+
+def term(store: Any, section: str, value: str | None) -> str:
+    """A stored value as people read it: `sms` → 短信 in Chinese (the catalog's `section.value`);
+    in English the value as stored (sms, in, answered, high), as the JSON has it."""
+    if value is None:
+        return ""
+    language = lang(store)
+    if language == "en" or not has(f"{section}.{value}"):
+        return value
+    return t(language, f"{section}.{value}")
 
 
 def print_json(data: Any) -> None:
@@ -146,12 +233,20 @@ def print_json_line(data: Any) -> None:
 
 
 def info(message: str) -> None:
-    err_console.print(visible(message), markup=False, highlight=False, soft_wrap=True)
+    """One message for people on stderr, shown safely (visible: no control or bidi character)."""
+    _write(sys.stderr, visible(message))
 
 
 def out(line: str) -> None:
     """One line of data for people on stdout (not JSON), shown safely."""
-    out_console.print(visible(line), markup=False, highlight=False, soft_wrap=True)
+    _write(sys.stdout, visible(line))
+
+
+def _write(stream: Any, text: str) -> None:
+    # What rich printed for a plain line (no markup, no highlighting, soft wrap): the text and a
+    # newline. Written directly, so a command that prints only lines never loads rich.
+    stream.write(text + "\n")
+    stream.flush()
 
 
 def words(store: Any, key: str, **values: Any) -> str:

@@ -11,19 +11,20 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.table import Table
 from typer._click.exceptions import NoArgsIsHelpError as _NoArgsIsHelp  # typer >= 0.26 vendors click
 
-from .. import normalize, records, times
 from ..errors import InputError
 from ..models import Event, RawEvent
-from ..records import event_record
-from ..rules.engine import CHANNEL_LABELS
 from ..vocab import Channel, Direction, Jurisdiction, PartyKind, RequestKind, Status, values
 from . import common
 
 if TYPE_CHECKING:
+    from .. import normalize, records, times
     from ..store import Store
+else:  # loaded on first use, so `--help` and `add` do not pay for what they do not call
+    normalize = common.lazy_module("harasslog.normalize")
+    records = common.lazy_module("harasslog.records")
+    times = common.lazy_module("harasslog.times")
 
 # No no_args_is_help: `harasslog add` alone asks its questions on a terminal (_add_asked).
 add_app = typer.Typer(
@@ -504,12 +505,14 @@ def list_events(
     if as_json:
         # With --flagged, each record says why it is listed: "finding" (in a finding of the last
         # analysis) or "review" (only in an item to review: not a finding unless a person accepts it).
-        listed = [event_record(e, tz) for e in events]
+        listed = [records.event_record(e, tz) for e in events]
         if flagged:
             for record in listed:
                 record["flagged"] = "finding" if record["id"] in flagged_ids else "review"
         common.print_json(listed)
         return
+    from rich.table import Table
+
     table = Table(title=common.words(store, "cli.list.title", count=len(events)), show_lines=False)
     table.caption = common.words(store, "cli.provenance.legend")
     for key in ("id", "src", "when", "what", "number", "party", "text"):
@@ -519,9 +522,9 @@ def list_events(
             common.words(store, catalog_key), no_wrap=key in ("id", "src", "when", "number"), overflow="fold"
         )
     for e in events:
-        what = f"{e.channel} {e.direction}"
+        what = f"{common.term(store, 'channels', e.channel)} {common.term(store, 'cli.directions', e.direction)}"
         if e.channel == "call":
-            what += f" {e.status}" + (f" {e.duration_s}s" if e.duration_s else "")
+            what += f" {common.term(store, 'statuses', e.status)}" + (f" {e.duration_s}s" if e.duration_s else "")
         if e.withdrawn is not None:
             what += f" ({common.words(store, 'cli.provenance.withdrawn_mark')})"
         if e.id in review_ids:
@@ -592,6 +595,8 @@ def show(
     if as_json:
         common.print_json(record)
         return
+    from rich.table import Table
+
     table = Table(show_header=False, box=None)
     table.add_column(style="bold")
     table.add_column(overflow="fold")
@@ -610,7 +615,12 @@ def show(
             value = common.json.dumps(value, ensure_ascii=False, indent=1)
         elif key == "corroborated_by":
             value = "\n".join(_corroboration_line(c) for c in value)
-        common.add_row(table, key, "" if value is None else str(value))
+        elif key in ("channel", "direction", "status"):
+            value = common.term(
+                store, {"channel": "channels", "direction": "cli.directions"}.get(key, "statuses"), value
+            )
+        label = common.words(store, f"cli.fields.{key}") if common.has(f"cli.fields.{key}") else key
+        common.add_row(table, label, "" if value is None else str(value))
     common.out_console.print(table)
 
 
@@ -841,6 +851,8 @@ def _proving_event(store: Store, party: str, begin: datetime) -> int | None:
     zh = common.lang(store) == "zh"
     for e in contacts:
         at = normalize.local_iso(e.at, store.tz)
+        from ..rules.engine import CHANNEL_LABELS
+
         channel = CHANNEL_LABELS.get(e.channel, (e.channel, e.channel))[0 if zh else 1]
         common.tell(
             store, "cli.request_event.found", id=e.id, channel=channel, at=at, number=e.number_raw or "", party=party
@@ -870,16 +882,30 @@ def request_list(as_json: JsonOpt = False) -> None:
     _print_rows(rows, records.REQUEST_FIELDS, as_json)
 
 
+def _cell_word(column: str, value: Any) -> Any:
+    """Closed-vocabulary values in the user's language (party and request kinds, channels)."""
+    if not isinstance(value, str):
+        return value
+    if column == "kind":
+        word = common.term(None, "kinds", value)
+        return word if word != value else common.term(None, "lawyer.request_kinds", value)
+    if column == "channel":
+        return common.term(None, "channels", value)
+    return value
+
+
 def _print_rows(rows: list[dict[str, Any]], columns: tuple[str, ...], as_json: bool) -> None:
     """Records as JSON for scripts, or as a table for people (lists one item a line)."""
     if as_json:
         common.print_json(rows)
         return
+    from rich.table import Table
+
     table = Table()
     for column in columns:
-        table.add_column(column, overflow="fold")
+        table.add_column(common.words(None, f"cli.columns.{column}"), overflow="fold")
     for row in rows:
-        cells = (row[c] for c in columns)
+        cells = (_cell_word(c, row[c]) for c in columns)
         common.add_row(table, *("\n".join(v) if isinstance(v, list) else "" if v is None else str(v) for v in cells))
     common.out_console.print(table)
 
@@ -926,11 +952,13 @@ def search(
     by_id = {e.id: e for e in store.events.select(ids=ids)} if ids else {}
     events = [by_id[i] for i in ids if i in by_id]
     if as_json:
-        common.print_json([event_record(e, store.tz) for e in events])
+        common.print_json([records.event_record(e, store.tz) for e in events])
         return
-    table = Table(title=f"{len(events)} match(es)")
-    for column in ("#", "when", "number", "text"):
-        table.add_column(column, overflow="fold")
+    from rich.table import Table
+
+    table = Table(title=common.words(store, "cli.search.title", count=len(events)))
+    for column in ("id", "when", "number", "text"):
+        table.add_column(common.words(store, f"cli.search.{column}"), overflow="fold")
     for e in events:
         common.add_row(table, str(e.id), _shown_time(store, e.at, e.at_precision, 19), e.number or "", e.text or "")
     common.out_console.print(table)
@@ -1004,11 +1032,11 @@ def _verify_bundle(bundle: Path, as_json: bool) -> None:
     if as_json:
         common.print_json(records.bundle_verify_record(str(bundle), problems))
     elif problems:
-        common.info(f"ALTERED: {problems[0]}")
+        common.tell(None, "cli.verify_bundle.altered", problem=problems[0])
         for extra in problems[1:]:
-            common.info(f"  also: {extra}")
+            common.tell(None, "cli.verify_bundle.also", problem=extra)
     else:
-        common.info(f"OK: every file in {bundle.name} matches its SHA-256")
+        common.tell(None, "cli.verify_bundle.ok", name=bundle.name)
     if problems:
         raise typer.Exit(1)
 

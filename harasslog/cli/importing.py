@@ -11,41 +11,21 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import typer
-from rich.progress import (
-    BarColumn,
-    Progress,
-    ProgressColumn,
-    Task,
-    TaskProgressColumn,
-    TextColumn,
-    TimeElapsedColumn,
-    TimeRemainingColumn,
-)
-from rich.table import Table
-from rich.text import Text
 
 from ..catalog import t
 from ..errors import InputError
-from ..importers import FORMATS
-from ..importers.csvfile import FIELDS
-from ..ingest import CsvOptions, ImportSummary, import_files
+from ..vocab import CSV_FIELDS as FIELDS
+from ..vocab import IMPORT_FORMATS as FORMATS
 from ..vocab import Direction
 from . import common
 
 if TYPE_CHECKING:
+    from rich.table import Table
+
+    from ..ingest import CsvOptions, ImportSummary
     from ..store import Store
 
 IMPORT_LABELS = ("file", "format", "new", "duplicate", "corroborated", "skipped", "why", "total", "title")
-
-
-class _RecordRate(ProgressColumn):
-    """Records per second (the bar itself advances in bytes or rows, whichever the format has)."""
-
-    def render(self, task: Task) -> Text:
-        elapsed = task.elapsed or 0.0
-        records = task.fields.get("records", 0)
-        rate = f" {records / elapsed:,.0f}/s" if elapsed > 0.5 else ""
-        return Text(f"{records:,} records{rate}", style="progress.data.speed", no_wrap=True)
 
 
 def parse_mapping(items: list[str] | None) -> dict[str, str]:
@@ -104,6 +84,8 @@ def register(app: typer.Typer) -> None:
 
         Example: harasslog import sms-20261120.xml calls-20261120.xml --party 某某催收
         """
+        from ..ingest import CsvOptions
+
         fields = tuple(columns.split(",")) if columns is not None else ()
         csv_options = CsvOptions(fields, direction.value if direction else None)
         mapped = parse_mapping(mapping)
@@ -116,7 +98,7 @@ def register(app: typer.Typer) -> None:
             else:
                 common.out_console.print(_table(summary, common.lang(store)))
             for warning in (w for f in summary.files for w in f.warnings):
-                common.info(f"warning: {warning}")
+                common.tell(store, "cli.warning", warning=warning)
             for f in summary.files:
                 if f.corroborated_with_text:
                     common.tell(store, "cli.import.text_kept_as_source", file=f.file, count=f.corroborated_with_text)
@@ -127,9 +109,32 @@ def register(app: typer.Typer) -> None:
 def _run(
     store: Store, paths: list[Path], format: str, party: str | None, mapping: dict[str, str], csv: CsvOptions
 ) -> ImportSummary:
+    from ..ingest import import_files
+
     options: dict[str, Any] = {"columns": csv.columns, "direction": csv.direction}
     if not common.err_console.is_terminal:
         return import_files(store, paths, format=format, party=party, mapping=mapping, **options)
+    from rich.progress import (
+        BarColumn,
+        Progress,
+        ProgressColumn,
+        Task,
+        TaskProgressColumn,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
+    from rich.text import Text
+
+    class _RecordRate(ProgressColumn):
+        """Records per second (the bar itself advances in bytes or rows, whichever the format has)."""
+
+        def render(self, task: Task) -> Text:
+            elapsed = task.elapsed or 0.0
+            records = task.fields.get("records", 0)
+            rate = f" {records / elapsed:,.0f}/s" if elapsed > 0.5 else ""
+            return Text(f"{records:,} records{rate}", style="progress.data.speed", no_wrap=True)
+
     progress = Progress(
         TextColumn("{task.description}", markup=False),  # file names print as they are
         BarColumn(),
@@ -157,6 +162,8 @@ def _run(
 
 
 def _table(summary: ImportSummary, lang: str) -> Table:
+    from rich.table import Table
+
     label = {key: t(lang, f"cli.import.{key}") for key in IMPORT_LABELS}
     table = Table(title=label["title"])
     table.add_column(label["file"], overflow="fold")

@@ -7,7 +7,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.table import Table
 
 from ..errors import InputError
 from ..outfile import write_output
@@ -171,6 +170,8 @@ def stats(
     if as_json:
         common.print_json(rows)
         return
+    from rich.table import Table
+
     table = Table(show_edge=False)
     for key in (by.value, *COLUMNS):
         table.add_column(common.words(store, f"cli.stats.{key}"), justify="left" if key == by.value else "right")
@@ -192,6 +193,8 @@ def deadlines(as_json: JsonOpt = False) -> None:
     if as_json:
         common.print_json([d.as_dict() for d in entries])
         return
+    from rich.table import Table
+
     table = Table(show_edge=False)
     for key in ("deadline", "days_left", "what", "counted_from", "authority"):
         table.add_column(common.words(store, f"cli.deadlines.{key}"))

@@ -14,17 +14,15 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.cells import cell_len
 
-from ..dossier import reviewing
 from ..errors import InputError
-from ..normalize import local_iso
-from ..rules.loader import load_pack
-from ..store.reviews import ADDED_RULE, added_key
 from . import common
 
 if TYPE_CHECKING:
+    from ..dossier import reviewing
     from ..store import Store
+else:  # loaded on first use (start-up time of every command)
+    reviewing = common.lazy_module("harasslog.dossier.reviewing")
 
 review_app = typer.Typer(
     help="Review the findings: accept, reject with a reason, re-label, or add one the rules missed.",
@@ -48,6 +46,8 @@ def _open() -> tuple[Store, Any, list[reviewing.Item]]:
     common.require_profile(store)
     run = store.runs.last()
     rules = ((run or {}).get("params") or {}).get("rules") or (run or {}).get("pack_id") or store.jurisdiction
+    from ..rules.loader import load_pack
+
     pack = load_pack(rules)
     items = reviewing.queue(store.runs.findings(), store.reviews.list(), store.runs.review_items()) if run else []
     return store, pack, items
@@ -143,15 +143,18 @@ def review_list(as_json: Annotated[bool, typer.Option("--json", help="Print JSON
         f = i.finding
         status = _status(store, i.status, f.tier)
         score = f"  {f.score:.2f}" if f.score is not None else ""
+        from rich.cells import cell_len
+
         pad = " " * max(0, 10 - cell_len(status))  # Chinese characters are two columns wide
-        common.out(f"{i.no:>3}  {status}{pad}  {f.severity:<8}{score}  {i.key}  {f.explanation}")
+        severity = common.term(store, "severities", f.severity)
+        common.out(f"{i.no:>3}  {status}{pad}  {severity:<8}{score}  {i.key}  {f.explanation}")
 
 
 def _status(store: Store, decision: str, tier: str) -> str:
     """The decision as `review list` shows it; an undecided review item is "to review"."""
     if tier == "review" and decision == "unreviewed":
         return common.words(store, "cli.list.to_review")
-    return decision
+    return common.term(store, "cli.review_status", decision)
 
 
 @review_app.command("accept")
@@ -199,6 +202,8 @@ def review_add(
     store, pack, _items = _open()
     chosen = _category(store, pack, category)
     store.events.get(event_id)  # an unknown id: one clear line, exit 2
+    from ..store.reviews import ADDED_RULE, added_key
+
     citations, severity = reviewing.pack_category(pack, chosen)
     with store.transaction():
         review_id = store.reviews.add(
@@ -255,13 +260,17 @@ def _show(store: Store, item: reviewing.Item, events: dict[int, Any]) -> None:
     if f.tier == "review":  # uncertain: say so, and how likely, before anything else
         score = f"{f.score:.2f}" if f.score is not None else "?"
         common.out(common.words(store, "cli.review.to_review", score=score))
-    common.out(f"#{item.no}  [{f.severity}]  {f.rule_id}  {f.category}  ({item.key})")
+    severity, category = common.term(store, "severities", f.severity), common.term(store, "categories", f.category)
+    common.out(f"#{item.no}  [{severity}]  {f.rule_id}  {category}  ({item.key})")
     common.out(f.explanation)
     for m in f.matches:
         common.out(common.words(store, "cli.review.words", text=m.text))
     for eid in f.event_ids[:10]:
         e = events.get(eid)
         if e is not None:
-            common.out(f"  {eid}: {local_iso(e.at, store.tz)} {e.channel} {e.number or e.number_raw or ''}")
+            from ..normalize import local_iso
+
+            channel = common.term(store, "channels", e.channel)
+            common.out(f"  {eid}: {local_iso(e.at, store.tz)} {channel} {e.number or e.number_raw or ''}")
     if len(f.event_ids) > 10:
         common.out(f"  … +{len(f.event_ids) - 10}")
