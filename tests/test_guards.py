@@ -128,7 +128,7 @@ def test_init_with_nothing_to_go_by_is_refused_before_any_store_exists(cli, db_p
 
 def test_init_with_a_jurisdiction_reads_numbers_for_its_country(cli, monkeypatch):
     monkeypatch.setenv("LANG", "zh_CN.UTF-8")  # the jurisdiction given wins over the locale
-    result = cli("init", "--jurisdiction", "us")
+    result = cli("init", "--jurisdiction", "us", "--lang", "en")
     assert result.exit_code == 0, result.stderr
     assert "region US, time zone America/New_York, rules us" in result.stderr
 
