@@ -286,7 +286,7 @@ def write_bundle(
         run = store.runs.last()
         profile = store.profile.get()
         created = (now or datetime.now(UTC)).astimezone(store.tz)
-        documents = [
+        documents: list[dict[str, Any]] = [
             {"member": f"dossiers/{name}", "first": first, "last": last, "name": name}
             for name, (first, last) in sorted((pages or {}).items(), key=lambda kv: kv[1])
         ]
@@ -317,7 +317,11 @@ def write_bundle(
             **summary,
             "chain_head": store.ledger.head(),
             "bates": [
-                {"file": d["member"], "first": f"{bates_prefix}{d['first']:06d}", "last": f"{bates_prefix}{d['last']:06d}"}
+                {
+                    "file": d["member"],
+                    "first": f"{bates_prefix}{d['first']:06d}",
+                    "last": f"{bates_prefix}{d['last']:06d}",
+                }
                 for d in documents
             ],
             "analysis": {"pack_id": run["pack_id"], "pack_version": run["pack_version"], "run_at": run["started"]}

@@ -132,7 +132,9 @@ def export_bundle(
     bates_start: BatesStartOpt = None,
     load_file: Annotated[
         str | None,
-        typer.Option("--load-file", help="Also write a review-platform load file: dat (Concordance DAT + Opticon OPT)."),
+        typer.Option(
+            "--load-file", help="Also write a review-platform load file: dat (Concordance DAT + Opticon OPT)."
+        ),
     ] = None,
 ) -> None:
     """A zip with the dossiers, every attachment, events.csv/json, manifest.json and SHA256SUMS.
@@ -150,7 +152,10 @@ def export_bundle(
     language = _report_lang(store, lang)
     want_pdf = pdf_available() if pdf is None else pdf
     if load_file and not want_pdf:
-        raise InputError("--load-file lists the pages of the PDF dossiers: it needs PDFs (drop --no-pdf, or install WeasyPrint and a CJK font)")
+        raise InputError(
+            "--load-file lists the pages of the PDF dossiers, so it needs PDFs: "
+            "drop --no-pdf, or install WeasyPrint and a CJK font"
+        )
     now = datetime.now(UTC)
     data = dossier.collect(store)
     templates = dossier.templates_for(store.jurisdiction)
@@ -167,7 +172,7 @@ def export_bundle(
         pages=pages,
         bates_prefix=prefix,
         load_file=load_file,
-        load_fields={name: fields for name in pages},
+        load_fields=dict.fromkeys(pages, fields),
     )
     common.tell(store, "cli.export.bundle", path=output, files=len(manifest["files"]))
 

@@ -150,7 +150,13 @@ def render_bundle(
         for fmt in ("html", "md", "pdf") if pdf else ("html", "md"):
             name = f"{template}.{lang}.{fmt}"
             content = render_data(
-                data, template, fmt=fmt, lang=lang, strings=strings, now=now, bates_prefix=bates_prefix,
+                data,
+                template,
+                fmt=fmt,
+                lang=lang,
+                strings=strings,
+                now=now,
+                bates_prefix=bates_prefix,
                 bates_start=number,
             )
             dossiers[name] = content
