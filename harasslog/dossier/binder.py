@@ -12,6 +12,7 @@ from datetime import date, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from ..deadlines import tcpa_ground
 from ..errors import InputError
 from ..models import Event, Request
 from .common import local
@@ -19,10 +20,6 @@ from .common import local
 DEFAULT_PREFIX = "HL-"
 _PREFIX = re.compile(r"[\w.\-/]{0,24}")  # it goes into a CSS string: no quotes, backslashes or spaces
 
-# A TCPA ground is recorded by the person who logged the call, as a tag in its note
-# (`harasslog note ID "#prerecorded"`): the store has no field for it, and a guess is no record.
-TCPA_TAGS = {"#prerecorded": "prerecorded", "#robocall": "prerecorded", "#autodialer": "autodialer", "#dnc": "dnc"}
-_TAG = re.compile(r"(?<!\w)#(prerecorded|robocall|autodialer|dnc)(?!\w)", re.IGNORECASE)
 
 # Requests after which a collector's further calls are counted: a stop, a written cease, consent revoked.
 STOP_KINDS = ("stop", "cease_written", "stop_channel")
@@ -45,12 +42,6 @@ def check_bates(prefix: str | None, start: int | None) -> tuple[str, int]:
 def bates_label(prefix: str, number: int) -> str:
     """A Bates number as the PDF prints it (six digits at least, like the page foot)."""
     return f"{prefix}{number:06d}"
-
-
-def tcpa_ground(note: str | None) -> str | None:
-    """The TCPA ground a note records (`prerecorded`, `autodialer`, `dnc`), or None."""
-    match = _TAG.search(note or "")
-    return TCPA_TAGS[f"#{match.group(1).lower()}"] if match else None
 
 
 def _collector(e: Event) -> str:
