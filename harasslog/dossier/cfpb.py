@@ -33,7 +33,10 @@ CFPB_NARRATIVE_LIMIT = 3800  # the 2015 form showed about 4,000 characters; keep
 
 
 def form(context: dict[str, Any], t: dict[str, Any]) -> dict[str, Any]:
-    """The form's fields from a built (and, under redaction, redacted) context."""
+    """The form's fields from a built (and, under redaction, redacted) context; each finding also
+    gets `told`, the sentence a complaint uses for it (the complainant's words, not the tool's)."""
+    for f in context["findings"]:
+        f["told"] = told(f, t["us_cfpb"])
     return {**issues(context["findings"]), "narrative": narrative(context, t)}
 
 
@@ -68,7 +71,7 @@ def told(f: dict[str, Any], T: dict[str, Any]) -> str:
         "first_date": times[0][:10],
         "times": T["times_join"].join(times),
         "count": voice["once"] if count == 1 else voice["times"] % {"count": count},
-        "title": f["title"],
+        "title": f["plain_title"],
     }
     if f["quotes"]:
         # Their whole message when it is short (one word out of context reads oddly), else the words matched.
@@ -76,9 +79,13 @@ def told(f: dict[str, Any], T: dict[str, Any]) -> str:
         owner = next((r for r in f["events"] if r["text"] and quote in r["text"]), None)
         said = owner["text"] if owner and len(owner["text"]) <= 300 else quote
         when = (f["quotes"][0]["event"] or times[0])[:16]
-        key = "wrote" if owner and owner["channel"] in ("sms", "mms", "email", "im", "letter") else "quote"
+        key = "quote"
+        if owner and owner["channel"] in ("sms", "mms", "email", "im", "letter"):
+            key = "wrote"
+        elif owner and owner["status"] == "voicemail":
+            key = "voicemail"
         return str(voice[key] % {**values, "quote": said, "first": when})
-    if f["category"] in voice and f["category"] not in ("once", "times", "quote", "wrote", "default"):
+    if f["category"] in voice and f["category"] not in ("once", "times", "quote", "wrote", "voicemail", "default"):
         return str(voice[f["category"]] % values)
     return str(voice["default"] % values)
 

@@ -127,6 +127,7 @@ class Redactor:
         return {
             **f,
             "title": self.text(f["title"]),
+            "plain_title": self.text(f["plain_title"]),
             "explanation": self.text(f["explanation"]),
             "events": events,
             "parties": parties,
