@@ -72,3 +72,24 @@ def test_pdf_numbers_start_at_the_chosen_bates_number(us):
     assert pdf_page_count(pdf) >= 1
     text = subprocess.run(["pdftotext", "-", "-"], input=pdf, capture_output=True, check=True).stdout.decode()
     assert "SMITH-000041" in text and "HL-000001" not in text
+
+
+def test_uk_and_cn_binders_open_with_their_own_statement(tmp_path, store):
+    from harasslog.db import open_store
+    from helpers_report import fill_cn
+
+    uk = open_store(tmp_path / "uk.db")
+    with uk.transaction():
+        uk.profile.set(name="Sam Smith", phone="+447700900123", region="GB", tz="Europe/London", jurisdiction="uk")
+    fill_us(uk)
+    html = dossier.render(uk, "lawyer", fmt="html", lang="en", now=FIXED_NOW)
+    uk.close()
+    assert "Witness statement of Sam Smith" in html
+    assert "I believe that the facts stated in this witness statement are true." in html
+    assert "28 U.S.C. § 1746" not in html and "US case: counts" not in html
+    fill_cn(store)
+    md = dossier.render(store, "lawyer", fmt="md", lang="zh", now=FIXED_NOW)
+    assert "证据真实性声明" in md and "本人保证以上内容及所附证据真实" in md
+    html = dossier.render(store, "lawyer", fmt="html", lang="zh", now=FIXED_NOW)
+    for column in ("序号", "证据名称", "证据来源", "证明目的", "页码"):
+        assert f"<th>{column}</th>" in html  # the 证据目录 a Chinese court receives
