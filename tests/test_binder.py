@@ -75,8 +75,9 @@ def test_pdf_numbers_start_at_the_chosen_bates_number(us):
 
 
 def test_uk_and_cn_binders_open_with_their_own_statement(tmp_path, store):
-    from harasslog.db import open_store
     from helpers_report import fill_cn
+
+    from harasslog.db import open_store
 
     uk = open_store(tmp_path / "uk.db")
     with uk.transaction():
