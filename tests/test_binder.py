@@ -94,3 +94,12 @@ def test_uk_and_cn_binders_open_with_their_own_statement(tmp_path, store):
     html = dossier.render(store, "lawyer", fmt="html", lang="zh", now=FIXED_NOW)
     for column in ("序号", "证据名称", "证据来源", "证明目的", "页码"):
         assert f"<th>{column}</th>" in html  # the 证据目录 a Chinese court receives
+
+
+def test_report_and_bundle_refuse_a_bad_bates_option_and_write_nothing(cli, store, tmp_path):
+    fill_us(store)
+    out = tmp_path / "b.html"
+    result = cli("report", "-t", "lawyer", "--bates-prefix", 'X"Y', "-o", str(out))
+    assert result.exit_code == 2 and "--bates-prefix" in result.stderr and not out.exists()
+    result = cli("export", "bundle", "--load-file", "xml", "-o", str(tmp_path / "b.zip"))
+    assert result.exit_code == 2 and "--load-file" in result.stderr and not (tmp_path / "b.zip").exists()
