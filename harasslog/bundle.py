@@ -131,6 +131,74 @@ def export_file(store: Store, kind: str, path: Path) -> int:
     return count
 
 
+# ------------------------------------------------------------------ pages and load files
+
+_STREAM = re.compile(rb"stream\r?\n")
+_PAGES_COUNT = re.compile(rb"/Type\s*/Pages\b[^>]*?/Count\s+(\d+)|/Count\s+(\d+)[^>]*?/Type\s*/Pages\b")
+
+
+def pdf_page_count(data: bytes) -> int:
+    """How many pages a PDF we rendered has: its page tree's /Count (WeasyPrint may put the tree in
+    a compressed object stream, so those are inflated too). The root holds the largest count."""
+    counts = [int(a or b) for a, b in _PAGES_COUNT.findall(data)]
+    for match in _STREAM.finditer(data):
+        end = data.find(b"endstream", match.end())
+        try:
+            inflated = zlib.decompressobj().decompress(data[match.end() : end], 1 << 24)
+        except zlib.error:
+            continue
+        counts.extend(int(a or b) for a, b in _PAGES_COUNT.findall(inflated))
+    if not counts:
+        raise ValueError("not a PDF with a page tree")
+    return max(counts)
+
+
+# Concordance DAT: þ (U+00FE) quotes every field, ASCII 20 (DC4) separates them, CRLF ends a row.
+DAT_QUOTE, DAT_SEP = "\u00fe", "\x14"
+DAT_FIELDS = ("BEGBATES", "ENDBATES", "CUSTODIAN", "DATE", "FROM", "TO", "CHANNEL", "TEXTPATH", "SHA256")
+LOAD_FILES = ("dat",)
+
+
+def _dat_value(value: Any) -> str:
+    # A field may not hold the quote or the separator; a line break becomes ® (U+00AE), the
+    # stand-in Concordance reads as a newline inside a field.
+    text = "" if value is None else str(value)
+    return text.replace(DAT_QUOTE, "").replace(DAT_SEP, " ").replace("\r\n", "\u00ae").replace("\n", "\u00ae")
+
+
+def dat_text(rows: list[dict[str, Any]]) -> bytes:
+    """The DAT: a header row, then one row per document; UTF-8 with a BOM (þ is not ASCII)."""
+    lines = [DAT_SEP.join(f"{DAT_QUOTE}{_dat_value(v)}{DAT_QUOTE}" for v in DAT_FIELDS)]
+    for row in rows:
+        lines.append(DAT_SEP.join(f"{DAT_QUOTE}{_dat_value(row.get(k))}{DAT_QUOTE}" for k in DAT_FIELDS))
+    return ("\ufeff" + "\r\n".join(lines) + "\r\n").encode("utf-8")
+
+
+def opt_text(documents: list[dict[str, Any]], prefix: str, volume: str) -> bytes:
+    """The Opticon OPT: one line per page (ImageKey,Volume,ImagePath,DocBreak,FolderBreak,BoxBreak,
+    PageCount). A document's first page carries Y and its page count; the image is the PDF itself,
+    with the page's number inside it after a # (PATH.pdf#3), as PDF viewers open it."""
+    lines = []
+    for doc in documents:
+        first, last = doc["first"], doc["last"]
+        for number in range(first, last + 1):
+            start = number == first
+            lines.append(
+                ",".join(
+                    (
+                        f"{prefix}{number:06d}",
+                        volume,
+                        f"{doc['member']}#{number - first + 1}",
+                        "Y" if start else "",
+                        "",
+                        "",
+                        str(last - first + 1) if start else "",
+                    )
+                )
+            )
+    return ("\r\n".join(lines) + "\r\n").encode("utf-8")
+
+
 # ------------------------------------------------------------------ writing a bundle
 
 
@@ -172,11 +240,18 @@ def write_bundle(
     lang: str,
     dossiers: dict[str, bytes | str] | None = None,
     now: datetime | None = None,
+    pages: dict[str, tuple[int, int]] | None = None,
+    bates_prefix: str = "HL-",
+    load_file: str | None = None,
+    load_fields: dict[str, dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
     """Write the zip, member by member, streaming; returns the manifest.
 
     `dossiers` maps member name → content (rendered by the caller). Attachments are copied in
-    chunks and events written one row at a time, so memory does not grow with the store."""
+    chunks and events written one row at a time, so memory does not grow with the store.
+    `pages` gives each PDF dossier's first and last Bates number; with `load_file="dat"` the zip
+    also holds loadfiles/bundle.dat and loadfiles/bundle.opt listing every one of those pages
+    (`load_fields` adds FROM, TO, CHANNEL per dossier)."""
     files: dict[str, dict[str, Any]] = {}
     attachments = []
     with output_file(path) as handle, zipfile.ZipFile(handle, "w", compression=zipfile.ZIP_DEFLATED) as zf:
@@ -210,15 +285,45 @@ def write_bundle(
         summary = _put_events(zf, store, files)
         run = store.runs.last()
         profile = store.profile.get()
+        created = (now or datetime.now(UTC)).astimezone(store.tz)
+        documents: list[dict[str, Any]] = [
+            {"member": f"dossiers/{name}", "first": first, "last": last, "name": name}
+            for name, (first, last) in sorted((pages or {}).items(), key=lambda kv: kv[1])
+        ]
+        if load_file == "dat":
+            rows = [
+                {
+                    "BEGBATES": f"{bates_prefix}{d['first']:06d}",
+                    "ENDBATES": f"{bates_prefix}{d['last']:06d}",
+                    "CUSTODIAN": profile.get("name") or "",
+                    "DATE": created.date().isoformat(),
+                    **(load_fields or {}).get(d["name"], {}),
+                    "TEXTPATH": _text_member(d["member"], files),
+                    "SHA256": files[d["member"]]["sha256"],
+                }
+                for d in documents
+            ]
+            dat = dat_text(rows)
+            files["loadfiles/bundle.dat"] = _put(zf, "loadfiles/bundle.dat", [dat], len(dat))
+            opt = opt_text(documents, bates_prefix, "VOL001")
+            files["loadfiles/bundle.opt"] = _put(zf, "loadfiles/bundle.opt", [opt], len(opt))
         manifest = {
             "tool": {"name": "harasslog", "version": __version__},
-            "created_at": (now or datetime.now(UTC)).astimezone(store.tz).isoformat(timespec="seconds"),
+            "created_at": created.isoformat(timespec="seconds"),
             "time_zone": str(store.tz),
             "jurisdiction": store.jurisdiction,
             "lang": lang,
             "owner": profile.get("name"),
             **summary,
             "chain_head": store.ledger.head(),
+            "bates": [
+                {
+                    "file": d["member"],
+                    "first": f"{bates_prefix}{d['first']:06d}",
+                    "last": f"{bates_prefix}{d['last']:06d}",
+                }
+                for d in documents
+            ],
             "analysis": {"pack_id": run["pack_id"], "pack_version": run["pack_version"], "run_at": run["started"]}
             if run
             else None,
@@ -235,6 +340,12 @@ def write_bundle(
         listing = "".join(f"{entry['sha256']}  {name}\n" for name, entry in sorted(sums.items())).encode("utf-8")
         _put(zf, SUMS, [listing], len(listing))
     return manifest
+
+
+def _text_member(pdf_member: str, files: dict[str, dict[str, Any]]) -> str:
+    """The text of a PDF dossier: the Markdown rendering of the same dossier, when the bundle has it."""
+    text = pdf_member.removesuffix(".pdf") + ".md"
+    return text if text in files else ""
 
 
 def _put_events(zf: zipfile.ZipFile, store: Any, files: dict[str, dict[str, Any]]) -> dict[str, Any]:

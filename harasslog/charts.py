@@ -63,7 +63,7 @@ def per_day_svg(
     bar_w = plot_w / span
     cats = _categories_in(c for _, c in days)
     parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height + 18 * _legend_rows(cats)}" '
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height + 18 * _legend_rows(cats, labels)}" '
         f'width="100%" role="img" aria-label="{_e(title)}" class="chart chart-per-day">',
         f"<title>{_e(title)}</title>",
         f'<text x="{left}" y="14" font-size="12" font-weight="bold">{_e(title)}</text>',
@@ -168,16 +168,29 @@ def _categories_in(counts: object) -> list[str]:
     return known + others + ([UNFLAGGED] if UNFLAGGED in seen else [])
 
 
-def _legend_rows(cats: Sequence[str]) -> int:
-    return (len(cats) + 3) // 4
+def _text_width(text: str) -> float:
+    """About how wide a label is at font-size 10: CJK and full-width characters twice a Latin one."""
+    return sum(10.0 if ord(c) >= 0x2E80 else 6.0 for c in text)
+
+
+def _legend_columns(cats: Sequence[str], labels: Mapping[str, str] | None = None, width: int = 720) -> int:
+    """As many columns as the widest label allows (box, gap and label), at most four: never overlapping."""
+    widest = max((_text_width((labels or {}).get(c, c)) for c in cats), default=0.0) + 24
+    return max(1, min(4, int((width - 36) // widest)))
+
+
+def _legend_rows(cats: Sequence[str], labels: Mapping[str, str] | None = None) -> int:
+    columns = _legend_columns(cats, labels)
+    return (len(cats) + columns - 1) // columns
 
 
 def _legend(cats: Sequence[str], labels: Mapping[str, str], *, y: float, left: int, width: int) -> list[str]:
     out = []
-    col_w = (width - left) / 4
+    columns = _legend_columns(cats, labels, width)
+    col_w = (width - left) / columns
     for i, cat in enumerate(cats):
-        x = left + (i % 4) * col_w
-        yy = y + 18 * (i // 4)
+        x = left + (i % columns) * col_w
+        yy = y + 18 * (i // columns)
         out.append(f'<rect x="{x:.1f}" y="{yy - 9:.1f}" width="10" height="10" fill="{colour(cat)}"/>')
         out.append(f'<text x="{x + 14:.1f}" y="{yy:.1f}" font-size="10">{_e(labels.get(cat, cat))}</text>')
     return out

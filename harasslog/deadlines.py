@@ -7,6 +7,7 @@ each entry says what it is counted from.
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -76,6 +77,18 @@ def compute(
     return sorted(out, key=lambda d: (d.deadline, d.kind))
 
 
+# A TCPA ground is recorded by the person who logged the call, as a tag in its note
+# (`harasslog note ID "#prerecorded"`): the store has no field for it, and a guess is no record.
+TCPA_TAGS = {"#prerecorded": "prerecorded", "#robocall": "prerecorded", "#autodialer": "autodialer", "#dnc": "dnc"}
+_TCPA_TAG = re.compile(r"(?<!\w)#(prerecorded|robocall|autodialer|dnc)(?!\w)", re.IGNORECASE)
+
+
+def tcpa_ground(note: str | None) -> str | None:
+    """The TCPA ground a note records (`prerecorded`, `autodialer`, `dnc`), or None."""
+    match = _TCPA_TAG.search(note or "")
+    return TCPA_TAGS[f"#{match.group(1).lower()}"] if match else None
+
+
 def _us(findings: list[Finding], events: list[Event], tz: ZoneInfo, today: date) -> list[Deadline]:
     out: list[Deadline] = []
     # FDCPA: one year from each violation, no discovery rule (15 USC 1692k(d); Rotkiske 2019).
@@ -94,16 +107,15 @@ def _us(findings: list[Finding], events: list[Event], tz: ZoneInfo, today: date)
                 (f.rule_id,),
             )
         )
-    # TCPA: four years from each call (28 USC 1658(a)); counted from the first flagged call.
-    by_id = {e.id: e for e in events}
-    calls = sorted(
-        (by_id[eid].at.astimezone(tz).date(), f.rule_id)
-        for f in findings
-        for eid in f.event_ids
-        if eid in by_id and by_id[eid].channel == "call"
+    # TCPA: four years from each call (28 USC 1658(a)), only for calls whose note records a TCPA
+    # ground (prerecorded voice, autodialer, do-not-call): a flagged call alone is no TCPA claim.
+    marked = sorted(
+        (e.at.astimezone(tz).date(), e.id)
+        for e in events
+        if e.channel in ("call", "sms", "mms") and e.withdrawn is None and tcpa_ground(e.note)
     )
-    if calls:
-        start, rule = calls[0]
+    if marked:
+        start, event_id = marked[0]
         out.append(
             _entry(
                 "tcpa",
@@ -111,10 +123,10 @@ def _us(findings: list[Finding], events: list[Event], tz: ZoneInfo, today: date)
                 start,
                 _add_years(start, 4),
                 today,
-                f"first flagged call ({rule})",
+                f"first call marked with a TCPA ground (#{event_id})",
                 "28 USC 1658(a)",
                 "S",
-                (rule,),
+                (),
             )
         )
     return out

@@ -30,6 +30,11 @@ def test_deadlines_for_a_us_case(cli, us_store, tmp_path):
     fdcpa = [e for e in entries if e["kind"] == "fdcpa"]
     assert {e["deadline"] for e in fdcpa} == {"2027-03-02"}
     assert {e["counted_from"] for e in fdcpa} == {"2026-03-02"}
+    assert not [e for e in entries if e["kind"] == "tcpa"]  # a flagged call is no TCPA ground by itself
+    call = json.loads(cli("list", "--json", db=tmp_path / "us" / "us.db").stdout)[0]
+    assert call["channel"] == "call"
+    assert cli("note", str(call["id"]), "#prerecorded voice", db=tmp_path / "us" / "us.db").exit_code == 0
+    entries = json.loads(cli("deadlines", "--json", db=tmp_path / "us" / "us.db").stdout)
     tcpa = [e for e in entries if e["kind"] == "tcpa"]
     assert tcpa[0]["deadline"] == "2030-03-02" and tcpa[0]["citation"] == "28 USC 1658(a)"
 

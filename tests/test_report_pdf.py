@@ -39,19 +39,25 @@ def test_pdf_carries_chinese_text_and_page_numbers(store, tmp_path):
 
 
 @needs_pdf
-def test_lawyer_pdf_exhibit_index_points_at_pages(store, tmp_path):
+def test_lawyer_pdf_exhibit_references_point_at_each_exhibits_own_cover(store, tmp_path):
     fill_cn(store)
     path = tmp_path / "l.pdf"
     path.write_bytes(dossier.render(store, "lawyer", fmt="pdf", lang="en", now=FIXED_NOW))
     text = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True).stdout
     pages = text.split("\f")
-    index_page = next(i for i, page in enumerate(pages) if "Exhibit index" in page)
-    # each exhibit in the index names the Bates number of the page that shows it
-    refs = dict(re.findall(r"(EX-00[1-5]) [·•] (HL-\d{6})", pages[index_page]))
-    assert sorted(refs) == ["EX-001", "EX-002", "EX-003", "EX-004", "EX-005"]
-    for exhibit, bates in refs.items():
-        page = pages[int(bates[3:]) - 1]
-        assert exhibit in page and bates in page
+    covers = {}  # exhibit -> the Bates number of the page its cover sheet is on
+    for n, page in enumerate(pages, start=1):
+        for exhibit in re.findall(r"Exhibit (EX-\d{3}): cover sheet", page):
+            covers[exhibit] = f"HL-{n:06d}"
+            assert f"HL-{n:06d}" in page
+    assert sorted(covers)[:5] == ["EX-001", "EX-002", "EX-003", "EX-004", "EX-005"]
+    # the findings name each exhibit with the Bates number of its cover, not of an index
+    refs = re.findall(r"(EX-\d{3}) [·•] (HL-\d{6})", text)
+    assert refs and all(covers[exhibit] == bates for exhibit, bates in refs)
+    # the exhibit index gives each exhibit's page range, which starts at its cover
+    first_cover = min(int(b[3:]) for b in covers.values())
+    index = "".join(p for p in pages[: first_cover - 1] if "offered to show" in p)
+    assert set(covers.values()) <= set(re.findall(r"HL-\d{6}", index))
 
 
 def test_missing_weasyprint_says_what_to_install(monkeypatch):

@@ -11,7 +11,7 @@ from helpers_report import FIXED_NOW, HOSTILE, THREAT, fill_cn, fill_us, golden,
 
 from harasslog import dossier
 from harasslog.errors import InputError
-from harasslog.models import Citation, Finding
+from harasslog.models import Citation, Finding, Match
 
 GOLDEN = Path(__file__).parent / "golden"
 UPDATE = bool(os.environ.get("HARASSLOG_UPDATE_GOLDEN"))
@@ -165,6 +165,7 @@ def test_cfpb_narrative_stays_within_the_form_box(us):
             datetime(2026, 3, 2, 9, i, tzinfo=EST),
             long,
             citations=(Citation("15 USC", "1692d", "V"),),
+            matches=(Match(f"US-T-{i}", "insult", long, 0, len(long)),),  # quoted in the narrative
         )
         for i in range(20)
     ]

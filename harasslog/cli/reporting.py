@@ -23,6 +23,10 @@ export_app = typer.Typer(
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON on stdout instead of a table.")]
 OutOpt = Annotated[Path, typer.Option("-o", "--output", help="File to write.")]
+BatesPrefixOpt = Annotated[
+    str | None, typer.Option("--bates-prefix", help="Prefix of the page numbers a PDF carries (default HL-).")
+]
+BatesStartOpt = Annotated[int | None, typer.Option("--bates-start", help="First page number (default 1).")]
 
 
 def register(app: typer.Typer) -> None:
@@ -75,10 +79,14 @@ def report(
     template_dir: Annotated[
         Path | None, typer.Option("--template-dir", help="Folder with your own templates (overrides ours by name).")
     ] = None,
+    bates_prefix: BatesPrefixOpt = None,
+    bates_start: BatesStartOpt = None,
 ) -> None:
     """Render a complaint or an evidence binder from the store (run `analyze` first for findings)."""
     from .. import dossier
+    from ..dossier.binder import check_bates
 
+    prefix, start = check_bates(bates_prefix, bates_start)
     if fmt is None:
         suffix = output.suffix.lower().lstrip(".")
         fmt = {"md": "md", "markdown": "md", "pdf": "pdf"}.get(suffix, "html")
@@ -92,7 +100,15 @@ def report(
     filters = dossier.Filters(since=period.since, until=period.until, party=party)
     store = _current(store)  # after the input is checked: bad input writes nothing
     content = dossier.render(
-        store, template, fmt=fmt, lang=language, filters=filters, redact=redact, template_dir=template_dir
+        store,
+        template,
+        fmt=fmt,
+        lang=language,
+        filters=filters,
+        redact=redact,
+        template_dir=template_dir,
+        bates_prefix=prefix,
+        bates_start=start,
     )
     write_output(output, content)
     if store.runs.last() is None:
@@ -111,25 +127,52 @@ def export_bundle(
         bool | None,
         typer.Option("--pdf/--no-pdf", help="Include PDF dossiers (default: when WeasyPrint and a CJK font exist)."),
     ] = None,
+    bates_prefix: BatesPrefixOpt = None,
+    bates_start: BatesStartOpt = None,
+    load_file: Annotated[
+        str | None,
+        typer.Option(
+            "--load-file", help="Also write a review-platform load file: dat (Concordance DAT + Opticon OPT)."
+        ),
+    ] = None,
 ) -> None:
-    """A zip with the dossiers, every attachment, events.csv/json, manifest.json and SHA256SUMS."""
+    """A zip with the dossiers, every attachment, events.csv/json, manifest.json and SHA256SUMS.
+
+    The PDF dossiers are numbered in one run (--bates-prefix, --bates-start): no two pages share a number."""
     from .. import dossier
-    from ..bundle import write_bundle
+    from ..bundle import LOAD_FILES, write_bundle
+    from ..dossier.binder import check_bates
     from ..pdf import pdf_available
 
+    prefix, start = check_bates(bates_prefix, bates_start)
+    if load_file is not None and load_file not in LOAD_FILES:
+        raise InputError(f"--load-file must be dat, not {load_file!r}")
     store = _current(common.open_store(readonly=True))
     language = _report_lang(store, lang)
     want_pdf = pdf_available() if pdf is None else pdf
+    if load_file and not want_pdf:
+        raise InputError(
+            "--load-file lists the pages of the PDF dossiers, so it needs PDFs: "
+            "drop --no-pdf, or install WeasyPrint and a CJK font"
+        )
     now = datetime.now(UTC)
-    dossiers: dict[str, bytes | str] = {}
     data = dossier.collect(store)
-    strings = dossier.load_strings(language)
-    for template in dossier.templates_for(store.jurisdiction):
-        for fmt in ("html", "md", "pdf") if want_pdf else ("html", "md"):
-            dossiers[f"{template}.{language}.{fmt}"] = dossier.render_data(
-                data, template, fmt=fmt, lang=language, strings=strings, now=now
-            )
-    manifest = write_bundle(store, output, lang=language, dossiers=dossiers, now=now)
+    templates = dossier.templates_for(store.jurisdiction)
+    dossiers, pages = dossier.render_bundle(
+        data, templates, lang=language, pdf=want_pdf, now=now, bates_prefix=prefix, bates_start=start
+    )
+    fields = dossier.document_fields(data)
+    manifest = write_bundle(
+        store,
+        output,
+        lang=language,
+        dossiers=dossiers,
+        now=now,
+        pages=pages,
+        bates_prefix=prefix,
+        load_file=load_file,
+        load_fields=dict.fromkeys(pages, fields),
+    )
     common.tell(store, "cli.export.bundle", path=output, files=len(manifest["files"]))
 
 

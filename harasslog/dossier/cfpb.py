@@ -33,7 +33,10 @@ CFPB_NARRATIVE_LIMIT = 3800  # the 2015 form showed about 4,000 characters; keep
 
 
 def form(context: dict[str, Any], t: dict[str, Any]) -> dict[str, Any]:
-    """The form's fields from a built (and, under redaction, redacted) context."""
+    """The form's fields from a built (and, under redaction, redacted) context; each finding also
+    gets `told`, the sentence a complaint uses for it (the complainant's words, not the tool's)."""
+    for f in context["findings"]:
+        f["told"] = told(f, t["us_cfpb"])
     return {**issues(context["findings"]), "narrative": narrative(context, t)}
 
 
@@ -56,6 +59,37 @@ def issues(findings: list[dict[str, Any]]) -> dict[str, Any]:
     }
 
 
+def told(f: dict[str, Any], T: dict[str, Any]) -> str:
+    """One finding as the complainant tells it: what they did and when, their words; no rule-engine phrases."""
+    voice = T["voice"]
+    times = [r["time"][:16] for r in f["events"]] or [f["start"]]
+    count = len(f["events"]) or f["event_count"]
+    values = {
+        "party": f["party"] or T["the_collector"],
+        "first": times[0],
+        "last": times[-1],
+        "first_date": times[0][:10],
+        "times": T["times_join"].join(times),
+        "count": voice["once"] if count == 1 else voice["times"] % {"count": count},
+        "title": f["plain_title"],
+    }
+    if f["quotes"]:
+        # Their whole message when it is short (one word out of context reads oddly), else the words matched.
+        quote = f["quotes"][0]["text"]
+        owner = next((r for r in f["events"] if r["text"] and quote in r["text"]), None)
+        said = owner["text"] if owner and len(owner["text"]) <= 300 else quote
+        when = (f["quotes"][0]["event"] or times[0])[:16]
+        key = "quote"
+        if owner and owner["channel"] in ("sms", "mms", "email", "im", "letter"):
+            key = "wrote"
+        elif owner and owner["status"] == "voicemail":
+            key = "voicemail"
+        return str(voice[key] % {**values, "quote": said, "first": when})
+    if f["category"] in voice and f["category"] not in ("once", "times", "quote", "wrote", "voicemail", "default"):
+        return str(voice[f["category"]] % values)
+    return str(voice["default"] % values)
+
+
 def narrative(ctx: dict[str, Any], t: dict[str, Any]) -> str:
     """The 'What happened' box: a first-person summary from the records, most serious first,
     cut at whole incidents to stay within the form's length."""
@@ -76,9 +110,7 @@ def narrative(ctx: dict[str, Any], t: dict[str, Any]) -> str:
     findings = ctx["findings"]
     closing = T["narrative_none"]
     for index, f in enumerate(findings):
-        item = T["narrative_item"] % {"start": f["start"], "title": f["title"], "explanation": f["explanation"]}
-        if f["quotes"]:
-            item += " " + T["narrative_quote"] % {"quote": f["quotes"][0]["text"]}
+        item = told(f, T)
         tail = T["narrative_more"] % {"count": len(findings) - index}
         used = len(opening) + sum(len(text) + 2 for _, text in chosen)
         if used + len(item) + 2 + len(tail) + 2 > CFPB_NARRATIVE_LIMIT:

@@ -13,12 +13,10 @@ from zoneinfo import ZoneInfo
 
 from .. import __version__, deadlines
 from ..models import Event, Finding
-from . import cfpb, exhibits, findings, parties, patterns, provenance, reviewing, timeline
+from . import binder, cfpb, exhibits, findings, parties, patterns, provenance, reviewing, timeline
 from .collect import CaseData
 from .common import local
 from .redact import Redactor
-
-_BATES_PREFIX = "HL-"
 
 
 def build_context(
@@ -29,6 +27,8 @@ def build_context(
     redact: bool = False,
     now: datetime | None = None,
     target: str = "html",
+    bates_prefix: str = binder.DEFAULT_PREFIX,
+    bates_start: int = 1,
 ) -> dict[str, Any]:
     """Every section, redacted once when asked, then what is derived from the sections."""
     tz = ZoneInfo(data.profile.get("tz") or "UTC")
@@ -65,6 +65,9 @@ def build_context(
         f["from_review"] = decided.status.endswith("_review")
     sections: dict[str, Any] = {
         **_cover(data, t, tz, now, lang=lang, redact=redact, target=target),
+        "bates_prefix": bates_prefix,
+        "bates_start": bates_start,
+        "us": binder.us_counts(live, data.requests, tz),
         "parties": parties.parties(data.parties, t, {e.party for e in live if e.party}),
         "numbers": parties.numbers(rows, live, number_kind),
         "debts": parties.debts(data.debts),
@@ -117,7 +120,6 @@ def _cover(
         "today": now.date().isoformat(),
         "tz": str(tz),
         "redact": redact,
-        "bates_prefix": _BATES_PREFIX,
         "jurisdiction": profile.get("jurisdiction") or "cn",
         "profile": {
             "name": profile.get("name"),

@@ -40,11 +40,20 @@ def build(
                     "size": None,
                     "name": None,
                     "event_id": row["id"],
+                    "purpose": row["category_labels"],  # what the exhibit is offered to show: its findings
+                    "record": row,
                 }
             )
         own = []
         for a in by_event.get(row["id"], []):
-            own.append({**_attachment(a, number(), row["time"], images), "source": row.get("source_label", "")})
+            own.append(
+                {
+                    **_attachment(a, number(), row["time"], images),
+                    "source": row.get("source_label", ""),
+                    "purpose": row["category_labels"],
+                    "record": row,
+                }
+            )
             exhibits.append(own[-1])
         out_rows.append({**row, "exhibit": exhibit, "attachments": own})
     for a in by_event.get(None, []):
@@ -66,4 +75,6 @@ def _attachment(a: dict[str, Any], number: str, time: str | None, images: dict[s
         "size": a.get("size"),
         "event_id": a.get("event_id"),
         "inline": images.get(a["sha256"]),  # plain text: autoescape quotes it in the src attribute
+        "purpose": [],
+        "record": None,
     }

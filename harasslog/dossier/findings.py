@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter, defaultdict
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -54,6 +55,8 @@ def build(
                 "severity": finding.severity,
                 "severity_label": label(t["severities"], finding.severity),
                 "title": finding.title or label(t["categories"], finding.category),
+                # For a filing: the title without the tool's own markers ("(soft flag)", "（软标记）").
+                "plain_title": _TOOL_MARKERS.sub("", finding.title or label(t["categories"], finding.category)),
                 "explanation": finding.explanation,
                 "start": local(finding.start, tz, "%Y-%m-%d %H:%M"),
                 "end": local(finding.end, tz, "%Y-%m-%d %H:%M"),
@@ -71,6 +74,9 @@ def build(
             }
         )
     return out
+
+
+_TOOL_MARKERS = re.compile(r"\s*[(（]\s*(soft flag|软标记)\s*[)）]", re.IGNORECASE)
 
 
 def _citation(c: Any, t: dict[str, Any]) -> dict[str, Any]:

@@ -22,6 +22,7 @@ class Redactor:
     def __init__(self, data: CaseData) -> None:
         self._kind = {n["number"]: n.get("kind") or "unknown" for n in data.numbers}
         self._pseudonyms = pseudonyms(data)
+        self._party_names = {p["name"] for p in data.parties} | {e.party for e in data.events if e.party}
         longest_first = sorted(self._pseudonyms, key=len, reverse=True)
         self._names = re.compile("|".join(map(re.escape, longest_first))) if longest_first else None
 
@@ -77,6 +78,21 @@ class Redactor:
                 {**d, "creditor": self.name(d["creditor"]), "account": self.text(d["account"])} for d in ctx["debts"]
             ],
             "requests": [{**r, "party": self.name(r["party"]), "note": self.text(r["note"])} for r in ctx["requests"]],
+            "us": self._us(ctx["us"]),
+        }
+
+    def _us(self, us: dict[str, Any]) -> dict[str, Any]:
+        """The US counts name collectors by party or, without one, by number: both masked like the log."""
+
+        def who(value: str) -> str:
+            return (self.name(value) or "") if value in self._party_names else (self.number(value) or "")
+
+        return {
+            **us,
+            "per_day": [{**r, "collector": who(r["collector"])} for r in us["per_day"]],
+            "per_week": [{**r, "collector": who(r["collector"])} for r in us["per_week"]],
+            "after_stop": [{**r, "party": self.name(r["party"])} for r in us["after_stop"]],
+            "tcpa": {**us["tcpa"], "calls": [{**c, "collector": who(c["collector"])} for c in us["tcpa"]["calls"]]},
         }
 
     def _row(self, row: dict[str, Any]) -> dict[str, Any]:
@@ -100,9 +116,10 @@ class Redactor:
         return redacted
 
     def _exhibit(self, x: dict[str, Any], rows: dict[int, dict[str, Any]]) -> dict[str, Any]:
+        record = rows.get(x["event_id"]) if x.get("event_id") is not None else None
         if x["kind"] == "event":
-            return {**x, "description": describe(rows[x["event_id"]])}
-        return {**x, "description": self.text(x["description"]), "name": self.text(x["name"])}
+            return {**x, "description": describe(rows[x["event_id"]]), "record": record}
+        return {**x, "description": self.text(x["description"]), "name": self.text(x["name"]), "record": record}
 
     def _finding(self, f: dict[str, Any], rows: dict[int, dict[str, Any]], lang: str) -> dict[str, Any]:
         events = [rows[r["id"]] for r in f["events"]]
@@ -110,6 +127,7 @@ class Redactor:
         return {
             **f,
             "title": self.text(f["title"]),
+            "plain_title": self.text(f["plain_title"]),
             "explanation": self.text(f["explanation"]),
             "events": events,
             "parties": parties,
