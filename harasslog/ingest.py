@@ -24,6 +24,7 @@ from .models import RawEvent, Skipped
 
 if TYPE_CHECKING:
     from .store import Store
+    from .store.events import Prepared
 
 BATCH = 2000  # records handed to the store at a time: memory stays flat however big the file
 # Characters in one message's text. The longest real SMS (255 concatenated parts) has about 39 000;
@@ -231,7 +232,26 @@ def _journal_provenance(path: Path, summary: FileSummary) -> None:
 
 
 def _store_batch(store: Store, batch: list[RawEvent], summary: FileSummary, party_id: int | None) -> None:
-    ids = store.events.add_many(batch, import_id=summary.import_id, party_id=party_id, source=f"import:{summary.file}")
-    added = sum(1 for i in ids if i is not None)
-    summary.new += added
-    summary.duplicate += len(ids) - added
+    prepared = store.events.prepare(batch)
+    fresh = [p for p in drop_duplicates(store, prepared) if p is not None]
+    store.events.append(fresh, import_id=summary.import_id, party_id=party_id, source=f"import:{summary.file}")
+    summary.new += len(fresh)
+    summary.duplicate += len(prepared) - len(fresh)
+
+
+def drop_duplicates(store: Store, prepared: Sequence[Prepared]) -> list[Prepared | None]:
+    """The dedupe step: each record, or None where it is a duplicate.
+
+    A duplicate has the same channel, direction, number, instant and text as an event already
+    stored (earlier batches of this import included: they are in the same transaction) or as one
+    earlier in its batch. Re-importing a file, or an overlapping backup, adds nothing twice."""
+    seen = store.events.stored_keys([p.at for p in prepared])
+    kept: list[Prepared | None] = []
+    for p in prepared:
+        key = p.key
+        if key in seen:
+            kept.append(None)
+            continue
+        seen.add(key)
+        kept.append(p)
+    return kept

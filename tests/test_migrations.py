@@ -156,6 +156,7 @@ ALL_MIGRATIONS = [
     "m005_caller",
     "m006_review_tier",
     "m007_views",
+    "m010_chain_in_rows",
 ]
 
 
