@@ -172,6 +172,7 @@ def _import_one(
         direction=csv_options.direction,
     )
     batch: list[RawEvent] = []
+    added: list[int] = []  # the ids this file added, indexed for search at its end
     for record in importer.read(path, options):
         if isinstance(record, Skipped):
             reasons[record.reason] += 1
@@ -190,11 +191,13 @@ def _import_one(
         read += 1
         batch.append(record)
         if len(batch) >= BATCH:
-            _store_batch(store, batch, summary, party_id)
+            added.extend(_store_batch(store, batch, summary, party_id))
             batch = []
             report(*position)
     if batch:
-        _store_batch(store, batch, summary, party_id)
+        added.extend(_store_batch(store, batch, summary, party_id))
+    if added:  # in this transaction: search is complete for every reader once the import is in
+        store.search.index(added[0], added[-1])
     report(*position)
     summary.skipped = sum(reasons.values())
     summary.skipped_reasons = dict(reasons.most_common())
@@ -231,12 +234,15 @@ def _journal_provenance(path: Path, summary: FileSummary) -> None:
         )
 
 
-def _store_batch(store: Store, batch: list[RawEvent], summary: FileSummary, party_id: int | None) -> None:
+def _store_batch(store: Store, batch: list[RawEvent], summary: FileSummary, party_id: int | None) -> list[int]:
+    """Store one batch: prepare, drop duplicates, append (chained, sealed); the new ids."""
     prepared = store.events.prepare(batch)
     fresh = [p for p in drop_duplicates(store, prepared) if p is not None]
-    store.events.append(fresh, import_id=summary.import_id, party_id=party_id, source=f"import:{summary.file}")
+    source = f"import:{summary.file}"
+    ids = store.events.append(fresh, import_id=summary.import_id, party_id=party_id, source=source, index_text=False)
     summary.new += len(fresh)
     summary.duplicate += len(prepared) - len(fresh)
+    return ids
 
 
 def drop_duplicates(store: Store, prepared: Sequence[Prepared]) -> list[Prepared | None]:
