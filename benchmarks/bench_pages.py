@@ -77,8 +77,8 @@ def cases(db: Path, with_report: bool, work: Path) -> list[tuple[str, list[str],
     if with_report:
         since, until = first[:10], last[:10]
         for fmt, target in (("html", 3.0), ("pdf", 30.0)):
-            out = str(work / f"report.{fmt}")
-            found.append((f"report {fmt} (~10,000 events)", ["report", "--since", since, "--until", until, "-o", out], target))
+            command = ["report", "--since", since, "--until", until, "-o", str(work / f"report.{fmt}")]
+            found.append((f"report {fmt} (~10,000 events)", command, target))
     return found
 
 
