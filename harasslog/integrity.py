@@ -98,14 +98,17 @@ EVENT_TAG = "events/v2"  # first element of the array: never the same bytes as a
 _ARRAY = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False)
 
 
-def _compact_stdlib(value: Any) -> bytes:
-    return _ARRAY.encode(value).encode("utf-8", "surrogatepass")
-
-
 try:  # orjson writes the same bytes for these arrays (str, int, None) ten times faster; see README
-    from orjson import dumps as compact_json
+    import orjson as _orjson
 except ImportError:  # pragma: no cover - the stdlib encoder is the reference, and the fallback
-    compact_json = _compact_stdlib
+    _orjson = None  # type: ignore[assignment]
+
+
+def compact_json(value: Any) -> bytes:
+    """Compact JSON in UTF-8 (no spaces, non-ASCII as is): orjson when installed, else the stdlib."""
+    if _orjson is not None:
+        return bytes(_orjson.dumps(value))
+    return _ARRAY.encode(value).encode("utf-8", "surrogatepass")
 
 
 def canonical(value: Any) -> bytes:

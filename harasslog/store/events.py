@@ -30,18 +30,22 @@ _CASEFILE_REF = re.compile(r" events\[\d+\]$")
 # The original record, in the source's own key order (faithful, and no sorting cost per event).
 _RAW_JSON = json.JSONEncoder(ensure_ascii=False, default=str)
 try:
-    import orjson
-
-    _RAW_OPTIONS = orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_PASSTHROUGH_DATACLASS | orjson.OPT_NON_STR_KEYS
-
-    def _raw_json(value: Any) -> str:
-        """The record as JSON text: orjson when installed (a tenth of the time), else the stdlib."""
-        try:
-            return orjson.dumps(value, default=str, option=_RAW_OPTIONS).decode("utf-8")
-        except (TypeError, orjson.JSONEncodeError):  # what orjson refuses (an int over 64 bits, NaN keys)
-            return _RAW_JSON.encode(value)
+    import orjson as _orjson
 except ImportError:  # pragma: no cover
-    _raw_json = _RAW_JSON.encode
+    _orjson = None  # type: ignore[assignment]
+
+
+def _raw_json(value: Any) -> str:
+    """The record as JSON text: orjson when installed (a tenth of the time), else the stdlib."""
+    if _orjson is not None:
+        options = _orjson.OPT_PASSTHROUGH_DATETIME | _orjson.OPT_PASSTHROUGH_DATACLASS | _orjson.OPT_NON_STR_KEYS
+        try:
+            return str(_orjson.dumps(value, default=str, option=options).decode("utf-8"))
+        except (TypeError, _orjson.JSONEncodeError):  # what orjson refuses (an int over 64 bits)
+            pass
+    return _RAW_JSON.encode(value)
+
+
 DedupeKey = tuple[Any, ...]
 CALLERS = values(Caller)
 
