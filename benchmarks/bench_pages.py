@@ -80,7 +80,7 @@ def cases(db: Path, with_report: bool, work: Path) -> list[tuple[str, list[str],
     if with_report:
         since, until = first[:10], last[:10]
         for fmt, target in (("html", 3.0), ("pdf", 30.0)):
-            command = ["report", "--since", since, "--until", until, "-o", str(work / f"report.{fmt}")]
+            command = ["report", "-t", "lawyer", "--since", since, "--until", until, "-o", str(work / f"report.{fmt}")]
             found.append((f"report {fmt} (~10,000 events)", command, target))
     return found
 
