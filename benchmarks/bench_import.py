@@ -144,7 +144,8 @@ def main() -> None:
         per = 1e6 / rows
         print(f"medians of {args.runs} runs, {rows:,} messages, in µs per event (wall / CPU):")
         print(
-            f"  baseline (iterparse + executemany, 4 columns): {median(base_times) * per:.1f} / {median(base_cpu) * per:.1f}"
+            f"  baseline (iterparse + executemany, 4 columns): "
+            f"{median(base_times) * per:.1f} / {median(base_cpu) * per:.1f}"
         )
         print(f"  harasslog import: {median(ours_times) * per:.1f} / {median(ours_cpu) * per:.1f}")
         print(
