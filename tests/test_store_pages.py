@@ -29,3 +29,24 @@ def test_day_counts_in_sql_match_the_events_counted_one_by_one(db_path):
         assert store.events.day_counts(*window, flagged) == expected
     assert sum(r["flagged"] for r in store.events.day_counts(None, None, flagged)) == 3  # one was withdrawn
     store.close()
+
+
+def test_list_by_number_finds_what_the_number_as_typed_or_normalized_names(store):
+    at = datetime(2026, 11, 20, 6, tzinfo=UTC)
+    written = ["13800138000", "+86 138 0013 8000", "-2", "CoopMobile", "10086", "-2"]
+    with store.transaction():
+        ids = store.events.add_many(
+            [RawEvent("sms", "in", n, at + timedelta(minutes=i), text=f"t{i}") for i, n in enumerate(written)],
+            dedupe=False,
+        )
+        store.events.add(RawEvent("call", "in", "-2", at, caller="withheld"))
+    by_query = {
+        "13800138000": ids[:2],
+        "+86 138-0013-8000": ids[:2],
+        "CoopMobile": [ids[3]],
+        "10086": [ids[4]],
+    }
+    for query, expected in by_query.items():
+        assert [e.id for e in store.events.select(number=query)] == expected, query
+    withheld = [e.id for e in store.events.select(number="-2")]
+    assert ids[-1] + 1 in withheld  # a call from a withheld number, found by what the phone wrote
