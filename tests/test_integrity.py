@@ -354,3 +354,16 @@ def test_the_row_link_is_the_same_bytes_with_or_without_orjson():
     reference = json.dumps(values, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
     assert orjson.dumps(values) == reference
     assert integrity.compact_json(values) == reference
+
+
+def test_a_removed_event_and_one_inserted_outside_are_both_named(store):
+    ids = batch_of(store)
+    tamper(store, "DELETE FROM events WHERE id = ?", ids[1])
+    tamper(
+        store,
+        "INSERT INTO events (channel, direction, at, status, recorded_at, hash, prev_hash)"
+        " VALUES ('sms', 'in', '2026-01-01T00:00:00.000Z', 'unknown', 'r', 'h', 'p')",
+    )
+    problems = store.verify().problems
+    assert any(f"events row {ids[1]}" in p and "missing" in p for p in problems)
+    assert any(f"events row {ids[-1] + 1} is not in the ledger" in p for p in problems)
