@@ -24,6 +24,7 @@ from .models import RawEvent, Skipped
 
 if TYPE_CHECKING:
     from .store import Store
+    from .store.events import Prepared
 
 BATCH = 2000  # records handed to the store at a time: memory stays flat however big the file
 # Characters in one message's text. The longest real SMS (255 concatenated parts) has about 39 000;
@@ -189,6 +190,7 @@ def _import_one(
     )
     batch: list[RawEvent] = []
     taken: set[int] = set()  # stored events this file has matched (corroborated or duplicated)
+    added: list[int] = []  # the ids this file added, indexed for search at its end
     for record in importer.read(path, options):
         if isinstance(record, Skipped):
             reasons[record.reason] += 1
@@ -207,11 +209,13 @@ def _import_one(
         read += 1
         batch.append(record)
         if len(batch) >= BATCH:
-            _store_batch(store, batch, summary, party_id, taken)
+            added.extend(_store_batch(store, batch, summary, party_id, taken))
             batch = []
             report(*position)
     if batch:
-        _store_batch(store, batch, summary, party_id, taken)
+        added.extend(_store_batch(store, batch, summary, party_id, taken))
+    if added:  # in this transaction: search is complete for every reader once the import is in
+        store.search.index(added[0], added[-1])
     report(*position)
     summary.skipped = sum(reasons.values())
     summary.skipped_reasons = dict(reasons.most_common())
@@ -250,12 +254,16 @@ def _journal_provenance(path: Path, summary: FileSummary) -> None:
 
 def _store_batch(
     store: Store, batch: list[RawEvent], summary: FileSummary, party_id: int | None, taken: set[int]
-) -> None:
+) -> list[int]:
+    """Store one batch: corroborate, prepare, drop duplicates, append (chained, sealed); the new ids."""
     batch = _corroborate(store, batch, summary, party_id, taken)
-    ids = store.events.add_many(batch, import_id=summary.import_id, party_id=party_id, source=f"import:{summary.file}")
-    added = sum(1 for i in ids if i is not None)
-    summary.new += added
-    summary.duplicate += len(ids) - added
+    prepared = store.events.prepare(batch)
+    fresh = [p for p in drop_duplicates(store, prepared) if p is not None]
+    source = f"import:{summary.file}"
+    ids = store.events.append(fresh, import_id=summary.import_id, party_id=party_id, source=source, index_text=False)
+    summary.new += len(fresh)
+    summary.duplicate += len(prepared) - len(fresh)
+    return ids
 
 
 def _corroborate(
@@ -270,3 +278,21 @@ def _corroborate(
     summary.duplicate += absorbed.duplicate
     summary.corroborated_with_text += absorbed.with_text
     return absorbed.remaining
+
+
+def drop_duplicates(store: Store, prepared: Sequence[Prepared]) -> list[Prepared | None]:
+    """The dedupe step: each record, or None where it is a duplicate.
+
+    A duplicate has the same channel, direction, number, instant and text as an event already
+    stored (earlier batches of this import included: they are in the same transaction) or as one
+    earlier in its batch. Re-importing a file, or an overlapping backup, adds nothing twice."""
+    seen = store.events.stored_keys([p.at for p in prepared])
+    kept: list[Prepared | None] = []
+    for p in prepared:
+        key = p.key
+        if key in seen:
+            kept.append(None)
+            continue
+        seen.add(key)
+        kept.append(p)
+    return kept

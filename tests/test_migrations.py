@@ -157,6 +157,7 @@ ALL_MIGRATIONS = [
     "m006_review_tier",
     "m007_views",
     "m008_corroborations",
+    "m010_chain_in_rows",
 ]
 
 

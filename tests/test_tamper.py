@@ -142,6 +142,13 @@ def rewrite_text(db_path: Path, event_id: int, text: str) -> None:
         table, row_id = entry["entity"], entry["entity_id"]
         if table == "meta":
             digest = integrity.chain_hash(prev, payload)
+        elif payload and "batch" in payload:  # events chained in their rows: the seal is the last one's hash
+            digest = prev
+            first, last = payload["batch"]
+            for row in conn.execute("SELECT * FROM events WHERE id BETWEEN ? AND ? ORDER BY id", (first, last)):
+                linked = digest
+                digest = integrity.event_link(linked, integrity.event_values(dict(row), payload["meta"]))
+                conn.execute("UPDATE events SET hash = ?, prev_hash = ? WHERE id = ?", (digest, linked, row["id"]))
         else:
             row = dict(conn.execute(f"SELECT * FROM {table} WHERE id = ?", (row_id,)).fetchone())
             digest = integrity.chain_hash(prev, integrity.evidence_record(table, row, payload))

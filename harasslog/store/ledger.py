@@ -1,14 +1,14 @@
 """The ledger: the only writer of the `ledger` table, an append-only hash chain.
 
-Two kinds of entry: an evidence row (events, attachments, requests), whose hash covers the row,
-and a fact (`entity = 'meta'`, payload {table, key, set}): a row of a chained table written or
+Three kinds of entry: an evidence row (events before m010, attachments, requests), whose hash
+covers the row; a batch of events chained in their own rows, whose hash is the last event's (see
+Events.append); and a fact (`entity = 'meta'`, payload {table, key, set}): a row of a chained table written or
 changed (a party, a number's link, the profile, an import, a debt, a run), whose hash covers the
 payload. `verify` replays the facts and compares them with the tables.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from .. import integrity
@@ -50,11 +50,13 @@ class Ledger:
             (*values.values(), digest, prev),
         )
 
-    def append_chained(self, entries: Sequence[tuple[Any, ...]]) -> None:
-        """Entries the caller chained itself, in order after the head (a batch of events):
-        (entity, entity_id, payload JSON, recorded_at, hash, prev_hash)."""
+    def seal_events(self, first: int, last: int, meta: dict[str, Any], prev: str, last_hash: str) -> None:
+        """One entry for a batch of events chained in their rows (ids first..last, the first linked
+        to `prev`, the head): its hash is the last event's, so the chain runs through all of them.
+        `meta` is the party link and note they were written with (later changes are facts)."""
         self._store.require_transaction()
-        self._conn.executemany(_INSERT, entries)
+        payload = json_text({"batch": [first, last], "meta": meta})
+        self._conn.execute(_INSERT, ("events", first, payload, now_iso(), last_hash, prev))
 
     def record(self, table: str, key: Any, values: dict[str, Any]) -> None:
         """Chain a fact: these columns of this row of `table` now hold these values."""

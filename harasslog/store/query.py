@@ -49,8 +49,10 @@ class EventQuery:
             where.append("e.channel = ?")
             params.append(self.channel)
         if self.number:
+            # An event has its number normalized when it has one (then typed any way, it is found
+            # through idx_events_number); else its number as written (idx_events_number_raw, m010).
             info = normalize_number(self.number, region)
-            where.append("(e.number = ? OR e.number_raw = ?)")
+            where.append("(e.number = ? OR (e.number IS NULL AND e.number_raw = ?))")
             params.extend([info.number if info else self.number, self.number])
         if self.party:
             wanted = [pid for pid, (name, _) in parties.items() if name == self.party]

@@ -1,0 +1,52 @@
+"""The store's page queries give what the general path gives (they only read less of the store)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from harasslog.models import RawEvent
+from harasslog.stats import count_contacts
+
+
+def test_day_counts_in_sql_match_the_events_counted_one_by_one(db_path):
+    from harasslog.db import open_store
+
+    store = open_store(db_path)
+    with store.transaction():
+        store.profile.set(region="US", tz="America/New_York")  # a zone with daylight saving
+    start = datetime(2026, 3, 7, 3, 30, tzinfo=UTC)  # days around the change of 8 March, late evenings
+    raws = [
+        RawEvent(channel, "in", "2025550199", start + timedelta(hours=7 * i), text="x" if channel != "call" else None)
+        for i, channel in enumerate(["call", "sms", "mms", "letter", "call", "sms", "call", "im", "sms", "call"] * 3)
+    ]
+    with store.transaction():
+        ids = store.events.add_many(raws, dedupe=False)
+        store.withdrawals.add(ids[4], "typed twice")
+    flagged = {ids[1], ids[4], ids[9], ids[20]}
+    since, until = start + timedelta(days=1), start + timedelta(days=8)
+    for window in ((None, None), (since, until)):
+        expected = count_contacts(store.events.select(since=window[0], until=window[1]), flagged, store.tz, "day")
+        assert store.events.day_counts(*window, flagged) == expected
+    assert sum(r["flagged"] for r in store.events.day_counts(None, None, flagged)) == 3  # one was withdrawn
+    store.close()
+
+
+def test_list_by_number_finds_what_the_number_as_typed_or_normalized_names(store):
+    at = datetime(2026, 11, 20, 6, tzinfo=UTC)
+    written = ["13800138000", "+86 138 0013 8000", "-2", "CoopMobile", "10086", "-2"]
+    with store.transaction():
+        ids = store.events.add_many(
+            [RawEvent("sms", "in", n, at + timedelta(minutes=i), text=f"t{i}") for i, n in enumerate(written)],
+            dedupe=False,
+        )
+        store.events.add(RawEvent("call", "in", "-2", at, caller="withheld"))
+    by_query = {
+        "13800138000": ids[:2],
+        "+86 138-0013-8000": ids[:2],
+        "CoopMobile": [ids[3]],
+        "10086": [ids[4]],
+    }
+    for query, expected in by_query.items():
+        assert [e.id for e in store.events.select(number=query)] == expected, query
+    withheld = [e.id for e in store.events.select(number="-2")]
+    assert ids[-1] + 1 in withheld  # a call from a withheld number, found by what the phone wrote
