@@ -9,6 +9,7 @@ payload. `verify` replays the facts and compares them with the tables.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from .. import integrity
@@ -49,6 +50,12 @@ class Ledger:
             f"INSERT INTO {table} ({columns}) VALUES ({', '.join('?' * (len(values) + 2))})",
             (*values.values(), digest, prev),
         )
+
+    def append_chained(self, entries: Sequence[tuple[Any, ...]]) -> None:
+        """Entries the caller chained itself, in order after the head (a batch of corroborations):
+        (entity, entity_id, payload JSON, recorded_at, hash, prev_hash)."""
+        self._store.require_transaction()
+        self._conn.executemany(_INSERT, entries)
 
     def seal_events(self, first: int, last: int, meta: dict[str, Any], prev: str, last_hash: str) -> None:
         """One entry for a batch of events chained in their rows (ids first..last, the first linked
