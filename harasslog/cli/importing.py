@@ -29,6 +29,8 @@ from ..errors import InputError
 from ..importers import FORMATS
 from ..importers.csvfile import FIELDS
 from ..ingest import CsvOptions, ImportSummary, import_files
+from ..ocr import screenshot
+from ..ocr.engine import EngineMissing
 from ..vocab import Direction
 from . import common
 
@@ -68,7 +70,8 @@ def register(app: typer.Typer) -> None:
         paths: list[Path] = typer.Argument(
             ...,
             metavar="PATH",
-            help="Export files: SMS Backup & Restore XML, sms.db, CallHistory.storedata, mmssms.db, calllog.db, CSV.",
+            help="Export files: SMS Backup & Restore XML, sms.db, CallHistory.storedata, mmssms.db, calllog.db, CSV;"
+            " screenshots (.png, .jpg, .webp, or a folder of them) with the ocr extra.",
         ),
         format: str = typer.Option(
             "auto",
@@ -97,6 +100,12 @@ def register(app: typer.Typer) -> None:
             "--direction",
             help="CSV: the direction of rows whose type does not say (e.g. 'cellular'); without it they are refused.",
         ),
+        channel: str = typer.Option(
+            "sms", "--channel", metavar="sms|im", help="Screenshots: SMS threads (sms) or chat apps (im)."
+        ),
+        number: str = typer.Option(
+            None, "--number", metavar="N", help="Screenshots: the other side's number or name, if the header lacks it."
+        ),
         as_json: bool = typer.Option(False, "--json", help="Print the summary as one JSON object."),
     ) -> None:
         """Import phone exports. All files go in one transaction: if one is refused, none is stored.
@@ -108,8 +117,14 @@ def register(app: typer.Typer) -> None:
         mapped = parse_mapping(mapping)
         store = common.open_store()
         try:
+            files, images = screenshot.expand(paths)
+            if channel not in ("sms", "im"):
+                raise InputError(f"--channel must be sms or im for screenshots, not {channel!r}")
             with common.flags(map="--map", format="--format", columns="--columns", direction="--direction"):
-                summary = _run(store, paths, format, party, mapped, csv_options)
+                with store.transaction():  # exports and screenshots: one transaction, all or nothing
+                    summary = _run(store, files, format, party, mapped, csv_options) if files else ImportSummary([])
+                    if images:
+                        summary.files += _screenshots(store, images, screenshot.Options(channel, number), party)
             if as_json:
                 common.print_json(summary.as_dict())
             else:
@@ -118,6 +133,13 @@ def register(app: typer.Typer) -> None:
                 common.info(f"warning: {warning}")
         finally:
             store.close()
+
+
+def _screenshots(store: Store, images: list[Path], options: screenshot.Options, party: str | None) -> list[Any]:
+    try:
+        return screenshot.import_screenshots(store, images, options, party)
+    except EngineMissing:
+        raise InputError(t(common.lang(store), "ocr.missing")) from None
 
 
 def _run(
