@@ -53,6 +53,7 @@ CHAINED: dict[str, tuple[str, tuple[str, ...]]] = {
     "debts": ("id", ("creditor_id", "account_ref", "amount", "currency", "due_date", "note", "created_at")),
     "runs": ("id", ("pack_id", "pack_version", "started", "finished", "params", "findings_count", FINDINGS_DIGEST)),
     "withdrawals": ("event_id", ("reason", "recorded_at")),
+    "ocr_corrections": ("id", ("event_id", "text", "ocr_text", "reason", "recorded_at")),
     "reviews": (
         "id",
         ("finding_key", "rule_id", "event_ids", "decision", "category", "reason", "citations", "severity")
@@ -60,7 +61,7 @@ CHAINED: dict[str, tuple[str, tuple[str, ...]]] = {
     ),
 }
 # Tables whose every row must have been chained (numbers rows appear unlinked, derived from events).
-FACT_TABLES = ("profile", "parties", "imports", "debts", "runs", "withdrawals", "reviews")
+FACT_TABLES = ("profile", "parties", "imports", "debts", "runs", "withdrawals", "reviews", "ocr_corrections")
 META_COLUMNS = {table: CHAINED[table] for table in ("events", "numbers")}
 _UNHASHED = ("hash", "prev_hash")
 # Evidence columns added after rows were already hashed (m003, m005): hashed when set, so an older

@@ -16,6 +16,7 @@ from .. import normalize, records, times
 from ..errors import InputError
 from ..models import Event, RawEvent
 from ..records import event_record
+from ..ocr import provenance as ocr_provenance
 from ..rules.engine import CHANNEL_LABELS
 from ..vocab import Channel, Direction, Jurisdiction, PartyKind, RequestKind, Status
 from . import common
@@ -450,6 +451,9 @@ def show(
         findings=[f.rule_id for f in store.runs.findings() if event_id in f.event_ids],
         to_review=[f.rule_id for f in store.runs.review_items() if event_id in f.event_ids],
     )
+    ocr = ocr_provenance.show_fields(row, store.ocr_corrections.latest().get(event_id), common.lang(store))
+    if ocr is not None:  # read from a screenshot: say so, with the image and the person's check
+        record["ocr"] = ocr
     if as_json:
         common.print_json(record)
         return
@@ -461,6 +465,8 @@ def show(
             value = "\n".join(f"{a['name'] or ''} {a['sha256']}" for a in value)
         elif key in ("findings", "to_review"):
             value = ", ".join(value)
+        elif key == "ocr":
+            value = "\n".join(f"{k}: {v}" for k, v in value.items() if v is not None)
         elif key == "import" and value:
             value = "\n".join(f"{k}: {v}" for k, v in value.items())
         elif key == "at" and event.at_precision in normalize.TIME_OF_DAY_UNKNOWN:

@@ -28,6 +28,7 @@ from .blobs import Blobs
 from .events import Events
 from .imports import Imports
 from .ledger import Ledger
+from .ocr import OcrCorrections
 from .parties import Numbers, Parties
 from .profile import Profile
 from .requests import Debts, Requests
@@ -60,6 +61,7 @@ class Store:
         self.search = Search(self)
         self.withdrawals = Withdrawals(self)
         self.reviews = Reviews(self)
+        self.ocr_corrections = OcrCorrections(self)
 
     def close(self) -> None:
         self.conn.close()
