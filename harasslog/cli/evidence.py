@@ -15,8 +15,8 @@ from rich.table import Table
 from .. import normalize, records, times
 from ..errors import InputError
 from ..models import Event, RawEvent
-from ..records import event_record
 from ..ocr import provenance as ocr_provenance
+from ..records import event_record
 from ..rules.engine import CHANNEL_LABELS
 from ..vocab import Channel, Direction, Jurisdiction, PartyKind, RequestKind, Status
 from . import common
