@@ -73,6 +73,7 @@ EXPECTED_COLUMNS = {
         "caller": str,
     },
     "withdrawals": {"event_id": int, "reason": str, "recorded_at": str},
+    "ocr_corrections": {"id": int, "event_id": int, "text": str, "ocr_text": str, "reason": str, "recorded_at": str},
     "requests": {
         "id": int,
         "kind": str,
@@ -156,6 +157,7 @@ ALL_MIGRATIONS = [
     "m005_caller",
     "m006_review_tier",
     "m007_views",
+    "m009_ocr",
 ]
 
 

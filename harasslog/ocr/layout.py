@@ -226,7 +226,7 @@ def _edges(bubble: Bubble, width: int, probe: Probe | None) -> tuple[float, floa
     return float(left), float(right), colour
 
 
-def _close(a: tuple[int, ...], b: tuple[int, ...], tolerance: int = 10) -> bool:
+def _close(a: tuple[int, ...], b: tuple[int, ...], tolerance: int = 6) -> bool:
     return all(abs(x - y) <= tolerance for x, y in zip(a[:3], b[:3], strict=False))
 
 

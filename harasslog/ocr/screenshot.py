@@ -187,19 +187,20 @@ def matching_event(store: Store, raw: RawEvent, sha256: str) -> int | None:
     return None
 
 
+CORROBORATES = "corroborates a message already stored (same number, text and minute)"
+
+
 def import_screenshot(store: Store, path: Path, options: Options, party_id: int | None, summary: FileSummary) -> None:
     """Read one image and store its bubbles (inside the caller's transaction)."""
+    earlier = [i for i in store.imports.list() if i["sha256"] == summary.sha256 and i["format"] == FORMAT and i["new"]]
+    if earlier:  # the same image again: its bubbles are all in the store (no need to read it)
+        summary.duplicate = int(earlier[0]["new"]) + int(earlier[0]["skipped"] or 0)
+        return
     _, raws, sha256 = read(path, store.tz, options)
     source = f"ocr:{sha256}"
-    already = any(
-        i["sha256"] == sha256 and i["format"] == FORMAT and i["id"] != summary.import_id for i in store.imports.list()
-    )
     fresh: list[RawEvent] = []
     corroborated: list[int] = []
     for raw in raws:
-        if already:
-            summary.duplicate += 1
-            continue
         match = matching_event(store, raw, sha256)
         if match is None:
             fresh.append(raw)
@@ -209,9 +210,11 @@ def import_screenshot(store: Store, path: Path, options: Options, party_id: int 
     ids = store.events.add_many(fresh, import_id=summary.import_id, party_id=party_id, dedupe=False, source=source)
     summary.new += sum(1 for i in ids if i is not None)
     if corroborated:
+        summary.skipped = len(corroborated)
+        summary.skipped_reasons = {CORROBORATES: len(corroborated)}
         summary.warnings.append(
-            f"{path.name}: {len(corroborated)} bubble(s) match messages already stored (same number, text and "
-            f"minute): recorded as corroboration of event(s) {', '.join(map(str, corroborated))}, not as new events"
+            f"{path.name}: {len(corroborated)} bubble(s) show messages already stored: recorded as corroboration "
+            f"of event(s) {', '.join(map(str, corroborated))} (the screenshot is attached to each), not as new events"
         )
     if any(r.raw["cropped"] for r in fresh):
         summary.warnings.append(f"{path.name}: the top bubble is cut off; its text may be partial")
@@ -256,6 +259,12 @@ def import_screenshots(store: Store, paths: list[Path], options: Options, party:
                 file_name=path.name, size=size, sha256=summary.sha256, format=FORMAT, importer_version=version
             )
             import_screenshot(store, path, options, party_id, summary)
-            store.imports.finish(summary.import_id, new=summary.new, duplicate=summary.duplicate, skipped=0)
+            store.imports.finish(
+                summary.import_id,
+                new=summary.new,
+                duplicate=summary.duplicate,
+                skipped=summary.skipped,
+                skipped_reasons=summary.skipped_reasons,
+            )
             summaries.append(summary)
     return summaries
