@@ -8,7 +8,6 @@ import hashlib
 import json
 import shutil
 import sys
-from datetime import datetime
 from pathlib import Path
 
 import pytest

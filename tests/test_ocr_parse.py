@@ -89,7 +89,11 @@ def test_a_bubble_running_into_the_header_is_marked_cut_off():
             return (233, 233, 235)
         return (255, 255, 255)
 
-    lines = [_line("10690000888", 267, 72, 453), _line("以免产生更多费用", 43, 150, 282), _line("你的家人", 43, 318, 200)]
+    lines = [
+        _line("10690000888", 267, 72, 453),
+        _line("以免产生更多费用", 43, 150, 282),
+        _line("你的家人", 43, 318, 200),
+    ]
     first, second = layout.read_screen(lines, W, H, DAY, probe).bubbles
     assert (first.cropped, second.cropped) == (True, False)
     assert (first.side, second.side) == ("left", "left")
