@@ -160,3 +160,29 @@ def test_without_the_extra_a_screenshot_is_refused_with_what_to_install(tmp_path
     assert result.exit_code == 2
     assert "pip install 'harasslog[ocr]'" in result.stderr and len(result.stderr.strip().splitlines()) == 1
     assert json.loads(run(db, "list", "--json").stdout) == []
+
+
+def test_a_changed_correction_is_caught_by_verify(case, tmp_path):
+    import sqlite3
+
+    db = _copy(case, tmp_path)
+    mother = by_text(case["events"], "Your mother was very helpful")
+    run(db, "ocr", "correct", str(mother["id"]), "--text", "Your mother was helpful")
+    conn = sqlite3.connect(db)
+    conn.execute("DROP TRIGGER ocr_corrections_no_update")
+    conn.execute("UPDATE ocr_corrections SET text = 'Your mother will be hurt'")
+    conn.commit()
+    conn.close()
+    result = CliRunner().invoke(app, ["--db", str(db), "--lang", "en", "verify"])
+    assert result.exit_code == 1 and "ocr_corrections" in result.stdout + result.stderr
+
+
+def test_a_file_that_is_no_image_is_refused_and_nothing_is_written(tmp_path):
+    db = tmp_path / "c.db"
+    run(db, "init", "--region", "CN", "--tz", "Asia/Shanghai")
+    bad = tmp_path / "folder" / "shot.png"
+    bad.parent.mkdir()
+    bad.write_bytes(b"\x89PNG\r\n\x1a\n" + b"\0" * 40)
+    result = CliRunner().invoke(app, ["--db", str(db), "--lang", "en", "import", str(bad.parent)])  # a folder
+    assert result.exit_code == 2 and "shot.png: not an image that can be read" in result.stderr
+    assert json.loads(run(db, "list", "--json").stdout) == []

@@ -97,3 +97,32 @@ def test_a_bubble_running_into_the_header_is_marked_cut_off():
     first, second = layout.read_screen(lines, W, H, DAY, probe).bubbles
     assert (first.cropped, second.cropped) == (True, False)
     assert (first.side, second.side) == ("left", "left")
+
+
+def test_a_folder_stands_for_the_screenshots_in_it_in_name_order(tmp_path):
+    from harasslog.ocr.screenshot import expand
+
+    (tmp_path / "shots" / "older").mkdir(parents=True)
+    for name in ("b.PNG", "a.jpg", "notes.txt", "older/c.webp"):
+        (tmp_path / "shots" / name).write_bytes(b"x")
+    export = tmp_path / "sms.xml"
+    files, images = expand([tmp_path / "shots", export])
+    assert files == [export]
+    assert [p.relative_to(tmp_path / "shots").as_posix() for p in images] == ["a.jpg", "b.PNG", "older/c.webp"]
+
+
+def test_the_day_relative_words_count_from_comes_from_the_file_name(tmp_path):
+    from zoneinfo import ZoneInfo
+
+    from harasslog.ocr.screenshot import reference_day
+
+    tz = ZoneInfo("Asia/Shanghai")
+    for name in (
+        "Screenshot_20261120-221300.png",
+        "Screenshot 2026-11-20 at 22.13.00.png",
+        "微信图片_20261120221300.jpg",
+    ):
+        (tmp_path / name).write_bytes(b"x")
+        assert reference_day(tmp_path / name, tz) == (date(2026, 11, 20), "file name"), name
+    (tmp_path / "shot.png").write_bytes(b"x")
+    assert reference_day(tmp_path / "shot.png", tz)[1] == "file modified"
