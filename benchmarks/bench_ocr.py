@@ -1,6 +1,6 @@
 """Screenshots into events: how often each bubble comes out right, and the character error rate.
 
-    python benchmarks/bench_ocr.py [--out DIR] [--verbose]
+    python benchmarks/bench_ocr.py [--out DIR] [--verbose] [--jpeg QUALITY]
 
 Renders the test suite's screenshot set (tests/ocr_screens.py: SMS and WeChat-style threads, zh and
 en, light and dark, wrapped long bubbles, emoji, a bubble cut off at the top), reads each image the
@@ -52,18 +52,27 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, help="keep the rendered screenshots here")
     parser.add_argument("--verbose", action="store_true")
+    parser.add_argument(
+        "--jpeg", type=int, metavar="QUALITY", help="re-save each screenshot as JPEG (as chat apps send them)"
+    )
     args = parser.parse_args()
     if ocr_screens.cjk_font_path() is None:
         sys.exit("no Noto CJK font (apt install fonts-noto-cjk)")
     folder = args.out or Path(tempfile.mkdtemp(prefix="bench-ocr-"))
     folder.mkdir(parents=True, exist_ok=True)
-    bubbles = right = 0
+    bubbles = right = cut_right = 0
     wrong = {"missed": 0, "direction": 0, "number": 0, "time": 0}
     edits = chars = 0
     seconds = 0.0
     specs = ocr_screens.screens()
     for spec in specs:
         path = ocr_screens.render(spec, folder)
+        if args.jpeg:
+            from PIL import Image
+
+            jpeg = path.with_suffix(".jpg")
+            Image.open(path).save(jpeg, quality=args.jpeg)
+            path = jpeg
         started = time.perf_counter()
         _, events, _ = screenshot.read(path, TZ, screenshot.Options(channel="sms"))
         seconds += time.perf_counter() - started
@@ -85,6 +94,7 @@ def main() -> None:
             for key, ok in (("direction", ok_direction), ("number", ok_number), ("time", ok_time)):
                 wrong[key] += not ok
             right += ok_direction and ok_number and ok_time
+            cut_right += event.raw["cropped"] == truth["cropped"]
             if not truth["cropped"]:
                 ref, hyp = flat(truth["text"]), flat(event.text or "")
                 edits += distance(ref, hyp)
@@ -97,6 +107,7 @@ def main() -> None:
     print(
         f"bubbles right (direction, number, time): {right}/{bubbles} = {100 * right / bubbles:.1f} % (target >= 95 %)"
     )
+    print(f"cut off at the top, marked as such or not, rightly: {cut_right}/{bubbles}")
     print("wrong: " + ", ".join(f"{k} {v}" for k, v in wrong.items()))
     print(f"character error rate, whole bubbles: {edits}/{chars} = {100 * edits / max(chars, 1):.2f} % (target <= 3 %)")
     print(f"images: {folder}")

@@ -231,17 +231,14 @@ def _close(a: tuple[int, ...], b: tuple[int, ...], tolerance: int = 6) -> bool:
 
 
 def _cut_at_top(bubble: Bubble, content_top: float, width: int, probe: Probe) -> bool:
-    """Whether the bubble's background runs into the header or the image's top edge (cut off):
-    walk up from its first line, just left of the text (inside the bubble's padding)."""
+    """Whether the bubble runs into the header or the image's top edge (cut off): walk up from its
+    first line, just left of the text (inside the bubble's padding), until the background shows."""
     first = bubble.lines[0]
     x = max(0, int(first.x0) - 4)
     y = int(first.cy)
     background = probe(width - 3 if bubble.side == "left" else 2, y)
-    colour = probe(x, y)
-    if _close(colour, background):
+    if _close(probe(x, y), background):
         return False  # no bubble colour to follow (text drawn straight on the background)
-    while y > 0 and _close(probe(x, y - 1), colour):
+    while y > content_top and not _close(probe(x, y - 1), background):
         y -= 1
-    if y <= 1 or y <= content_top:
-        return True
-    return not _close(probe(x, y - 1), background)
+    return y <= content_top + 1
