@@ -137,7 +137,7 @@ def register(app: typer.Typer) -> None:
 
 def _screenshots(store: Store, images: list[Path], options: screenshot.Options, party: str | None) -> list[Any]:
     try:
-        return screenshot.import_screenshots(store, images, options, party)
+        return screenshot.import_screenshots(store, images, options, party, common.lang(store))
     except EngineMissing:
         raise InputError(t(common.lang(store), "ocr.missing")) from None
 

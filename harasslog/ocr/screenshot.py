@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
+from ..catalog import t
 from ..errors import InputError
 from ..integrity import file_sha256
 from ..models import RawAttachment, RawEvent
@@ -190,7 +191,9 @@ def matching_event(store: Store, raw: RawEvent, sha256: str) -> int | None:
 CORROBORATES = "corroborates a message already stored (same number, text and minute)"
 
 
-def import_screenshot(store: Store, path: Path, options: Options, party_id: int | None, summary: FileSummary) -> None:
+def import_screenshot(
+    store: Store, path: Path, options: Options, party_id: int | None, summary: FileSummary, lang: str = "en"
+) -> None:
     """Read one image and store its bubbles (inside the caller's transaction)."""
     earlier = [i for i in store.imports.list() if i["sha256"] == summary.sha256 and i["format"] == FORMAT and i["new"]]
     if earlier:  # the same image again: its bubbles are all in the store (no need to read it)
@@ -212,12 +215,10 @@ def import_screenshot(store: Store, path: Path, options: Options, party_id: int 
     if corroborated:
         summary.skipped = len(corroborated)
         summary.skipped_reasons = {CORROBORATES: len(corroborated)}
-        summary.warnings.append(
-            f"{path.name}: {len(corroborated)} bubble(s) show messages already stored: recorded as corroboration "
-            f"of event(s) {', '.join(map(str, corroborated))} (the screenshot is attached to each), not as new events"
-        )
+        ids_text = ", ".join(map(str, corroborated))
+        summary.warnings.append(t(lang, "ocr.warn_corroborates", file=path.name, count=len(corroborated), ids=ids_text))
     if any(r.raw["cropped"] for r in fresh):
-        summary.warnings.append(f"{path.name}: the top bubble is cut off; its text may be partial")
+        summary.warnings.append(t(lang, "ocr.warn_cut", file=path.name))
 
 
 def expand(paths: list[Path]) -> tuple[list[Path], list[Path]]:
@@ -237,7 +238,9 @@ def expand(paths: list[Path]) -> tuple[list[Path], list[Path]]:
     return files, images
 
 
-def import_screenshots(store: Store, paths: list[Path], options: Options, party: str | None) -> list[FileSummary]:
+def import_screenshots(
+    store: Store, paths: list[Path], options: Options, party: str | None, lang: str = "en"
+) -> list[FileSummary]:
     """Every screenshot in one transaction (the caller's, if any): all or nothing."""
     from ..ingest import FileSummary
 
@@ -258,7 +261,7 @@ def import_screenshots(store: Store, paths: list[Path], options: Options, party:
             summary.import_id = store.imports.begin(
                 file_name=path.name, size=size, sha256=summary.sha256, format=FORMAT, importer_version=version
             )
-            import_screenshot(store, path, options, party_id, summary)
+            import_screenshot(store, path, options, party_id, summary, lang)
             store.imports.finish(
                 summary.import_id,
                 new=summary.new,
