@@ -1,10 +1,13 @@
 """A screenshot bubble that shows a message already in the store corroborates it (issue 16.4).
 
-THE HOOK for the corroboration table (branch h-corrob): until it is merged, the corroboration is
-recorded as an attachment of the matched event, the screenshot itself, whose note names the
-bubble (its box and the OCR source); the attachment row is chained, so `verify` covers it and
-`show` lists it. Once `store.corroborations` exists, `record` is the one place to change: write
-(event_id, source "ocr:<sha256>", the bubble's box and text) there instead.
+THE HOOK for the corroboration table of branch h-corrob (merged into main after this branch was
+cut; not in this branch's base). Here the corroboration is recorded as an attachment of the
+matched event, the screenshot itself, whose note names the bubble (source, box, OCR text); the
+attachment row is chained, so `verify` covers it and `show` lists it. At merge, in
+screenshot.import_screenshot, replace the per-bubble `matching_event` + `record` loop with
+`absorbed = store.corroborations.absorb(raws, import_id=..., source=f"ocr:{sha256}", taken=set(),
+party_id=party_id)`, store `absorbed.remaining` as events, and keep attaching the image to each
+matched event (the exhibit) with `record`'s attachment.
 """
 
 from __future__ import annotations
