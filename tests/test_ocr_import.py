@@ -150,18 +150,6 @@ def test_a_correction_keeps_the_ocr_text_and_the_analysis_reads_it(case, tmp_pat
     assert shown["ocr"]["checked"]["text"] == "Your mother was very helpful!"
 
 
-def test_without_the_extra_a_screenshot_is_refused_with_what_to_install(tmp_path, monkeypatch):
-    db = tmp_path / "bare.db"
-    run(db, "init", "--region", "CN", "--tz", "Asia/Shanghai")
-    shot = tmp_path / "shot.png"
-    shot.write_bytes(b"\x89PNG\r\n\x1a\n")
-    monkeypatch.setattr(engine, "available", lambda: False)
-    result = CliRunner().invoke(app, ["--db", str(db), "--lang", "en", "import", str(shot)])
-    assert result.exit_code == 2
-    assert "pip install 'harasslog[ocr]'" in result.stderr and len(result.stderr.strip().splitlines()) == 1
-    assert json.loads(run(db, "list", "--json").stdout) == []
-
-
 def test_a_changed_correction_is_caught_by_verify(case, tmp_path):
     import sqlite3
 

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date, datetime
 
 import pytest
+from typer.testing import CliRunner
 
-from harasslog.ocr import layout, stamps
+from harasslog.cli import app
+from harasslog.ocr import engine, layout, stamps
 from harasslog.ocr.engine import Line
 
 # The screenshot was taken on Wednesday 25 November 2026.
@@ -126,3 +129,16 @@ def test_the_day_relative_words_count_from_comes_from_the_file_name(tmp_path):
         assert reference_day(tmp_path / name, tz) == (date(2026, 11, 20), "file name"), name
     (tmp_path / "shot.png").write_bytes(b"x")
     assert reference_day(tmp_path / "shot.png", tz)[1] == "file modified"
+
+
+def test_without_the_extra_a_screenshot_is_refused_with_what_to_install(tmp_path, monkeypatch):
+    db = tmp_path / "bare.db"
+    runner = CliRunner()
+    assert runner.invoke(app, ["--db", str(db), "init", "--region", "CN", "--tz", "Asia/Shanghai"]).exit_code == 0
+    shot = tmp_path / "shot.png"
+    shot.write_bytes(b"\x89PNG\r\n\x1a\n")
+    monkeypatch.setattr(engine, "available", lambda: False)  # as without the extra (this also runs there)
+    result = runner.invoke(app, ["--db", str(db), "--lang", "en", "import", str(shot)])
+    assert result.exit_code == 2
+    assert "pip install 'harasslog[ocr]'" in result.stderr and len(result.stderr.strip().splitlines()) == 1
+    assert json.loads(runner.invoke(app, ["--db", str(db), "list", "--json"]).stdout) == []
