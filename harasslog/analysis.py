@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from .models import Finding
 from .normalize import parse_range
+from .ocr import review as ocr_review
 from .rules import engine
 from .rules.loader import RulePack, load_pack
 from .rules.runs import FindingRun as FindingRun  # patterns told as patterns, for the dossiers
@@ -37,7 +38,10 @@ def run_analysis(
     tz = store.tz
     period = parse_range(since, until, tz)
     events = [e for e in store.events.select(since=period.since, until=period.until) if e.withdrawn is None]
+    # Screenshots: a person's corrections replace OCR text; wording on unchecked OCR text goes to review.
+    events, unchecked = ocr_review.prepare(events, store.ocr_corrections.latest())
     both = engine.analyze(events, store.requests.list(), pack, tz=tz, lang=lang, who=store.events.recipients())
+    both = ocr_review.hold_for_review(both, unchecked)
     findings = [f for f in both if f.tier == "finding"]
     review = [f for f in both if f.tier == "review"]
     with store.transaction():

@@ -57,6 +57,7 @@ CHAINED: dict[str, tuple[str, tuple[str, ...]]] = {
     # A second source of an event (m008): its row chained as one digest, and the row's hash and
     # prev_hash are those of the ledger entry that chained it.
     "corroborations": ("id", (ROW_DIGEST, "hash", "prev_hash")),
+    "ocr_corrections": ("id", ("event_id", "text", "ocr_text", "reason", "recorded_at")),
     "reviews": (
         "id",
         ("finding_key", "rule_id", "event_ids", "decision", "category", "reason", "citations", "severity")
@@ -64,7 +65,17 @@ CHAINED: dict[str, tuple[str, tuple[str, ...]]] = {
     ),
 }
 # Tables whose every row must have been chained (numbers rows appear unlinked, derived from events).
-FACT_TABLES = ("profile", "parties", "imports", "debts", "runs", "withdrawals", "reviews", "corroborations")
+FACT_TABLES = (
+    "profile",
+    "parties",
+    "imports",
+    "debts",
+    "runs",
+    "withdrawals",
+    "reviews",
+    "corroborations",
+    "ocr_corrections",
+)
 META_COLUMNS = {table: CHAINED[table] for table in ("events", "numbers")}
 _UNHASHED = ("hash", "prev_hash")
 # Evidence columns added after rows were already hashed (m003, m005): hashed when set, so an older

@@ -501,6 +501,30 @@ def m008_corroborations(db: Database) -> None:
     )
 
 
+def m009_ocr(db: Database) -> None:
+    """A person's check of what OCR read from a screenshot (issue 16): each row confirms an
+    event's text as read (`text` = `ocr_text`) or corrects it, keeping the OCR text beside the
+    correction. The event itself is never edited; analysis reads the latest row's text, and wording
+    found in OCR text stays in the review tier until a row exists. A chained fact, append-only."""
+    db.executescript(
+        """
+        CREATE TABLE ocr_corrections (
+            id INTEGER PRIMARY KEY,
+            event_id INTEGER NOT NULL REFERENCES events(id),
+            text TEXT NOT NULL,
+            ocr_text TEXT,
+            reason TEXT,
+            recorded_at TEXT NOT NULL
+        );
+        CREATE INDEX ocr_corrections_event ON ocr_corrections (event_id);
+        CREATE TRIGGER ocr_corrections_no_update BEFORE UPDATE ON ocr_corrections
+            BEGIN SELECT RAISE(ABORT, 'OCR corrections are append-only: record a new one'); END;
+        CREATE TRIGGER ocr_corrections_no_delete BEFORE DELETE ON ocr_corrections
+            BEGIN SELECT RAISE(ABORT, 'OCR corrections are append-only: record a new one'); END;
+        """
+    )
+
+
 # A CHECK written `x IN ('a', 'b', ...)` builds a lookup table for every row inserted (about 3 µs
 # a row each in SQLite 3.40); the same test written `x = 'a' OR x = 'b' ...` costs a tenth of it.
 _CHECK_IN = re.compile(r"\b(channel|direction|status|at_precision|caller) IN \(([^()]*)\)")

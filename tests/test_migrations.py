@@ -73,6 +73,7 @@ EXPECTED_COLUMNS = {
         "caller": str,
     },
     "withdrawals": {"event_id": int, "reason": str, "recorded_at": str},
+    "ocr_corrections": {"id": int, "event_id": int, "text": str, "ocr_text": str, "reason": str, "recorded_at": str},
     "requests": {
         "id": int,
         "kind": str,
@@ -157,6 +158,7 @@ ALL_MIGRATIONS = [
     "m006_review_tier",
     "m007_views",
     "m008_corroborations",
+    "m009_ocr",
     "m010_chain_in_rows",
 ]
 

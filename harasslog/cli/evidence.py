@@ -592,6 +592,11 @@ def show(
         to_review=[f.rule_id for f in store.runs.review_items() if event_id in f.event_ids],
     )
     record["corroborated_by"] = [_corroboration(c, store.tz) for c in store.corroborations.for_event(event_id)]
+    from ..ocr import provenance as ocr_provenance
+
+    ocr = ocr_provenance.show_fields(row, store.ocr_corrections.latest().get(event_id), common.lang(store))
+    if ocr is not None:  # read from a screenshot: say so, with the image and the person's check
+        record["ocr"] = ocr
     if as_json:
         common.print_json(record)
         return
@@ -605,6 +610,8 @@ def show(
             value = "\n".join(f"{a['name'] or ''} {a['sha256']}" for a in value)
         elif key in ("findings", "to_review"):
             value = ", ".join(value)
+        elif key == "ocr":
+            value = "\n".join(f"{k}: {v}" for k, v in value.items() if v is not None)
         elif key == "import" and value:
             value = "\n".join(f"{k}: {v}" for k, v in value.items())
         elif key == "at" and event.at_precision in normalize.TIME_OF_DAY_UNKNOWN:

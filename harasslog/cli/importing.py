@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from rich.table import Table
 
     from ..ingest import CsvOptions, ImportSummary
+    from ..ocr import screenshot
     from ..store import Store
 
 IMPORT_LABELS = ("file", "format", "new", "duplicate", "corroborated", "skipped", "why", "total", "title")
@@ -49,7 +50,8 @@ def register(app: typer.Typer) -> None:
             ...,
             metavar="PATH",
             help="Export files: SMS Backup & Restore XML, sms.db, CallHistory.storedata, call_history.db, mmssms.db, "
-            "calllog.db, Samsung logs.db, CSV, carrier itemised records (.xlsx, CSV).",
+            "calllog.db, Samsung logs.db, CSV, carrier itemised records (.xlsx, CSV); screenshots (.png, .jpg, "
+            ".webp, or a folder of them) with the ocr extra.",
         ),
         format: str = typer.Option(
             "auto",
@@ -78,21 +80,34 @@ def register(app: typer.Typer) -> None:
             "--direction",
             help="CSV: the direction of rows whose type does not say (e.g. 'cellular'); without it they are refused.",
         ),
+        channel: str = typer.Option(
+            "sms", "--channel", metavar="sms|im", help="Screenshots: SMS threads (sms) or chat apps (im)."
+        ),
+        number: str = typer.Option(
+            None, "--number", metavar="N", help="Screenshots: the other side's number or name, if the header lacks it."
+        ),
         as_json: bool = typer.Option(False, "--json", help="Print the summary as one JSON object."),
     ) -> None:
         """Import phone exports. All files go in one transaction: if one is refused, none is stored.
 
         Example: harasslog import sms-20261120.xml calls-20261120.xml --party 某某催收
         """
-        from ..ingest import CsvOptions
+        from ..ingest import CsvOptions, ImportSummary
+        from ..ocr import screenshot
 
         fields = tuple(columns.split(",")) if columns is not None else ()
         csv_options = CsvOptions(fields, direction.value if direction else None)
         mapped = parse_mapping(mapping)
         store = common.open_store()
         try:
+            files, images = screenshot.expand(paths)
+            if channel not in ("sms", "im"):
+                raise InputError(f"--channel must be sms or im for screenshots, not {channel!r}")
             with common.flags(map="--map", format="--format", columns="--columns", direction="--direction"):
-                summary = _run(store, paths, format, party, mapped, csv_options)
+                with store.transaction():  # exports and screenshots: one transaction, all or nothing
+                    summary = _run(store, files, format, party, mapped, csv_options) if files else ImportSummary([])
+                    if images:
+                        summary.files += _screenshots(store, images, screenshot.Options(channel, number), party)
             if as_json:
                 common.print_json(summary.as_dict())
             else:
@@ -104,6 +119,16 @@ def register(app: typer.Typer) -> None:
                     common.tell(store, "cli.import.text_kept_as_source", file=f.file, count=f.corroborated_with_text)
         finally:
             store.close()
+
+
+def _screenshots(store: Store, images: list[Path], options: screenshot.Options, party: str | None) -> list[Any]:
+    from ..ocr import screenshot
+    from ..ocr.engine import EngineMissing
+
+    try:
+        return screenshot.import_screenshots(store, images, options, party, common.lang(store))
+    except EngineMissing:
+        raise InputError(t(common.lang(store), "ocr.missing")) from None
 
 
 def _run(

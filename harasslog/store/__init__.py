@@ -29,6 +29,7 @@ from .corroboration import Corroborations
 from .events import Events
 from .imports import Imports
 from .ledger import Ledger
+from .ocr import OcrCorrections
 from .parties import Numbers, Parties
 from .profile import Profile
 from .requests import Debts, Requests
@@ -62,6 +63,7 @@ class Store:
         self.withdrawals = Withdrawals(self)
         self.reviews = Reviews(self)
         self.corroborations = Corroborations(self)
+        self.ocr_corrections = OcrCorrections(self)
 
     def close(self) -> None:
         self.conn.close()

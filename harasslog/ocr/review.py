@@ -1,0 +1,49 @@
+"""The step between the store and the analysis for events read from screenshots (issue 16.3).
+
+OCR can misread a character, and one character can turn a reminder into a threat. So, before the
+engine runs, an OCR event's text is the person's correction when there is one (`harasslog ocr
+correct`); and after it runs, a wording finding that rests on OCR text no person has confirmed or
+corrected is moved to the review tier: a dossier states it only once someone has looked at the
+screenshot. Conduct findings (times, counts) are left as the engine made them. Pure.
+
+    events, unchecked = review.prepare(events, store.ocr_corrections.latest())
+    findings = review.hold_for_review(engine.analyze(events, ...), unchecked)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import replace
+from typing import Any
+
+from ..models import Event, Finding
+
+
+def is_ocr(event: Event) -> bool:
+    return event.source.startswith("ocr:")
+
+
+def prepare(events: Iterable[Event], corrections: dict[int, dict[str, Any]]) -> tuple[list[Event], set[int]]:
+    """The events as the analysis should read them (a corrected text in place of the OCR text) and
+    the ids of OCR events no person has checked yet."""
+    out: list[Event] = []
+    unchecked: set[int] = set()
+    for event in events:
+        if is_ocr(event):
+            correction = corrections.get(event.id)
+            if correction is None:
+                unchecked.add(event.id)
+            elif correction["text"] != event.text:
+                event = replace(event, text=correction["text"])
+        out.append(event)
+    return out, unchecked
+
+
+def hold_for_review(findings: Iterable[Finding], unchecked: set[int]) -> list[Finding]:
+    """Wording findings (they carry matched spans) on any unchecked OCR event go to the review tier."""
+    if not unchecked:
+        return list(findings)
+    return [
+        replace(f, tier="review") if f.tier == "finding" and f.matches and unchecked.intersection(f.event_ids) else f
+        for f in findings
+    ]
