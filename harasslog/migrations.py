@@ -501,6 +501,7 @@ def m008_corroborations(db: Database) -> None:
     )
 
 
+@migrations()
 def m009_ocr(db: Database) -> None:
     """A person's check of what OCR read from a screenshot (issue 16): each row confirms an
     event's text as read (`text` = `ocr_text`) or corrects it, keeping the OCR text beside the

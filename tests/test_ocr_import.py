@@ -110,11 +110,10 @@ def test_a_bubble_showing_a_stored_message_corroborates_it_and_a_second_import_a
     shown = json.loads(run(case["db"], "show", str(typed["id"]), "--json").stdout)
     (attachment,) = shown["attachments"]
     assert attachment["note"].startswith("corroborates this event") and case["sms"].name == attachment["name"]
+    (source,) = shown["corroborated_by"]  # the bubble, kept as a second source of that message
+    assert source["source"].startswith("ocr:") and source["text"] == "今天必须还，不然去你单位"
     summary = case["summary"]
-    assert (summary["new"], summary["skipped"]) == (4, 1)  # five bubbles, one already stored
-    assert list(summary["files"][0]["skipped_reasons"]) == [
-        "corroborates a message already stored (same number, text and minute)"
-    ]
+    assert (summary["new"], summary["corroborated"], summary["skipped"]) == (4, 1, 0)  # five bubbles, one stored
     again = json.loads(run(case["db"], "import", str(case["sms"]), "--json").stdout)
     assert (again["new"], again["duplicate"]) == (0, 5)  # every bubble of that image is in the store already
 

@@ -1,13 +1,9 @@
 """A screenshot bubble that shows a message already in the store corroborates it (issue 16.4).
 
-THE HOOK for the corroboration table of branch h-corrob (merged into main after this branch was
-cut; not in this branch's base). Here the corroboration is recorded as an attachment of the
-matched event, the screenshot itself, whose note names the bubble (source, box, OCR text); the
-attachment row is chained, so `verify` covers it and `show` lists it. At merge, in
-screenshot.import_screenshot, replace the per-bubble `matching_event` + `record` loop with
-`absorbed = store.corroborations.absorb(raws, import_id=..., source=f"ocr:{sha256}", taken=set(),
-party_id=party_id)`, store `absorbed.remaining` as events, and keep attaching the image to each
-matched event (the exhibit) with `record`'s attachment.
+screenshot.import_screenshot matches each bubble against stored messages (same channel,
+direction, number and text in its minute); a match is kept as a row of the corroborations table
+(store/corroboration.py, the bubble's record as OCR read it) and the screenshot is attached to the
+matched event as its exhibit, with a note naming the bubble. Both writes are chained.
 """
 
 from __future__ import annotations

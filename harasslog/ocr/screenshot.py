@@ -188,35 +188,34 @@ def matching_event(store: Store, raw: RawEvent, sha256: str) -> int | None:
     return None
 
 
-CORROBORATES = "corroborates a message already stored (same number, text and minute)"
-
-
 def import_screenshot(
     store: Store, path: Path, options: Options, party_id: int | None, summary: FileSummary, lang: str = "en"
 ) -> None:
     """Read one image and store its bubbles (inside the caller's transaction)."""
     earlier = [i for i in store.imports.list() if i["sha256"] == summary.sha256 and i["format"] == FORMAT and i["new"]]
     if earlier:  # the same image again: its bubbles are all in the store (no need to read it)
-        summary.duplicate = int(earlier[0]["new"]) + int(earlier[0]["skipped"] or 0)
+        first = earlier[0]
+        kept = store.corroborations.count_for_import(int(first["id"]))
+        summary.duplicate = int(first["new"]) + int(first["skipped"] or 0) + kept
         return
     _, raws, sha256 = read(path, store.tz, options)
     source = f"ocr:{sha256}"
     fresh: list[RawEvent] = []
-    corroborated: list[int] = []
+    matched: list[tuple[int, RawEvent]] = []
     for raw in raws:
         match = matching_event(store, raw, sha256)
         if match is None:
             fresh.append(raw)
             continue
-        corroborate.record(store, match, raw, source)
-        corroborated.append(match)
+        corroborate.record(store, match, raw, source)  # the image becomes an exhibit of that event
+        matched.append((match, raw))
+    store.corroborations.record(matched, import_id=summary.import_id, source=source)
     ids = store.events.add_many(fresh, import_id=summary.import_id, party_id=party_id, dedupe=False, source=source)
     summary.new += sum(1 for i in ids if i is not None)
-    if corroborated:
-        summary.skipped = len(corroborated)
-        summary.skipped_reasons = {CORROBORATES: len(corroborated)}
-        ids_text = ", ".join(map(str, corroborated))
-        summary.warnings.append(t(lang, "ocr.warn_corroborates", file=path.name, count=len(corroborated), ids=ids_text))
+    if matched:
+        summary.corroborated = len(matched)
+        ids_text = ", ".join(str(event_id) for event_id, _ in matched)
+        summary.warnings.append(t(lang, "ocr.warn_corroborates", file=path.name, count=len(matched), ids=ids_text))
     if any(r.raw["cropped"] for r in fresh):
         summary.warnings.append(t(lang, "ocr.warn_cut", file=path.name))
 

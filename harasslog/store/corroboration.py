@@ -130,6 +130,18 @@ class Corroborations:
             record["raw"] = json.loads(record["raw"]) if record["raw"] else None
         return found
 
+    def count_for_import(self, import_id: int) -> int:
+        """How many records of one import were kept as corroborations."""
+        (count,) = self._conn.execute(f"SELECT count(*) FROM {TABLE} WHERE import_id = ?", (import_id,)).fetchone()
+        return int(count)
+
+    def record(self, matched: list[tuple[int, RawEvent]], *, import_id: int, source: str) -> None:
+        """Record these (event id, record) pairs as corroborations, matched by the caller by its own
+        test (a screenshot's bubble: same number, text and minute as a stored message)."""
+        self._store.require_transaction()
+        region = self._store.region
+        self._write([(event_id, raw, _number(raw, region) or "") for event_id, raw in matched], import_id, source)
+
     def _write(self, matched: list[tuple[int, RawEvent, str]], import_id: int, source: str) -> None:
         """Insert the corroborations of one batch, each chained as a fact holding its row's digest
         (verify replays facts in memory, so a digest keeps that small); each row carries the hash
