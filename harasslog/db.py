@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
 
-from sqlite_utils import Database
+from ._sqlite_utils import Database
 
 from .errors import InputError
 from .migrations import migration_names, migrations

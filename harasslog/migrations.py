@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import re
 
-from sqlite_utils import Database, Migrations
+from ._sqlite_utils import Database, Migrations
 
 migrations = Migrations("harasslog")
 

@@ -10,7 +10,6 @@ from typing import Annotated
 
 import typer
 
-from ..records import event_record
 from . import common
 
 ocr_app = typer.Typer(
@@ -52,6 +51,8 @@ def _record(event_id: int, text: str | None, reason: str | None, as_json: bool) 
             row = store.ocr_corrections.add(event_id, text, reason)
         if as_json:
             event = next(store.events.select(ids=[event_id]))
+            from ..records import event_record
+
             common.print_json({**row, "event": event_record(event, store.tz)})
             return
         key = "ocr.confirmed" if row["text"] == row["ocr_text"] else "ocr.corrected_saved"

@@ -19,7 +19,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from sqlite_utils import Database
+from .._sqlite_utils import Database
 
 from .. import integrity
 from ._sql import now_iso
