@@ -306,14 +306,11 @@ class Automaton:
         found: set[str] = {""} if self.empty else set()
         state = 0
         for ch in text:
-            while True:
-                nxt = goto[state].get(ch)
-                if nxt is not None:
-                    state = nxt
-                    break
-                if not state:
-                    break
+            nxt = goto[state].get(ch)
+            while nxt is None and state:  # follow failure links to the longest suffix that goes on
                 state = fail[state]
+                nxt = goto[state].get(ch)
+            state = nxt or 0  # no state but the root is 0, and nothing leads back to it
             hit = out[state]
             if hit is not None:
                 found |= hit
