@@ -31,8 +31,11 @@ is the consequence's, in the original text.
 
 Cost: a message is hostile input, so every step is linear in its length (conditions, exceptions and
 spans are paired by bisect, never each with each), and only its first MAX_CHECKED characters are
-read; `unchecked` tells callers what was left so they can say so. Which rules run at all is decided
-by a literal prefilter (rules/literals.py).
+read; `unchecked` tells callers what was left so they can say so. Which patterns run at all is
+decided by a literal prefilter (rules/literals.py): an Aho-Corasick automaton finds, in one pass,
+which of the packs' required literals occur, and only a pattern, consequence or exception that
+needs one of them is run. `analyze` scans each message once with both tiers (`matcher_for(pack,
+tier=None)`, split by `Matcher.split`), and a scan is cached per distinct text.
 """
 
 from __future__ import annotations
