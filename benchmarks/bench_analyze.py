@@ -4,6 +4,10 @@
     python benchmarks/bench_analyze.py --long      (one hostile message at growing lengths, issue 8.7)
     python benchmarks/bench_analyze.py --analyze-only   (analyze alone: run it on two versions to compare;
         PYTHONPATH=path/to/older/checkout python -P benchmarks/bench_analyze.py --analyze-only)
+    python benchmarks/bench_analyze.py --analyze-only --baseline path/to/older/checkout [--repeat 3]
+        (the same events analyzed by the older checkout and by this one, alternately in one run;
+        prints each time, the medians and the ratio now / baseline; issue 11's target is <= 1.5x
+        the code before it, commit 49d2ce9: `git worktree add /tmp/old 49d2ce9`)
 
 The baseline is the one-pass wording check the issue describes: every wording pattern of the pack
 joined into one alternation, compiled once, and `search`ed once over each event's raw text (no
@@ -21,8 +25,12 @@ from __future__ import annotations
 
 import argparse
 import gc
+import os
 import random
 import re
+import resource
+import statistics
+import subprocess
 import sys
 import time
 from datetime import UTC, datetime, timedelta
@@ -154,9 +162,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--analyze-only", action="store_true", help="time analyze alone (to compare two versions of harasslog)"
     )
+    parser.add_argument("--baseline", metavar="CHECKOUT", help="with --analyze-only: also time this older checkout")
+    parser.add_argument("--repeat", type=int, default=1, help="with --baseline: runs of each, alternately")
     args = parser.parse_args(argv)
     if args.long:
         return long_messages()
+    if args.analyze_only and args.baseline:
+        return compare(args)
     pack = load_pack(args.pack)
     if args.pack == "cn":  # scan English texts too, as `scan` does
         merged = load_pack("us")
@@ -176,7 +188,9 @@ def main(argv: list[str] | None = None) -> int:
         gc.collect()
         t0 = time.perf_counter()
         findings = analyze(events, [], pack, tz=ZoneInfo("Asia/Shanghai"))
-        print(f"analyze: {time.perf_counter() - t0:.2f}s, {len(findings):,} findings")
+        elapsed = time.perf_counter() - t0
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        print(f"analyze: {elapsed:.2f}s, {len(findings):,} findings, peak RSS {peak:.0f} MB (with the events)")
         return 0
     alternation = "|".join(
         f"(?:{expand(p)})" for r in pack.rules if r.kind == "wording" for ps in r.patterns.values() for p in ps
@@ -216,6 +230,27 @@ def main(argv: list[str] | None = None) -> int:
         "cost more than a bare keyword search)"
     )
     return 0 if ratio <= 3 else 1
+
+
+def compare(args: argparse.Namespace) -> int:
+    """Run --analyze-only on the older checkout and on this one, alternately, in fresh processes."""
+    here = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    base = [sys.executable, "-P", os.path.abspath(__file__), "--analyze-only"]
+    base += ["--events", str(args.events), "--pack", args.pack, "--seed", str(args.seed)]
+    times: dict[str, list[float]] = {"baseline": [], "now": []}
+    for run in range(args.repeat):
+        for name, path in (("baseline", os.path.abspath(args.baseline)), ("now", here)):
+            env = {**os.environ, "PYTHONPATH": path}
+            out = subprocess.run(base, env=env, capture_output=True, text=True, check=True).stdout
+            line = next(x for x in out.splitlines() if x.startswith("analyze: "))
+            times[name].append(float(line.split()[1].rstrip("s,")))
+            print(f"run {run + 1} {name:8} ({path}): {line}")
+    old, new = statistics.median(times["baseline"]), statistics.median(times["now"])
+    print(
+        f"{args.events:,} events, median of {args.repeat}: baseline {old:.2f}s, now {new:.2f}s, "
+        f"now / baseline = {new / old:.2f}x (issue 11 target <= 1.5x): {'OK' if new <= 1.5 * old else 'OVER'}"
+    )
+    return 0
 
 
 if __name__ == "__main__":

@@ -206,7 +206,7 @@ def test_an_item_no_rule_raised_is_kept_under_model_and_its_category(monkeypatch
     from harasslog.rules import engine, triage
     from harasslog.rules.loader import load_pack
 
-    def model_only(text, packs, findings=(), *, lang="en", recipient=None):
+    def model_only(text, packs, findings=(), *, lang="en", recipient=None, rule_matches=None):
         return [ReviewItem("threat_violence", 0.7, text[9:13], 9, 13, "strongest features", "")]
 
     monkeypatch.setattr(triage, "review_items", model_only)

@@ -86,3 +86,35 @@ def test_deeply_nested_groups_give_up_instead_of_crashing() -> None:
     pattern = "(" * 400 + "ab" + ")" * 400  # Python's regex compiler accepts this
     re.compile(pattern)
     assert required_literals(pattern) is None
+
+
+def test_the_automaton_finds_every_literal_that_occurs_overlapping_nested_or_a_suffix():
+    from harasslog.rules.literals import Automaton
+
+    found = Automaton(["爆通讯录", "通讯录", "讯录", "he", "she", "hers", "his", "通知"])
+    assert found.find("他说要爆通讯录") == {"爆通讯录", "通讯录", "讯录"}
+    assert found.find("ushers") == {"she", "he", "hers"}
+    assert found.find("通讯 录") == set()
+    assert found.find("") == set()
+
+
+def test_one_matcher_of_both_tiers_splits_into_what_each_tier_alone_finds():
+    """The engine scans a message once with both tiers and every recipient's rules: split by tier
+    and recipient, its matches are those of the matcher each tier had before."""
+    from harasslog.rules.loader import load_pack
+    from harasslog.rules.wording import matcher_for
+
+    pack = load_pack("cn")
+    both = matcher_for(pack, tier=None)
+    texts = [
+        "再不还钱就爆你通讯录，通知你的家人和同事",
+        "你朋友欠我们的钱，麻烦你转告他尽快还款",
+        "你家里人知道你欠钱不还吗？出点什么事可别怪我们",
+        "您的账单已逾期，请尽快还款。",
+    ]
+    for text in texts:
+        scanned = both.scan(text)
+        for tier, recipient in (("finding", None), ("finding", "third_party"), ("review", None)):
+            alone = matcher_for(pack, tier=tier, recipient=recipient).scan(text)
+            assert both.split(scanned, tier, recipient) == alone, (text, tier, recipient)
+    assert any(both.scan(t) for t in texts)

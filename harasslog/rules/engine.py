@@ -29,7 +29,7 @@ from ..models import CHANNELS, STATUSES, Citation, Event, Finding, Match, Reques
 from ..normalize import TIME_OF_DAY_UNKNOWN
 from . import triage
 from .loader import CATEGORIES, Rule, RulePack
-from .wording import MAX_CHECKED, Matcher, compile_rules, matcher_for, normalize, unchecked
+from .wording import MAX_CHECKED, compile_rules, matcher_for, normalize, unchecked
 
 # Default channels: every contact with the borrower (a third party's report is not one), and every
 # channel whose record can hold the collector's words: all of them (what was said on a call or at a
@@ -504,67 +504,88 @@ def recipient_of(e: Event) -> str | None:
 
 
 def _wording(
-    tl: _Timeline, rules: list[Rule], matcher_of: Callable[[str | None], Matcher], who: Mapping[int, str]
-) -> list[Finding]:
-    """Wording findings; a message to a third party also runs the rules for that recipient (the
-    debt mentioned to someone else), whose finding names who received it when the record says."""
+    tl: _Timeline, pack: RulePack, rules: list[Rule], who: Mapping[int, str]
+) -> tuple[list[Finding], list[Finding]]:
+    """Wording findings and review-tier items (see `_review_items`), in one pass over the messages.
+
+    Each message is scanned once by a matcher of both tiers (cached per distinct text), whose
+    matches are split into the findings tier for its recipient and the review tier. A message to a
+    third party also runs the rules for that recipient (the debt mentioned to someone else), whose
+    finding names who received it when the record says. rules: the pack's active wording rules
+    (none: no findings tier, as before; the review tier still reads every message)."""
     by_id = {r.id: r for r in rules}
-    out = []
+    both = matcher_for(pack, tier=None)
+    rules_of = {r.id: r for r in pack.rules}
+    findings: list[Finding] = []
+    review: list[Finding] = []
     for i, e in enumerate(tl.events):
         if not e.text:
             continue
         recipient = recipient_of(e)
-        found = matcher_of(recipient).scan(e.text)
-        if not found or not _about_debt(e, normalize(e.text[:MAX_CHECKED]).text):
+        scanned = both.scan(e.text)
+        found = both.split(scanned, "finding", recipient) if rules else []
+        if not _about_debt(e, normalize(e.text[:MAX_CHECKED]).text):
+            continue  # both tiers read only messages about money or debt
+        mine = _finding_items(tl, i, e, found, by_id, who) if found else []
+        findings.extend(mine)
+        matched = [m for f in mine for m in f.matches]
+        review.extend(_review_items(tl, i, e, pack, rules_of, matched, both.split(scanned, "review")))
+    return findings, review
+
+
+def _finding_items(
+    tl: _Timeline, i: int, e: Event, found: list[Match], by_id: Mapping[str, Rule], who: Mapping[int, str]
+) -> list[Finding]:
+    """The findings tier's findings in one message about the debt, from its matches."""
+    out = []
+    not_read = _unchecked_text(e.text, tl.zh)
+    per_rule: dict[str, list[Match]] = defaultdict(list)
+    for m in found:
+        per_rule[m.rule_id].append(m)
+    # A rule for this recipient says more than the general rule of its category (who was told):
+    # one finding per category, not two.
+    told = {by_id[r].category for r in per_rule if "recipients" in by_id[r].params}
+    for rule_id, matches in per_rule.items():
+        rule = by_id[rule_id]
+        p = rule.params
+        if e.channel not in p.get("channels", TEXT_CHANNELS):
             continue
-        not_read = _unchecked_text(e.text, tl.zh)
-        per_rule: dict[str, list[Match]] = defaultdict(list)
-        for m in found:
-            per_rule[m.rule_id].append(m)
-        # A rule for this recipient says more than the general rule of its category (who was told):
-        # one finding per category, not two.
-        told = {by_id[r].category for r in per_rule if "recipients" in by_id[r].params}
-        for rule_id, matches in per_rule.items():
-            rule = by_id[rule_id]
-            p = rule.params
-            if e.channel not in p.get("channels", TEXT_CHANNELS):
-                continue
-            if rule.category in told and "recipients" not in p:
-                continue
-            # A message's direction says whose words it holds; what was recorded of a call or a
-            # visit is what the collector said, whoever dialled or knocked.
-            want = p.get("direction", "in")
-            spoken = e.channel in SPOKEN_CHANNELS or e.channel == "third_party"
-            if want != "any" and e.direction != want and not spoken:
-                continue
-            label = CATEGORY_LABELS[rule.category][0 if tl.zh else 1]
-            vals = {
-                "label": label,
-                "channel": CHANNEL_LABELS[e.channel][0 if tl.zh else 1],
-                "date": tl.day(i),
-                "time": tl.hm(i),
-                "quotes": ("、" if tl.zh else ", ").join(f"“{m.text}”" for m in matches[:5]),
-                "who": who.get(e.id, ""),
-            }
-            if "recipients" in p:
-                if tl.zh:
-                    text = "{date} {time} 的{channel}" + ("（对方：{who}）" if vals["who"] else "")
-                    text += "向第三方提及借款人的债务（{label}）：{quotes}"
-                else:
-                    text = "{label}: {channel} on {date} at {time}" + (" to {who}" if vals["who"] else "")
-                    text += " mentions the borrower's debt to a third party: {quotes}"
+        if rule.category in told and "recipients" not in p:
+            continue
+        # A message's direction says whose words it holds; what was recorded of a call or a
+        # visit is what the collector said, whoever dialled or knocked.
+        want = p.get("direction", "in")
+        spoken = e.channel in SPOKEN_CHANNELS or e.channel == "third_party"
+        if want != "any" and e.direction != want and not spoken:
+            continue
+        label = CATEGORY_LABELS[rule.category][0 if tl.zh else 1]
+        vals = {
+            "label": label,
+            "channel": CHANNEL_LABELS[e.channel][0 if tl.zh else 1],
+            "date": tl.day(i),
+            "time": tl.hm(i),
+            "quotes": ("、" if tl.zh else ", ").join(f"“{m.text}”" for m in matches[:5]),
+            "who": who.get(e.id, ""),
+        }
+        if "recipients" in p:
+            if tl.zh:
+                text = "{date} {time} 的{channel}" + ("（对方：{who}）" if vals["who"] else "")
+                text += "向第三方提及借款人的债务（{label}）：{quotes}"
             else:
-                text = (
-                    "{date} {time} 的{channel}含{label}措辞：{quotes}"
-                    if tl.zh
-                    else "{label}: {channel} on {date} at {time}: {quotes}"
-                )
-            explanation = _fill(text, vals)
-            if recalled(e):  # the borrower's record of what was said, not a copy of it
-                explanation += "（据投诉人记录）" if tl.zh else " (as recorded by the complainant)"
-            if not_read:  # never silently: the finding says the message was not read to its end
-                explanation += f"（{not_read}）" if tl.zh else f" ({not_read})"
-            out.append(tl.finding(rule, [i], explanation, e.group, tuple(matches)))
+                text = "{label}: {channel} on {date} at {time}" + (" to {who}" if vals["who"] else "")
+                text += " mentions the borrower's debt to a third party: {quotes}"
+        else:
+            text = (
+                "{date} {time} 的{channel}含{label}措辞：{quotes}"
+                if tl.zh
+                else "{label}: {channel} on {date} at {time}: {quotes}"
+            )
+        explanation = _fill(text, vals)
+        if recalled(e):  # the borrower's record of what was said, not a copy of it
+            explanation += "（据投诉人记录）" if tl.zh else " (as recorded by the complainant)"
+        if not_read:  # never silently: the finding says the message was not read to its end
+            explanation += f"（{not_read}）" if tl.zh else f" ({not_read})"
+        out.append(tl.finding(rule, [i], explanation, e.group, tuple(matches)))
     return out
 
 
@@ -577,33 +598,29 @@ def _gates(e: Event, p: dict[str, Any]) -> bool:
     return want == "any" or e.direction == want or spoken
 
 
-def _review(tl: _Timeline, pack: RulePack, findings: list[Finding]) -> list[Finding]:
-    """Review-tier Findings (tier "review"): what triage raises in the events `_wording` reads,
-    beyond what the findings tier found there. One per event and stable rule id (its rule's id, or
-    MODEL:<category> for an item no rule raised), score = the highest of its items'."""
-    found: dict[int, list[Match]] = defaultdict(list)
-    for f in findings:
-        if f.matches and len(f.event_ids) == 1:
-            found[f.event_ids[0]].extend(f.matches)
-    rules = {r.id: r for r in pack.rules}
-    out = []
-    for i, e in enumerate(tl.events):
-        if not e.text:
-            continue
-        if not _about_debt(e, normalize(e.text[:MAX_CHECKED]).text):
-            continue  # the gate `_wording` applies, checked first: it is the cheaper of the two
-        recipient = "third_party" if e.channel == "third_party" else None
-        items = triage.review_items(e.text, pack, found.get(e.id, ()), lang=tl.lang, recipient=recipient)
-        if not items:
-            continue
-        per_id: dict[str, list[ReviewItem]] = defaultdict(list)
-        for item in items:
-            rule = rules.get(item.rule_id)
-            if _gates(e, rule.params if rule is not None else {}):
-                per_id[triage.stable_rule_id(item)].append(item)
-        for rule_id, mine in per_id.items():
-            out.append(_review_finding(tl, i, pack, rules.get(mine[0].rule_id), rule_id, mine))
-    return out
+def _review_items(
+    tl: _Timeline,
+    i: int,
+    e: Event,
+    pack: RulePack,
+    rules: Mapping[str, Rule],
+    found: list[Match],
+    rule_matches: list[Match],
+) -> list[Finding]:
+    """Review-tier Findings (tier "review") of one message about the debt: what triage raises
+    beyond what the findings tier found there (`found`), given the review-tier rules' matches. One
+    per stable rule id (its rule's id, or MODEL:<category> for an item no rule raised), score =
+    the highest of its items'."""
+    recipient = "third_party" if e.channel == "third_party" else None
+    items = triage.review_items(e.text or "", pack, found, lang=tl.lang, recipient=recipient, rule_matches=rule_matches)
+    if not items:
+        return []
+    per_id: dict[str, list[ReviewItem]] = defaultdict(list)
+    for item in items:
+        rule = rules.get(item.rule_id)
+        if _gates(e, rule.params if rule is not None else {}):
+            per_id[triage.stable_rule_id(item)].append(item)
+    return [_review_finding(tl, i, pack, rules.get(mine[0].rule_id), rule_id, mine) for rule_id, mine in per_id.items()]
 
 
 def _review_finding(
@@ -684,7 +701,7 @@ def analyze(
     who: Mapping[int, str] | None = None,
 ) -> list[Finding]:
     """All findings of the pack's active rules, ordered by time, then by severity (worst first); the
-    review tier's items (tier "review", see `_review`) follow the same order among them.
+    review tier's items (tier "review", see `_review_items`) follow the same order among them.
 
     who: for third-party contacts, event id -> who was contacted as the user recorded it
     (`add third-party --who`); a disclosure finding names them."""
@@ -694,12 +711,9 @@ def analyze(
     for rule in active:
         if rule.kind != "wording":
             findings.extend(KIND_FUNCS[rule.kind](tl, rule))
-    wording = [r for r in active if r.kind == "wording"]
-    if wording:
-        # One matcher per recipient recipient_of can name, compiled (and cached) once.
-        by_recipient = {r: matcher_for(pack, recipient=r) for r in (None, "third_party")}
-        findings.extend(_wording(tl, wording, by_recipient.__getitem__, who or {}))
-    findings.extend(_review(tl, pack, findings))
+    worded, review = _wording(tl, pack, [r for r in active if r.kind == "wording"], who or {})
+    findings.extend(worded)
+    findings.extend(review)
     findings.sort(key=lambda f: (f.start, -severity_rank(f.severity), f.rule_id))
     return findings
 

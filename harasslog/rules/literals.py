@@ -10,6 +10,8 @@ so an answer it gives is always safe, and the worst a gap in it can cost is spee
 from __future__ import annotations
 
 import re
+from collections import deque
+from collections.abc import Iterable
 from typing import Any
 
 _MAX_SET = 200  # a literal set grows by cross products; past this it is not worth keeping
@@ -251,3 +253,65 @@ def _best(items: list[Node]) -> set[str] | None:
     if not factors:
         return None
     return max(factors, key=lambda f: (min(len(x) for x in f), -len(f)))
+
+
+# ---------------------------------------------------------------- finding them
+
+
+class Automaton:
+    """Which of a set of strings occur in a text, in one pass over it (Aho-Corasick).
+
+    Linear in the text whatever the number of strings: each character is one dictionary step,
+    plus failure steps that never outnumber the characters read. The matcher's prefilter: a
+    pattern runs only when one of its required literals is found.
+    """
+
+    def __init__(self, words: Iterable[str]) -> None:
+        goto: list[dict[str, int]] = [{}]
+        out: list[set[str]] = [set()]
+        self.empty = False  # "" is a literal: it occurs in every text
+        for word in words:
+            if not word:
+                self.empty = True
+                continue
+            state = 0
+            for ch in word:
+                nxt = goto[state].get(ch)
+                if nxt is None:
+                    nxt = len(goto)
+                    goto[state][ch] = nxt
+                    goto.append({})
+                    out.append(set())
+                state = nxt
+            out[state].add(word)
+        fail = [0] * len(goto)
+        queue = deque(goto[0].values())  # depth 1: fail to the root
+        while queue:  # breadth first, so a state's failure target is complete before it
+            state = queue.popleft()
+            for ch, nxt in goto[state].items():
+                queue.append(nxt)
+                f = fail[state]
+                while f and ch not in goto[f]:
+                    f = fail[f]
+                target = goto[f].get(ch, 0)
+                fail[nxt] = target if target != nxt else 0
+                out[nxt] |= out[fail[nxt]]
+        self._goto = goto
+        self._fail = fail
+        self._out: list[frozenset[str] | None] = [frozenset(o) if o else None for o in out]
+
+    def find(self, text: str) -> set[str]:
+        """The strings that occur in text."""
+        goto, fail, out = self._goto, self._fail, self._out
+        found: set[str] = {""} if self.empty else set()
+        state = 0
+        for ch in text:
+            nxt = goto[state].get(ch)
+            while nxt is None and state:  # follow failure links to the longest suffix that goes on
+                state = fail[state]
+                nxt = goto[state].get(ch)
+            state = nxt or 0  # no state but the root is 0, and nothing leads back to it
+            hit = out[state]
+            if hit is not None:
+                found |= hit
+        return found

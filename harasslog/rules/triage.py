@@ -40,16 +40,19 @@ def review_items(
     *,
     lang: str = "en",
     recipient: str | None = None,
+    rule_matches: Sequence[Match] | None = None,
 ) -> list[ReviewItem]:
     """What a person should look at in text, beyond `findings` (the findings tier's matches).
 
     recipient: who received the message when known ("borrower", "third_party", or a party kind such
     as "relative", "friend", "employer"); None when unknown.
+    rule_matches: the review-tier rules' matches in text when the caller has scanned it already
+    (the engine scans both tiers at once); None scans it here.
     """
     if not text:
         return []
     pack_list = list(packs) if isinstance(packs, list) else [packs]
-    items = _rule_items(text, pack_list, lang)
+    items = _rule_items(text, pack_list, lang, rule_matches)
     items += _model_items(text, lang, {m.category for m in findings} | {i.category for i in items})
     kept = [i for i in items if not _already_found(i, findings)]
     kept.sort(key=lambda i: (i.start, i.end, i.rule_id, i.category))
@@ -61,9 +64,12 @@ def _already_found(item: ReviewItem, findings: Sequence[Match]) -> bool:
     return any(m.category == item.category for m in findings)
 
 
-def _rule_items(text: str, packs: list[RulePack], lang: str) -> list[ReviewItem]:
+def _rule_items(
+    text: str, packs: list[RulePack], lang: str, matches: Sequence[Match] | None = None
+) -> list[ReviewItem]:
     """One item per merged span of each review-tier wording rule that matches."""
-    matches = matcher_for(packs, tier="review").scan(text)
+    if matches is None:
+        matches = matcher_for(packs, tier="review").scan(text)
     if not matches:
         return []
     rules = {r.id: r for p in packs for r in p.rules}

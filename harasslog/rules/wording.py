@@ -31,8 +31,11 @@ is the consequence's, in the original text.
 
 Cost: a message is hostile input, so every step is linear in its length (conditions, exceptions and
 spans are paired by bisect, never each with each), and only its first MAX_CHECKED characters are
-read; `unchecked` tells callers what was left so they can say so. Which rules run at all is decided
-by a literal prefilter (rules/literals.py).
+read; `unchecked` tells callers what was left so they can say so. Which patterns run at all is
+decided by a literal prefilter (rules/literals.py): an Aho-Corasick automaton finds, in one pass,
+which of the packs' required literals occur, and only a pattern, consequence or exception that
+needs one of them is run. `analyze` scans each message once with both tiers (`matcher_for(pack,
+tier=None)`, split by `Matcher.split`), and a scan is cached per distinct text.
 """
 
 from __future__ import annotations
@@ -40,12 +43,12 @@ from __future__ import annotations
 import re
 import unicodedata
 from bisect import bisect_left, bisect_right
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import accumulate
 
 from ..models import Match
-from .literals import required_literals
+from .literals import Automaton, required_literals
 from .obfuscation import Reading, chinese_readings, readings
 from .pack import Rule, RulePack, expand
 
@@ -310,12 +313,23 @@ class CompiledRule:
     consequences: tuple[re.Pattern[str], ...] = ()
     conditions: re.Pattern[str] | None = None
     within: int = 0
+    tier: str = "finding"
+    recipients: tuple[str, ...] | None = None  # params.recipients: only for a message to one of them
 
-    def conditional_spans(self, text: str) -> list[tuple[int, int]]:
-        """Consequence matches that lie near a condition match (either side, or overlapping)."""
+    def conditional_spans(
+        self, text: str, consequences: tuple[re.Pattern[str], ...] | list[re.Pattern[str]] | None = None
+    ) -> list[tuple[int, int]]:
+        """Consequence matches that lie near a condition match (either side, or overlapping).
+
+        consequences: the ones worth running on text (the prefilter's choice); None: all of them."""
         if self.conditions is None:
             return []
-        found = [(m.start(), m.end()) for p in self.consequences for m in p.finditer(text) if m.end() > m.start()]
+        found = [
+            (m.start(), m.end())
+            for p in (self.consequences if consequences is None else consequences)
+            for m in p.finditer(text)
+            if m.end() > m.start()
+        ]
         if not found:
             return []
         conds = [(m.start(), m.end()) for m in self.conditions.finditer(text)]
@@ -323,58 +337,90 @@ class CompiledRule:
         # `within` before it starts (cs - e <= within and s - ce <= within).
         return _touching(found, conds, self.within + 1)
 
+    def applies(self, tier: str, recipient: str | None) -> bool:
+        """Whether this rule is one compile_rules(tier=tier, recipient=recipient) would include."""
+        return self.tier == tier and (self.recipients is None or recipient in self.recipients)
 
-@dataclass(frozen=True)
+
+# What the prefilter picks: (rule index, kind, its index among the rule's patterns of that kind),
+# kind 0 a pattern, 1 a consequence, 2 an exception (run only where the rule matched).
+_Item = tuple[int, int, int]
+_EXCEPTION = 2
+
+
+@dataclass(frozen=True, eq=False)  # hashed by identity: scans are cached per matcher
 class Matcher:
-    """All wording rules of one or more packs, compiled, behind one literal prefilter."""
+    """All wording rules of one or more packs, compiled, behind one literal prefilter.
+
+    The prefilter finds which of the packs' literals occur in a text in one pass (an Aho-Corasick
+    automaton, linear in the text), then runs only the patterns that need one of them: a pattern
+    whose required literals are all absent cannot match. A matcher compiled with tier None holds
+    both tiers and every recipient's rules: one scan per message, split by `split` (the engine's way).
+    """
 
     rules: tuple[CompiledRule, ...]
     needs: dict[str, frozenset[int]]  # literal -> the rules that need it
-    by_gram: dict[int, dict[str, tuple[str, ...]]]  # k -> first k chars -> literals starting so (k <= 3)
     always: frozenset[int]  # rules with a pattern the prefilter cannot speak for
+    items: dict[str, frozenset[_Item]] = field(default_factory=dict)  # literal -> the patterns that need it
+    always_items: frozenset[_Item] = frozenset()  # patterns with no required literal: always run
+    automaton: Automaton = field(default_factory=lambda: Automaton(()))  # finds the literals of `items`
+    by_id: dict[str, CompiledRule] = field(default_factory=dict)
+
+    def present(self, text: str) -> set[str]:
+        """The literals (of `items`) that occur in the normalized text."""
+        return self.automaton.find(text)
 
     def candidates(self, text: str) -> set[int]:
-        """Indexes of the rules that can match the normalized text.
-
-        The text's 1-, 2- and 3-grams (one set each, built at C speed) are intersected with the
-        literals' first characters; only the few literals that start so are looked for in full.
-        """
+        """Indexes of the rules that can match the normalized text."""
         chosen = set(self.always)
-        for k, heads in self.by_gram.items():
-            for head in {text[i : i + k] for i in range(len(text) - k + 1)}.intersection(heads):
-                for literal in heads[head]:
-                    if literal in text:
-                        chosen |= self.needs[literal]
+        for literal in self.present(text):
+            chosen |= self.needs.get(literal, frozenset())
         return chosen
 
     def scan(self, text: str) -> list[Match]:
         """Every match in the first MAX_CHECKED characters of text (see `unchecked` for the rest)."""
         if not text or not self.rules:
             return []
-        text = text[:MAX_CHECKED]
+        return list(self._scan(text[:MAX_CHECKED]))
+
+    @lru_cache(maxsize=8192)  # noqa: B019 - per distinct text (collectors repeat templates); matchers are few
+    def _scan(self, text: str) -> tuple[Match, ...]:
         norm = normalize(text)
-        chosen = self.candidates(norm.text)
+        chosen: set[_Item] = set(self.always_items)
+        for literal in self.present(norm.text):
+            chosen |= self.items[literal]
         if not chosen:
-            return []
-        found: list[Match] = []
-        for index in sorted(chosen):
+            return ()
+        # Per rule: its patterns, consequences and exceptions worth running on this text.
+        per_rule: dict[int, tuple[list[re.Pattern[str]], ...]] = {}
+        for index, kind, j in sorted(chosen):
             rule = self.rules[index]
-            spans: list[tuple[int, int]] = rule.conditional_spans(norm.text)
-            for pattern in rule.patterns:
+            per_rule.setdefault(index, ([], [], []))[kind].append(
+                (rule.patterns, rule.consequences, rule.exceptions)[kind][j]
+            )
+        found: list[Match] = []
+        for index, (pats, cons, exs) in per_rule.items():
+            rule = self.rules[index]
+            spans: list[tuple[int, int]] = rule.conditional_spans(norm.text, cons) if cons else []
+            for pattern in pats:
                 for m in pattern.finditer(norm.text):
                     if m.end() > m.start():
                         spans.append((m.start(), m.end()))
             if not spans:
                 continue
             # Exceptions are compiled as lookaheads, so overlapping ones are all found.
-            excepted = [(m.start(), m.end(1)) for ex in rule.exceptions for m in ex.finditer(norm.text)]
+            excepted = [(m.start(), m.end(1)) for ex in exs for m in ex.finditer(norm.text)]
             hidden = set(_touching(spans, excepted, 0))
             kept = [s for s in spans if s not in hidden]
             for s, e in _merge(kept):
                 o_start, o_end = norm.span(s, e)
                 found.append(Match(rule.rule_id, rule.category, text[o_start:o_end], o_start, o_end))
         found.sort(key=lambda m: (m.start, m.end, m.rule_id))
-        return found
+        return tuple(found)
+
+    def split(self, matches: list[Match], tier: str, recipient: str | None = None) -> list[Match]:
+        """The matches a matcher of one tier for `recipient` would have found (order kept)."""
+        return [m for m in matches if self.by_id[m.rule_id].applies(tier, recipient)]
 
 
 def _touching(spans: list[tuple[int, int]], others: list[tuple[int, int]], slack: int) -> list[tuple[int, int]]:
@@ -408,20 +454,29 @@ def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
 
 
 def compile_rules(
-    rules: list[Rule], langs: tuple[str, ...] | None = None, tier: str = "finding", recipient: str | None = None
+    rules: list[Rule],
+    langs: tuple[str, ...] | None = None,
+    tier: str | None = "finding",
+    recipient: str | None = None,
 ) -> Matcher:
     """A matcher of the wording rules of one tier ("finding" or "review") for a message to `recipient`.
 
     A rule with params.recipients (a disclosure: a message to a third party that mentions the debt)
     applies only to a message to one of them; recipient None (unknown, or the borrower) leaves it out.
+    tier None: every wording rule of both tiers, whatever its recipients (split the matches with
+    Matcher.split).
     """
     compiled: list[CompiledRule] = []
     needs: dict[str, set[int]] = {}
+    items: dict[str, set[_Item]] = {}
     always: set[int] = set()
+    always_items: set[_Item] = set()
     for rule in rules:
-        if rule.kind != "wording" or rule.status in ("deprecated", "removed") or rule.tier != tier:
+        if rule.kind != "wording" or rule.status in ("deprecated", "removed"):
             continue
-        if "recipients" in rule.params and recipient not in rule.params["recipients"]:
+        if tier is not None and rule.tier != tier:
+            continue
+        if tier is not None and "recipients" in rule.params and recipient not in rule.params["recipients"]:
             continue
         pats = [expand(p) for lang, ps in rule.patterns.items() if langs is None or lang in langs for p in ps]
         exs = [expand(p) for lang, ps in rule.exceptions.items() if langs is None or lang in langs for p in ps]
@@ -439,25 +494,38 @@ def compile_rules(
                 tuple(re.compile(p) for p in cons),
                 _conditions(tuple(conds)) if cons and conds else None,
                 int(rule.params.get("within", 0)),
+                rule.tier,
+                tuple(rule.params["recipients"]) if "recipients" in rule.params else None,
             )
         )
-        for p in pats + cons:
-            literals = required_literals(p)
-            if literals is None:
-                always.add(index)
-            else:
+        for kind, group in enumerate((pats, cons, exs)):
+            for j, p in enumerate(group):
+                literals = _literals(p)
+                if literals is None:
+                    if kind < _EXCEPTION:
+                        always.add(index)
+                    always_items.add((index, kind, j))
+                    continue
                 for literal in literals:
-                    needs.setdefault(literal, set()).add(index)
-    by_gram: dict[int, dict[str, list[str]]] = {}
-    for literal in sorted(needs):
-        k = min(len(literal), 3)
-        by_gram.setdefault(k, {}).setdefault(literal[:k], []).append(literal)
+                    if kind < _EXCEPTION:  # an exception alone never makes a rule run
+                        needs.setdefault(literal, set()).add(index)
+                    items.setdefault(literal, set()).add((index, kind, j))
     return Matcher(
         tuple(compiled),
         {lit: frozenset(ids) for lit, ids in needs.items()},
-        {k: {head: tuple(lits) for head, lits in heads.items()} for k, heads in sorted(by_gram.items())},
         frozenset(always),
+        {lit: frozenset(found) for lit, found in items.items()},
+        frozenset(always_items),
+        Automaton(items),
+        {r.rule_id: r for r in compiled},
     )
+
+
+@lru_cache(maxsize=4096)
+def _literals(pattern: str) -> frozenset[str] | None:
+    """required_literals, cached: the same pattern is compiled for several matchers (tiers, recipients)."""
+    found = required_literals(pattern)
+    return None if found is None else frozenset(found)
 
 
 @lru_cache(maxsize=64)
@@ -467,14 +535,14 @@ def _conditions(patterns: tuple[str, ...]) -> re.Pattern[str]:
 
 
 # Packs are immutable; the cache keeps them alive so their ids stay unique.
-_MatcherKey = tuple[tuple[int, ...], tuple[str, ...] | None, str, str | None]
+_MatcherKey = tuple[tuple[int, ...], tuple[str, ...] | None, str | None, str | None]
 _matchers: dict[_MatcherKey, tuple[list[RulePack], Matcher]] = {}
 
 
 def matcher_for(
     packs: RulePack | list[RulePack],
     langs: tuple[str, ...] | None = None,
-    tier: str = "finding",
+    tier: str | None = "finding",
     recipient: str | None = None,
 ) -> Matcher:
     """The compiled matcher of one or several packs' rules of one tier, for one recipient (cached)."""

@@ -4,7 +4,8 @@ with a digest of its findings, so an edited or removed finding is caught by veri
 from __future__ import annotations
 
 import json
-from dataclasses import asdict
+from dataclasses import fields
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from .. import integrity
@@ -107,8 +108,20 @@ def _finding_values(run_id: int, f: Finding) -> tuple[Any, ...]:
         to_utc_iso(f.start),
         to_utc_iso(f.end),
         f.explanation,
-        json_text([asdict(m) for m in f.matches]),
-        json_text([asdict(c) for c in f.citations]),
+        json_text([{k: getattr(m, k) for k in _MATCH_FIELDS} for m in f.matches]),
+        _citations_json(f.citations),
         f.tier,
         f.score,
     )
+
+
+# What dataclasses.asdict gave, without its deep copy (a run of a large store has many findings):
+# the same keys and values, so the same JSON (sorted keys).
+_MATCH_FIELDS = tuple(f.name for f in fields(Match))
+_CITATION_FIELDS = tuple(f.name for f in fields(Citation))
+
+
+@lru_cache(maxsize=1024)
+def _citations_json(citations: tuple[Citation, ...]) -> str:
+    """A finding's citations as stored: the findings of one rule share them, so once per rule."""
+    return json_text([{k: getattr(c, k) for k in _CITATION_FIELDS} for c in citations])
