@@ -19,7 +19,7 @@ from typer.core import TyperGroup
 
 from ..errors import HarasslogError
 from ..vocab import Lang
-from . import analysis, common, datasette, evidence, importing, reporting, review
+from . import analysis, anchor, common, datasette, evidence, importing, reporting, review
 
 
 def _usage_error(exc: _ClickException) -> typer.Exit:
@@ -107,7 +107,7 @@ def _root(
     common.set_global_options(db=db, lang=lang)
 
 
-for _module in (evidence, importing, analysis, reporting, review, datasette):
+for _module in (evidence, importing, analysis, reporting, review, datasette, anchor):
     _module.register(app)
 
 
