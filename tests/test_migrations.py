@@ -73,6 +73,21 @@ EXPECTED_COLUMNS = {
         "caller": str,
     },
     "withdrawals": {"event_id": int, "reason": str, "recorded_at": str},
+    "anchors": {
+        "id": int,
+        "created_at": str,
+        "head_hash": str,
+        "head_seq": int,
+        "entries": int,
+        "events": int,
+        "tsq_sha256": str,
+        "nonce": str,
+        "token": str,
+        "gen_time": str,
+        "tsa_name": str,
+        "signature": str,
+        "verified_at": str,
+    },
     "requests": {
         "id": int,
         "kind": str,
@@ -156,6 +171,7 @@ ALL_MIGRATIONS = [
     "m005_caller",
     "m006_review_tier",
     "m007_views",
+    "m011_anchors",
 ]
 
 
