@@ -353,3 +353,42 @@ def record_token(store: Any, token: Token, head_seq: int, *, signature: str, ver
     values.update(found, created_at=verified_at, head_hash=token.imprint, head_seq=head_seq)
     values.update(entries=int(entries), events=int(events))
     return int(store.ledger.add_fact("anchors", values))
+
+
+def anchor_context(store: Any, lang: str) -> dict[str, Any]:
+    """What templates/_anchors.{html,md}.j2 render: {"anchors": rows, "t": words}. Each row is an
+    `anchors()` row plus its signature label, the TSA name Markdown-escaped, and the receipt as a QR
+    code (a data: URI PNG), rebuilt from the row so the binder needs no file beside the store."""
+    from .catalog import t
+    from .textsafe import md_cell
+
+    words = {key: t(lang, f"anchors.{key}") for key in (*_ANCHOR_WORDS, *_ANCHOR_WORDS_MORE)}
+    rows = []
+    for row in anchors(store):
+        receipt = t(lang, "cli.anchor.receipt", created=row["created_at"], **{k: row[k] for k in _RECEIPT_KEYS})
+        png = base64.b64encode(qr_png(receipt)).decode("ascii")
+        rows.append(
+            {
+                **row,
+                "signature_label": words["checked"] if row["signature"] == "checked" else words["not_checked"],
+                "tsa_name_md": md_cell(row["tsa_name"] or ""),
+                "qr": f"data:image/png;base64,{png}",
+            }
+        )
+    return {"anchors": rows, "t": words}
+
+
+_ANCHOR_WORDS = ("title", "asked", "head", "counts", "stamp", "signature", "no_token", "checked", "not_checked")
+_ANCHOR_WORDS_MORE = ("qr_alt", "how", "none")
+_RECEIPT_KEYS = ("head_hash", "head_seq", "entries", "events")
+
+
+def qr_png(text: str) -> bytes:
+    """A QR code PNG of `text` (segno: pure Python, no dependencies), error level M, scale 4."""
+    import io
+
+    import segno
+
+    buffer = io.BytesIO()
+    segno.make(text, error="m", micro=False).save(buffer, kind="png", scale=4, border=4)
+    return buffer.getvalue()

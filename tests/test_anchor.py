@@ -245,3 +245,23 @@ def _store(db_path: Path):
     from harasslog.db import open_store
 
     return open_store(db_path, readonly=True)
+
+
+def test_the_binder_partial_lists_every_anchor_with_its_receipt(case, tmp_path, db_path):
+    from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+    for name in ("one.tsq", "two.tsq"):
+        assert case("anchor", "-o", str(tmp_path / name)).exit_code == 0
+    context = anchor.anchor_context(_store(db_path), "en")
+    rows = context["anchors"]
+    assert [row["id"] for row in rows] == [1, 2]
+    assert rows[1]["head_seq"] > rows[0]["head_seq"]  # the second anchor covers the first one's entry
+    templates = Path(__file__).parent.parent / "templates"
+    env = Environment(loader=FileSystemLoader(templates), autoescape=select_autoescape(["html.j2"]))
+    html = env.from_string('{% import "_anchors.html.j2" as a %}{{ a.anchor_list(anchors, t) }}').render(context)
+    for row in rows:
+        assert row["head_hash"] in html
+    assert html.count('src="data:image/png;base64,') == 2
+    assert html.count("no time stamp returned yet") == 2
+    md = env.from_string('{% import "_anchors.md.j2" as a %}{{ a.anchor_list(anchors, t) }}').render(context)
+    assert f"`{rows[0]['head_hash']}` (seq {rows[0]['head_seq']})" in md

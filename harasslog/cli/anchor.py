@@ -56,24 +56,13 @@ def anchor(
     receipt = common.words(store, "cli.anchor.receipt", created=created, **state)
     qr_path = path.with_name(path.stem + "-receipt.png")
     write_output(path, tsq)
-    write_output(qr_path, qr_png(receipt))
+    write_output(qr_path, anchoring.qr_png(receipt))
     with store.transaction():
         number = anchoring.record_request(store, state, tsq, nonce, created)
     for line in receipt.splitlines():
         common.out(line)
     common.tell(store, "cli.anchor.written", number=number, path=str(path), qr=str(qr_path))
     common.tell(store, "cli.anchor.send", path=str(path), stem=str(path.with_suffix("")))
-
-
-def qr_png(text: str) -> bytes:
-    """The receipt as a QR code PNG (segno: pure Python, no dependencies), scale 4, error level M."""
-    import io
-
-    import segno
-
-    buffer = io.BytesIO()
-    segno.make(text, error="m", micro=False).save(buffer, kind="png", scale=4, border=4)
-    return buffer.getvalue()
 
 
 @anchor_app.command("verify")
