@@ -63,6 +63,11 @@ CHAINED: dict[str, tuple[str, tuple[str, ...]]] = {
         ("finding_key", "rule_id", "event_ids", "decision", "category", "reason", "citations", "severity")
         + ("decided_at",),
     ),
+    "anchors": (
+        "id",
+        ("created_at", "head_hash", "head_seq", "entries", "events", "tsq_sha256", "nonce", "token")
+        + ("gen_time", "tsa_name", "signature", "verified_at"),
+    ),
 }
 # Tables whose every row must have been chained (numbers rows appear unlinked, derived from events).
 FACT_TABLES = (
@@ -75,6 +80,7 @@ FACT_TABLES = (
     "reviews",
     "corroborations",
     "ocr_corrections",
+    "anchors",
 )
 META_COLUMNS = {table: CHAINED[table] for table in ("events", "numbers")}
 _UNHASHED = ("hash", "prev_hash")

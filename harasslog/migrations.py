@@ -563,3 +563,39 @@ def m010_chain_in_rows(db: Database) -> None:
         conn.execute(f"PRAGMA schema_version = {int(version) + 1}")
     finally:
         conn.execute("PRAGMA writable_schema = OFF")
+
+
+@migrations()
+def m011_anchors(db: Database) -> None:
+    """Anchors outside the store (RFC 3161, issue 14): each `harasslog anchor` records the chain
+    head it asked a time-stamping authority to sign (hash, seq, counts, the request's SHA-256 and
+    nonce); `anchor verify` adds the token (base64 DER), its genTime and TSA name, and whether its
+    signature was checked. A chained fact like the profile: verify catches any edit. The head
+    columns never change and a recorded token is never replaced (another token is another row)."""
+    db.executescript(
+        """
+        CREATE TABLE anchors (
+            id INTEGER PRIMARY KEY,
+            created_at TEXT NOT NULL,
+            head_hash TEXT NOT NULL,
+            head_seq INTEGER NOT NULL,
+            entries INTEGER NOT NULL,
+            events INTEGER NOT NULL,
+            tsq_sha256 TEXT,
+            nonce TEXT,
+            token TEXT,
+            gen_time TEXT,
+            tsa_name TEXT,
+            signature TEXT CHECK (signature IS NULL OR signature IN ('checked', 'not_checked')),
+            verified_at TEXT
+        );
+        CREATE INDEX anchors_head ON anchors (head_hash);
+        CREATE TRIGGER anchors_head_immutable BEFORE UPDATE OF created_at, head_hash, head_seq, entries, events,
+            tsq_sha256, nonce ON anchors
+            BEGIN SELECT RAISE(ABORT, 'an anchor is never edited'); END;
+        CREATE TRIGGER anchors_token_once BEFORE UPDATE OF token ON anchors WHEN OLD.token IS NOT NULL
+            BEGIN SELECT RAISE(ABORT, 'an anchor''s token is never replaced'); END;
+        CREATE TRIGGER anchors_no_delete BEFORE DELETE ON anchors
+            BEGIN SELECT RAISE(ABORT, 'an anchor is never deleted'); END;
+        """
+    )

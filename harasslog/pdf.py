@@ -1,16 +1,23 @@
-"""PDF through WeasyPrint (the optional `pdf` extra), with a CJK font found through fontconfig.
+"""PDF through WeasyPrint (the optional `pdf` extra), with a CJK font found through fontconfig,
+or else the one the extra installs (Noto Sans CJK, OFL, from the manimgx-fonts-cjk package).
 
 WeasyPrint is imported only here and only when a PDF is asked for, so the rest of harasslog
 works without it. When it or a Chinese font is missing, the user gets one line saying what to install.
+Without HarfBuzz's subsetter WeasyPrint embeds fonts whole and is 7-8x slower: one line on stderr
+says so and what to install (the one thing this module prints: a notice, not a result).
 """
 
 from __future__ import annotations
 
+import ctypes.util
+import importlib.util
 import re
 import shutil
 import subprocess
+import sys
 import warnings
 from functools import lru_cache
+from pathlib import Path
 
 from .errors import InputError
 
@@ -19,6 +26,17 @@ INSTALL_FONT = (
     "PDF output needs a Chinese font: install one with fontconfig support, e.g. "
     "sudo apt-get install fonts-noto-cjk (Debian/Ubuntu), brew install --cask font-noto-sans-cjk (macOS)"
 )
+# The `pdf` extra's CJK font: Noto Sans CJK as Noto publishes it (a variable-weight collection;
+# JP, KR, SC, TC, HK faces). Named "Noto Sans CJK SC" in @font-face, the templates' first choice.
+FONT_PACKAGE = "manimgx_fonts_cjk"
+FONT_FILE = "NotoSansCJK-VF.otf.ttc"
+PACKAGED_FAMILY = "Noto Sans CJK SC"
+SLOW_PDF = {
+    "zh": "提示：本机缺少 HarfBuzz 字体子集库（libharfbuzz-subset），PDF 会慢 7-8 倍、文件更大；"
+    "请安装：sudo apt-get install libharfbuzz-subset0（Debian/Ubuntu）或 brew install harfbuzz（macOS）",
+    "en": "note: HarfBuzz's font subsetter (libharfbuzz-subset) is missing, so PDFs are 7-8x slower and larger;"
+    " install it: sudo apt-get install libharfbuzz-subset0 (Debian/Ubuntu) or brew install harfbuzz (macOS)",
+}
 _CJK = re.compile(r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef]")
 
 
@@ -38,12 +56,40 @@ def cjk_fonts() -> tuple[str, ...]:
     return tuple(sorted(families))
 
 
+def packaged_cjk_font() -> Path | None:
+    """The font file the `pdf` extra installs, or None when that package is not there."""
+    spec = importlib.util.find_spec(FONT_PACKAGE)
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    path = Path(next(iter(spec.submodule_search_locations))) / FONT_FILE
+    return path if path.is_file() else None
+
+
+def has_harfbuzz_subset() -> bool:
+    return ctypes.util.find_library("harfbuzz-subset") is not None
+
+
+_told_slow = False
+
+
+def _tell_if_slow(html: str) -> None:
+    """One line on stderr, once per process, in the dossier's language."""
+    global _told_slow
+    if _told_slow or has_harfbuzz_subset():
+        return
+    _told_slow = True
+    lang = "zh" if 'lang="zh' in html[:400] else "en"
+    sys.stderr.write(SLOW_PDF[lang] + "\n")
+
+
 def _weasyprint():  # -> module
     try:
         with warnings.catch_warnings():
             # Without libharfbuzz-subset WeasyPrint warns at import that a future release will need it;
             # PDFs are still right (fonts are embedded whole), so the warning must not stop the render.
             warnings.simplefilter("ignore", DeprecationWarning)
+            if packaged_cjk_font() is not None:  # it stands in for an empty fontconfig (html_to_pdf)
+                warnings.filterwarnings("ignore", message="No fonts configured in FontConfig")
             import weasyprint
     except ImportError:
         raise InputError(INSTALL_WEASYPRINT) from None
@@ -61,28 +107,53 @@ def pdf_available() -> bool:
         _weasyprint()
     except InputError:
         return False
-    return bool(cjk_fonts())
+    return bool(cjk_fonts()) or packaged_cjk_font() is not None
 
 
 def html_to_pdf(html: str) -> bytes:
-    """Render self-contained HTML (its own @page CSS) to PDF bytes. No network: external URLs fail."""
+    """Render self-contained HTML (its own @page CSS) to PDF bytes. No network: external URLs fail.
+    Chinese text with no CJK font in fontconfig is set in the packaged font (an @font-face)."""
     weasyprint = _weasyprint()
+    font: Path | None = None
     if _CJK.search(html) and not cjk_fonts():
-        raise InputError(INSTALL_FONT)
+        font = packaged_cjk_font()
+        if font is None:
+            raise InputError(INSTALL_FONT)
+    _tell_if_slow(html)
+    fetcher = _offline_fetcher(font)
+    if font is None:
+        return bytes(weasyprint.HTML(string=html, url_fetcher=fetcher, base_url=".").write_pdf())
+    from weasyprint.text.fonts import FontConfiguration
 
-    document = weasyprint.HTML(string=html, url_fetcher=_offline_fetcher(), base_url=".")
-    return document.write_pdf()
+    with warnings.catch_warnings():
+        # fontconfig has no font at all on such a machine: WeasyPrint warns of ugly output, but
+        # the packaged font has Latin letters and digits too, so nothing is set in a fallback.
+        warnings.filterwarnings("ignore", message="No fonts configured in FontConfig")
+        fonts = FontConfiguration()
+        face = f'@font-face {{ font-family: "{PACKAGED_FAMILY}"; src: url("{font.as_uri()}"); }}'
+        sheet = weasyprint.CSS(string=face, font_config=fonts, url_fetcher=fetcher)
+        document = weasyprint.HTML(string=html, url_fetcher=fetcher, base_url=".")
+        return bytes(document.write_pdf(stylesheets=[sheet], font_config=fonts))
 
 
-def _offline_fetcher() -> object:
-    """Dossiers embed everything (data: URIs); any other URL is refused, so nothing leaves the machine."""
+def _offline_fetcher(font: Path | None = None) -> object:
+    """Dossiers embed everything (data: URIs); any other URL is refused, so nothing leaves the
+    machine. The one file URL allowed is the packaged font's, when it is used."""
     from weasyprint import urls
 
+    allowed = font.as_uri() if font is not None else None
     if hasattr(urls, "URLFetcher"):  # WeasyPrint >= 66
-        return urls.URLFetcher(allowed_protocols={"data"})
+
+        class _Fetcher(urls.URLFetcher):
+            def fetch(self, url: str, headers: object = None) -> object:
+                if url.startswith("data:") or (allowed is not None and url == allowed):
+                    return super().fetch(url, headers)
+                raise ValueError("harasslog dossiers do not load external resources")
+
+        return _Fetcher(allowed_protocols={"data", "file"})
 
     def fetch(url: str, *args: object, **kwargs: object) -> object:  # older releases: a plain function
-        if url.startswith("data:"):
+        if url.startswith("data:") or (allowed is not None and url == allowed):
             return urls.default_url_fetcher(url, *args, **kwargs)
         raise ValueError("harasslog dossiers do not load external resources")
 

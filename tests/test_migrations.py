@@ -74,6 +74,21 @@ EXPECTED_COLUMNS = {
     },
     "withdrawals": {"event_id": int, "reason": str, "recorded_at": str},
     "ocr_corrections": {"id": int, "event_id": int, "text": str, "ocr_text": str, "reason": str, "recorded_at": str},
+    "anchors": {
+        "id": int,
+        "created_at": str,
+        "head_hash": str,
+        "head_seq": int,
+        "entries": int,
+        "events": int,
+        "tsq_sha256": str,
+        "nonce": str,
+        "token": str,
+        "gen_time": str,
+        "tsa_name": str,
+        "signature": str,
+        "verified_at": str,
+    },
     "requests": {
         "id": int,
         "kind": str,
@@ -160,6 +175,7 @@ ALL_MIGRATIONS = [
     "m008_corroborations",
     "m009_ocr",
     "m010_chain_in_rows",
+    "m011_anchors",
 ]
 
 

@@ -79,5 +79,6 @@ def test_missing_weasyprint_says_what_to_install(monkeypatch):
 @pytest.mark.skipif(bool(missing_weasyprint()), reason=skip_reason(missing_weasyprint()))
 def test_missing_cjk_font_says_what_to_install(monkeypatch):
     monkeypatch.setattr(pdf, "cjk_fonts", lambda: ())
+    monkeypatch.setattr(pdf, "packaged_cjk_font", lambda: None)  # nor the font the `pdf` extra installs
     with pytest.raises(InputError, match="fonts-noto-cjk"):
         pdf.html_to_pdf("<p>中文</p>")

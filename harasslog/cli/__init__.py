@@ -20,7 +20,7 @@ from typer.core import TyperGroup
 from ..catalog import t as catalog_t
 from ..errors import HarasslogError
 from ..vocab import Lang
-from . import analysis, common, datasette, evidence, i18n, importing, ocr, reporting, review, typer_speed
+from . import analysis, anchor, common, datasette, evidence, i18n, importing, ocr, reporting, review, typer_speed
 
 typer_speed.install()  # option values without pydantic where Typer does not need it (start-up time)
 
@@ -125,7 +125,7 @@ def _root(
         common.out(catalog_t(lang.value if lang else i18n.help_lang(), "cli.intro"))
 
 
-for _module in (evidence, importing, analysis, reporting, review, datasette, ocr):
+for _module in (evidence, importing, analysis, reporting, review, datasette, ocr, anchor):
     _module.register(app)
 
 

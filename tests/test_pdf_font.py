@@ -1,0 +1,102 @@
+"""PDFs on a bare machine (issue 14.6): with no CJK font in fontconfig, Chinese PDFs are set in the
+font the `pdf` extra installs; without HarfBuzz's subsetter the user is told PDFs will be slow.
+
+The bare machine is a subprocess whose FONTCONFIG_FILE names an empty font folder, so fontconfig
+(already started in this process by other tests) cannot lend it a system font."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from pdf_support import missing_weasyprint, skip_reason
+
+from harasslog import pdf
+
+THREAT = "再不还钱就爆你通讯录，让你全家都知道"
+
+
+def _bare_fontconfig(tmp_path: Path) -> Path:
+    empty = tmp_path / "no-fonts"
+    empty.mkdir()
+    conf = tmp_path / "fonts.conf"
+    conf.write_text(
+        '<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "fonts.dtd">\n'
+        f"<fontconfig><dir>{empty}</dir><cachedir>{tmp_path / 'fc-cache'}</cachedir></fontconfig>\n",
+        "utf-8",
+    )
+    return conf
+
+
+_needs = missing_weasyprint()
+if shutil.which("pdftotext") is None or shutil.which("pdffonts") is None:
+    _needs.append("pdftotext and pdffonts (apt-get install poppler-utils)")
+if pdf.packaged_cjk_font() is None:
+    _needs.append("the pdf extra's font (pip install 'harasslog[pdf]')")
+
+
+@pytest.mark.skipif(bool(_needs), reason=skip_reason(_needs))
+def test_a_chinese_pdf_renders_with_no_system_cjk_font(cli, db_path, tmp_path):
+    """Slow (15-50 s on a loaded 2-CPU machine): WeasyPrint reads the whole 32 MB font collection."""
+    for args in (
+        ("init", "--name", "张三", "--region", "CN", "--tz", "Asia/Shanghai"),
+        ("add", "sms", "16500000102", "--at", "2026-11-20T23:30", "--text", THREAT),
+        ("analyze",),  # the complaint quotes the flagged messages
+    ):
+        assert cli(*args).exit_code == 0
+    conf = _bare_fontconfig(tmp_path)
+    env = {**os.environ, "FONTCONFIG_FILE": str(conf), "HARASSLOG_DB": str(db_path)}
+    listed = subprocess.run(["fc-list", ":lang=zh"], env=env, capture_output=True, text=True, check=False)
+    assert listed.stdout.strip() == ""  # the machine really has no Chinese font
+
+    def harasslog(*args: str) -> subprocess.CompletedProcess[str]:
+        cmd = [sys.executable, "-m", "harasslog", *args]
+        return subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=300, check=False)
+
+    out = tmp_path / "complaint.pdf"
+    made = harasslog("report", "--template", "cn-complaint", "--format", "pdf", "-o", str(out))
+    assert made.returncode == 0, made.stderr
+    assert "No fonts configured" not in made.stderr
+
+    text = subprocess.run(["pdftotext", str(out), "-"], capture_output=True, text=True, check=True).stdout
+    assert THREAT in "".join(text.split())  # the words survive, whatever the line breaks
+    assert "金融消费投诉书" in text
+    fonts = subprocess.run(["pdffonts", str(out)], capture_output=True, text=True, check=False).stdout
+    embedded = [line for line in fonts.splitlines() if "Noto-Sans-CJK-SC" in line]
+    assert embedded and all(" yes " in line for line in embedded)  # the packaged font, embedded
+
+
+def test_a_missing_harfbuzz_subsetter_is_one_line_saying_what_to_install(monkeypatch, capsys):
+    monkeypatch.setattr(pdf, "has_harfbuzz_subset", lambda: False)
+    monkeypatch.setattr(pdf, "_told_slow", False)
+    pdf._tell_if_slow('<html lang="en">')
+    pdf._tell_if_slow('<html lang="en">')  # once per run, not per page or per document
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1
+    assert "slower" in err and "libharfbuzz-subset0" in err
+
+
+def test_chinese_notice_for_a_chinese_dossier(monkeypatch, capsys):
+    monkeypatch.setattr(pdf, "has_harfbuzz_subset", lambda: False)
+    monkeypatch.setattr(pdf, "_told_slow", False)
+    pdf._tell_if_slow('<!doctype html>\n<html lang="zh-CN">')
+    err = capsys.readouterr().err
+    assert "PDF 会慢" in err and "libharfbuzz-subset0" in err
+
+
+def test_with_the_subsetter_nothing_is_said(monkeypatch, capsys):
+    monkeypatch.setattr(pdf, "has_harfbuzz_subset", lambda: True)
+    monkeypatch.setattr(pdf, "_told_slow", False)
+    pdf._tell_if_slow('<html lang="en">')
+    assert capsys.readouterr().err == ""
+
+
+def test_the_packaged_font_makes_pdf_available_without_fontconfig(monkeypatch):
+    if missing_weasyprint() or pdf.packaged_cjk_font() is None:
+        pytest.skip(skip_reason(missing_weasyprint() or ["the pdf extra's font"]))
+    monkeypatch.setattr(pdf, "cjk_fonts", lambda: ())
+    assert pdf.pdf_available()
