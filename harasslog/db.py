@@ -16,7 +16,6 @@ from pathlib import Path
 from urllib.parse import quote
 
 from ._sqlite_utils import Database
-
 from .errors import InputError
 from .migrations import migration_names, migrations
 from .store import Store

@@ -19,9 +19,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from .._sqlite_utils import Database
-
 from .. import integrity
+from .._sqlite_utils import Database
 from ._sql import now_iso
 from .attachments import Attachments
 from .blobs import Blobs
