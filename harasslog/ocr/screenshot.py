@@ -144,7 +144,6 @@ def _read_calls(
         else:
             at, precision = datetime.combine(reference[0], datetime.min.time(), tz), "unknown"
         offset = at.utcoffset()
-        boxes = [[round(ln.x0), round(ln.y0), round(ln.x1), round(ln.y1)] for ln in row.lines]
         raw: dict[str, Any] = {
             "image": path.name,
             "image_sha256": sha256,
