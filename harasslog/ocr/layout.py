@@ -100,7 +100,9 @@ def read_screen(lines: list[Line], width: int, height: int, reference: date, pro
     screen = Screen(width, height, header_text([ln for ln in head if ln.cy >= STATUS_BAR * height], width))
     items: list[tuple[float, stamps.Stamp | Bubble]] = []
     rest: list[Line] = []
-    typical = statistics.median(line.height for line in body) if body else 0.0
+    # The message text's line height: without separators and bare clocks (both small print).
+    wording = [ln for ln in body if stamps.clock_only(ln.text) is None and stamps.parse(ln.text, reference) is None]
+    typical = statistics.median(line.height for line in wording or body) if body else 0.0
     clocks: list[Line] = []
     for line in body:
         stamp = stamps.parse(line.text, reference) if abs(line.cx - width / 2) < CENTRED * width else None
