@@ -24,6 +24,7 @@ from .engine import Line
 
 Probe = Callable[[int, int], tuple[int, ...]]
 HEADER_BAND = 0.15
+STATUS_BAR = 0.05
 FOOTER_BAND = 0.93
 RIGHT_COLUMN = 0.55  # the time sits right of 55 % of the width
 # The phone's words for a call's kind: (direction, status). 呼入/Incoming says nothing of whether it
@@ -100,7 +101,11 @@ def read_calls(
     lines: list[Line], width: int, height: int, reference: date, top: float | None = None, probe: Probe | None = None
 ) -> list[CallRow]:
     """Every row below the header (`top`, else the top 15 %) and above the tab bar, one call each."""
-    top = HEADER_BAND * height if top is None else top
+    if top is None:  # no header band seen in the pixels: the status bar and the centred title
+        chrome = [
+            ln for ln in lines if ln.cy < HEADER_BAND * height and (ln.cy < STATUS_BAR * height or _centred(ln, width))
+        ]
+        top = max((ln.y1 for ln in chrome), default=STATUS_BAR * height)
     body = [ln for ln in lines if top < ln.cy < FOOTER_BAND * height]
     rows: list[CallRow] = []
     for group in _rows(body):
@@ -108,6 +113,10 @@ def read_calls(
         if row is not None:
             rows.append(row)
     return rows
+
+
+def _centred(line: Line, width: int) -> bool:
+    return abs(line.cx - width / 2) < 0.15 * width
 
 
 def _rows(lines: list[Line]) -> list[list[Line]]:
