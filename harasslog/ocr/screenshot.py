@@ -112,7 +112,7 @@ def read(path: Path, tz: ZoneInfo, options: Options) -> tuple[layout.Screen, lis
     return screen, events, sha256
 
 
-NO_DIRECTION = "call row that does not show its direction (give --direction)"
+NO_DIRECTION = "skip_no_direction"  # the catalog key of the reason (ocr.skip_no_direction)
 
 
 def _read_calls(
@@ -277,7 +277,8 @@ def import_screenshot(
         summary.duplicate = int(first["new"]) + int(first["skipped"] or 0) + kept
         return
     screen, raws, sha256 = read(path, store.tz, options)
-    for reason, count in screen.skipped.items():
+    for key, count in screen.skipped.items():
+        reason = t(lang, f"ocr.{key}")
         summary.skipped += count
         summary.skipped_reasons[reason] = summary.skipped_reasons.get(reason, 0) + count
     source = f"ocr:{sha256}"
