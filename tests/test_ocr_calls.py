@@ -106,7 +106,7 @@ def test_call_rows_read_from_lines_keep_unshown_things_unknown():
 
 
 def test_a_thread_is_no_call_log():
-    thread = [_line("+86 138 0013 8000", 233, 70, 487), _line("我下周五发工资后还款", 420, 350, 680)]
+    thread = [_line("某某客服电话", 260, 70, 460), _line("未接来电提醒：您有一笔逾期账单，请尽快回电", 42, 350, 680)]
     assert not calllog.looks_like_call_log(thread, W, H)
 
 

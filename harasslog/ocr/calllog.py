@@ -40,7 +40,8 @@ _DURATION_EN = re.compile(
     r"(?:(?P<h>\d+)\s*h(?:r|rs|ours?)?)?\s*(?:(?P<m>\d+)\s*m(?:in|ins)?)?\s*(?:(?P<s>\d+)\s*s(?:ec|ecs)?)?\b"
 )
 _COUNT = re.compile(r"\s*[(（]\s*(\d{1,3})\s*[)）]\s*$")
-_TITLE = re.compile(r"通话记录|最近通话|通话|电话|^recents$|^calls?$|call history|call log", re.IGNORECASE)
+# The list's whole title (a contact named 某某客服电话 in a thread's header is no call log).
+_TITLE = re.compile(r"^(?:通话记录|最近通话|通话|电话|最近|recents|calls?|call history|call log|phone)$", re.IGNORECASE)
 
 
 @dataclass
