@@ -125,6 +125,12 @@ def _calls(folder: Path, args: argparse.Namespace) -> None:
     wrong = {"missed": 0, "number": 0, "direction": 0, "status": 0, "duration": 0, "time": 0}
     for spec in specs:
         path = ocr_screens.render_calls(spec, folder)
+        if args.jpeg:  # the red of a missed number must survive JPEG too
+            from PIL import Image
+
+            jpeg = path.with_suffix(".jpg")
+            Image.open(path).save(jpeg, quality=args.jpeg)
+            path = jpeg
         screen, _, _ = screenshot.read(path, TZ, screenshot.Options())
         for truth in spec.truth:
             rows += 1
