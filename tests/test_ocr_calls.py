@@ -139,3 +139,13 @@ def test_a_small_time_under_a_bubble_is_its_time_and_a_big_one_is_text():
         "minute",
     )
     assert (second.text, second.stamp.at, second.stamp.precision) == ("22:30", datetime(2026, 11, 24), "day")
+
+
+def test_a_screenshot_channel_other_than_sms_im_or_call_is_refused(tmp_path):
+    db = tmp_path / "c.db"
+    run(db, "init", "--region", "CN", "--tz", "Asia/Shanghai")
+    shot = tmp_path / "shot.png"
+    shot.write_bytes(b"\x89PNG\r\n\x1a\n")
+    result = CliRunner().invoke(app, ["--db", str(db), "--lang", "en", "import", str(shot), "--channel", "fax"])
+    assert result.exit_code == 2
+    assert "sms, im or call" in result.stderr and len(result.stderr.strip().splitlines()) == 1
