@@ -141,6 +141,12 @@ def test_a_small_time_under_a_bubble_is_its_time_and_a_big_one_is_text():
     assert (second.text, second.stamp.at, second.stamp.precision) == ("22:30", datetime(2026, 11, 24), "day")
 
 
+def test_a_bubbles_own_time_without_a_day_above_it_stays_unknown():
+    lines = [_line("王经理", 300, 70, 420), _line("你好", 42, 226, 120, 36), _line("22:13", 23, 268, 85, 26)]
+    (bubble,) = layout.read_screen(lines, W, H, DAY).bubbles
+    assert bubble.text == "你好" and bubble.stamp is None and bubble.time_line is not None
+
+
 def test_a_screenshot_channel_other_than_sms_im_or_call_is_refused(tmp_path):
     db = tmp_path / "c.db"
     run(db, "init", "--region", "CN", "--tz", "Asia/Shanghai")

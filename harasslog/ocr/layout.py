@@ -136,7 +136,7 @@ def read_screen(lines: list[Line], width: int, height: int, reference: date, pro
         if isinstance(item, stamps.Stamp):
             current = item
         else:
-            item.stamp = _own_time(item, current, reference) if item.time_line else current
+            item.stamp = _own_time(item, current) if item.time_line else current
             screen.bubbles.append(item)
     return screen
 
@@ -159,15 +159,15 @@ def _owner(clock: Line, bubbles: list[Bubble], typical: float) -> Bubble | None:
     return best[1] if best else None
 
 
-def _own_time(bubble: Bubble, separator: stamps.Stamp | None, reference: date) -> stamps.Stamp:
-    """A bubble's own time, to the minute, on the day of the separator above it (else the reference
-    day): it takes precedence over the separator's time."""
+def _own_time(bubble: Bubble, separator: stamps.Stamp | None) -> stamps.Stamp | None:
+    """A bubble's own time, to the minute, on the day of the separator above it: it takes
+    precedence over the separator's time. With no separator above, the day is not shown: None."""
     assert bubble.time_line is not None
     clock = stamps.clock_only(bubble.time_line.text)
-    assert clock is not None
-    day = separator.at.date() if separator is not None else reference
-    text = f"{separator.text} + {bubble.time_line.text}" if separator else bubble.time_line.text
-    return stamps.Stamp(datetime.combine(day, clock), "minute", text)
+    if clock is None or separator is None:
+        return None
+    text = f"{separator.text} + {bubble.time_line.text}"
+    return stamps.Stamp(datetime.combine(separator.at.date(), clock), "minute", text)
 
 
 def content_top(width: int, height: int, probe: Probe | None) -> float | None:
