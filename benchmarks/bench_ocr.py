@@ -11,6 +11,10 @@ the truth written by hand in that file:
   CER            character error rate (edit distance / reference length) of the text of whole
                  bubbles (not the one cut off at the top), NFKC, spaces removed; emoji are pictures
                  and not in the reference.
+  call row right  (call-log screenshots) one call per row, with the row's number or name, the
+                 direction and status it shows (unknown where it shows none: such a row is
+                 skipped without --direction), its duration and its time with its precision;
+                 CER over the number or name of the rows found.
 Target (issue 16): >= 95 % of bubbles right, CER <= 3 %. Figures only, no assertion.
 Needs the ocr extra and a CJK font (Noto CJK).
 """
@@ -110,7 +114,51 @@ def main() -> None:
     print(f"cut off at the top, marked as such or not, rightly: {cut_right}/{bubbles}")
     print("wrong: " + ", ".join(f"{k} {v}" for k, v in wrong.items()))
     print(f"character error rate, whole bubbles: {edits}/{chars} = {100 * edits / max(chars, 1):.2f} % (target <= 3 %)")
+    _calls(folder, args)
     print(f"images: {folder}")
+
+
+def _calls(folder: Path, args: argparse.Namespace) -> None:
+    """The recent-calls lists, read as `import` reads them without --channel (detected)."""
+    specs = ocr_screens.call_screens()
+    rows = right = edits = chars = 0
+    wrong = {"missed": 0, "number": 0, "direction": 0, "status": 0, "duration": 0, "time": 0}
+    for spec in specs:
+        path = ocr_screens.render_calls(spec, folder)
+        if args.jpeg:  # the red of a missed number must survive JPEG too
+            from PIL import Image
+
+            jpeg = path.with_suffix(".jpg")
+            Image.open(path).save(jpeg, quality=args.jpeg)
+            path = jpeg
+        screen, _, _ = screenshot.read(path, TZ, screenshot.Options())
+        for truth in spec.truth:
+            rows += 1
+            want = truth["row"]
+            found = [r for r in screen.calls if _overlap([0, r.box[1], 0, r.box[3]], truth) > 0.5]
+            if not found:
+                wrong["missed"] += 1
+                continue
+            row = found[0]
+            at = row.stamp.at if row.stamp else None
+            checks = {
+                "number": flat(row.who) == flat(want.number),
+                "direction": row.direction == want.direction,
+                "status": row.status == want.status,
+                "duration": row.duration_s == want.duration_s,
+                "time": row.stamp is not None and (at, row.stamp.precision) == (want.at, want.precision),
+            }
+            for key, ok in checks.items():
+                wrong[key] += not ok
+            right += all(checks.values())
+            edits += distance(flat(want.number), flat(row.who))
+            chars += len(flat(want.number))
+            if args.verbose and not all(checks.values()):
+                print(f"{spec.name}: {want.who!r} {[k for k, ok in checks.items() if not ok]}")
+    print(f"call logs: {len(specs)}, rows: {rows}")
+    print(f"call rows right (number, direction, status, duration, time): {right}/{rows} = {100 * right / rows:.1f} %")
+    print("wrong: " + ", ".join(f"{k} {v}" for k, v in wrong.items()))
+    print(f"character error rate, numbers and names: {edits}/{chars} = {100 * edits / max(chars, 1):.2f} %")
 
 
 def _overlap(box: list[int], truth: dict) -> float:

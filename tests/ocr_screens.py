@@ -30,6 +30,8 @@ class Sep:
 class Msg:
     side: str  # "left" incoming, "right" outgoing
     text: str
+    time: str | None = None  # its own time printed under it (Android), and what it means by hand
+    at: datetime | None = None
 
 
 @dataclass
@@ -189,13 +191,17 @@ def render(spec: Spec, folder: Path) -> Path:
             {
                 "side": item.side,
                 "text": "".join(ch for ch in item.text if ch not in EMOJI),
-                "at": current.at if current else None,
+                "at": item.at if item.time else current.at if current else None,
                 "day": current.day if current else None,
                 "top": y,
                 "bottom": y + box_h,
             }
         )
         y += box_h + gap
+        if item.time:  # its own time in small print under it, against the bubble's outer edge
+            anchor, tx = ("lt", x0 + 6) if item.side == "left" else ("rt", x0 + box_w - 6)
+            draw.text((tx, y - gap + 6), item.time, font=sep_font, fill=c["sep"], anchor=anchor)
+            y += 30
     offset = 0
     if spec.crop_top and truth:
         offset = truth[0]["top"] + (truth[0]["bottom"] - truth[0]["top"]) // 2  # half the first bubble hidden
@@ -280,6 +286,151 @@ EN_CHAT_SCROLLED = [
 ]
 
 
+# Android Messages: a day separator, each bubble's own time under it (minute precision).
+ZH_ANDROID = [
+    Sep("11月24日", None, day="2026-11-24"),
+    Msg("left", "您好，您的账单已逾期，请尽快处理", "22:13", _d(2026, 11, 24, 22, 13)),
+    Msg("right", "知道了", "22:15", _d(2026, 11, 24, 22, 15)),
+    Sep("今天", None, day="2026-11-25"),
+    Msg("left", "今天下午五点前必须还清，否则后果自负", "09:05", _d(2026, 11, 25, 9, 5)),
+    Msg("right", "我在上班，请不要打电话", "09:07", _d(2026, 11, 25, 9, 7)),
+]
+EN_ANDROID = [
+    Sep("Tuesday, November 24", None, day="2026-11-24"),
+    Msg("left", "Your payment is overdue. Call us back today.", "10:13 PM", _d(2026, 11, 24, 22, 13)),
+    Msg("right", "I will call tomorrow.", "10:20 PM", _d(2026, 11, 24, 22, 20)),
+    Sep("Today", None, day="2026-11-25"),
+    Msg("left", "We will visit your office at noon.", "9:05 AM", _d(2026, 11, 25, 9, 5)),
+]
+
+
+@dataclass(frozen=True)
+class Call:
+    """One row of a recent-calls list as drawn, and its truth by hand."""
+
+    who: str  # drawn as the row's first line
+    label: str  # the small line under it
+    time: str  # the right column
+    red: bool  # the number drawn in red (missed)
+    number: str  # what the row's number or name is
+    direction: str | None  # None: the row does not show it
+    status: str
+    at: datetime
+    precision: str
+    duration_s: int | None = None
+
+
+@dataclass
+class CallSpec:
+    name: str
+    theme: str
+    title: str
+    tabs: str
+    rows: list[Call]
+    truth: list[dict] = field(default_factory=list)
+
+
+ZH_CALLS = [
+    Call(
+        "+86 138 0013 8000",
+        "未接来电",
+        "22:13",
+        True,
+        "+86 138 0013 8000",
+        "in",
+        "missed",
+        _d(2026, 11, 25, 22, 13),
+        "minute",
+    ),
+    Call("王经理 (3)", "呼出 2分30秒", "昨天", False, "王经理", "out", "answered", _d(2026, 11, 24), "day", 150),
+    Call("10690000888", "呼入", "11月20日", False, "10690000888", "in", "unknown", _d(2026, 11, 20), "day"),
+    Call("95188", "北京 移动", "星期一", True, "95188", "in", "missed", _d(2026, 11, 23), "day"),
+    Call("021-5555 0100", "上海", "09:05", False, "021-5555 0100", None, "unknown", _d(2026, 11, 25, 9, 5), "minute"),
+]
+EN_CALLS = [
+    Call(
+        "+1 202-555-0147",
+        "Missed",
+        "10:13 PM",
+        True,
+        "+1 202-555-0147",
+        "in",
+        "missed",
+        _d(2026, 11, 25, 22, 13),
+        "minute",
+    ),
+    Call("Mark Acme", "Outgoing", "Yesterday", False, "Mark Acme", "out", "unknown", _d(2026, 11, 24), "day"),
+    Call(
+        "(202) 555-0199",
+        "Incoming 2m 30s",
+        "11/20/26",
+        False,
+        "(202) 555-0199",
+        "in",
+        "answered",
+        _d(2026, 11, 20),
+        "day",
+        150,
+    ),
+    Call("Mom", "mobile", "Monday", False, "Mom", None, "unknown", _d(2026, 11, 23), "day"),
+    Call(
+        "+1 415-555-0123",
+        "Incoming",
+        "9:05 AM",
+        False,
+        "+1 415-555-0123",
+        "in",
+        "unknown",
+        _d(2026, 11, 25, 9, 5),
+        "minute",
+    ),
+]
+CALL_THEMES = {
+    "light": {"bg": (255,) * 3, "ink": (0,) * 3, "grey": (142, 142, 147), "red": (255, 59, 48), "line": (220,) * 3},
+    "dark": {"bg": (0,) * 3, "ink": (255,) * 3, "grey": (152, 152, 157), "red": (255, 69, 58), "line": (56,) * 3},
+}
+
+
+def render_calls(spec: CallSpec, folder: Path) -> Path:
+    """Draw a recent-calls list into folder/spec.name; fills spec.truth with one entry per row."""
+    from PIL import Image, ImageDraw
+
+    c = CALL_THEMES[spec.theme]
+    who_font, small, title_font = _font(32), _font(22), _font(34)
+    image = Image.new("RGB", (W, H), c["bg"])
+    draw = ImageDraw.Draw(image)
+    draw.text((28, 10), "9:41", font=small, fill=c["ink"])
+    draw.text((W - 90, 10), "87%", font=small, fill=c["ink"])
+    draw.text((W / 2, 85), spec.title, font=title_font, fill=c["ink"], anchor="mm")
+    draw.line((0, NAV, W, NAV), fill=c["line"], width=1)
+    truth = []
+    y = NAV + 10
+    for row in spec.rows:
+        draw.text((40, y + 18), row.who, font=who_font, fill=c["red"] if row.red else c["ink"])
+        draw.text((40, y + 64), row.label, font=small, fill=c["grey"])
+        draw.text((W - 40, y + 50), row.time, font=small, fill=c["grey"], anchor="rm")
+        draw.line((40, y + 110, W, y + 110), fill=c["line"], width=1)
+        truth.append({"row": row, "top": y + 10, "bottom": y + 100})
+        y += 112
+    draw.text((W / 2, 1235), spec.tabs, font=small, fill=c["grey"], anchor="mm")
+    spec.truth = truth
+    path = folder / spec.name
+    image.save(path)
+    return path
+
+
+def call_screens() -> list[CallSpec]:
+    """Recent-calls lists, zh and en, light and dark (taken on Wednesday 25 November 2026)."""
+    out = []
+    for lang, title, tabs, rows in (
+        ("zh", "通话记录", "拨号      联系人      收藏", ZH_CALLS),
+        ("en", "Recents", "Favorites      Contacts      Keypad", EN_CALLS),
+    ):
+        for theme in ("light", "dark"):
+            out.append(CallSpec(f"Screenshot_20261125-{lang}-calls-{theme}.png", theme, title, tabs, list(rows)))
+    return out
+
+
 def screens() -> list[Spec]:
     """The rendered set: every layout in both themes."""
     out: list[Spec] = []
@@ -290,6 +441,8 @@ def screens() -> list[Spec]:
         ("en-chat", "wechat", "Mark Acme", EN_CHAT, False),
         ("zh-sms-scrolled", "sms", "10690000888", ZH_SMS_SCROLLED, True),
         ("en-chat-scrolled", "wechat", "Mark Acme", EN_CHAT_SCROLLED, True),
+        ("zh-android", "sms", "+86 138 0013 8000", ZH_ANDROID, False),
+        ("en-android", "sms", "+1 202-555-0147", EN_ANDROID, False),
     ]
     for name, style, header, items, crop in sets:
         for theme in ("light", "dark"):

@@ -78,10 +78,15 @@ def register(app: typer.Typer) -> None:
         direction: Direction = typer.Option(
             None,
             "--direction",
-            help="CSV: the direction of rows whose type does not say (e.g. 'cellular'); without it they are refused.",
+            help="CSV: the direction of rows whose type does not say (e.g. 'cellular'); without it they are refused. "
+            "Call-log screenshots: the direction of rows that do not show it (else skipped).",
         ),
         channel: str = typer.Option(
-            "sms", "--channel", metavar="sms|im", help="Screenshots: SMS threads (sms) or chat apps (im)."
+            None,
+            "--channel",
+            metavar="sms|im|call",
+            help="Screenshots: SMS threads (sms), chat apps (im) or call logs (call); "
+            "without it a call log is told from its layout, others are sms.",
         ),
         number: str = typer.Option(
             None, "--number", metavar="N", help="Screenshots: the other side's number or name, if the header lacks it."
@@ -101,13 +106,16 @@ def register(app: typer.Typer) -> None:
         store = common.open_store()
         try:
             files, images = screenshot.expand(paths)
-            if channel not in ("sms", "im"):
-                raise InputError(f"--channel must be sms or im for screenshots, not {channel!r}")
+            if channel not in (None, "sms", "im", "call"):
+                raise InputError(f"--channel must be sms, im or call for screenshots, not {channel!r}")
+            shot_options = screenshot.Options(
+                channel or "sms", number, detect=channel is None, direction=direction.value if direction else None
+            )
             with common.flags(map="--map", format="--format", columns="--columns", direction="--direction"):
                 with store.transaction():  # exports and screenshots: one transaction, all or nothing
                     summary = _run(store, files, format, party, mapped, csv_options) if files else ImportSummary([])
                     if images:
-                        summary.files += _screenshots(store, images, screenshot.Options(channel, number), party)
+                        summary.files += _screenshots(store, images, shot_options, party)
             if as_json:
                 common.print_json(summary.as_dict())
             else:

@@ -12,7 +12,8 @@ import re
 import statistics
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
+from typing import Any
 
 from . import stamps
 from .engine import Line
@@ -22,6 +23,7 @@ HEADER_BAND = 0.15  # the header (status bar, title) is within the top 15 % of a
 STATUS_BAR = 0.05  # the clock, carrier and battery: anywhere across the top 5 %
 FOOTER_BAND = 0.93  # the input bar (短信 / iMessage / 发送) is below this
 CENTRED = 0.08  # a separator's centre is within 8 % of the width of the middle
+SMALL_PRINT = 0.85  # a bubble's own time is printed smaller than message text
 SAME_BUBBLE_GAP = 0.6  # lines of one bubble are closer than 0.6 line heights; bubbles further apart
 _NUMBERISH = re.compile(r"^[+(]?[\d\s()\-+]{5,}$")
 _HEADER_NOISE = re.compile(r"^[<〈‹＜(（]+|[>〉›＞]+$|\(\d+\)$|（\d+）$")
@@ -34,6 +36,7 @@ class Bubble:
     stamp: stamps.Stamp | None = None
     cropped: bool = False  # cut off at the top of the screenshot: its text may be partial
     cut: list[Line] = field(default_factory=list)  # lines the header cuts through (left out of `text`)
+    time_line: Line | None = None  # its own time, printed under or beside it ("22:13")
 
     @property
     def text(self) -> str:
@@ -58,6 +61,8 @@ class Screen:
     header: str | None = None
     bubbles: list[Bubble] = field(default_factory=list)
     separators: list[stamps.Stamp] = field(default_factory=list)
+    calls: list[Any] = field(default_factory=list)  # a call log's rows (calllog.CallRow)
+    skipped: dict[str, int] = field(default_factory=dict)  # rows not stored, by reason
 
 
 def join_lines(texts: list[str]) -> str:
@@ -85,7 +90,7 @@ def header_text(lines: list[Line], width: int) -> str | None:
 
 def read_screen(lines: list[Line], width: int, height: int, reference: date, probe: Probe | None = None) -> Screen:
     """The header, separators and bubbles of one screenshot, each bubble with the separator above it."""
-    top = _content_top(width, height, probe)
+    top = content_top(width, height, probe)
     if top is None:
         head = _header_lines(lines, width, height, reference)
         top = max((ln.y1 for ln in head), default=0.0)
@@ -95,14 +100,27 @@ def read_screen(lines: list[Line], width: int, height: int, reference: date, pro
     screen = Screen(width, height, header_text([ln for ln in head if ln.cy >= STATUS_BAR * height], width))
     items: list[tuple[float, stamps.Stamp | Bubble]] = []
     rest: list[Line] = []
+    # The message text's line height: without separators and bare clocks (both small print).
+    wording = [ln for ln in body if stamps.clock_only(ln.text) is None and stamps.parse(ln.text, reference) is None]
+    typical = statistics.median(line.height for line in wording or body) if body else 0.0
+    clocks: list[Line] = []
     for line in body:
         stamp = stamps.parse(line.text, reference) if abs(line.cx - width / 2) < CENTRED * width else None
         if stamp is not None:
             screen.separators.append(stamp)
             items.append((line.y0, stamp))
+        elif stamps.clock_only(line.text) is not None and line.height < SMALL_PRINT * typical:
+            clocks.append(line)  # small print: a bubble's own time, not a message saying "22:13"
         else:
             rest.append(line)
     bubbles = _group(rest, width)
+    stray = [clock for clock in clocks if _owner(clock, bubbles, typical) is None]
+    if stray:  # a small time no bubble owns: read it as text after all
+        bubbles = _group(rest + stray, width)
+    for clock in clocks:
+        owner = _owner(clock, bubbles, typical) if clock not in stray else None
+        if owner is not None and owner.time_line is None:
+            owner.time_line = clock
     _sides(bubbles, width, probe)
     for bubble in bubbles:
         bubble.cropped = probe is not None and _cut_at_top(bubble, top, width, probe)
@@ -118,12 +136,41 @@ def read_screen(lines: list[Line], width: int, height: int, reference: date, pro
         if isinstance(item, stamps.Stamp):
             current = item
         else:
-            item.stamp = current
+            item.stamp = _own_time(item, current) if item.time_line else current
             screen.bubbles.append(item)
     return screen
 
 
-def _content_top(width: int, height: int, probe: Probe | None) -> float | None:
+def _owner(clock: Line, bubbles: list[Bubble], typical: float) -> Bubble | None:
+    """The bubble a small time belongs to: the one it sits just under (within two lines' height)
+    or just beside (level with its last line), on the same side of the screen."""
+    best: tuple[float, Bubble] | None = None
+    for bubble in bubbles:
+        last = bubble.lines[-1]
+        x0, x1 = min(ln.x0 for ln in bubble.lines), max(ln.x1 for ln in bubble.lines)
+        under = 0 <= clock.y0 - last.y1 < 2 * typical and clock.x0 < x1 + typical and clock.x1 > x0 - typical
+        beside = abs(clock.cy - last.cy) < 0.6 * typical and (
+            0 <= clock.x0 - x1 < 3 * typical or 0 <= x0 - clock.x1 < 3 * typical
+        )
+        if under or beside:
+            distance = abs(clock.cy - last.cy)
+            if best is None or distance < best[0]:
+                best = (distance, bubble)
+    return best[1] if best else None
+
+
+def _own_time(bubble: Bubble, separator: stamps.Stamp | None) -> stamps.Stamp | None:
+    """A bubble's own time, to the minute, on the day of the separator above it: it takes
+    precedence over the separator's time. With no separator above, the day is not shown: None."""
+    assert bubble.time_line is not None
+    clock = stamps.clock_only(bubble.time_line.text)
+    if clock is None or separator is None:
+        return None
+    text = f"{separator.text} + {bubble.time_line.text}"
+    return stamps.Stamp(datetime.combine(separator.at.date(), clock), "minute", text)
+
+
+def content_top(width: int, height: int, probe: Probe | None) -> float | None:
     """Where the conversation starts: going up the screen's left edge from its middle, the first
     row that is not the conversation's background (the header's divider or its own colour)."""
     if probe is None:

@@ -26,7 +26,7 @@ from ..errors import InputError
 from ..integrity import file_sha256
 from ..models import RawAttachment, RawEvent
 from ..store.query import EventQuery
-from . import corroborate, engine, layout
+from . import calllog, corroborate, engine, layout
 
 if TYPE_CHECKING:
     from ..ingest import FileSummary
@@ -43,8 +43,10 @@ _NAME_DATE = re.compile(r"(?<!\d)(20\d\d)[-_.]?(0[1-9]|1[0-2])[-_.]?(0[1-9]|[12]
 
 @dataclass(frozen=True)
 class Options:
-    channel: str = "sms"
+    channel: str = "sms"  # "sms", "im" or "call"
     number: str | None = None  # overrides the number or name read from the header
+    detect: bool = True  # a call-log screenshot is read as calls unless a channel was given
+    direction: str | None = None  # call rows that do not show their direction (else skipped)
 
 
 def is_image(path: Path) -> bool:
@@ -94,6 +96,8 @@ def read(path: Path, tz: ZoneInfo, options: Options) -> tuple[layout.Screen, lis
     sha256 = file_sha256(path)
     reference, basis = reference_day(path, tz)
     lines = engine.read_lines(path)
+    if options.channel == "call" or (options.detect and calllog.looks_like_call_log(lines, width, height)):
+        return _read_calls(path, lines, (width, height), probe, tz, sha256, (reference, basis), options)
     screen = layout.read_screen(lines, width, height, reference, probe)
     number = options.number or screen.header
     if screen.bubbles and not number:
@@ -105,6 +109,77 @@ def read(path: Path, tz: ZoneInfo, options: Options) -> tuple[layout.Screen, lis
         _event(path, i, bubble, number or "", tz, sha256, (reference, basis), screen, version, options, attachment)
         for i, bubble in enumerate(screen.bubbles)
     ]
+    return screen, events, sha256
+
+
+NO_DIRECTION = "skip_no_direction"  # the catalog key of the reason (ocr.skip_no_direction)
+
+
+def _read_calls(
+    path: Path,
+    lines: list[engine.Line],
+    size: tuple[int, int],
+    probe: layout.Probe,
+    tz: ZoneInfo,
+    sha256: str,
+    reference: tuple[date, str],
+    options: Options,
+) -> tuple[layout.Screen, list[RawEvent], str]:
+    """A recent-calls list: each row a call with what it shows; a row that shows no direction
+    takes --direction, else it is skipped (counted with its reason), never guessed."""
+    width, height = size
+    top = layout.content_top(width, height, probe)
+    rows = calllog.read_calls(lines, width, height, reference[0], top, probe)
+    screen = layout.Screen(width, height, calls=rows)
+    attachment = RawAttachment(name=path.name, mime=mimetypes.guess_type(path.name)[0], data=path.read_bytes())
+    version = engine.version()
+    events: list[RawEvent] = []
+    for i, row in enumerate(rows):
+        direction = row.direction or options.direction
+        if direction is None:
+            screen.skipped[NO_DIRECTION] = screen.skipped.get(NO_DIRECTION, 0) + 1
+            continue
+        if row.stamp is not None:
+            at, precision = row.stamp.at.replace(tzinfo=tz), row.stamp.precision
+        else:
+            at, precision = datetime.combine(reference[0], datetime.min.time(), tz), "unknown"
+        offset = at.utcoffset()
+        raw: dict[str, Any] = {
+            "image": path.name,
+            "image_sha256": sha256,
+            "kind": "call log row",
+            "box": list(row.box),
+            "lines": [
+                {
+                    "text": ln.text,
+                    "box": [round(ln.x0), round(ln.y0), round(ln.x1), round(ln.y1)],
+                    "score": round(ln.score, 3),
+                }
+                for ln in row.lines
+            ],
+            "shown": {"kind": row.kind_text, "red": row.red, "count": row.count, "duration_s": row.duration_s},
+            "direction_given": row.direction is None,
+            "time": row.stamp.text if row.stamp else None,
+            "relative_to": {"day": reference[0].isoformat(), "from": reference[1]},
+            "number_given": options.number is not None,
+            "engine": version,
+            "layout": LAYOUT_VERSION,
+        }
+        events.append(
+            RawEvent(
+                channel="call",
+                direction=direction,
+                number_raw=options.number or row.who,
+                at=at,
+                duration_s=row.duration_s,
+                status=row.status,
+                source_ref=f"{path.name} row[{i}]",
+                raw=raw,
+                attachments=(attachment,),
+                tz_offset_min=int(offset.total_seconds() // 60) if offset is not None else None,
+                at_precision=precision,
+            )
+        )
     return screen, events, sha256
 
 
@@ -143,6 +218,7 @@ def _event(
         "cropped": bubble.cropped,
         "cut_lines": [ln.text for ln in bubble.cut],
         "separator": bubble.stamp.text if bubble.stamp else None,
+        "own_time": bubble.time_line.text if bubble.time_line else None,
         "relative_to": {"day": reference[0].isoformat(), "from": reference[1]},
         "header": screen.header,
         "number_given": options.number is not None,
@@ -171,6 +247,8 @@ def comparable(text: str | None) -> str:
 def matching_event(store: Store, raw: RawEvent, sha256: str) -> int | None:
     """An event from another source with the same channel, direction, number and text in the
     bubble's minute (or its day, when the screenshot gives no time): the same message."""
+    if raw.channel == "call" and raw.at_precision != "minute":
+        return None  # a day holds many calls from one number: only the minute tells one call
     start = raw.at.replace(second=0, microsecond=0)
     span = timedelta(minutes=1)
     if raw.at_precision != "minute":
@@ -198,7 +276,11 @@ def import_screenshot(
         kept = store.corroborations.count_for_import(int(first["id"]))
         summary.duplicate = int(first["new"]) + int(first["skipped"] or 0) + kept
         return
-    _, raws, sha256 = read(path, store.tz, options)
+    screen, raws, sha256 = read(path, store.tz, options)
+    for key, count in screen.skipped.items():
+        reason = t(lang, f"ocr.{key}")
+        summary.skipped += count
+        summary.skipped_reasons[reason] = summary.skipped_reasons.get(reason, 0) + count
     source = f"ocr:{sha256}"
     fresh: list[RawEvent] = []
     matched: list[tuple[int, RawEvent]] = []
@@ -216,7 +298,7 @@ def import_screenshot(
         summary.corroborated = len(matched)
         ids_text = ", ".join(str(event_id) for event_id, _ in matched)
         summary.warnings.append(t(lang, "ocr.warn_corroborates", file=path.name, count=len(matched), ids=ids_text))
-    if any(r.raw["cropped"] for r in fresh):
+    if any(r.raw.get("cropped") for r in fresh):
         summary.warnings.append(t(lang, "ocr.warn_cut", file=path.name))
 
 

@@ -63,6 +63,15 @@ def parse(text: str, reference: date) -> Stamp | None:
     return Stamp(datetime.combine(day or reference, clock), "minute", text)
 
 
+def clock_only(text: str) -> time | None:
+    """The time of a bare clock ("22:13", "10:13 PM", "下午10:13"), as Android prints under each
+    bubble; None for anything else (a date, a day word, message text)."""
+    flat = " ".join(text.split())
+    if not flat or len(flat) > 12:
+        return None
+    return _clock(flat)
+
+
 def _day(text: str, reference: date) -> tuple[date | None, str]:
     """The date at the start of the text (None: no date, a time alone means the reference day) and the rest."""
     if m := _RELATIVE.match(text):
