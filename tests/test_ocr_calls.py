@@ -24,7 +24,7 @@ DAY = date(2026, 11, 25)  # the screenshots were taken on Wednesday 25 November 
 W, H = 720, 1280
 needs_engine = pytest.mark.skipif(
     not engine.available() or ocr_screens.cjk_font_path() is None,
-    reason="needs the OCR extra (pip install 'harasslog[ocr]') and a CJK font (fonts-noto-cjk)",
+    reason=f"needs the OCR engine ({engine.missing() or 'present'}) and a CJK font (apt install fonts-noto-cjk)",
 )
 
 

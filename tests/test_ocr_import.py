@@ -20,7 +20,7 @@ from harasslog.cli import app  # noqa: E402
 from harasslog.ocr import engine  # noqa: E402
 
 pytestmark = [
-    pytest.mark.skipif(not engine.available(), reason="needs the OCR extra: pip install 'harasslog[ocr]'"),
+    pytest.mark.skipif(not engine.available(), reason=f"needs the OCR engine: {engine.missing()}"),
     pytest.mark.skipif(ocr_screens.cjk_font_path() is None, reason="needs a CJK font: apt install fonts-noto-cjk"),
 ]
 

@@ -137,8 +137,14 @@ def test_without_the_extra_a_screenshot_is_refused_with_what_to_install(tmp_path
     assert runner.invoke(app, ["--db", str(db), "init", "--region", "CN", "--tz", "Asia/Shanghai"]).exit_code == 0
     shot = tmp_path / "shot.png"
     shot.write_bytes(b"\x89PNG\r\n\x1a\n")
-    monkeypatch.setattr(engine, "available", lambda: False)  # as without the extra (this also runs there)
+    monkeypatch.setattr(engine, "missing", lambda: engine.INSTALL_HINT)  # as without the extra (this also runs there)
     result = runner.invoke(app, ["--db", str(db), "--lang", "en", "import", str(shot)])
     assert result.exit_code == 2
     assert "pip install 'harasslog[ocr]'" in result.stderr and len(result.stderr.strip().splitlines()) == 1
+    # The extra installed but opencv's system libraries absent: the line names those instead.
+    lost = f"{engine.SYSTEM_HINT} (libGL.so.1: cannot open shared object file)"
+    monkeypatch.setattr(engine, "missing", lambda: lost)
+    result = runner.invoke(app, ["--db", str(db), "--lang", "en", "import", str(shot)])
+    assert result.exit_code == 2 and "apt install libgl1 libglib2.0-0" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
     assert json.loads(runner.invoke(app, ["--db", str(db), "list", "--json"]).stdout) == []

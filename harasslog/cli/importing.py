@@ -131,12 +131,14 @@ def register(app: typer.Typer) -> None:
 
 def _screenshots(store: Store, images: list[Path], options: screenshot.Options, party: str | None) -> list[Any]:
     from ..ocr import screenshot
-    from ..ocr.engine import EngineMissing
+    from ..ocr.engine import INSTALL_HINT, EngineMissing
 
     try:
         return screenshot.import_screenshots(store, images, options, party, common.lang(store))
-    except EngineMissing:
-        raise InputError(t(common.lang(store), "ocr.missing")) from None
+    except EngineMissing as exc:
+        if str(exc) == INSTALL_HINT:
+            raise InputError(t(common.lang(store), "ocr.missing")) from None
+        raise InputError(t(common.lang(store), "ocr.missing_system", hint=str(exc))) from None
 
 
 def _run(

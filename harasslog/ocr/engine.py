@@ -15,10 +15,12 @@ from typing import Any
 
 PACKAGE = "rapidocr-onnxruntime"
 INSTALL_HINT = "pip install 'harasslog[ocr]'"
+# opencv-python, which the engine needs, loads these system libraries (Debian names).
+SYSTEM_HINT = "apt install libgl1 libglib2.0-0"
 
 
 class EngineMissing(Exception):
-    """The `ocr` extra is not installed."""
+    """The `ocr` extra is not installed, or a system library it loads is missing (the message says which)."""
 
 
 @dataclass(frozen=True)
@@ -45,12 +47,23 @@ class Line:
         return (self.y0 + self.y1) / 2
 
 
-def available() -> bool:
+@lru_cache(maxsize=1)
+def missing() -> str | None:
+    """None when the engine can run here; else what to install."""
     try:
         importlib.metadata.version(PACKAGE)
     except importlib.metadata.PackageNotFoundError:
-        return False
-    return True
+        return INSTALL_HINT
+    try:
+        import cv2  # noqa: F401  # the package is there; a system library it loads may not be
+        import onnxruntime  # noqa: F401
+    except ImportError as exc:
+        return f"{SYSTEM_HINT} ({exc})"
+    return None
+
+
+def available() -> bool:
+    return missing() is None
 
 
 def version() -> str:
@@ -69,7 +82,7 @@ def _engine() -> Any:
             warnings.simplefilter("ignore")
             from rapidocr_onnxruntime import RapidOCR
     except ImportError as exc:
-        raise EngineMissing(INSTALL_HINT) from exc
+        raise EngineMissing(missing() or INSTALL_HINT) from exc
     # Screenshots are upright: the angle classifier only costs time. Scores under 0.5 are dropped.
     return RapidOCR(use_cls=False, print_verbose=False)
 

@@ -325,8 +325,8 @@ def import_screenshots(
     """Every screenshot in one transaction (the caller's, if any): all or nothing."""
     from ..ingest import FileSummary
 
-    if not engine.available():
-        raise engine.EngineMissing(engine.INSTALL_HINT)
+    if (hint := engine.missing()) is not None:
+        raise engine.EngineMissing(hint)
     for path in paths:
         if not path.is_file():
             raise InputError(f"{path}: no such file")
