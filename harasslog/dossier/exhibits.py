@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from collections import defaultdict
 from typing import Any
+from zoneinfo import ZoneInfo
+
+from ..normalize import from_utc_iso
 
 
 def describe(row: dict[str, Any]) -> str:
@@ -12,9 +15,19 @@ def describe(row: dict[str, Any]) -> str:
 
 
 def build(
-    rows: list[dict[str, Any]], attachments: list[dict[str, Any]], images: dict[str, str]
+    rows: list[dict[str, Any]],
+    attachments: list[dict[str, Any]],
+    images: dict[str, str],
+    ocr: dict[int, dict[str, Any]] | None = None,
+    *,
+    t: dict[str, Any] | None = None,
+    tz: ZoneInfo | None = None,
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """(event rows with their exhibit number and attachments filled in, every exhibit in order)."""
+    """(event rows with their exhibit number and attachments filled in, every exhibit in order).
+
+    An event read from a screenshot also carries `ocr`: the bubble's box, the bubble cut from the
+    image (when it could be), the screenshot's own exhibit number, and the person's check."""
+    ocr = ocr or {}
     by_event: dict[int | None, list[dict[str, Any]]] = defaultdict(list)
     for a in attachments:
         by_event[a.get("event_id")].append(a)
@@ -55,7 +68,12 @@ def build(
                 }
             )
             exhibits.append(own[-1])
-        out_rows.append({**row, "exhibit": exhibit, "attachments": own})
+        shot = ocr.get(row["id"])
+        if shot is not None:
+            shot = _ocr(shot, own, row, t or {}, tz)
+            if exhibit is not None:
+                exhibits[_index(exhibits, exhibit)]["record"] = {**row, "ocr": shot}
+        out_rows.append({**row, "exhibit": exhibit, "attachments": own, "ocr": shot})
     for a in by_event.get(None, []):
         exhibits.append(_attachment(a, number(), None, images))
     return out_rows, exhibits
@@ -77,4 +95,37 @@ def _attachment(a: dict[str, Any], number: str, time: str | None, images: dict[s
         "inline": images.get(a["sha256"]),  # plain text: autoescape quotes it in the src attribute
         "purpose": [],
         "record": None,
+    }
+
+
+def _index(exhibits: list[dict[str, Any]], no: str) -> int:
+    return next(i for i, x in enumerate(exhibits) if x["no"] == no)
+
+
+def _ocr(
+    shot: dict[str, Any], own: list[dict[str, Any]], row: dict[str, Any], t: dict[str, Any], tz: ZoneInfo | None
+) -> dict[str, Any]:
+    """What the binder shows of a screenshot event: the image's exhibit, the box, and the check:
+    confirmed as read, corrected (both texts kept), or not checked by anyone yet."""
+    image = next((a for a in own if a["sha256"] == shot["image_sha256"]), None)
+    check = shot.get("check")
+    checked = None
+    if check is not None:
+        when = from_utc_iso(check["recorded_at"])
+        checked = {
+            "confirmed": check["text"] == check["ocr_text"],
+            "text": check["text"],
+            "ocr_text": check["ocr_text"],
+            "reason": check.get("reason") or "",
+            "date": (when.astimezone(tz) if tz else when).strftime("%Y-%m-%d"),
+        }
+    box = shot.get("box")
+    return {
+        "image_sha256": shot["image_sha256"],
+        "image_exhibit": image["no"] if image else None,
+        "box": ", ".join(str(v) for v in box) if box else "",
+        "cut": shot.get("cropped", False),  # the bubble ran past the screen's edge: the text is partial
+        "crop": shot.get("crop"),
+        "ocr_text": checked["ocr_text"] if checked else row["text"],
+        "checked": checked,
     }
