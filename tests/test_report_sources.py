@@ -138,6 +138,7 @@ def test_a_screenshot_event_shows_the_bubble_beside_its_transcription_and_the_ch
     assert "transcribed by OCR from a screenshot" in exhibit
     assert "checked it against the image on" in exhibit and "confirmed it as read" in exhibit
     assert hashlib.sha256(shot_case["image"].read_bytes()).hexdigest() in exhibit
+    assert f"Screenshot attached: {shot_case['image'].name} (exhibit EX-" in exhibit  # in its own row too
     corrected = [
         x for x in re.findall(r'<section class="exhibit" id="exh-(EX-\d+)">', html) if "补全" in _exhibit(html, x)
     ]

@@ -72,7 +72,7 @@ def build(
         if shot is not None:
             shot = _ocr(shot, own, row, t or {}, tz)
             if exhibit is not None:
-                exhibits[_index(exhibits, exhibit)]["record"] = {**row, "ocr": shot}
+                exhibits[_index(exhibits, exhibit)]["record"] = {**row, "attachments": own, "ocr": shot}
         out_rows.append({**row, "exhibit": exhibit, "attachments": own, "ocr": shot})
     for a in by_event.get(None, []):
         exhibits.append(_attachment(a, number(), None, images))
