@@ -139,6 +139,9 @@ def test_a_screenshot_event_shows_the_bubble_beside_its_transcription_and_the_ch
     assert "checked it against the image on" in exhibit and "confirmed it as read" in exhibit
     assert hashlib.sha256(shot_case["image"].read_bytes()).hexdigest() in exhibit
     assert f"Screenshot attached: {shot_case['image'].name} (exhibit EX-" in exhibit  # in its own row too
+    # One screenshot, five bubbles: one exhibit of the image, attached to each record read from it.
+    assert html.count('class="exhibit-img" src="data:image/png;base64,') == 1
+    assert html.count("Attached to record #") == len(events)
     corrected = [
         x for x in re.findall(r'<section class="exhibit" id="exh-(EX-\d+)">', html) if "补全" in _exhibit(html, x)
     ]

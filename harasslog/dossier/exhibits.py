@@ -37,6 +37,7 @@ def build(
         return f"EX-{len(exhibits) + 1:03d}"
 
     out_rows = []
+    shared: dict[str, dict[str, Any]] = {}  # sha256 → the exhibit of a file already attached to a record
     for row in rows:
         exhibit = None
         if row["flagged"]:
@@ -59,14 +60,22 @@ def build(
             )
         own = []
         for a in by_event.get(row["id"], []):
+            again = shared.get(a["sha256"])
+            if again is not None:  # the same file attached to several records (a screenshot's bubbles): one exhibit
+                again["records"].append(row)
+                again["purpose"] = list(dict.fromkeys([*again["purpose"], *row["category_labels"]]))
+                own.append(again)
+                continue
             own.append(
                 {
                     **_attachment(a, number(), row["time"], images),
                     "source": row.get("source_label", ""),
                     "purpose": row["category_labels"],
                     "record": row,
+                    "records": [row],
                 }
             )
+            shared[a["sha256"]] = own[-1]
             exhibits.append(own[-1])
         shot = ocr.get(row["id"])
         if shot is not None:
@@ -95,6 +104,7 @@ def _attachment(a: dict[str, Any], number: str, time: str | None, images: dict[s
         "inline": images.get(a["sha256"]),  # plain text: autoescape quotes it in the src attribute
         "purpose": [],
         "record": None,
+        "records": [],  # every record the file is attached to (one exhibit for them all)
     }
 
 

@@ -133,7 +133,14 @@ class Redactor:
         record = rows.get(x["event_id"]) if x.get("event_id") is not None else None
         if x["kind"] == "event":
             return {**x, "description": describe(rows[x["event_id"]]), "record": record}
-        return {**x, "description": self.text(x["description"]), "name": self.text(x["name"]), "record": record}
+        records = [rows[r["id"]] for r in x.get("records", []) if r["id"] in rows]
+        return {
+            **x,
+            "description": self.text(x["description"]),
+            "name": self.text(x["name"]),
+            "record": record,
+            "records": records,
+        }
 
     def _finding(self, f: dict[str, Any], rows: dict[int, dict[str, Any]], lang: str) -> dict[str, Any]:
         events = [rows[r["id"]] for r in f["events"]]
