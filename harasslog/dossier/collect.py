@@ -5,9 +5,11 @@ This is the only part of the dossier code that reads: the builders after it are 
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -37,6 +39,10 @@ class CaseData:
     reviews: list[dict[str, Any]] = field(default_factory=list)  # the signer's decisions, oldest first
     # The last run's review items (uncertain wording): shown only once a person accepted them.
     review_items: list[Finding] = field(default_factory=list)
+    # Every other source of an event (issue 12): event id → its corroborations, oldest first.
+    corroborations: dict[int, list[dict[str, Any]]] = field(default_factory=dict)
+    # Events read from a screenshot: event id → the bubble's box, the person's check, the crop drawn.
+    ocr: dict[int, dict[str, Any]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -96,4 +102,39 @@ def collect(store: Any, filters: Filters | None = None) -> CaseData:
         imports={int(b["id"]): b for b in store.imports.list()},
         reviews=store.reviews.list(),
         review_items=review_items,
+        corroborations=_corroborations(store, selected),
+        ocr=_ocr(store, events, attachments),
     )
+
+
+def _corroborations(store: Any, selected: set[int]) -> dict[int, list[dict[str, Any]]]:
+    """The corroborations of the selected events; only events that have one are asked for theirs."""
+    having = {int(r[0]) for r in store.conn.execute("SELECT DISTINCT event_id FROM corroborations")}
+    return {i: store.corroborations.for_event(i) for i in sorted(having & selected)}
+
+
+def _ocr(store: Any, events: list[Event], attachments: list[dict[str, Any]]) -> dict[int, dict[str, Any]]:
+    """For each event read from a screenshot: its bubble's box (from its raw record), whether the
+    OCR cut it at the screen's edge, the latest person's check, and the bubble cropped from the image."""
+    shots = [e for e in events if (e.source or "").startswith("ocr:")]
+    if not shots:
+        return {}
+    checks = store.ocr_corrections.latest()
+    files = {a["sha256"]: a for a in attachments}
+    out: dict[int, dict[str, Any]] = {}
+    for e in shots:
+        sha256 = (e.source or "").partition(":")[2]
+        try:
+            raw = json.loads(store.events.get(e.id)["raw"] or "{}")
+        except ValueError:
+            raw = {}
+        box = raw.get("box") if isinstance(raw, dict) else None
+        image = files.get(sha256)
+        out[e.id] = {
+            "image_sha256": sha256,
+            "box": box,
+            "cropped": bool(raw.get("cropped")) if isinstance(raw, dict) else False,
+            "check": checks.get(e.id),
+            "crop": images.crop_inline(Path(image["path"]), box) if image and image.get("path") and box else None,
+        }
+    return out

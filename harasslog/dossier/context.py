@@ -46,9 +46,16 @@ def build_context(
     worst_first = findings.ordered(shown_findings)
     finding_no, findings_of_event = findings.by_event(worst_first)
     log = timeline.event_rows(
-        data.events, shown_findings, findings_of_event, finding_no, t=t, tz=tz, imports=data.imports
+        data.events,
+        shown_findings,
+        findings_of_event,
+        finding_no,
+        t=t,
+        tz=tz,
+        imports=data.imports,
+        corroborations=data.corroborations,
     )
-    log, exhibit_list = exhibits.build(log, data.attachments, data.images)
+    log, exhibit_list = exhibits.build(log, data.attachments, data.images, data.ocr, t=t, tz=tz)
     rows = [r for r in log if r["withdrawn"] is None]
     events_by_id = {r["id"]: r for r in rows}
     exhibit_of_event = {r["id"]: r["exhibit"] for r in rows if r["exhibit"]}

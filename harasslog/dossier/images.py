@@ -76,3 +76,29 @@ def _decodes(content: bytes) -> bool:
     except Exception:
         return False
     return True
+
+
+def crop_inline(path: Path, box: Any) -> str | None:
+    """The bubble's box cut from a screenshot, as a PNG data: URI; None when the file, the box or
+    Pillow is missing or the image does not qualify. It is drawn beside the transcription only:
+    the exhibit is the whole image, whose bytes and SHA-256 stay as stored."""
+    if not path.is_file() or path.stat().st_size > INLINE_IMAGE_LIMIT:
+        return None
+    content = path.read_bytes()
+    if image_type(content) is None or not _decodes(content):
+        return None
+    try:
+        from PIL import Image
+
+        x0, y0, x1, y1 = (int(round(float(v))) for v in box)
+        with Image.open(io.BytesIO(content)) as image:
+            width, height = image.size
+            x0, x1 = max(0, min(x0, x1)), min(width, max(x0, x1))
+            y0, y1 = max(0, min(y0, y1)), min(height, max(y0, y1))
+            if x1 - x0 < 2 or y1 - y0 < 2:
+                return None
+            out = io.BytesIO()
+            image.crop((x0, y0, x1, y1)).save(out, format="PNG")
+    except Exception:  # no Pillow, a malformed box: the whole image (its own exhibit) still shows
+        return None
+    return f"data:image/png;base64,{base64.b64encode(out.getvalue()).decode('ascii')}"

@@ -33,7 +33,8 @@ def numbers(rows: list[dict[str, Any]], events: list[Event], number_kind: dict[s
     """Per incoming number: counts, first and last contact, and every message from it (for 12321)."""
     grouped: dict[str, list[tuple[Event, dict[str, Any]]]] = defaultdict(list)
     for e, row in zip(events, rows, strict=True):
-        key = e.number or e.number_raw
+        # A caller without a number is keyed by its kind as shown ("withheld number"), never the raw marker ("-2").
+        key = e.number or (row["number"] if e.caller else e.number_raw)
         if key and e.direction == "in":
             grouped[key].append((e, row))
     out = []

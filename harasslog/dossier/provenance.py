@@ -8,9 +8,12 @@ but no time. Nothing here claims a record is an original or that the log is comp
 from __future__ import annotations
 
 from collections import Counter
+from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from ..models import Event
+from ..normalize import from_utc_iso
 
 TYPED = "typed"
 
@@ -85,3 +88,52 @@ def statements(
     if withdrawn:
         out.append(p["withdrawn"] % {"count": len(withdrawn)})
     return out
+
+
+_PATTERN = {"second": "%Y-%m-%d %H:%M:%S", "minute": "%Y-%m-%d %H:%M"}
+
+
+def source_time(at: datetime, precision: str, tz: ZoneInfo, t: dict[str, Any]) -> str:
+    """A time as one source gives it, no more precise than that source recorded it."""
+    p = t["provenance"]
+    moment = at.astimezone(tz)
+    if precision == "day":
+        return f"{moment:%Y-%m-%d} {p['time_not_recorded']}"
+    text = moment.strftime(_PATTERN.get(precision, _PATTERN["second"]))
+    return f"{text} {p['time_uncertain']}" if precision == "unknown" else text
+
+
+def sources(
+    event: Event,
+    shown_time: str,
+    imports: dict[int, dict[str, Any]],
+    corroborations: list[dict[str, Any]],
+    t: dict[str, Any],
+    tz: ZoneInfo,
+) -> list[dict[str, Any]]:
+    """Every source of one event (issue 12): the one it was stored from, then each corroboration,
+    each with its file (or screenshot), the file's SHA-256 and the time as that source records it.
+    They are references to one contact: counted once, as one event."""
+    own = source_of(event, imports)
+    batch = imports.get(event.import_id or -1, {}) if own.startswith("import:") else {}
+    out = [_source(own, batch, shown_time, t, own=True)]
+    for c in corroborations:
+        batch = {k: c.get(k) for k in ("file_name", "sha256", "format")}
+        at = source_time(from_utc_iso(c["at"]), c.get("at_precision") or "unknown", tz, t)
+        out.append({**_source(str(c.get("source") or ""), batch, at, t, own=False), "ref": c.get("source_ref") or ""})
+    return out
+
+
+def _source(source: str, batch: dict[str, Any], time: str, t: dict[str, Any], *, own: bool) -> dict[str, Any]:
+    kind, _, rest = source.partition(":")
+    sha256 = rest if kind == "ocr" else batch.get("sha256")
+    return {
+        "own": own,
+        "kind": kind,
+        "label": label(source, t),
+        "file": batch.get("file_name") or (rest if kind == "import" else ""),
+        "format": batch.get("format") or "",
+        "sha256": sha256 or "",
+        "time": time,
+        "ref": "",
+    }

@@ -105,7 +105,21 @@ class Redactor:
             "segments": self._segments(row["text"], row["segments"]),
             "note": self.text(row["note"]),
             "withdrawn_label": self.text(row["withdrawn_label"]),
+            # A file's name can hold a name or a number too; what OCR read and a person corrected is text.
+            "sources": [
+                {**src, "label": self.text(src["label"]), "file": self.text(src["file"])}
+                for src in row.get("sources", [])
+            ],
+            "ocr": self._ocr(row.get("ocr")),
         }
+
+    def _ocr(self, shot: dict[str, Any] | None) -> dict[str, Any] | None:
+        if shot is None:
+            return None
+        checked = shot.get("checked")
+        if checked is not None:
+            checked = {**checked, **{k: self.text(checked[k]) for k in ("text", "ocr_text", "reason")}}
+        return {**shot, "ocr_text": self.text(shot.get("ocr_text")), "checked": checked}
 
     def _segments(self, text: str | None, pieces: list[dict[str, Any]]) -> list[dict[str, Any]]:
         """Each piece redacted; if a name or number spans a highlight's edge, the text loses its highlights."""
@@ -119,7 +133,14 @@ class Redactor:
         record = rows.get(x["event_id"]) if x.get("event_id") is not None else None
         if x["kind"] == "event":
             return {**x, "description": describe(rows[x["event_id"]]), "record": record}
-        return {**x, "description": self.text(x["description"]), "name": self.text(x["name"]), "record": record}
+        records = [rows[r["id"]] for r in x.get("records", []) if r["id"] in rows]
+        return {
+            **x,
+            "description": self.text(x["description"]),
+            "name": self.text(x["name"]),
+            "record": record,
+            "records": records,
+        }
 
     def _finding(self, f: dict[str, Any], rows: dict[int, dict[str, Any]], lang: str) -> dict[str, Any]:
         events = [rows[r["id"]] for r in f["events"]]

@@ -24,6 +24,7 @@ def event_rows(
     t: dict[str, Any],
     tz: ZoneInfo,
     imports: dict[int, dict[str, Any]] | None = None,
+    corroborations: dict[int, list[dict[str, Any]]] | None = None,
 ) -> list[dict[str, Any]]:
     """Every event as the templates show it, in time order; exhibits are added by `exhibits`.
 
@@ -36,16 +37,20 @@ def event_rows(
         cats = dedupe(findings[i].category for i in mine)
         source = provenance.source_of(e, imports or {})
         day = local(e.at, tz, "%Y-%m-%d")
+        shown = provenance.time_label(e, local(e.at, tz, "%Y-%m-%d %H:%M:%S"), day, t)
         rows.append(
             {
                 "id": e.id,
                 "seq": seq,
                 "anchor": f"ev-{e.id}",
-                "time": provenance.time_label(e, local(e.at, tz, "%Y-%m-%d %H:%M:%S"), day, t),
+                "time": shown,
                 "date": day,
                 "at_precision": e.at_precision,
                 "source": source,
                 "source_label": provenance.label(source, t),
+                # Its own source first, then every other source of the same contact (issue 12).
+                "sources": provenance.sources(e, shown, imports or {}, (corroborations or {}).get(e.id, []), t, tz),
+                "ocr": None,  # filled in by `exhibits` for an event read from a screenshot
                 "withdrawn": e.withdrawn,
                 "withdrawn_label": t["provenance"]["withdrawn_mark"] % {"reason": e.withdrawn}
                 if e.withdrawn is not None
