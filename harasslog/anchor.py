@@ -356,18 +356,23 @@ def record_token(store: Any, token: Token, head_seq: int, *, signature: str, ver
 
 
 def anchor_context(store: Any, lang: str) -> dict[str, Any]:
-    """What templates/_anchors.{html,md}.j2 render: {"anchors": rows, "t": words}. Each row is an
-    `anchors()` row plus its signature label, the TSA name Markdown-escaped, and the receipt as a QR
-    code (a data: URI PNG), rebuilt from the row so the binder needs no file beside the store."""
+    """What templates/_anchors.{html,md}.j2 render for this store: see `anchor_view`."""
+    return anchor_view(anchors(store), lang)
+
+
+def anchor_view(rows: list[dict[str, Any]], lang: str) -> dict[str, Any]:
+    """{"anchors": rows, "t": words}: each `anchors()` row plus its signature label, the TSA name
+    Markdown-escaped, and the receipt as a QR code (a data: URI PNG), rebuilt from the row so the
+    binder needs no file beside the store."""
     from .catalog import t
     from .textsafe import md_cell
 
     words = {key: t(lang, f"anchors.{key}") for key in (*_ANCHOR_WORDS, *_ANCHOR_WORDS_MORE)}
-    rows = []
-    for row in anchors(store):
+    view = []
+    for row in rows:
         receipt = t(lang, "cli.anchor.receipt", created=row["created_at"], **{k: row[k] for k in _RECEIPT_KEYS})
         png = base64.b64encode(qr_png(receipt)).decode("ascii")
-        rows.append(
+        view.append(
             {
                 **row,
                 "signature_label": words["checked"] if row["signature"] == "checked" else words["not_checked"],
@@ -375,7 +380,7 @@ def anchor_context(store: Any, lang: str) -> dict[str, Any]:
                 "qr": f"data:image/png;base64,{png}",
             }
         )
-    return {"anchors": rows, "t": words}
+    return {"anchors": view, "t": words}
 
 
 _ANCHOR_WORDS = ("title", "asked", "head", "counts", "stamp", "signature", "no_token", "checked", "not_checked")

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from .. import anchor
 from ..errors import InputError
 from ..models import Event, Finding, Request
 from . import images
@@ -43,6 +44,8 @@ class CaseData:
     corroborations: dict[int, list[dict[str, Any]]] = field(default_factory=dict)
     # Events read from a screenshot: event id → the bubble's box, the person's check, the crop drawn.
     ocr: dict[int, dict[str, Any]] = field(default_factory=dict)
+    # Every `harasslog anchor` (issue 14.4): the chain heads sent for an RFC 3161 time stamp.
+    anchors: list[dict[str, Any]] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -104,6 +107,7 @@ def collect(store: Any, filters: Filters | None = None) -> CaseData:
         review_items=review_items,
         corroborations=_corroborations(store, selected),
         ocr=_ocr(store, events, attachments),
+        anchors=anchor.anchors(store),
     )
 
 

@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from .. import __version__, deadlines
+from .. import __version__, anchor, deadlines
 from ..models import Event, Finding
 from . import binder, cfpb, exhibits, findings, parties, patterns, provenance, reviewing, timeline
 from .collect import CaseData
@@ -145,6 +145,7 @@ def _cover(
         if run
         else None,
         "chain_head": data.chain_head,
+        "time_anchors": anchor.anchor_view(data.anchors, lang),
     }
 
 
