@@ -8,14 +8,16 @@ checker of the help test; JSON output stays English (its field names are the con
 
 from __future__ import annotations
 
+import json
+import re
 from pathlib import Path
 
 from helpers_import import call, sms, write_sbr
-from test_help_i18n import untranslated
+from test_help_i18n import CJK, untranslated
 from test_import_formats_b import make_xlsx, ms
 from typer.testing import CliRunner
 
-from harasslog.cli import app
+from harasslog.cli import app, i18n
 
 ZH = {"LANG": "zh_CN.UTF-8", "LC_ALL": "", "LC_MESSAGES": ""}
 COLLECTOR = "16500000102"
@@ -51,7 +53,9 @@ def files(tmp_path: Path) -> dict[str, Path]:
             ["2026-11-20 22:13:00", "北京", COLLECTOR, "接收", "短信", 0],
         ],
     )
-    return {"backup": backup, "csv": table, "carrier": carrier}
+    good = tmp_path / "more.csv"
+    good.write_text("time,number,direction,channel,text\n2026-11-21 08:00,16500000102,in,sms,今天必须还款\n,,,,\n")
+    return {"backup": backup, "csv": table, "good_csv": good, "carrier": carrier}
 
 
 def session(tmp_path: Path) -> list[tuple[str, int, str]]:
@@ -65,15 +69,19 @@ def session(tmp_path: Path) -> list[tuple[str, int, str]]:
         ["add", "sms", COLLECTOR, "--at", "2026-11-20T23:40", "--text", "明天上门"],
         ["add", "visit", "--at", "2026-11-21T10:00", "--note", "两人上门"],
         ["add", "letter", "--at", "2026-11-22T10:00", "--note", "律师函"],
-        ["add", "third-party", "--at", "2026-11-22T12:00", "--note", "打给了我母亲"],
+        ["add", "third-party", "--at", "2026-11-22T12:00", "--who", "我母亲", "--note", "打给了我母亲"],
         ["import", str(made["backup"])],
         ["import", str(made["csv"])],
+        ["import", str(made["good_csv"])],
         ["import", str(made["carrier"])],
         ["list"],
         ["show", "1"],
-        ["show", "7"],
+        ["show", "6"],
+        ["show", "abc"],
         ["search", "还钱"],
         ["analyze"],
+        ["review", "list"],
+        ["review", "relabel", "2", "--category", "over_frequency", "--reason", "太频繁"],
         ["review", "list"],
         ["deadlines"],
         ["verify"],
@@ -82,7 +90,6 @@ def session(tmp_path: Path) -> list[tuple[str, int, str]]:
         ["stats"],
         ["datasette", "-o", str(tmp_path / "meta.json")],
         ["show", "999"],
-        ["show", "abc"],
         ["add", "sms", COLLECTOR, "--at", "yesterday-ish", "--text", "x"],
         ["request", "add", "--party", "某某", "--kind", "暂停"],
     ]
@@ -95,10 +102,66 @@ def session(tmp_path: Path) -> list[tuple[str, int, str]]:
     return done
 
 
+# Lines that are data, not words: a hash wrapped onto its own line, and the record as the phone
+# exported it (show's raw JSON, byte for byte); and commands we tell the user to type.
+DATA = re.compile(r'\s*(?:[0-9a-f]{4,}|"[\w-]+": .*|[{}],?)\s*')
+COMMANDS = ("datasette ", "harasslog ")
+
+
+def english_lines(output: str) -> list[str]:
+    """The checker's English lines, less data and commands (they stay as written)."""
+    return [
+        line
+        for line in untranslated(output, NAMES)
+        if not DATA.fullmatch(line) and not line.strip().startswith(COMMANDS)
+    ]
+
+
 def test_a_chinese_session_prints_no_english_sentence(tmp_path: Path) -> None:
     bad = {}
     for command, _code, output in session(tmp_path):
-        lines = untranslated(output, NAMES)
+        lines = english_lines(output)
         if lines:
             bad[command] = lines
     assert bad == {}
+
+
+def test_json_keeps_the_importers_english(tmp_path: Path) -> None:
+    db = tmp_path / "zh.db"
+    runner = CliRunner()
+    runner.invoke(app, ["--db", str(db), "init", "--region", "CN", "--tz", "Asia/Shanghai", "--jurisdiction", "cn"])
+    result = runner.invoke(app, ["--db", str(db), "import", str(files(tmp_path)["backup"]), "--json"], env=ZH)
+    assert result.exit_code == 0, result.output
+    reasons = json.loads(result.stdout)["files"][0]["skipped_reasons"]
+    assert reasons == {"draft": 1, "no date": 1}
+
+
+def test_every_fixed_skip_reason_reads_in_chinese() -> None:
+    """The reasons importers take from tables (drafts, outboxes, MMS reports, a time out of range)."""
+    from harasslog.importers import codes
+    from harasslog.ingest import TIME_OUT_OF_RANGE
+
+    from harasslog.importers import ios_sms, oppo
+
+    fixed = {*codes.SMS_NOT_SENT.values(), *codes.MMS_NOT_SENT.values(), *codes.MMS_REPORTS.values()}
+    fixed |= {*oppo.NOT_SENT.values(), *ios_sms.LEGACY_SMS_SKIP.values(), *ios_sms.LEGACY_IMESSAGE_SKIP.values()}
+    for reason in (*fixed, TIME_OUT_OF_RANGE, "unknown call type '9'", "unknown sms type '7'"):
+        shown = i18n.phrase(reason, "zh", i18n.REASONS)
+        assert CJK.search(shown), reason
+
+
+def test_us_and_uk_deadlines_in_chinese(tmp_path: Path) -> None:
+    runner = CliRunner()
+    for region, tz, jurisdiction in (("US", "America/New_York", "us"), ("GB", "Europe/London", "uk")):
+        db = tmp_path / f"{jurisdiction}.db"
+        steps = [
+            ["init", "--region", region, "--tz", tz, "--jurisdiction", jurisdiction, "--lang", "zh"],
+            ["add", "call", "+12025550188", "--at", "2026-11-20T23:30", "--duration", "60", "--note", "#robocall"],
+            ["analyze"],
+            ["deadlines"],
+        ]
+        for args in steps:
+            result = runner.invoke(app, ["--db", str(db), *args], env=ZH)
+            assert result.exit_code == 0, (args, result.output)
+        assert english_lines(result.stdout) == [], result.stdout
+        assert "期限" in result.stdout and len(result.stdout.splitlines()) > 2, result.stdout

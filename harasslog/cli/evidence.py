@@ -665,7 +665,7 @@ def _corroboration_line(c: dict[str, Any]) -> str:
     parts = [f"{c['source']} {c['source_ref'] or ''}".strip(), at]
     if c["duration_s"] is not None:
         parts.append(f"{c['duration_s']}s")
-    parts.append(f"sha256 {c['import']['sha256']}")
+    parts.append(f"SHA-256 {c['import']['sha256']}")
     return " · ".join(parts)
 
 
