@@ -138,10 +138,8 @@ def test_json_keeps_the_importers_english(tmp_path: Path) -> None:
 
 def test_every_fixed_skip_reason_reads_in_chinese() -> None:
     """The reasons importers take from tables (drafts, outboxes, MMS reports, a time out of range)."""
-    from harasslog.importers import codes
+    from harasslog.importers import codes, ios_sms, oppo
     from harasslog.ingest import TIME_OUT_OF_RANGE
-
-    from harasslog.importers import ios_sms, oppo
 
     fixed = {*codes.SMS_NOT_SENT.values(), *codes.MMS_NOT_SENT.values(), *codes.MMS_REPORTS.values()}
     fixed |= {*oppo.NOT_SENT.values(), *ios_sms.LEGACY_SMS_SKIP.values(), *ios_sms.LEGACY_IMESSAGE_SKIP.values()}

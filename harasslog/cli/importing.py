@@ -209,7 +209,9 @@ def _table(summary: ImportSummary, lang: str) -> Table:
         return [f"{n:,}" for n in (new, duplicate, *([corroborated] if sources else []), skipped)]
 
     for f in summary.files:
-        why = "; ".join(f"{i18n.phrase(reason, lang, i18n.REASONS)}: {count}" for reason, count in f.skipped_reasons.items())
+        why = "; ".join(
+            f"{i18n.phrase(reason, lang, i18n.REASONS)}: {count}" for reason, count in f.skipped_reasons.items()
+        )
         common.add_row(table, f.file, f.format, *counts(f.new, f.duplicate, f.corroborated, f.skipped), why)
     if len(summary.files) > 1:
         totals = counts(summary.new, summary.duplicate, summary.corroborated, summary.skipped)
