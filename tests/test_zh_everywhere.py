@@ -55,7 +55,18 @@ def files(tmp_path: Path) -> dict[str, Path]:
     )
     good = tmp_path / "more.csv"
     good.write_text("time,number,direction,channel,text\n2026-11-21 08:00,16500000102,in,sms,今天必须还款\n,,,,\n")
-    return {"backup": backup, "csv": table, "good_csv": good, "carrier": carrier}
+    (tmp_path / "empty.xml").write_bytes(b"")
+    (tmp_path / "contacts.vcf").write_text("BEGIN:VCARD\nVERSION:3.0\nFN:某某\nEND:VCARD\n")
+    (tmp_path / "notes.txt").write_text("今天又打了三次电话\n")
+    return {
+        "backup": backup,
+        "csv": table,
+        "good_csv": good,
+        "carrier": carrier,
+        "empty": tmp_path / "empty.xml",
+        "contacts": tmp_path / "contacts.vcf",
+        "notes": tmp_path / "notes.txt",
+    }
 
 
 def session(tmp_path: Path) -> list[tuple[str, int, str]]:
@@ -92,6 +103,9 @@ def session(tmp_path: Path) -> list[tuple[str, int, str]]:
         ["show", "999"],
         ["add", "sms", COLLECTOR, "--at", "yesterday-ish", "--text", "x"],
         ["request", "add", "--party", "某某", "--kind", "暂停"],
+        ["import", str(made["empty"])],
+        ["import", str(made["contacts"])],
+        ["import", str(made["notes"])],
     ]
     done = []
     for args in steps:
@@ -117,9 +131,15 @@ def english_lines(output: str) -> list[str]:
     ]
 
 
+REFUSED = ("calls.csv", "show abc", "show 999", "--at yesterday-ish", "--kind 暂停", "empty.xml", "contacts.vcf")
+REFUSED += ("notes.txt", "(no store)")
+
+
 def test_a_chinese_session_prints_no_english_sentence(tmp_path: Path) -> None:
     bad = {}
-    for command, _code, output in session(tmp_path):
+    for command, code, output in session(tmp_path):
+        refused = any(part in command for part in REFUSED)
+        assert code == (2 if refused else 0), (command, output)
         lines = english_lines(output)
         if lines:
             bad[command] = lines
