@@ -61,7 +61,7 @@ def test_json_summary_per_file_and_totals(tmp_path: Path, store, cli) -> None:
 def test_table_summary_on_stdout(tmp_path: Path, store, cli) -> None:
     result = cli("import", str(backup(tmp_path)))
     assert result.exit_code == 0, result.output
-    assert "sms-20261120221300.xml" in result.stdout and "draft: 1" in result.stdout
+    assert "sms-20261120221300.xml" in result.stdout and "草稿: 1" in result.stdout
     assert re.search(r"│\s*2\s*│\s*1\s*│\s*1\s*│", result.stdout), result.stdout
 
 
@@ -173,7 +173,7 @@ def test_real_samples_import_fully(store, cli) -> None:
 def test_table_summary_in_chinese(tmp_path: Path, store, cli) -> None:
     result = CliRunner().invoke(app, ["--db", str(store.path), "--lang", "zh", "import", str(backup(tmp_path))])
     assert result.exit_code == 0, result.output
-    assert "新增" in result.stdout and "跳过原因" in result.stdout and "draft: 1" in result.stdout
+    assert "新增" in result.stdout and "跳过原因" in result.stdout and "草稿: 1" in result.stdout
 
 
 def test_show_traces_an_imported_event_to_its_file(cli, tmp_path):

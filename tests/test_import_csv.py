@@ -139,7 +139,7 @@ def test_bad_time_is_refused_naming_the_row(tmp_path: Path, store, cli) -> None:
         "时间,号码,内容\n2026-11-20 22:13,10086,ok\n2026-11-20 22:14,10086,ok\n昨天晚上,10086,x\n", encoding="utf-8"
     )
     before = counts(store)
-    result = cli("import", str(path))
+    result = cli("import", str(path), "--lang", "en")  # the English wording (Chinese: test_zh_everywhere)
     assert result.exit_code == 2
     assert (
         result.stderr.strip() == "harasslog: bad.csv: row 4: cannot read the time '昨天晚上' "

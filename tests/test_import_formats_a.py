@@ -467,6 +467,6 @@ def test_files_of_another_kind_get_one_line_naming_what_to_export(
 ) -> None:
     path = tmp_path / name
     path.write_text(content, "utf-8")
-    result = cli("import", str(path))
+    result = cli("import", str(path), "--lang", "en")  # the English wording (Chinese: test_zh_everywhere)
     assert result.exit_code == 2
     assert says in result.stderr and len(result.stderr.strip().splitlines()) == 1

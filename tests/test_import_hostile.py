@@ -92,7 +92,7 @@ def test_jpeg_renamed_xml_is_refused(tmp_path: Path, store, cli) -> None:
     path = tmp_path / "sms-20261120.xml"
     path.write_bytes(JPEG)
     before = counts(store)
-    result = cli("import", str(path))
+    result = cli("import", str(path), "--lang", "en")  # the English wording (Chinese: test_zh_everywhere)
     assert_refused(result, "sms-20261120.xml", store, before, cli)
     assert "not a phone export" in result.stderr
 
@@ -109,7 +109,7 @@ def test_empty_file_is_refused(tmp_path: Path, store, cli, content: bytes) -> No
     path = tmp_path / "calls.xml"
     path.write_bytes(content)
     before = counts(store)
-    result = cli("import", str(path))
+    result = cli("import", str(path), "--lang", "en")  # the English wording (Chinese: test_zh_everywhere)
     assert_refused(result, "calls.xml", store, before, cli)
     assert "empty" in result.stderr
 

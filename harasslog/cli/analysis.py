@@ -213,7 +213,7 @@ def scan(
     packs = _scan_packs(rules)
     matcher = matcher_for(packs, (text_lang.value,) if text_lang else None)
     if text is None and sys.stdin.isatty():
-        common.info("Paste messages, one per line, then press Ctrl-D / 每行粘贴一条短信，完成后按 Ctrl-D")
+        common.tell(None, "cli.paste.lines")
     messages = [text] if text is not None else (line.rstrip("\r\n") for line in sys.stdin)
     language = common.lang()
     for message in messages:

@@ -271,7 +271,7 @@ def require_profile(store: Store) -> None:
 def read_stdin_text() -> str:
     """A pasted message: stdin as typed, less the one newline the terminal adds at the end."""
     if sys.stdin.isatty():
-        info("Paste the message, then press Ctrl-D (Windows: Ctrl-Z, Enter) / 粘贴短信内容后按 Ctrl-D")
+        tell(None, "cli.paste.message")
     text = sys.stdin.read()
     if text.endswith("\r\n"):
         text = text[:-2]

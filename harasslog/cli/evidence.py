@@ -611,9 +611,11 @@ def show(
         elif key in ("findings", "to_review"):
             value = ", ".join(value)
         elif key == "ocr":
-            value = "\n".join(f"{k}: {v}" for k, v in value.items() if v is not None)
+            value = "\n".join(f"{_sub_label(store, k)}: {v}" for k, v in value.items() if v is not None)
         elif key == "import" and value:
-            value = "\n".join(f"{k}: {v}" for k, v in value.items())
+            value = "\n".join(f"{_sub_label(store, k)}: {v}" for k, v in value.items())
+        elif key == "at_precision":
+            value = common.term(store, "cli.precisions", value)
         elif key == "at" and event.at_precision in normalize.TIME_OF_DAY_UNKNOWN:
             value = _shown_time(store, event.at, event.at_precision)
         elif key == "number" and value is None and event.caller:
@@ -629,6 +631,11 @@ def show(
         label = common.words(store, f"cli.fields.{key}") if common.has(f"cli.fields.{key}") else key
         common.add_row(table, label, "" if value is None else str(value))
     common.out_console.print(table)
+
+
+def _sub_label(store: Store, key: str) -> str:
+    """A field inside `import` or `ocr` as the user reads it (the JSON keeps the key)."""
+    return common.words(store, f"cli.fields.sub.{key}") if common.has(f"cli.fields.sub.{key}") else key
 
 
 def _corroboration(row: dict[str, Any], tz: Any) -> dict[str, Any]:
@@ -658,7 +665,7 @@ def _corroboration_line(c: dict[str, Any]) -> str:
     parts = [f"{c['source']} {c['source_ref'] or ''}".strip(), at]
     if c["duration_s"] is not None:
         parts.append(f"{c['duration_s']}s")
-    parts.append(f"sha256 {c['import']['sha256']}")
+    parts.append(f"SHA-256 {c['import']['sha256']}")
     return " · ".join(parts)
 
 

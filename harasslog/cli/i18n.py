@@ -293,15 +293,19 @@ _FLAG = r"(?P<_flag>(?:--[\w-]+[^:]*: )*)"  # common.flags prefixes "--at: " (or
 
 
 @cache
-def _error_patterns() -> list[tuple[re.Pattern[str], str]]:
-    """One pattern per cli.errors entry: its English with each %(name)s matching any text."""
+def _patterns(section: str, prefix: str = "") -> list[tuple[re.Pattern[str], str]]:
+    """One pattern per entry of `section`: its English with each %(name)s matching any text."""
     patterns = []
     for key, entry in _known().items():
-        if not key.startswith(ERRORS) or key.startswith(ERRORS + "words.") or "en" not in entry:
+        if not key.startswith(section) or key.startswith(section + "words.") or "en" not in entry:
             continue
         body = re.sub(r"%\\\((\w+)\\\)s", lambda m: f"(?P<{m.group(1)}>.+?)", re.escape(entry["en"]))
-        patterns.append((re.compile(_FLAG + body, re.S), key))
+        patterns.append((re.compile(prefix + body, re.S), key))
     return patterns
+
+
+def _error_patterns() -> list[tuple[re.Pattern[str], str]]:
+    return _patterns(ERRORS, _FLAG)
 
 
 def error(message: str, lang: str) -> str:
@@ -314,4 +318,22 @@ def error(message: str, lang: str) -> str:
         if match:
             values = {k: words.get(v, v) for k, v in match.groupdict().items() if k != "_flag"}
             return match.group("_flag") + t(lang, key, **values)
+    return message
+
+
+# ---------------------------------------------------------------- import reasons and warnings
+
+REASONS = "cli.import.reasons."
+WARNINGS = "cli.import.warnings."
+
+
+def phrase(message: str, lang: str, section: str) -> str:
+    """An importer's skip reason or warning (stored and in JSON in English) as printed in `lang`:
+    the `section` entry whose English matches it, its values kept as written; else as stored."""
+    if lang == "en":
+        return message
+    for pattern, key in _patterns(section):
+        match = pattern.fullmatch(message)
+        if match:
+            return t(lang, key, **match.groupdict())
     return message

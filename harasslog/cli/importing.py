@@ -17,7 +17,7 @@ from ..errors import InputError
 from ..vocab import CSV_FIELDS as FIELDS
 from ..vocab import IMPORT_FORMATS as FORMATS
 from ..vocab import Direction
-from . import common
+from . import common, i18n
 
 if TYPE_CHECKING:
     from rich.table import Table
@@ -121,7 +121,8 @@ def register(app: typer.Typer) -> None:
             else:
                 common.out_console.print(_table(summary, common.lang(store)))
             for warning in (w for f in summary.files for w in f.warnings):
-                common.tell(store, "cli.warning", warning=warning)
+                shown = i18n.phrase(warning, common.lang(store), i18n.WARNINGS)
+                common.tell(store, "cli.warning", warning=shown)
             for f in summary.files:
                 if f.corroborated_with_text:
                     common.tell(store, "cli.import.text_kept_as_source", file=f.file, count=f.corroborated_with_text)
@@ -161,6 +162,8 @@ def _run(
     )
     from rich.text import Text
 
+    unit = t(common.lang(store), "cli.import.records")
+
     class _RecordRate(ProgressColumn):
         """Records per second (the bar itself advances in bytes or rows, whichever the format has)."""
 
@@ -168,7 +171,7 @@ def _run(
             elapsed = task.elapsed or 0.0
             records = task.fields.get("records", 0)
             rate = f" {records / elapsed:,.0f}/s" if elapsed > 0.5 else ""
-            return Text(f"{records:,} records{rate}", style="progress.data.speed", no_wrap=True)
+            return Text(f"{records:,} {unit}{rate}", style="progress.data.speed", no_wrap=True)
 
     progress = Progress(
         TextColumn("{task.description}", markup=False),  # file names print as they are
@@ -216,7 +219,9 @@ def _table(summary: ImportSummary, lang: str) -> Table:
         return [f"{n:,}" for n in (new, duplicate, *([corroborated] if sources else []), skipped)]
 
     for f in summary.files:
-        why = "; ".join(f"{reason}: {count}" for reason, count in f.skipped_reasons.items())
+        why = "; ".join(
+            f"{i18n.phrase(reason, lang, i18n.REASONS)}: {count}" for reason, count in f.skipped_reasons.items()
+        )
         common.add_row(table, f.file, f.format, *counts(f.new, f.duplicate, f.corroborated, f.skipped), why)
     if len(summary.files) > 1:
         totals = counts(summary.new, summary.duplicate, summary.corroborated, summary.skipped)

@@ -12,7 +12,7 @@ from ..errors import InputError
 from ..outfile import write_output
 from ..stats import COLUMNS, count_contacts
 from ..vocab import Lang, StatsBy
-from . import common
+from . import common, i18n
 
 if TYPE_CHECKING:
     from ..store import Store
@@ -244,9 +244,19 @@ def deadlines(as_json: JsonOpt = False) -> None:
     table = Table(show_edge=False)
     for key in ("deadline", "days_left", "what", "counted_from", "authority"):
         table.add_column(common.words(store, f"cli.deadlines.{key}"))
+    lang = common.lang(store)
+
+    def said(text: str, part: str) -> str:  # deadlines.py words its entries in English (the JSON's)
+        return i18n.phrase(text, lang, f"cli.deadlines.{part}.")
+
     for d in entries:
         common.add_row(
-            table, d.deadline, str(d.days_left), d.label, f"{d.counted_from} ({d.basis})", f"{d.citation} [{d.tag}]"
+            table,
+            d.deadline,
+            str(d.days_left),
+            said(d.label, "labels"),
+            f"{d.counted_from} ({said(d.basis, 'bases')})",
+            f"{said(d.citation, 'citations')} [{d.tag}]",
         )
     common.out_console.print(table)
     common.tell(store, "cli.deadlines.disclaimer")
