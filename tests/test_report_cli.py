@@ -58,6 +58,8 @@ def test_report_errors_name_the_flag_the_user_typed(cli, store, tmp_path):
     result = cli("--lang", "en", *bad_period)
     assert result.exit_code == 2 and "--until" in result.stderr and "not after the start" in result.stderr
     result = cli("report", "-t", "lawyer", "--template-dir", str(tmp_path / "nowhere"), "-o", str(out))
+    assert result.exit_code == 2 and "--template-dir" in result.stderr and "不是文件夹" in result.stderr
+    result = cli("--lang", "en", "report", "-t", "lawyer", "--template-dir", str(tmp_path / "nowhere"), "-o", str(out))
     assert result.exit_code == 2 and "--template-dir" in result.stderr and "is not a folder" in result.stderr
     assert not out.exists()
 

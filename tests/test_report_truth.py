@@ -38,7 +38,8 @@ def test_typed_only_complaint_claims_no_original_records(cli, tmp_path):
     assert "2 条记录由投诉人用 harasslog 手工录入" in text_zh
     assert "Every record was entered by hand; none was imported from a phone or an export file." in text_en
     # The evidence list marks each record's source.
-    assert "| EX-001 | 2026-11-20 22:30:00 | 电话 +8613912345678 | 手工录入 |" in text_zh
+    # Typed to the minute, shown to the minute: no seconds the store never recorded.
+    assert "| EX-001 | 2026-11-20 22:30 | 电话 +8613912345678 | 手工录入 |" in text_zh
 
 
 def test_imported_records_name_their_file_and_its_sha256(cli, tmp_path):
@@ -115,7 +116,7 @@ def test_report_after_new_events_analyzes_again(cli, tmp_path, db_path):
     # The quiet-hours finding now covers all five night contacts, the new ones included.
     assert "2026-11-20 22:30 to 2026-11-20 23:30" in text
     for minute in (10, 20, 30):
-        assert f"| 2026-11-20 23:{minute}:00<br>typed |" in text  # each new call is flagged evidence
+        assert f"| 2026-11-20 23:{minute}<br>typed |" in text  # each new call is flagged evidence
     # Nothing changed since: the next report does not analyze again.
     again = cli("report", "-t", "cn-complaint", "--lang", "en", "-o", str(tmp_path / "d.md"))
     assert again.exit_code == 0 and "重新检查" not in again.stderr
@@ -198,4 +199,4 @@ def test_daily_calls_in_a_pause_read_as_one_fact_with_the_agreement(cli, tmp_pat
     assert "The agreement at issue: 某某催收, agreed pause in collection, from 2026-10-30 to 2027-10-30;" in facts
     assert "the contact in which it was made is record #1" in facts
     for day in range(1, 6):  # each call is still listed as evidence
-        assert f"2026-11-0{day} 10:00:00<br>typed" in text.split("## 5\\.")[1]
+        assert f"2026-11-0{day} 10:00<br>typed" in text.split("## 5\\.")[1]

@@ -93,6 +93,11 @@ def statements(
 _PATTERN = {"second": "%Y-%m-%d %H:%M:%S", "minute": "%Y-%m-%d %H:%M"}
 
 
+def time_pattern(precision: str | None) -> str:
+    """The strftime pattern that shows a time as precisely as it was recorded (minute: no seconds)."""
+    return _PATTERN.get(precision or "second", _PATTERN["second"])
+
+
 def source_time(at: datetime, precision: str, tz: ZoneInfo, t: dict[str, Any]) -> str:
     """A time as one source gives it, no more precise than that source recorded it."""
     p = t["provenance"]

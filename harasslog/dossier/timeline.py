@@ -37,7 +37,7 @@ def event_rows(
         cats = dedupe(findings[i].category for i in mine)
         source = provenance.source_of(e, imports or {})
         day = local(e.at, tz, "%Y-%m-%d")
-        shown = provenance.time_label(e, local(e.at, tz, "%Y-%m-%d %H:%M:%S"), day, t)
+        shown = provenance.time_label(e, local(e.at, tz, provenance.time_pattern(e.at_precision)), day, t)
         rows.append(
             {
                 "id": e.id,
