@@ -32,7 +32,7 @@ from ..models import RawEvent, Skipped
 from ..normalize import caller_kind, offset_minutes
 from .base import ImportOptions, Record, as_int, from_unix
 from .codes import CALL_TYPES, call_direction_status
-from .xmlstream import iter_children
+from .xmlstream import numbered_children
 
 VERSION = "oppo-1"
 ROOTS = ("CallLog",)
@@ -60,17 +60,7 @@ def read(path: Path, options: ImportOptions) -> Iterator[Record]:
 
 
 def read_calllog(path: Path, options: ImportOptions) -> Iterator[Record]:
-    total, done = path.stat().st_size, 0
-
-    def on_bytes(n: int) -> None:
-        nonlocal done
-        done += n
-        if options.progress is not None:
-            options.progress(done, total)
-
-    counters: dict[str, int] = {}
-    for tag, attrs, line, _children in iter_children(path, ROOTS, on_bytes):
-        index = counters[tag] = counters.get(tag, 0) + 1
+    for tag, index, attrs, line, _children in numbered_children(path, ROOTS, options.progress):
         yield _call(f"{tag}[{index}] (line {line})", attrs)
 
 

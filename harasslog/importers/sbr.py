@@ -37,7 +37,7 @@ from .codes import (
     SMS_NOT_SENT,
     call_direction_status,
 )
-from .xmlstream import iter_children
+from .xmlstream import numbered_children
 
 VERSION = "sbr-1"
 ROOTS = ("smses", "calls")
@@ -68,18 +68,7 @@ class _Element:
 
 
 def read(path: Path, options: ImportOptions) -> Iterator[Record]:
-    total = path.stat().st_size
-    done = 0
-
-    def on_bytes(n: int) -> None:
-        nonlocal done
-        done += n
-        if options.progress is not None:
-            options.progress(done, total)
-
-    counters: dict[str, int] = {}
-    for tag, attrs, line, children in iter_children(path, ROOTS, on_bytes):
-        index = counters[tag] = counters.get(tag, 0) + 1
+    for tag, index, attrs, line, children in numbered_children(path, ROOTS, options.progress):
         el = _Element(tag, index, line, attrs, children)
         if tag == "sms":
             yield _sms(el)

@@ -19,7 +19,7 @@ from ..normalize import caller_kind, offset_minutes
 from .base import ImportOptions, Record, as_int, from_unix, skip_reason
 from .codes import CALL_TYPES, SMS_DIRECTIONS, SMS_NOT_SENT, call_direction_status
 from .csvfile import cell_precision, parse_time
-from .xmlstream import iter_children
+from .xmlstream import numbered_children
 
 VERSION = "superbackup-1"
 ROOTS = ("allsms", "alllogs")
@@ -27,18 +27,7 @@ UNANSWERED = ("missed", "rejected", "blocked")
 
 
 def read(path: Path, options: ImportOptions) -> Iterator[Record]:
-    total = path.stat().st_size
-    done = 0
-
-    def on_bytes(n: int) -> None:
-        nonlocal done
-        done += n
-        if options.progress is not None:
-            options.progress(done, total)
-
-    counters: dict[str, int] = {}
-    for tag, attrs, line, _children in iter_children(path, ROOTS, on_bytes):
-        index = counters[tag] = counters.get(tag, 0) + 1
+    for tag, index, attrs, line, _children in numbered_children(path, ROOTS, options.progress):
         ref = f"{tag}[{index}] (line {line})"
         if tag == "sms":
             yield _sms(ref, attrs, options)

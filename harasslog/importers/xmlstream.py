@@ -137,6 +137,25 @@ def _source(stream: BinaryIO, name: str, on_bytes: Callable[[int], None] | None)
 Element = tuple[str, dict[str, str], int, list[tuple[str, dict[str, str]]]]
 
 
+def numbered_children(
+    path: Path, roots: tuple[str, ...], progress: Callable[[int, int], None] | None = None
+) -> Iterator[tuple[str, int, dict[str, str], int, list[tuple[str, dict[str, str]]]]]:
+    """`iter_children` with each child's number among its tag's (sms[3]) and the progress of the
+    read reported as (bytes read, file size): (tag, number, attributes, line, descendants)."""
+    total, done = path.stat().st_size, 0
+
+    def on_bytes(n: int) -> None:
+        nonlocal done
+        done += n
+        if progress is not None:
+            progress(done, total)
+
+    counters: dict[str, int] = {}
+    for tag, attrs, line, children in iter_children(path, roots, on_bytes):
+        index = counters[tag] = counters.get(tag, 0) + 1
+        yield tag, index, attrs, line, children
+
+
 def iter_children(
     path: Path, roots: tuple[str, ...], on_bytes: Callable[[int], None] | None = None
 ) -> Iterator[Element]:
