@@ -148,7 +148,7 @@ def test_importing_the_cli_leaves_heavy_modules_unloaded():
     """Start-up: the renderers, OpenCC and the rule engine load only in the commands that use them."""
     code = "import sys, harasslog.cli; print(' '.join(sorted(sys.modules)))"
     loaded = set(
-        subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
+        subprocess.run([sys.executable, "-P", "-c", code], capture_output=True, text=True, check=True).stdout.split()
     )
     heavy = {"weasyprint", "jinja2", "opencc", "harasslog.rules.engine", "sqlite_utils", "phonenumbers", "rich.table"}
     assert heavy & loaded == set()

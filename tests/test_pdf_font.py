@@ -54,7 +54,7 @@ def test_a_chinese_pdf_renders_with_no_system_cjk_font(cli, db_path, tmp_path):
     assert listed.stdout.strip() == ""  # the machine really has no Chinese font
 
     def harasslog(*args: str) -> subprocess.CompletedProcess[str]:
-        cmd = [sys.executable, "-m", "harasslog", *args]
+        cmd = [sys.executable, "-P", "-m", "harasslog", *args]  # -P: the installed package, not the checkout
         return subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=300, check=False)
 
     out = tmp_path / "complaint.pdf"

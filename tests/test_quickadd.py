@@ -171,7 +171,7 @@ class Terminal:
         env = dict(os.environ, HARASSLOG_DB=str(db_path))
         self.pid, self.fd = pty.fork()
         if self.pid == 0:  # the child: become harasslog
-            os.execve(sys.executable, [sys.executable, "-m", "harasslog", "--lang", "en", *args], env)
+            os.execve(sys.executable, [sys.executable, "-P", "-m", "harasslog", "--lang", "en", *args], env)
         self.seen = b""
 
     def expect(self, text: str) -> None:
