@@ -26,6 +26,11 @@ INSTALL_FONT = (
     "PDF output needs a Chinese font: install one with fontconfig support, e.g. "
     "sudo apt-get install fonts-noto-cjk (Debian/Ubuntu), brew install --cask font-noto-sans-cjk (macOS)"
 )
+INSTALL_SUBSET = (
+    "PDF output needs a Chinese font: the font the pdf extra installs can only be used with HarfBuzz's "
+    "subsetter (sudo apt-get install libharfbuzz-subset0), or install a system one: "
+    "sudo apt-get install fonts-noto-cjk (Debian/Ubuntu), brew install --cask font-noto-sans-cjk (macOS)"
+)
 # The `pdf` extra's CJK font: Noto Sans CJK as Noto publishes it (a variable-weight collection;
 # JP, KR, SC, TC, HK faces). Named "Noto Sans CJK SC" in @font-face, the templates' first choice.
 FONT_PACKAGE = "manimgx_fonts_cjk"
@@ -69,6 +74,13 @@ def has_harfbuzz_subset() -> bool:
     return ctypes.util.find_library("harfbuzz-subset") is not None
 
 
+def usable_packaged_font() -> Path | None:
+    """The packaged font where it can be embedded: it is a font collection, which only HarfBuzz's
+    subsetter can cut down (WeasyPrint's fontTools fallback fails on collections)."""
+    font = packaged_cjk_font()
+    return font if font is not None and has_harfbuzz_subset() else None
+
+
 _told_slow = False
 
 
@@ -107,7 +119,7 @@ def pdf_available() -> bool:
         _weasyprint()
     except InputError:
         return False
-    return bool(cjk_fonts()) or packaged_cjk_font() is not None
+    return bool(cjk_fonts()) or usable_packaged_font() is not None
 
 
 def html_to_pdf(html: str) -> bytes:
@@ -116,9 +128,9 @@ def html_to_pdf(html: str) -> bytes:
     weasyprint = _weasyprint()
     font: Path | None = None
     if _CJK.search(html) and not cjk_fonts():
-        font = packaged_cjk_font()
+        font = usable_packaged_font()
         if font is None:
-            raise InputError(INSTALL_FONT)
+            raise InputError(INSTALL_SUBSET if packaged_cjk_font() is not None else INSTALL_FONT)
     _tell_if_slow(html)
     fetcher = _offline_fetcher(font)
     if font is None:

@@ -16,6 +16,7 @@ import pytest
 from pdf_support import missing_weasyprint, skip_reason
 
 from harasslog import pdf
+from harasslog.errors import InputError
 
 THREAT = "再不还钱就爆你通讯录，让你全家都知道"
 
@@ -37,6 +38,8 @@ if shutil.which("pdftotext") is None or shutil.which("pdffonts") is None:
     _needs.append("pdftotext and pdffonts (apt-get install poppler-utils)")
 if pdf.packaged_cjk_font() is None:
     _needs.append("the pdf extra's font (pip install 'harasslog[pdf]')")
+if not pdf.has_harfbuzz_subset():
+    _needs.append("HarfBuzz subset (apt-get install libharfbuzz-subset0), to embed the packaged font")
 
 
 @pytest.mark.skipif(bool(_needs), reason=skip_reason(_needs))
@@ -99,4 +102,18 @@ def test_the_packaged_font_makes_pdf_available_without_fontconfig(monkeypatch):
     if missing_weasyprint() or pdf.packaged_cjk_font() is None:
         pytest.skip(skip_reason(missing_weasyprint() or ["the pdf extra's font"]))
     monkeypatch.setattr(pdf, "cjk_fonts", lambda: ())
+    monkeypatch.setattr(pdf, "has_harfbuzz_subset", lambda: True)
     assert pdf.pdf_available()
+
+
+def test_without_the_subsetter_the_packaged_font_is_not_used_and_the_refusal_says_why(monkeypatch):
+    """The packaged font is a collection; WeasyPrint's fallback subsetter (fontTools) fails on one,
+    so with neither a system CJK font nor HarfBuzz's subsetter a Chinese PDF is refused in one line
+    (and `export bundle` leaves PDFs out) instead of ending in an internal error."""
+    if missing_weasyprint() or pdf.packaged_cjk_font() is None:
+        pytest.skip(skip_reason(missing_weasyprint() or ["the pdf extra's font"]))
+    monkeypatch.setattr(pdf, "cjk_fonts", lambda: ())
+    monkeypatch.setattr(pdf, "has_harfbuzz_subset", lambda: False)
+    assert not pdf.pdf_available()
+    with pytest.raises(InputError, match="libharfbuzz-subset0"):
+        pdf.html_to_pdf('<html lang="zh-CN"><body>再不还钱就爆你通讯录</body></html>')
