@@ -22,10 +22,11 @@ from harasslog.ocr.engine import Line  # noqa: E402
 
 DAY = date(2026, 11, 25)  # the screenshots were taken on Wednesday 25 November 2026
 W, H = 720, 1280
-needs_engine = pytest.mark.skipif(
-    not engine.available() or ocr_screens.cjk_font_path() is None,
-    reason=f"needs the OCR engine ({engine.missing() or 'present'}) and a CJK font (apt install fonts-noto-cjk)",
-)
+_missing = [
+    *([f"the OCR engine ({engine.missing()})"] if not engine.available() else []),
+    *(["a CJK font (apt install fonts-noto-cjk)"] if ocr_screens.cjk_font_path() is None else []),
+]
+needs_engine = pytest.mark.skipif(bool(_missing), reason="needs " + " and ".join(_missing))
 
 
 def run(db: Path, *args: str):
