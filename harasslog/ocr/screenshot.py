@@ -139,10 +139,7 @@ def _read_calls(
         if direction is None:
             screen.skipped[NO_DIRECTION] = screen.skipped.get(NO_DIRECTION, 0) + 1
             continue
-        if row.stamp is not None:
-            at, precision = row.stamp.at.replace(tzinfo=tz), row.stamp.precision
-        else:
-            at, precision = datetime.combine(reference[0], datetime.min.time(), tz), "unknown"
+        at, precision = _when(row.stamp, reference[0], tz)
         offset = at.utcoffset()
         raw: dict[str, Any] = {
             "image": path.name,
@@ -196,11 +193,7 @@ def _event(
     options: Options,
     attachment: RawAttachment,
 ) -> RawEvent:
-    if bubble.stamp is not None:
-        at, precision = bubble.stamp.at.replace(tzinfo=tz), bubble.stamp.precision
-    else:
-        # No separator above it: the screenshot does not say when; the day it was taken, marked unknown.
-        at, precision = datetime.combine(reference[0], datetime.min.time(), tz), "unknown"
+    at, precision = _when(bubble.stamp, reference[0], tz)
     offset = at.utcoffset()
     raw: dict[str, Any] = {
         "image": path.name,
@@ -242,6 +235,14 @@ def _event(
 def comparable(text: str | None) -> str:
     """Text as compared across sources: NFKC, without spaces (OCR drops or adds them)."""
     return "".join(unicodedata.normalize("NFKC", text or "").split())
+
+
+def _when(stamp: Any, day: date, tz: ZoneInfo) -> tuple[datetime, str]:
+    """The time shown for a bubble or call row, with its precision; with none shown, the day the
+    screenshot was taken, marked unknown (the screenshot does not say when)."""
+    if stamp is not None:
+        return stamp.at.replace(tzinfo=tz), stamp.precision
+    return datetime.combine(day, datetime.min.time(), tz), "unknown"
 
 
 def matching_event(store: Store, raw: RawEvent, sha256: str) -> int | None:
