@@ -68,3 +68,19 @@ def cli(db_path: Path) -> Callable[..., object]:
         return runner.invoke(app, ["--db", str(db or db_path), *args], input=input, catch_exceptions=False)
 
     return run
+
+
+@pytest.fixture
+def cn(cli):
+    """The CLI on a store initialised for a borrower in China (zh, Asia/Shanghai, cn rules)."""
+    result = cli("init", "--name", "张三", "--region", "CN", "--tz", "Asia/Shanghai", "--jurisdiction", "cn")
+    assert result.exit_code == 0, result.stderr
+    return cli
+
+
+@pytest.fixture
+def us(cli):
+    """The CLI on a store initialised for a borrower in the US (America/New_York, us rules)."""
+    result = cli("init", "--region", "US", "--tz", "America/New_York", "--jurisdiction", "us")
+    assert result.exit_code == 0, result.stderr
+    return cli

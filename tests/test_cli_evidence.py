@@ -13,13 +13,6 @@ import pytest
 THREAT = "你再不还钱，我们就把你的事发到你通讯录里所有人，让你全家都知道！"
 
 
-@pytest.fixture
-def cn(cli):
-    result = cli("init", "--name", "张三", "--region", "CN", "--tz", "Asia/Shanghai", "--jurisdiction", "cn")
-    assert result.exit_code == 0, result.stderr
-    return cli
-
-
 def records(cli, *args):
     result = cli("list", "--json", *args)
     assert result.exit_code == 0, result.stderr

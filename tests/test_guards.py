@@ -12,20 +12,6 @@ from harasslog.cli import evidence
 from harasslog.normalize import NumberProblem, number_problem, region_from_locale
 
 
-@pytest.fixture
-def cn(cli):
-    result = cli("init", "--name", "张三", "--region", "CN", "--tz", "Asia/Shanghai", "--jurisdiction", "cn")
-    assert result.exit_code == 0, result.stderr
-    return cli
-
-
-@pytest.fixture
-def us(cli):
-    result = cli("init", "--region", "US", "--tz", "America/New_York", "--jurisdiction", "us")
-    assert result.exit_code == 0, result.stderr
-    return cli
-
-
 def ledger_count(db_path) -> int:
     conn = sqlite3.connect(db_path)
     try:

@@ -23,20 +23,6 @@ from harasslog.normalize import parse_past_when
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
-@pytest.fixture
-def cn(cli):
-    result = cli("init", "--name", "张三", "--region", "CN", "--tz", "Asia/Shanghai", "--jurisdiction", "cn")
-    assert result.exit_code == 0, result.stderr
-    return cli
-
-
-@pytest.fixture
-def us(cli):
-    result = cli("init", "--region", "US", "--tz", "America/New_York", "--jurisdiction", "us")
-    assert result.exit_code == 0, result.stderr
-    return cli
-
-
 def ok(cli, *args, input=None):
     result = cli(*args, input=input)
     assert result.exit_code == 0, result.stderr
