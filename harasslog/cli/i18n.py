@@ -20,6 +20,7 @@ command's --help in both languages and names any line left in English.
 
 from __future__ import annotations
 
+import copy
 import os
 import re
 from functools import cache
@@ -196,7 +197,8 @@ def _lang_option() -> Any:
             pass
 
         _made["lang"] = typer.main.get_command(template).params[0]
-    return _made["lang"]
+    # A copy per command: localizing one command's help must not change another's (or the next run's).
+    return copy.copy(_made["lang"])
 
 
 def _short(text: str) -> str:
@@ -218,33 +220,48 @@ def walk(command: Any, path: tuple[str, ...] = (ROOT,)) -> Any:
 
 
 def localize(root: Any, lang: str) -> None:
-    """Prepare the built click tree for this run: --lang on every command, help in `lang`."""
+    """Prepare the click tree for this run: --lang on every command, help in `lang`.
+
+    Only the commands built so far are touched: the root builds the others when they are used
+    (lazy.py) and localizes each with `localize_tree` then."""
     _state["help"] = lang
     _state["chosen"] = lang
     typer.core._ = _gettext  # typer's fixed words go through gettext; see _gettext
+    _localize_one(root, (ROOT,), lang)
+    built = getattr(root.commands, "loaded", root.commands)
+    for name, command in list(built.items()):
+        localize_tree(command, (ROOT, name), lang)
+
+
+def localize_tree(command: Any, path: tuple[str, ...], lang: str) -> None:
+    """`command` and everything under it, as `localize` does the tree."""
+    for sub_path, sub in walk(command, path):
+        _localize_one(sub, sub_path, lang)
+
+
+def _localize_one(command: Any, path: tuple[str, ...], lang: str) -> None:
     known, shared = (_known(), _shared()) if lang != "en" else ({}, {})  # English needs no catalog
-    for path, command in walk(root):
-        if not issubclass(command.context_class, tuple(_contexts.values())):
-            command.context_class = _context_class(command.context_class)
-        if path != (ROOT,) and not any("--lang" in getattr(p, "opts", ()) for p in command.params):
-            command.params.append(_lang_option())
-        if lang == "en":
-            continue
-        own = _zh(known, shared, help_key(path), command.help, lang)
-        if own:
-            command.help = own
-            command.short_help = _short(own)
-        command.options_metavar = _click_words(lang).get("[OPTIONS]", command.options_metavar)
-        if getattr(command, "subcommand_metavar", None):
-            command.subcommand_metavar = _click_words(lang).get("COMMAND [ARGS]...", command.subcommand_metavar)
-        for param in command.params:
-            english = getattr(param, "help", None)
-            if english == LANG_HELP:  # the --lang every command gets
-                text = _zh(known, shared, help_key((ROOT,), "lang"), english, lang)
-            else:
-                text = _zh(known, shared, help_key(path, param.name or ""), english, lang)
-            if text:
-                param.help = text
+    if not issubclass(command.context_class, tuple(_contexts.values())):
+        command.context_class = _context_class(command.context_class)
+    if path != (ROOT,) and not any("--lang" in getattr(p, "opts", ()) for p in command.params):
+        command.params.append(_lang_option())
+    if lang == "en":
+        return
+    own = _zh(known, shared, help_key(path), command.help, lang)
+    if own:
+        command.help = own
+        command.short_help = _short(own)
+    command.options_metavar = _click_words(lang).get("[OPTIONS]", command.options_metavar)
+    if getattr(command, "subcommand_metavar", None):
+        command.subcommand_metavar = _click_words(lang).get("COMMAND [ARGS]...", command.subcommand_metavar)
+    for param in command.params:
+        english = getattr(param, "help", None)
+        if english == LANG_HELP:  # the --lang every command gets
+            text = _zh(known, shared, help_key((ROOT,), "lang"), english, lang)
+        else:
+            text = _zh(known, shared, help_key(path, param.name or ""), english, lang)
+        if text:
+            param.help = text
 
 
 def _zh(known: dict[str, dict[str, str]], shared: dict[str, dict[str, str]], key: str, english: Any, lang: str) -> Any:
