@@ -167,22 +167,9 @@ def open_store(*, create: bool = False, readonly: bool = False) -> Store:
     no write lock (a long import does not hold them up) and work on read-only media."""
     from ..db import open_store as _open
 
-    _no_sqlite_utils_plugins()
     store = _open(db_path(), create=create, readonly=readonly)
     _options["store_lang"] = _profile_lang(store)  # for words printed without the store at hand
     return store
-
-
-def _no_sqlite_utils_plugins() -> None:
-    """sqlite-utils loads every installed package's `sqlite_utils` plugins into each connection:
-    third-party code inside the evidence store's process, and a scan of all installed packages'
-    entry points on every start. The store never uses them; mark them as already loaded."""
-    try:
-        import sqlite_utils.plugins as plugins
-    except ImportError:
-        return
-    if hasattr(plugins, "_plugins_loaded"):
-        plugins._plugins_loaded = True
 
 
 def lang(store: Store | None = None) -> str:
