@@ -14,10 +14,10 @@ out). Placeholders are Python %-formatting by name, `%(count)s`, applied only wh
 from __future__ import annotations
 
 import copy
+import importlib.util
 import re
 import tomllib
 from functools import cache
-from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
@@ -37,8 +37,20 @@ def is_entry(node: object) -> bool:
 
 @cache
 def _packaged() -> dict[str, Any]:
-    text = files("harasslog.templates").joinpath(CATALOG_FILE).read_text("utf-8")
-    return read(text)
+    return read(_packaged_text())
+
+
+def _packaged_text() -> str:
+    # The package's folder from its import spec: importlib.resources would cost every command
+    # start-up time (it brings zipfile); it stays for an install that is not a plain folder.
+    spec = importlib.util.find_spec("harasslog.templates")
+    for folder in (spec.submodule_search_locations or []) if spec else []:
+        path = Path(folder) / CATALOG_FILE
+        if path.is_file():
+            return path.read_text("utf-8")
+    from importlib.resources import files
+
+    return files("harasslog.templates").joinpath(CATALOG_FILE).read_text("utf-8")
 
 
 def read(text: str) -> dict[str, Any]:
