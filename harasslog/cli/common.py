@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import importlib
-import json
 import sys
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -210,11 +209,15 @@ def term(store: Any, section: str, value: str | None) -> str:
 
 def print_json(data: Any) -> None:
     """One JSON document on stdout, UTF-8, non-ASCII kept readable; controls and bidi escaped (exact)."""
+    import json  # here: most commands print no JSON (start-up time)
+
     sys.stdout.write(json_escape_invisible(json.dumps(data, ensure_ascii=False, indent=2, default=str)) + "\n")
     sys.stdout.flush()
 
 
 def print_json_line(data: Any) -> None:
+    import json
+
     sys.stdout.write(json_escape_invisible(json.dumps(data, ensure_ascii=False, default=str)) + "\n")
     sys.stdout.flush()
 
