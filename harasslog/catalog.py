@@ -75,7 +75,7 @@ _ARRAY = rf"\[(?:\s|{_BASIC}|,|#[^\n]*)*\]"
 _LINE = re.compile(
     rf"[ \t]*(?:#[^\n]*)?\n"  # a blank line or a comment
     rf"|\[(?P<table>{_NAME})\]{_END}"
-    rf"|(?P<key>{_NAME})[ \t]*=[ \t]*(?:(?P<ml>{_ML})|(?P<basic>{_BASIC})|(?P<array>{_ARRAY})){_END}"
+    rf"|(?P<key>{_NAME})[ \t]*=[ \t]*(?:(?P<basic>{_BASIC})|(?P<ml>{_ML})|(?P<array>{_ARRAY})){_END}"
 )
 _ESCAPE = re.compile(r"\\(?:u([0-9a-fA-F]{4})|U([0-9a-fA-F]{8})|([btnfr\"\\])|[ \t]*\n\s*|(.))", re.S)
 _ESCAPED = {"b": "\b", "t": "\t", "n": "\n", "f": "\f", "r": "\r", '"': '"', "\\": "\\"}
@@ -99,26 +99,28 @@ def _read_subset(text: str) -> dict[str, Any]:
     root: dict[str, Any] = {}
     table = root
     text += "\n"
-    pos = 0
-    while pos < len(text):
-        match = _LINE.match(text, pos)
+    pos, end = 0, len(text)
+    match_line = _LINE.match
+    while pos < end:
+        match = match_line(text, pos)
         if match is None:
             raise ValueError(f"not in the catalog's TOML subset at {pos}")
         pos = match.end()
-        if match["table"]:
-            table = _node(root, match["table"].split("."))
-        elif match["key"]:
-            *path, last = match["key"].split(".")
-            node = _node(table, path)
+        header, key, basic, ml, array = match.groups()
+        if header:
+            table = _node(root, header.split("."))
+        elif key:
+            *path, last = key.split(".")
+            node = _node(table, path) if path else table
             if last in node:
-                raise ValueError(f"{match['key']} given twice")
-            if match["ml"] is not None:
-                body = match["ml"][3:-3]
+                raise ValueError(f"{key} given twice")
+            if basic is not None:
+                node[last] = _unescape(basic[1:-1], multiline=False)
+            elif ml is not None:
+                body = ml[3:-3]
                 node[last] = _unescape(body[1:] if body.startswith("\n") else body, multiline=True)
-            elif match["basic"] is not None:
-                node[last] = _unescape(match["basic"][1:-1], multiline=False)
             else:
-                items = re.findall(_BASIC, re.sub(r"#[^\n]*", "", match["array"][1:-1]))
+                items = re.findall(_BASIC, re.sub(r"#[^\n]*", "", array[1:-1]))
                 node[last] = [_unescape(item[1:-1], multiline=False) for item in items]
     return root
 
