@@ -279,22 +279,26 @@ def translated(path: tuple[str, ...], param: str | None, english: str | None, la
 
 # ---------------------------------------------------------------- usage errors
 
-_ERRORS = (
-    (re.compile(r"No such option: (?P<option>\S+)(?P<rest>.*)"), "cli.click.no_such_option"),
-    (re.compile(r"Missing argument '(?P<name>[^']+)'\."), "cli.click.missing_argument"),
-    (re.compile(r"Missing option '(?P<name>[^']+)'\."), "cli.click.missing_option"),
-    (re.compile(r"No such command '(?P<name>.*)'\."), "cli.click.no_such_command"),
-    (re.compile(r"Invalid value for '(?P<name>[^']+)': (?P<rest>.*)", re.S), "cli.click.invalid_value"),
-    (re.compile(r"Got unexpected extra arguments? \((?P<rest>.*)\)", re.S), "cli.click.extra_arguments"),
-    (re.compile(r"Option '(?P<name>[^']+)' requires an argument\."), "cli.click.needs_value"),
-    (re.compile(r"Missing command\."), "cli.click.missing_command"),
-)
+
+@cache
+def _usage_errors() -> tuple[tuple[re.Pattern[str], str], ...]:
+    """Click's usage errors and their catalog entries, compiled when the first one is shown."""
+    return (
+        (re.compile(r"No such option: (?P<option>\S+)(?P<rest>.*)"), "cli.click.no_such_option"),
+        (re.compile(r"Missing argument '(?P<name>[^']+)'\."), "cli.click.missing_argument"),
+        (re.compile(r"Missing option '(?P<name>[^']+)'\."), "cli.click.missing_option"),
+        (re.compile(r"No such command '(?P<name>.*)'\."), "cli.click.no_such_command"),
+        (re.compile(r"Invalid value for '(?P<name>[^']+)': (?P<rest>.*)", re.S), "cli.click.invalid_value"),
+        (re.compile(r"Got unexpected extra arguments? \((?P<rest>.*)\)", re.S), "cli.click.extra_arguments"),
+        (re.compile(r"Option '(?P<name>[^']+)' requires an argument\."), "cli.click.needs_value"),
+        (re.compile(r"Missing command\."), "cli.click.missing_command"),
+    )
 
 
 def usage_error(message: str, lang: str) -> str:
     """A click usage error in `lang` (the common ones; the rest stay as click words them)."""
     if lang != "en":
-        for pattern, key in _ERRORS:
+        for pattern, key in _usage_errors():
             match = pattern.fullmatch(message.strip())
             if match:
                 values = {k: error(v, lang) if k == "rest" else v for k, v in match.groupdict().items()}
