@@ -120,18 +120,19 @@ class _Group(TyperGroup):
     def format_commands(self, ctx: Any, formatter: Any) -> None:
         """The command list of `harasslog --help`, from the table's summaries (nothing imported)."""
         built = self.commands
-        listing: dict[str, Any] = {}
-        for name in built:
-            listing[name] = built.loaded.get(name) if isinstance(built, lazy.Commands) else built[name]
-            if listing[name] is None:
-                listing[name] = summary = TyperCommand(name=name, help=COMMANDS[name][1])
-                if self.lang is not None:
-                    i18n.localize_tree(summary, (i18n.ROOT, name), self.lang)
-        self.commands = listing
+        loaded = built.loaded if isinstance(built, lazy.Commands) else dict(built)
+        self.commands = {name: loaded.get(name) or self._summary(name) for name in built}
         try:
             super().format_commands(ctx, formatter)
         finally:
             self.commands = built
+
+    def _summary(self, name: str) -> Any:
+        """A stand-in holding the table's summary, localized as the command itself would be."""
+        summary = TyperCommand(name=name, help=COMMANDS[name][1])
+        if self.lang is not None:
+            i18n.localize_tree(summary, (i18n.ROOT, name), self.lang)
+        return summary
 
     def make_context(self, info_name: str | None, args: list[str], parent: Any = None, **extra: Any) -> Any:
         if parent is None:  # the whole command line: choose the language, translate the help (i18n)

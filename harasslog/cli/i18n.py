@@ -4,7 +4,8 @@ Which language (`language`): `--lang` anywhere on the command line, else the sto
 (its `lang`, or Chinese for the cn rules), else the system locale (LC_ALL, LC_MESSAGES, LANG:
 zh_* is Chinese), else English.
 
-Help texts, the one mechanism (`localize`), applied to the built click tree just before parsing:
+Help texts, the one mechanism (`localize`), applied to the click tree just before parsing (and to each
+command the root builds later, `localize_tree`):
 - English stays where it is declared: the command's docstring and each option's `help=`.
 - Chinese lives in templates/strings.toml under `cli.help`, keyed by the command path and the
   parameter's Python name: `[cli.help.harasslog.add.sms]` holds `_.zh` (the command's own help,
