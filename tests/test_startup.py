@@ -113,3 +113,19 @@ def test_anything_else_is_left_to_tomllib(text):
             catalog.read(text)
     else:
         assert catalog.read(text) == expected
+
+
+def test_list_opens_a_current_store_without_sqlite_utils_or_phonenumbers(cn, db_path):
+    """A current store is read on its sqlite3 connection; numbers are not read, so neither loads."""
+    assert cn("add", "sms", "13912345678", "--at", "2026-11-20T22:13", "--text", "还钱").exit_code == 0
+    code = (
+        "import sys, json; from harasslog.cli import main\n"
+        "sys.argv = ['harasslog', 'list']\n"
+        "try: main()\n"
+        "except SystemExit as done: code = done.code\n"
+        "print(json.dumps([code, sorted(m for m in ('sqlite_utils', 'phonenumbers') if m in sys.modules)]))"
+    )
+    env = {"HARASSLOG_DB": str(db_path), "PATH": "/usr/bin:/bin", "LANG": "C.UTF-8"}
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
+    assert "还钱" in done.stdout
+    assert json.loads(done.stdout.splitlines()[-1]) == [0, []]
