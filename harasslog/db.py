@@ -13,9 +13,10 @@ import sqlite3
 import stat
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote
 
-from ._sqlite_utils import Database
+from ._sqlite_utils import database
 from .errors import InputError
 from .migrations import migration_names, migrations
 from .store import Store
@@ -56,15 +57,14 @@ def open_store(path: Path | str, *, create: bool = True, readonly: bool = False)
         if readonly and (current or frozen):
             if not current:
                 raise InputError(f"{path} needs a schema upgrade but is read-only: copy it somewhere writable first")
-            return Store(Database(_connect(path, mode="immutable" if frozen else "ro")), path, readonly=True)
+            return Store(_connect(path, mode="immutable" if frozen else "ro"), path, readonly=True)
         conn = _connect(path, mode="rw")
         _configure_for_writing(conn)
-        db = Database(conn)
         if not current:
-            _migrate(db)
+            _migrate(database(conn))  # only migrations need sqlite-utils (start-up time)
     except sqlite3.DatabaseError as exc:
         raise _explain(path, exc) from None
-    return Store(db, path)
+    return Store(conn, path)
 
 
 def _connect(path: Path, *, mode: str) -> sqlite3.Connection:
@@ -120,7 +120,7 @@ def _pending(schema: _Schema) -> list[str]:
     return [name for name in migration_names() if name not in schema.applied]
 
 
-def _migrate(db: Database) -> None:
+def _migrate(db: Any) -> None:
     # Serialize migrations between processes that open a new store at the same moment.
     db.conn.execute("BEGIN IMMEDIATE")
     try:

@@ -8,15 +8,19 @@ from __future__ import annotations
 
 import json
 import re
+from typing import TYPE_CHECKING
 
-from ._sqlite_utils import Database, Migrations
+from ._sqlite_utils import Migrations
 
-migrations = Migrations("harasslog")
+if TYPE_CHECKING:
+    from sqlite_utils import Database
+
+migrations = Migrations("harasslog")  # sqlite-utils' own, built when first applied (start-up time)
 
 
 def migration_names() -> list[str]:
     """Every migration this version knows, in order (a store with another applied is newer)."""
-    return [m.name for m in migrations._migrations]
+    return migrations.names()
 
 
 @migrations()

@@ -16,26 +16,46 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, tzinfo
 from functools import lru_cache
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-import phonenumbers
-
 from .errors import InputError
+
+if TYPE_CHECKING:
+    import phonenumbers
+else:
+
+    class _Phonenumbers:
+        """phonenumbers, imported on first use: its metadata is some 25 ms of start-up, and most
+        commands that open a store (list, show, verify) never read a number."""
+
+        def __getattr__(self, name: str) -> Any:
+            import phonenumbers as module
+
+            globals()["phonenumbers"] = module  # every later use goes straight to the module
+            return getattr(module, name)
+
+    phonenumbers = _Phonenumbers()
 
 # Chinese mobile prefixes allotted to virtual network operators (虚拟运营商), favoured by collectors.
 CN_VIRTUAL_PREFIXES = ("162", "165", "167", "170", "171")
 
 _SEPARATORS = re.compile(r"[\s\-().\u00a0\u2000-\u200f\u2212/]")
-_TYPE_TO_KIND = {
-    phonenumbers.PhoneNumberType.MOBILE: "mobile",
-    phonenumbers.PhoneNumberType.FIXED_LINE: "fixed",
-    phonenumbers.PhoneNumberType.TOLL_FREE: "service",
-    phonenumbers.PhoneNumberType.SHARED_COST: "service",
-    phonenumbers.PhoneNumberType.PREMIUM_RATE: "service",
-    phonenumbers.PhoneNumberType.UAN: "service",
-    phonenumbers.PhoneNumberType.VOIP: "virtual",
-    phonenumbers.PhoneNumberType.PERSONAL_NUMBER: "virtual",
-}
+
+
+@lru_cache(maxsize=1)
+def _type_to_kind() -> dict[int, str]:
+    types = phonenumbers.PhoneNumberType
+    return {
+        types.MOBILE: "mobile",
+        types.FIXED_LINE: "fixed",
+        types.TOLL_FREE: "service",
+        types.SHARED_COST: "service",
+        types.PREMIUM_RATE: "service",
+        types.UAN: "service",
+        types.VOIP: "virtual",
+        types.PERSONAL_NUMBER: "virtual",
+    }
 
 
 def regions() -> frozenset[str]:
@@ -123,7 +143,7 @@ def normalize_number(raw: str | None, region: str = "CN") -> NumberInfo | None:
         # Possible in length but no such number there: keep what was written, marked, rather
         # than store a number of a country it is not (a Thai 08x number under GB is no +44 one).
         return NumberInfo(compact, "invalid", number_region or region)
-    kind = _TYPE_TO_KIND.get(phonenumbers.number_type(parsed), "unknown")
+    kind = _type_to_kind().get(phonenumbers.number_type(parsed), "unknown")
     if number_region == "CN" and kind == "mobile" and str(parsed.national_number).startswith(CN_VIRTUAL_PREFIXES):
         kind = "virtual"
     return NumberInfo(e164, kind, number_region)

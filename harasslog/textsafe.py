@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from typing import TYPE_CHECKING
 
-from markupsafe import Markup
+if TYPE_CHECKING:
+    from markupsafe import Markup
 
 # Kept as they are: newline and tab (layout handles them). "\r\n" reads as a newline.
 _KEEP = {"\n", "\t"}
@@ -89,6 +91,8 @@ def _escape_line_start(m: re.Match[str]) -> str:
 
 def md_cell(value: object) -> Markup:
     """One Markdown table cell: escaped, invisible characters shown, line breaks as <br>."""
+    from markupsafe import Markup  # imported where used: only the dossiers need it (start-up time)
+
     if value is None:
         return Markup("")
     if isinstance(value, Markup):
@@ -99,6 +103,8 @@ def md_cell(value: object) -> Markup:
 
 def md_autolink(url: object) -> Markup:
     """A citation's http(s) URL as a Markdown autolink `<…>`; anything else as escaped text."""
+    from markupsafe import Markup
+
     text = "" if url is None else str(url)
     if _AUTOLINK.fullmatch(text):
         return Markup(f"<{text}>")
@@ -110,6 +116,8 @@ def md_fenced(value: object) -> Markup:
 
     The fence is longer than any run of backticks in the text, so the text cannot close it.
     """
+    from markupsafe import Markup
+
     text = visible("" if value is None else str(value))
     longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
     fence = "`" * max(3, longest + 1)
@@ -118,6 +126,8 @@ def md_fenced(value: object) -> Markup:
 
 def md_finalize(value: object) -> object:
     """Jinja `finalize` for Markdown: every {{ value }} is escaped unless marked safe."""
+    from markupsafe import Markup
+
     if value is None:
         return ""
     if isinstance(value, Markup):
@@ -129,6 +139,8 @@ def md_finalize(value: object) -> object:
 
 def html_finalize(value: object) -> object:
     """Jinja `finalize` for HTML: invisible characters made visible; autoescape does the rest."""
+    from markupsafe import Markup
+
     if value is None:
         return ""
     if isinstance(value, Markup) or not isinstance(value, str):

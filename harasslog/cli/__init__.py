@@ -15,14 +15,79 @@ from typing import Any
 import typer
 from typer._click.exceptions import ClickException as _ClickException  # typer >= 0.26 vendors click
 from typer._click.exceptions import NoArgsIsHelpError as _NoArgsIsHelp
-from typer.core import TyperGroup
+from typer.core import TyperCommand, TyperGroup
 
 from ..catalog import t as catalog_t
 from ..errors import HarasslogError
 from ..vocab import Lang
-from . import analysis, anchor, common, datasette, evidence, i18n, importing, ocr, reporting, review, typer_speed
+from . import common, i18n, lazy, typer_speed
 
 typer_speed.install()  # option values without pydantic where Typer does not need it (start-up time)
+
+# Every top-level command: the module declaring it (its `register`) and the first sentence of its
+# English help, which `harasslog --help` lists without importing the module (lazy.py). The order is
+# the listing's. tests/test_startup.py checks this table against the commands the modules declare.
+COMMANDS: dict[str, tuple[str, str]] = {
+    "init": ("evidence", "Create the store (or update its profile): who you are, your time zone and jurisdiction."),
+    "list": ("evidence", "List recorded events, oldest first."),
+    "show": ("evidence", "Show one event in full: its exact text, where it came from, its hash and attachments."),
+    "withdraw": (
+        "evidence",
+        "Take back an event entered by mistake: a ledger entry; the event stays in the store and the full log, "
+        "marked withdrawn with the reason, and is left out of analysis and findings.",
+    ),
+    "note": (
+        "evidence",
+        "Change your note on an event; the change is a ledger entry, the evidence itself is untouched.",
+    ),
+    "attach": ("evidence", "Attach a file to an event; it is copied beside the store and its SHA-256 chained."),
+    "search": ("evidence", "Find messages containing some text (full text; works for Chinese)."),
+    "verify": ("evidence", "Prove the store (or a bundle) is unaltered: exit 0 when intact, 1 naming what differs."),
+    "demo": (
+        "evidence",
+        "Run the bundled example cases end to end: store, verify, analyze, dossiers; print what to open.",
+    ),
+    "import": ("importing", "Import phone exports."),
+    "analyze": (
+        "analysis",
+        "Check every recorded contact against a rule pack; save the findings as the latest run.",
+    ),
+    "scan": (
+        "analysis",
+        "Check message text for threatening, abusive or misleading wording, without storing anything.",
+    ),
+    "report": (
+        "reporting",
+        "Render a complaint or an evidence binder from the store (run `analyze` first for findings).",
+    ),
+    "stats": (
+        "reporting",
+        "Counts of contacts per day, per hour of the day (local time) or per party, with how many were flagged.",
+    ),
+    "deadlines": (
+        "reporting",
+        "Deadlines that follow from the findings: FDCPA one year, TCPA four years, FOS eight weeks, NFRA 15 days.",
+    ),
+    "datasette": (
+        "datasette",
+        "Metadata for Datasette (titles, column descriptions, facets, canned queries) and the command to run.",
+    ),
+    "add": ("evidence", "Log a contact by hand: call, sms, visit, letter or third-party."),
+    "party": ("evidence", "Collectors: creditors, agencies, law firms, and the numbers they use."),
+    "debt": ("evidence", "Debts, so findings can say which debt a contact was about."),
+    "request": ("evidence", "What you asked for or agreed: stop, pause (缓催), cease in writing..."),
+    "rules": ("analysis", "The rule packs: list rules, show one, test your own pack."),
+    "export": ("reporting", "Write the evidence out: a verifiable zip bundle, or every event as CSV or JSON."),
+    "review": (
+        "review",
+        "Review the findings: accept, reject with a reason, re-label, or add one the rules missed.",
+    ),
+    "ocr": ("ocr", "Check what OCR read from screenshots: confirm it as read, or correct it."),
+    "anchor": (
+        "anchor",
+        "An anchor outside the store: an RFC 3161 time-stamp request over the chain head (offline).",
+    ),
+}
 
 
 def _usage_error(exc: _ClickException) -> typer.Exit:
@@ -35,12 +100,45 @@ def _usage_error(exc: _ClickException) -> typer.Exit:
 
 
 class _Group(TyperGroup):
-    """Turns domain errors into one line and an exit code, for every subcommand."""
+    """The root: its commands built when used (COMMANDS, lazy.py); domain errors as one line and an
+    exit code, for every subcommand."""
+
+    def __init__(self, **attrs: Any) -> None:
+        super().__init__(**attrs)
+        self.lang: str | None = None  # the language of this command line's help, once chosen
+        self.commands = lazy.Commands(list(COMMANDS), self._load, loaded=dict(self.commands))
+
+    def _load(self, name: str) -> Any:
+        command = lazy.build(f"{__name__}.{COMMANDS[name][0]}", name, app)
+        if self.lang is not None:  # built after the language was chosen: localize it as the rest
+            i18n.localize_tree(command, (i18n.ROOT, name), self.lang)
+        return command
+
+    def list_commands(self, ctx: Any) -> list[str]:
+        return list(self.commands)  # the names only: TyperGroup's would build every command
+
+    def format_commands(self, ctx: Any, formatter: Any) -> None:
+        """The command list of `harasslog --help`, from the table's summaries (nothing imported)."""
+        built = self.commands
+        loaded = built.loaded if isinstance(built, lazy.Commands) else dict(built)
+        self.commands = {name: loaded.get(name) or self._summary(name) for name in built}
+        try:
+            super().format_commands(ctx, formatter)
+        finally:
+            self.commands = built
+
+    def _summary(self, name: str) -> Any:
+        """A stand-in holding the table's summary, localized as the command itself would be."""
+        summary = TyperCommand(name=name, help=COMMANDS[name][1])
+        if self.lang is not None:
+            i18n.localize_tree(summary, (i18n.ROOT, name), self.lang)
+        return summary
 
     def make_context(self, info_name: str | None, args: list[str], parent: Any = None, **extra: Any) -> Any:
         if parent is None:  # the whole command line: choose the language, translate the help (i18n)
             common.set_global_options(db=None, lang=None)
-            i18n.localize(self, i18n.language(list(args)))
+            self.lang = i18n.language(list(args))
+            i18n.localize(self, self.lang)
         try:
             return super().make_context(info_name, args, parent=parent, **extra)
         except _NoArgsIsHelp:
@@ -123,10 +221,6 @@ def _root(
     if ctx.invoked_subcommand is None:
         # No command: the first three things to do, in the user's language (not the full help).
         common.out(catalog_t(lang.value if lang else i18n.help_lang(), "cli.intro"))
-
-
-for _module in (evidence, importing, analysis, reporting, review, datasette, ocr, anchor):
-    _module.register(app)
 
 
 def main() -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import importlib
-import json
 import sys
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -167,22 +166,9 @@ def open_store(*, create: bool = False, readonly: bool = False) -> Store:
     no write lock (a long import does not hold them up) and work on read-only media."""
     from ..db import open_store as _open
 
-    _no_sqlite_utils_plugins()
     store = _open(db_path(), create=create, readonly=readonly)
     _options["store_lang"] = _profile_lang(store)  # for words printed without the store at hand
     return store
-
-
-def _no_sqlite_utils_plugins() -> None:
-    """sqlite-utils loads every installed package's `sqlite_utils` plugins into each connection:
-    third-party code inside the evidence store's process, and a scan of all installed packages'
-    entry points on every start. The store never uses them; mark them as already loaded."""
-    try:
-        import sqlite_utils.plugins as plugins
-    except ImportError:
-        return
-    if hasattr(plugins, "_plugins_loaded"):
-        plugins._plugins_loaded = True
 
 
 def lang(store: Store | None = None) -> str:
@@ -223,11 +209,15 @@ def term(store: Any, section: str, value: str | None) -> str:
 
 def print_json(data: Any) -> None:
     """One JSON document on stdout, UTF-8, non-ASCII kept readable; controls and bidi escaped (exact)."""
+    import json  # here: most commands print no JSON (start-up time)
+
     sys.stdout.write(json_escape_invisible(json.dumps(data, ensure_ascii=False, indent=2, default=str)) + "\n")
     sys.stdout.flush()
 
 
 def print_json_line(data: Any) -> None:
+    import json
+
     sys.stdout.write(json_escape_invisible(json.dumps(data, ensure_ascii=False, default=str)) + "\n")
     sys.stdout.flush()
 

@@ -621,7 +621,9 @@ def show(
         elif key == "number" and value is None and event.caller:
             value = shown_number(store, event)
         elif key == "raw" and value is not None:
-            value = common.json.dumps(value, ensure_ascii=False, indent=1)
+            import json
+
+            value = json.dumps(value, ensure_ascii=False, indent=1)
         elif key == "corroborated_by":
             value = "\n".join(_corroboration_line(c) for c in value)
         elif key in ("channel", "direction", "status"):

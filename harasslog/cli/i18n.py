@@ -4,7 +4,8 @@ Which language (`language`): `--lang` anywhere on the command line, else the sto
 (its `lang`, or Chinese for the cn rules), else the system locale (LC_ALL, LC_MESSAGES, LANG:
 zh_* is Chinese), else English.
 
-Help texts, the one mechanism (`localize`), applied to the built click tree just before parsing:
+Help texts, the one mechanism (`localize`), applied to the click tree just before parsing (and to each
+command the root builds later, `localize_tree`):
 - English stays where it is declared: the command's docstring and each option's `help=`.
 - Chinese lives in templates/strings.toml under `cli.help`, keyed by the command path and the
   parameter's Python name: `[cli.help.harasslog.add.sms]` holds `_.zh` (the command's own help,
@@ -20,6 +21,7 @@ command's --help in both languages and names any line left in English.
 
 from __future__ import annotations
 
+import copy
 import os
 import re
 from functools import cache
@@ -196,7 +198,8 @@ def _lang_option() -> Any:
             pass
 
         _made["lang"] = typer.main.get_command(template).params[0]
-    return _made["lang"]
+    # A copy per command: localizing one command's help must not change another's (or the next run's).
+    return copy.copy(_made["lang"])
 
 
 def _short(text: str) -> str:
@@ -218,33 +221,48 @@ def walk(command: Any, path: tuple[str, ...] = (ROOT,)) -> Any:
 
 
 def localize(root: Any, lang: str) -> None:
-    """Prepare the built click tree for this run: --lang on every command, help in `lang`."""
+    """Prepare the click tree for this run: --lang on every command, help in `lang`.
+
+    Only the commands built so far are touched: the root builds the others when they are used
+    (lazy.py) and localizes each with `localize_tree` then."""
     _state["help"] = lang
     _state["chosen"] = lang
     typer.core._ = _gettext  # typer's fixed words go through gettext; see _gettext
+    _localize_one(root, (ROOT,), lang)
+    built = getattr(root.commands, "loaded", root.commands)
+    for name, command in list(built.items()):
+        localize_tree(command, (ROOT, name), lang)
+
+
+def localize_tree(command: Any, path: tuple[str, ...], lang: str) -> None:
+    """`command` and everything under it, as `localize` does the tree."""
+    for sub_path, sub in walk(command, path):
+        _localize_one(sub, sub_path, lang)
+
+
+def _localize_one(command: Any, path: tuple[str, ...], lang: str) -> None:
     known, shared = (_known(), _shared()) if lang != "en" else ({}, {})  # English needs no catalog
-    for path, command in walk(root):
-        if not issubclass(command.context_class, tuple(_contexts.values())):
-            command.context_class = _context_class(command.context_class)
-        if path != (ROOT,) and not any("--lang" in getattr(p, "opts", ()) for p in command.params):
-            command.params.append(_lang_option())
-        if lang == "en":
-            continue
-        own = _zh(known, shared, help_key(path), command.help, lang)
-        if own:
-            command.help = own
-            command.short_help = _short(own)
-        command.options_metavar = _click_words(lang).get("[OPTIONS]", command.options_metavar)
-        if getattr(command, "subcommand_metavar", None):
-            command.subcommand_metavar = _click_words(lang).get("COMMAND [ARGS]...", command.subcommand_metavar)
-        for param in command.params:
-            english = getattr(param, "help", None)
-            if english == LANG_HELP:  # the --lang every command gets
-                text = _zh(known, shared, help_key((ROOT,), "lang"), english, lang)
-            else:
-                text = _zh(known, shared, help_key(path, param.name or ""), english, lang)
-            if text:
-                param.help = text
+    if not issubclass(command.context_class, tuple(_contexts.values())):
+        command.context_class = _context_class(command.context_class)
+    if path != (ROOT,) and not any("--lang" in getattr(p, "opts", ()) for p in command.params):
+        command.params.append(_lang_option())
+    if lang == "en":
+        return
+    own = _zh(known, shared, help_key(path), command.help, lang)
+    if own:
+        command.help = own
+        command.short_help = _short(own)
+    command.options_metavar = _click_words(lang).get("[OPTIONS]", command.options_metavar)
+    if getattr(command, "subcommand_metavar", None):
+        command.subcommand_metavar = _click_words(lang).get("COMMAND [ARGS]...", command.subcommand_metavar)
+    for param in command.params:
+        english = getattr(param, "help", None)
+        if english == LANG_HELP:  # the --lang every command gets
+            text = _zh(known, shared, help_key((ROOT,), "lang"), english, lang)
+        else:
+            text = _zh(known, shared, help_key(path, param.name or ""), english, lang)
+        if text:
+            param.help = text
 
 
 def _zh(known: dict[str, dict[str, str]], shared: dict[str, dict[str, str]], key: str, english: Any, lang: str) -> Any:
@@ -262,22 +280,26 @@ def translated(path: tuple[str, ...], param: str | None, english: str | None, la
 
 # ---------------------------------------------------------------- usage errors
 
-_ERRORS = (
-    (re.compile(r"No such option: (?P<option>\S+)(?P<rest>.*)"), "cli.click.no_such_option"),
-    (re.compile(r"Missing argument '(?P<name>[^']+)'\."), "cli.click.missing_argument"),
-    (re.compile(r"Missing option '(?P<name>[^']+)'\."), "cli.click.missing_option"),
-    (re.compile(r"No such command '(?P<name>.*)'\."), "cli.click.no_such_command"),
-    (re.compile(r"Invalid value for '(?P<name>[^']+)': (?P<rest>.*)", re.S), "cli.click.invalid_value"),
-    (re.compile(r"Got unexpected extra arguments? \((?P<rest>.*)\)", re.S), "cli.click.extra_arguments"),
-    (re.compile(r"Option '(?P<name>[^']+)' requires an argument\."), "cli.click.needs_value"),
-    (re.compile(r"Missing command\."), "cli.click.missing_command"),
-)
+
+@cache
+def _usage_errors() -> tuple[tuple[re.Pattern[str], str], ...]:
+    """Click's usage errors and their catalog entries, compiled when the first one is shown."""
+    return (
+        (re.compile(r"No such option: (?P<option>\S+)(?P<rest>.*)"), "cli.click.no_such_option"),
+        (re.compile(r"Missing argument '(?P<name>[^']+)'\."), "cli.click.missing_argument"),
+        (re.compile(r"Missing option '(?P<name>[^']+)'\."), "cli.click.missing_option"),
+        (re.compile(r"No such command '(?P<name>.*)'\."), "cli.click.no_such_command"),
+        (re.compile(r"Invalid value for '(?P<name>[^']+)': (?P<rest>.*)", re.S), "cli.click.invalid_value"),
+        (re.compile(r"Got unexpected extra arguments? \((?P<rest>.*)\)", re.S), "cli.click.extra_arguments"),
+        (re.compile(r"Option '(?P<name>[^']+)' requires an argument\."), "cli.click.needs_value"),
+        (re.compile(r"Missing command\."), "cli.click.missing_command"),
+    )
 
 
 def usage_error(message: str, lang: str) -> str:
     """A click usage error in `lang` (the common ones; the rest stay as click words them)."""
     if lang != "en":
-        for pattern, key in _ERRORS:
+        for pattern, key in _usage_errors():
             match = pattern.fullmatch(message.strip())
             if match:
                 values = {k: error(v, lang) if k == "rest" else v for k, v in match.groupdict().items()}

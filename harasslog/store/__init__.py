@@ -17,10 +17,10 @@ import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from .. import integrity
-from .._sqlite_utils import Database
 from ._sql import now_iso
 from .attachments import Attachments
 from .blobs import Blobs
@@ -37,14 +37,18 @@ from .runs import Runs
 from .search import Search
 from .withdrawals import Withdrawals
 
+if TYPE_CHECKING:
+    from sqlite_utils import Database
+
 __all__ = ["Store", "now_iso"]
 
 
 class Store:
-    def __init__(self, db: Database, path: Path, *, readonly: bool = False):
-        self.db = db
+    def __init__(self, db: Database | sqlite3.Connection, path: Path, *, readonly: bool = False):
+        """`db`: the open connection (or a sqlite-utils Database over it)."""
+        self.conn: sqlite3.Connection = db if isinstance(db, sqlite3.Connection) else db.conn
+        self._db: Any = None if isinstance(db, sqlite3.Connection) else db
         self.path = path
-        self.conn: sqlite3.Connection = db.conn
         self.readonly = readonly
         self._in_transaction = False
         self.ledger = Ledger(self)
@@ -63,6 +67,15 @@ class Store:
         self.reviews = Reviews(self)
         self.corroborations = Corroborations(self)
         self.ocr_corrections = OcrCorrections(self)
+
+    @property
+    def db(self) -> Database:
+        """sqlite-utils over the connection, made on first use (only migrations and tests need it)."""
+        if self._db is None:
+            from .._sqlite_utils import database
+
+            self._db = database(self.conn)
+        return self._db
 
     def close(self) -> None:
         self.conn.close()
