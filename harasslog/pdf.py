@@ -3,8 +3,9 @@ or else the one the extra installs (Noto Sans SC, OFL, from the pylopdf-fonts-zh
 
 WeasyPrint is imported only here and only when a PDF is asked for, so the rest of harasslog
 works without it. When it or a Chinese font is missing, the user gets one line saying what to install.
-Without HarfBuzz's subsetter WeasyPrint embeds fonts whole and is 7-8x slower: one line on stderr
-says so and what to install (the one thing this module prints: a notice, not a result).
+Without HarfBuzz's subsetter WeasyPrint cuts fonts down with fontTools, which is slower (about 1.7x
+the CPU for a Chinese complaint): one line on stderr says so and what to install (the one thing
+this module prints: a notice, not a result).
 """
 
 from __future__ import annotations
@@ -35,9 +36,9 @@ FONT_PACKAGE = "pylopdf_fonts_zh_cn"
 FONT_FILE = "NotoSansSC-Regular.otf"
 PACKAGED_FAMILY = "Noto Sans CJK SC"
 SLOW_PDF = {
-    "zh": "提示：本机缺少 HarfBuzz 字体子集库（libharfbuzz-subset），PDF 会慢 7-8 倍、文件更大；"
+    "zh": "提示：本机缺少 HarfBuzz 字体子集库（libharfbuzz-subset），PDF 会慢一些；"
     "请安装：sudo apt-get install libharfbuzz-subset0（Debian/Ubuntu）或 brew install harfbuzz（macOS）",
-    "en": "note: HarfBuzz's font subsetter (libharfbuzz-subset) is missing, so PDFs are 7-8x slower and larger;"
+    "en": "note: HarfBuzz's font subsetter (libharfbuzz-subset) is missing, so PDFs are slower to make;"
     " install it: sudo apt-get install libharfbuzz-subset0 (Debian/Ubuntu) or brew install harfbuzz (macOS)",
 }
 _CJK = re.compile(r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef]")
