@@ -1,10 +1,11 @@
 """PDF through WeasyPrint (the optional `pdf` extra), with a CJK font found through fontconfig,
-or else the one the extra installs (Noto Sans CJK, OFL, from the manimgx-fonts-cjk package).
+or else the one the extra installs (Noto Sans SC, OFL, from the pylopdf-fonts-zh-cn package).
 
 WeasyPrint is imported only here and only when a PDF is asked for, so the rest of harasslog
 works without it. When it or a Chinese font is missing, the user gets one line saying what to install.
-Without HarfBuzz's subsetter WeasyPrint embeds fonts whole and is 7-8x slower: one line on stderr
-says so and what to install (the one thing this module prints: a notice, not a result).
+Without HarfBuzz's subsetter WeasyPrint cuts fonts down with fontTools, which is slower (for a
+Chinese complaint, 1.7x the CPU with the packaged font, 4x with a system Noto CJK collection):
+one line on stderr says so and what to install (the one thing this module prints: a notice).
 """
 
 from __future__ import annotations
@@ -23,23 +24,22 @@ from .errors import InputError
 
 INSTALL_WEASYPRINT = "PDF output needs WeasyPrint: pip install 'harasslog[pdf]'"
 INSTALL_FONT = (
-    "PDF output needs a Chinese font: install one with fontconfig support, e.g. "
+    "PDF output needs a Chinese font: pip install 'harasslog[pdf]' brings one, or install one with "
+    "fontconfig support, e.g. "
     "sudo apt-get install fonts-noto-cjk (Debian/Ubuntu), brew install --cask font-noto-sans-cjk (macOS)"
 )
-INSTALL_SUBSET = (
-    "PDF output needs a Chinese font: the font the pdf extra installs can only be used with HarfBuzz's "
-    "subsetter (sudo apt-get install libharfbuzz-subset0), or install a system one: "
-    "sudo apt-get install fonts-noto-cjk (Debian/Ubuntu), brew install --cask font-noto-sans-cjk (macOS)"
-)
-# The `pdf` extra's CJK font: Noto Sans CJK as Noto publishes it (a variable-weight collection;
-# JP, KR, SC, TC, HK faces). Named "Noto Sans CJK SC" in @font-face, the templates' first choice.
-FONT_PACKAGE = "manimgx_fonts_cjk"
-FONT_FILE = "NotoSansCJK-VF.otf.ttc"
+# The `pdf` extra's CJK font: Noto Sans SC Regular as Noto publishes it (notofonts/noto-cjk,
+# Sans/SubsetOTF/SC): one static face with CFF outlines, which WeasyPrint embeds with HarfBuzz's
+# subsetter or, without it, with fontTools (a variable collection would need HarfBuzz, and its
+# instancing takes gigabytes). Named "Noto Sans CJK SC" in @font-face, the templates' first choice.
+# It has no Bold: WeasyPrint does not fake one, so bold Chinese is regular on such a machine.
+FONT_PACKAGE = "pylopdf_fonts_zh_cn"
+FONT_FILE = "NotoSansSC-Regular.otf"
 PACKAGED_FAMILY = "Noto Sans CJK SC"
 SLOW_PDF = {
-    "zh": "提示：本机缺少 HarfBuzz 字体子集库（libharfbuzz-subset），PDF 会慢 7-8 倍、文件更大；"
+    "zh": "提示：本机缺少 HarfBuzz 字体子集库（libharfbuzz-subset），PDF 会慢一些；"
     "请安装：sudo apt-get install libharfbuzz-subset0（Debian/Ubuntu）或 brew install harfbuzz（macOS）",
-    "en": "note: HarfBuzz's font subsetter (libharfbuzz-subset) is missing, so PDFs are 7-8x slower and larger;"
+    "en": "note: HarfBuzz's font subsetter (libharfbuzz-subset) is missing, so PDFs are slower to make;"
     " install it: sudo apt-get install libharfbuzz-subset0 (Debian/Ubuntu) or brew install harfbuzz (macOS)",
 }
 _CJK = re.compile(r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef]")
@@ -71,14 +71,14 @@ def packaged_cjk_font() -> Path | None:
 
 
 def has_harfbuzz_subset() -> bool:
-    return ctypes.util.find_library("harfbuzz-subset") is not None
-
-
-def usable_packaged_font() -> Path | None:
-    """The packaged font where it can be embedded: it is a font collection, which only HarfBuzz's
-    subsetter can cut down (WeasyPrint's fontTools fallback fails on collections)."""
-    font = packaged_cjk_font()
-    return font if font is not None and has_harfbuzz_subset() else None
+    """Whether WeasyPrint itself loaded HarfBuzz's subsetter (>= 4.1.0, which it requires), asked of
+    WeasyPrint rather than guessed from the library path; without WeasyPrint, whether the library is there."""
+    try:
+        _weasyprint()
+        from weasyprint.text import ffi
+    except (InputError, ImportError):
+        return ctypes.util.find_library("harfbuzz-subset") is not None
+    return ffi.harfbuzz_subset is not None and bool(ffi.harfbuzz.hb_version_atleast(4, 1, 0))
 
 
 _told_slow = False
@@ -119,7 +119,7 @@ def pdf_available() -> bool:
         _weasyprint()
     except InputError:
         return False
-    return bool(cjk_fonts()) or usable_packaged_font() is not None
+    return bool(cjk_fonts()) or packaged_cjk_font() is not None
 
 
 def html_to_pdf(html: str) -> bytes:
@@ -128,9 +128,9 @@ def html_to_pdf(html: str) -> bytes:
     weasyprint = _weasyprint()
     font: Path | None = None
     if _CJK.search(html) and not cjk_fonts():
-        font = usable_packaged_font()
+        font = packaged_cjk_font()
         if font is None:
-            raise InputError(INSTALL_SUBSET if packaged_cjk_font() is not None else INSTALL_FONT)
+            raise InputError(INSTALL_FONT)
     _tell_if_slow(html)
     fetcher = _offline_fetcher(font)
     if font is None:

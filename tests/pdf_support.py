@@ -34,3 +34,18 @@ def missing_for_pdf(*, poppler: bool = True) -> list[str]:
 
 def skip_reason(missing: list[str]) -> str:
     return "needs " + "; ".join(missing) + " (.ci/setup-pdf installs them all)"
+
+
+# A launcher for `python -c`: harasslog as installed, on a machine whose WeasyPrint finds no HarfBuzz
+# subsetter. WeasyPrint opens its libraries with cffi's dlopen at import; refusing that one name
+# there is what a machine without libharfbuzz-subset0 looks like to it (nothing else changes).
+WITHOUT_HARFBUZZ_SUBSET = """
+import runpy, cffi
+_dlopen = cffi.FFI.dlopen
+def _no_subset(self, name, *args, **kwargs):
+    if name is not None and "harfbuzz-subset" in str(name):
+        raise OSError(f"{name}: hidden by the test")
+    return _dlopen(self, name, *args, **kwargs)
+cffi.FFI.dlopen = _no_subset
+runpy.run_module("harasslog", run_name="__main__", alter_sys=True)
+"""

@@ -1,8 +1,10 @@
 """PDFs on a bare machine (issue 14.6): with no CJK font in fontconfig, Chinese PDFs are set in the
-font the `pdf` extra installs; without HarfBuzz's subsetter the user is told PDFs will be slow.
+font the `pdf` extra installs, with or without HarfBuzz's subsetter; without it the user is told
+once that PDFs are slower and what to install.
 
 The bare machine is a subprocess whose FONTCONFIG_FILE names an empty font folder, so fontconfig
-(already started in this process by other tests) cannot lend it a system font."""
+(already started in this process by other tests) cannot lend it a system font; for "no subsetter"
+the subprocess is started through a launcher that hides libharfbuzz-subset from WeasyPrint."""
 
 from __future__ import annotations
 
@@ -13,10 +15,9 @@ import sys
 from pathlib import Path
 
 import pytest
-from pdf_support import missing_weasyprint, skip_reason
+from pdf_support import WITHOUT_HARFBUZZ_SUBSET, missing_weasyprint, skip_reason
 
 from harasslog import pdf
-from harasslog.errors import InputError
 
 THREAT = "再不还钱就爆你通讯录，让你全家都知道"
 
@@ -38,13 +39,11 @@ if shutil.which("pdftotext") is None or shutil.which("pdffonts") is None:
     _needs.append("pdftotext and pdffonts (apt-get install poppler-utils)")
 if pdf.packaged_cjk_font() is None:
     _needs.append("the pdf extra's font (pip install 'harasslog[pdf]')")
-if not pdf.has_harfbuzz_subset():
-    _needs.append("HarfBuzz subset (apt-get install libharfbuzz-subset0), to embed the packaged font")
 
 
-@pytest.mark.skipif(bool(_needs), reason=skip_reason(_needs))
-def test_a_chinese_pdf_renders_with_no_system_cjk_font(cli, db_path, tmp_path):
-    """Slow (15-50 s on a loaded 2-CPU machine): WeasyPrint reads the whole 32 MB font collection."""
+@pytest.fixture
+def bare_machine(cli, db_path, tmp_path):
+    """A Chinese store with a flagged threat, and how to run harasslog where fontconfig has no font."""
     for args in (
         ("init", "--name", "张三", "--region", "CN", "--tz", "Asia/Shanghai"),
         ("add", "sms", "16500000102", "--at", "2026-11-20T23:30", "--text", THREAT),
@@ -56,21 +55,46 @@ def test_a_chinese_pdf_renders_with_no_system_cjk_font(cli, db_path, tmp_path):
     listed = subprocess.run(["fc-list", ":lang=zh"], env=env, capture_output=True, text=True, check=False)
     assert listed.stdout.strip() == ""  # the machine really has no Chinese font
 
-    def harasslog(*args: str) -> subprocess.CompletedProcess[str]:
-        cmd = [sys.executable, "-P", "-m", "harasslog", *args]  # -P: the installed package, not the checkout
+    def harasslog(*args: str, subsetter: bool) -> subprocess.CompletedProcess[str]:
+        # -P: the installed package, not the checkout
+        start = ["-m", "harasslog"] if subsetter else ["-c", WITHOUT_HARFBUZZ_SUBSET]
+        cmd = [sys.executable, "-P", *start, *args]
         return subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=300, check=False)
 
-    out = tmp_path / "complaint.pdf"
-    made = harasslog("report", "--template", "cn-complaint", "--format", "pdf", "-o", str(out))
-    assert made.returncode == 0, made.stderr
-    assert "No fonts configured" not in made.stderr
+    return harasslog
 
+
+def _assert_chinese_pdf_with_the_packaged_font(out: Path) -> None:
     text = subprocess.run(["pdftotext", str(out), "-"], capture_output=True, text=True, check=True).stdout
     assert THREAT in "".join(text.split())  # the words survive, whatever the line breaks
     assert "金融消费投诉书" in text
-    fonts = subprocess.run(["pdffonts", str(out)], capture_output=True, text=True, check=False).stdout
-    embedded = [line for line in fonts.splitlines() if "Noto-Sans-CJK-SC" in line]
+    fonts = subprocess.run(["pdffonts", str(out)], capture_output=True, text=True, check=False)
+    embedded = [line for line in fonts.stdout.splitlines() if "Noto-Sans-CJK-SC" in line]
     assert embedded and all(" yes " in line for line in embedded)  # the packaged font, embedded
+    assert "may be invalid" not in fonts.stderr  # a font program viewers can read (static CFF)
+
+
+@pytest.mark.skipif(bool(_needs), reason=skip_reason(_needs))
+@pytest.mark.skipif(not pdf.has_harfbuzz_subset(), reason="needs HarfBuzz subset (apt-get install libharfbuzz-subset0)")
+def test_a_chinese_pdf_renders_with_no_system_cjk_font(bare_machine, tmp_path):
+    """Slow (5-20 s on a loaded 2-CPU machine)."""
+    out = tmp_path / "complaint.pdf"
+    made = bare_machine("report", "--template", "cn-complaint", "--format", "pdf", "-o", str(out), subsetter=True)
+    assert made.returncode == 0, made.stderr
+    assert "No fonts configured" not in made.stderr
+    assert "libharfbuzz-subset0" not in made.stderr  # the fast path says nothing
+    _assert_chinese_pdf_with_the_packaged_font(out)
+
+
+@pytest.mark.skipif(bool(_needs), reason=skip_reason(_needs))
+def test_without_the_subsetter_the_pdf_is_made_and_the_user_told_once(bare_machine, tmp_path):
+    """Slow (10-40 s on a loaded 2-CPU machine): fontTools cuts the font down instead of HarfBuzz."""
+    out = tmp_path / "complaint.pdf"
+    made = bare_machine("report", "--template", "cn-complaint", "--format", "pdf", "-o", str(out), subsetter=False)
+    assert made.returncode == 0, made.stderr
+    assert made.stderr.count("libharfbuzz-subset0") == 1, made.stderr  # the SLOW_PDF line, once
+    assert "Traceback" not in made.stderr and "fontTools" not in made.stderr
+    _assert_chinese_pdf_with_the_packaged_font(out)
 
 
 def test_a_missing_harfbuzz_subsetter_is_one_line_saying_what_to_install(monkeypatch, capsys):
@@ -106,14 +130,10 @@ def test_the_packaged_font_makes_pdf_available_without_fontconfig(monkeypatch):
     assert pdf.pdf_available()
 
 
-def test_without_the_subsetter_the_packaged_font_is_not_used_and_the_refusal_says_why(monkeypatch):
-    """The packaged font is a collection; WeasyPrint's fallback subsetter (fontTools) fails on one,
-    so with neither a system CJK font nor HarfBuzz's subsetter a Chinese PDF is refused in one line
-    (and `export bundle` leaves PDFs out) instead of ending in an internal error."""
+def test_the_packaged_font_is_used_without_the_subsetter_too(monkeypatch):
+    """It is one static face, which WeasyPrint's fontTools fallback can cut down."""
     if missing_weasyprint() or pdf.packaged_cjk_font() is None:
         pytest.skip(skip_reason(missing_weasyprint() or ["the pdf extra's font"]))
     monkeypatch.setattr(pdf, "cjk_fonts", lambda: ())
     monkeypatch.setattr(pdf, "has_harfbuzz_subset", lambda: False)
-    assert not pdf.pdf_available()
-    with pytest.raises(InputError, match="libharfbuzz-subset0"):
-        pdf.html_to_pdf('<html lang="zh-CN"><body>再不还钱就爆你通讯录</body></html>')
+    assert pdf.pdf_available()
