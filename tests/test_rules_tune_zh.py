@@ -32,6 +32,11 @@ def categories(text: str, **kw) -> set[str]:
         ("你这人就是个吸血鬼", "insult"),
         ("你的亲戚个个都会知道你欠钱", "threat_third_party"),
         ("现在开启屏幕共享，我教你操作", "scam_suspect"),
+        ("你借网贷的事我们早就告诉你爸了", "privacy_disclosure"),
+        ("你的名字下午就会出现在催收群里", "privacy_disclosure"),
+        ("再拖就让你进去呆几个月", "false_legal_threat"),
+        ("钱不还，小心你的小命", "threat_violence"),
+        ("全小区都会收到你的欠款通知", "threat_third_party"),
     ],
 )
 def test_unseen_wordings_of_a_tuned_concept_are_findings(text, category) -> None:
@@ -57,6 +62,8 @@ def test_unseen_wordings_of_a_tuned_concept_are_findings(text, category) -> None
         ("你的微信交易被限制，请点击验证恢复", "scam_suspect"),
         ("先付3000元手续费才能办理减免", "scam_suspect"),
         ("有没有兴趣再借一笔额度", "scam_suspect"),
+        ("我们清楚你每天几点出门", "threat_violence"),
+        ("你以为我们查不到你老家？", "threat_violence"),
     ],
 )
 def test_open_ended_types_reach_the_review_tier(text, category) -> None:
@@ -85,6 +92,8 @@ def test_the_same_words_used_harmlessly_are_not_findings(text) -> None:
         "【XX银行】您的信用卡本期账单已出，请于25日前还款",
         "我司将依法向人民法院提起诉讼，请知悉",
         "担保人对本笔借款承担连带保证责任",
+        "如贵司逾期未付，我司将提起民事诉讼，由此产生的一切法律后果由贵司承担",
+        "根据合同约定，逾期每日加收万分之五的违约金",
         "祝您和家人中秋快乐，身体健康",
         "我们的客服会在24小时内回复您",
         "本次为最后还款提醒，请按时还款",
