@@ -82,6 +82,14 @@ def test_accusing_the_debtor_to_a_third_party_discloses(pack) -> None:
         ("Calling from the Revenue Agency: a tax fraud case against you is open, call back.", "scam_suspect"),
         ("We will publish your name and face on Facebook as a debtor.", "threat_third_party"),
         ("Tell everyone: this woman is a liar and a swindler.", "insult"),
+        ("Call me back today, otherwise we will start looking for you.", "threat_violence"),
+        ("I'm going to wreck your life over this.", "threat_violence"),
+        ("Your shop is going to be padlocked tomorrow.", "threat_violence"),
+        ("Has your daughter ever been attacked?", "threat_violence"),
+        ("The agency is set to revoke your driving licence.", "false_legal_threat"),
+        ("Spend tonight at home, not in prison: pay now.", "false_legal_threat"),
+        ("Pay or we will tank your credit score.", "pressure"),
+        ("We are deadly serious about this balance.", "pressure"),
     ],
 )
 def test_unseen_wordings_of_the_third_pass_concepts_are_findings(pack, text, category) -> None:
@@ -102,6 +110,11 @@ def test_unseen_wordings_of_the_third_pass_concepts_are_findings(pack, text, cat
         "Your funds will be released once the cheque clears.",
         "The IRS will never phone to threaten arrest; hang up on such calls.",
         "It was embarrassing for me to ask you for money, sorry.",
+        "Have you ever been to our office?",
+        "We are looking for you to confirm your address.",
+        "Don't let a late payment ruin your credit; set up autopay.",
+        "You will not go to jail for a debt.",
+        "Your driving licence will be renewed next month.",
     ],
 )
 def test_third_pass_look_alikes_are_not_findings(pack, text) -> None:
