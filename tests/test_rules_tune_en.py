@@ -90,6 +90,11 @@ def test_accusing_the_debtor_to_a_third_party_discloses(pack) -> None:
         ("Spend tonight at home, not in prison: pay now.", "false_legal_threat"),
         ("Pay or we will tank your credit score.", "pressure"),
         ("We are deadly serious about this balance.", "pressure"),
+        ("We will sue you and strip you of everything you own.", "false_legal_threat"),
+        ("Refusing to repay a loan is a criminal offence.", "false_legal_threat"),
+        ("You could end up behind bars for this.", "false_legal_threat"),
+        ("Your parents are going to be held liable if you vanish.", "false_legal_threat"),
+        ("No lender will ever approve you again after this.", "pressure"),
     ],
 )
 def test_unseen_wordings_of_the_third_pass_concepts_are_findings(pack, text, category) -> None:
@@ -115,6 +120,9 @@ def test_unseen_wordings_of_the_third_pass_concepts_are_findings(pack, text, cat
         "Don't let a late payment ruin your credit; set up autopay.",
         "You will not go to jail for a debt.",
         "Your driving licence will be renewed next month.",
+        "Failure to pay is not a criminal offence.",
+        "Your husband said he will pay on Friday.",
+        "Non-payment is considered a breach of your agreement.",
     ],
 )
 def test_third_pass_look_alikes_are_not_findings(pack, text) -> None:
@@ -144,6 +152,8 @@ def test_a_third_party_told_to_pay_is_a_false_legal_claim_only_when_a_third_part
         ("A warrant has been issued; settle via the link below to stop it.", "scam_suspect"),
         ("Last chance. Remember the law is with us.", "pressure"),
         ("She named you as her guarantor when she borrowed.", "false_legal_threat"),
+        ("Your account is now flagged for litigation.", "false_legal_threat"),
+        ("Our field investigators are going to pay you a visit.", "false_legal_threat"),
     ],
 )
 def test_third_pass_review_concepts(pack, text, category) -> None:
