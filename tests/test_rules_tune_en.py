@@ -95,6 +95,7 @@ def test_accusing_the_debtor_to_a_third_party_discloses(pack) -> None:
         ("You could end up behind bars for this.", "false_legal_threat"),
         ("Your parents are going to be held liable if you vanish.", "false_legal_threat"),
         ("No lender will ever approve you again after this.", "pressure"),
+        ("The EFCC has already been notified of your default.", "false_legal_threat"),
     ],
 )
 def test_unseen_wordings_of_the_third_pass_concepts_are_findings(pack, text, category) -> None:
@@ -154,6 +155,8 @@ def test_a_third_party_told_to_pay_is_a_false_legal_claim_only_when_a_third_part
         ("She named you as her guarantor when she borrowed.", "false_legal_threat"),
         ("Your account is now flagged for litigation.", "false_legal_threat"),
         ("Our field investigators are going to pay you a visit.", "false_legal_threat"),
+        ("A process server has been dispatched regarding your loan.", "false_legal_threat"),
+        ("Notice from the Debt Recovery Tribunal about your loan.", "impersonation"),
     ],
 )
 def test_third_pass_review_concepts(pack, text, category) -> None:
@@ -166,5 +169,6 @@ def test_lawful_urgency_is_not_a_review_item(pack) -> None:
         "Your final statement is attached; thank you for your custom.",
         "Your payment failed. Please update your card in the app.",
         "Pay your bill online using this link: www.example.com/pay",
+        "You may file a complaint with the CFPB at consumerfinance.gov.",
     ):
         assert scan_text(text, pack, tier="review") == [], text
