@@ -172,3 +172,34 @@ def test_lawful_urgency_is_not_a_review_item(pack) -> None:
         "You may file a complaint with the CFPB at consumerfinance.gov.",
     ):
         assert scan_text(text, pack, tier="review") == [], text
+
+
+def test_a_request_for_a_one_time_code_or_pin_is_a_scam_finding_in_the_us_pack() -> None:
+    assert "scam_suspect" in categories("Read me the code we just texted you, the OTP, to close the case.", US)
+    assert "scam_suspect" in categories("Text us your PIN number to confirm the payment.", US)
+    assert scan_text("We will post you a new PIN; never share it with anyone.", US) == []
+    # The UK pack has no findings-tier scam rule: the same request is a review item there.
+    assert "scam_suspect" in categories("Text us your PIN number to confirm the payment.", UK, tier="review")
+
+
+@pytest.mark.parametrize("pack", PACKS)
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Keep this between us and pay before 5 pm.",
+        "Wire the balance to my supervisor's account, ours is frozen.",
+        "We take payment strictly through Western Union.",
+        "An upfront fee of $60 unlocks your new credit line.",
+    ],
+)
+def test_scam_shapes_are_review_items(pack, text) -> None:
+    assert "scam_suspect" in categories(text, pack, tier="review")
+
+
+@pytest.mark.parametrize("pack", PACKS)
+def test_ordinary_call_handling_is_not_a_scam_shape(pack) -> None:
+    for text in (
+        "Please stay on the line, your call is important to us.",
+        "Your one-time payment of $50 was received; your loan is now cleared.",
+    ):
+        assert scan_text(text, pack, tier="review") == [], text
