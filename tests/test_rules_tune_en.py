@@ -157,6 +157,8 @@ def test_a_third_party_told_to_pay_is_a_false_legal_claim_only_when_a_third_part
         ("Our field investigators are going to pay you a visit.", "false_legal_threat"),
         ("A process server has been dispatched regarding your loan.", "false_legal_threat"),
         ("Notice from the Debt Recovery Tribunal about your loan.", "impersonation"),
+        ("Understand that you are talking to the state authorities now.", "impersonation"),
+        ("Your file has been handed over to the district court.", "false_legal_threat"),
     ],
 )
 def test_third_pass_review_concepts(pack, text, category) -> None:
