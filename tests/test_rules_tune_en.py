@@ -172,6 +172,7 @@ def test_lawful_urgency_is_not_a_review_item(pack) -> None:
         "Your payment failed. Please update your card in the app.",
         "Pay your bill online using this link: www.example.com/pay",
         "You may file a complaint with the CFPB at consumerfinance.gov.",
+        "A copy of this notice can be used in any later court proceedings.",
     ):
         assert scan_text(text, pack, tier="review") == [], text
 
