@@ -96,6 +96,9 @@ def test_accusing_the_debtor_to_a_third_party_discloses(pack) -> None:
         ("Your parents are going to be held liable if you vanish.", "false_legal_threat"),
         ("No lender will ever approve you again after this.", "pressure"),
         ("The EFCC has already been notified of your default.", "false_legal_threat"),
+        ("By tonight you will be declared wanted.", "false_legal_threat"),
+        ("Your national ID number is going to be blacklisted.", "false_legal_threat"),
+        ("You will never be able to take out any mortgage after this.", "pressure"),
     ],
 )
 def test_unseen_wordings_of_the_third_pass_concepts_are_findings(pack, text, category) -> None:
@@ -124,6 +127,9 @@ def test_unseen_wordings_of_the_third_pass_concepts_are_findings(pack, text, cat
         "Failure to pay is not a criminal offence.",
         "Your husband said he will pay on Friday.",
         "Non-payment is considered a breach of your agreement.",
+        "We wanted to remind you that your payment is due.",
+        "Your SIM card will be blocked if it is not registered by Friday.",
+        "Without a plan you won't be able to borrow from us again.",
     ],
 )
 def test_third_pass_look_alikes_are_not_findings(pack, text) -> None:
@@ -159,6 +165,7 @@ def test_a_third_party_told_to_pay_is_a_false_legal_claim_only_when_a_third_part
         ("Notice from the Debt Recovery Tribunal about your loan.", "impersonation"),
         ("Understand that you are talking to the state authorities now.", "impersonation"),
         ("Your file has been handed over to the district court.", "false_legal_threat"),
+        ("Litigation has now been commenced against you.", "false_legal_threat"),
     ],
 )
 def test_third_pass_review_concepts(pack, text, category) -> None:
@@ -173,6 +180,7 @@ def test_lawful_urgency_is_not_a_review_item(pack) -> None:
         "Pay your bill online using this link: www.example.com/pay",
         "You may file a complaint with the CFPB at consumerfinance.gov.",
         "A copy of this notice can be used in any later court proceedings.",
+        "We may recommend to our client that proceedings are commenced.",
     ):
         assert scan_text(text, pack, tier="review") == [], text
 
