@@ -8,6 +8,7 @@ from __future__ import annotations
 import importlib.util
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -121,3 +122,31 @@ def test_the_trainer_writes_the_same_bytes_every_time(tmp_path):
     trained = model.from_dict(json.loads(here.read_bytes()))
     assert trained.info["trained_on"]["rows"] == len(FIXTURE)
     assert trained.weights and 0 < trained.threshold(model.ANY) < 1
+
+
+def test_character_ngrams_quote_whole_words_of_the_original():
+    # "arrested" shares " arre" and "rest" with "arrest": a character n-gram stands for the words
+    # it touches, so an explanation never quotes half a word.
+    text = "Officers will have you ARRESTED at work"
+    norm = normalize(text)
+    words = {(m.start(), m.end()) for m in re.finditer(r"\w+", norm.text)}
+    chars = [g for g in model.grams(norm.text, (3, 4, 5)) if g[0].startswith(model.CHAR)]
+    assert ("\x02rest", 23, 31) in chars  # inside "arrested", spanning it whole
+    for _gram, s, e in chars:
+        assert any(a == s for a, _ in words) and any(b == e for _, b in words)
+    assert model.CHAR + " arre" in model.features(norm.text, (5,))
+    assert model.CHAR + " arre" not in model.features(norm.text)  # words only unless asked
+
+
+def test_the_review_threshold_spends_the_benign_budget_the_rules_leave():
+    trainer = load_trainer()
+    # Ten benign English messages: one a rule flags already; the model scores the rest. With a 20 %
+    # budget one more may be flagged, so the threshold sits just above the second highest score.
+    probs = [[p, 1.0] for p in (0.9, 0.8, 0.7, 0.6, 0.5, 0.4, 0.3, 0.2, 0.1, 0.05)]
+    ys = [[0.0]] * 10
+    found = [set()] * 10
+    found[0] = {"insult"}
+    params = {"benign_budget": 0.2, "evidence_margin": 0.0}
+    t = trainer._budget_threshold(probs, ys, ["en"] * 10, found, "en", params)
+    assert 0.7 < t < 0.8
+    assert trainer._budget_threshold(probs, ys, ["zh"] * 10, found, "en", params) == 0.5  # no English rows

@@ -37,6 +37,8 @@ def quoted(text: str, pack, category: str) -> list[str]:
         ("I'm gonna [expletive] you up", "[expletive]"),
         ("[expletive deleted], pay today", "[expletive deleted]"),
         ("(bleep) you, pay today", "(bleep)"),
+        ("F--- you! Pay us your money!", "F---"),  # a dash for each hidden letter, nothing after
+        ("you lying s--- of a debtor", "s---"),
         ("what the $#!% is wrong with you", "$#!%"),
         ("@#$% you, pay today", "@#$%"),
     ],
@@ -84,6 +86,7 @@ def test_chinese_homophones_and_pinyin_initials_are_found_as_written(text: str, 
         "尼玛次仁已还款",  # 尼玛 is a name
         "please tell sb about it",  # pinyin initials are read only in Chinese messages
         "the f-word, grade f-, f-stop, a-level",  # a dash with no letters of a word after it
+        "b--, s-- and d-day",  # dashes that do not stand for a word's missing letters
         "xx-large, xxl, maxx",
         "尾号138****1234",  # a masked phone number
         "【12368】法院提醒您",
@@ -104,6 +107,19 @@ def test_a_template_slot_reads_as_one_token(slot: str) -> None:
     text = f"如果{slot}今天不还款，我们就联系你单位"
     assert normalize(text).text == "如果某今天不还款，我们就联系你单位"
     assert normalize(f"Dear {slot}, pay today").text == "dear x, pay today"
+
+
+@pytest.mark.parametrize(
+    ("text", "read_as"),
+    [
+        ("Dear ______, your account is overdue", "dear x, your account is overdue"),
+        ("We're going to blow your _______ house up.", "we're going to blow your x house up."),
+        ("您于____年____月借款", "您于年月借款"),  # between Chinese characters underscores are padding
+        ("file_name__v2", "file_name__v2"),  # part of a word: no blank
+    ],
+)
+def test_a_blank_of_underscores_reads_as_one_token(text: str, read_as: str) -> None:
+    assert normalize(text).text == read_as
 
 
 def test_a_slot_does_not_push_a_threat_apart() -> None:

@@ -2,7 +2,8 @@
 
 Rules find what their patterns say; a collector who words a threat a new way slips past them. This
 model reads a message as Chinese character 1-3-grams (run edges included) and English word
-1-2-grams (numbers as "0"), on the normalized text (wording.normalize), and gives one logistic
+1-2-grams (numbers as "0"), optionally character n-grams of the words (the file's "chars"), on the
+normalized text (wording.normalize), and gives one logistic
 score per wording category plus an "any" score (the message breaches some rule), passed only when
 the message's own n-grams, not the corpus' prior, weigh towards a breach. It never makes a
 finding: what it scores goes to a person as a review item, with the n-grams that weighed most as
@@ -45,13 +46,17 @@ _NOT_CJK = re.compile(f"[^{_CJK}]+")
 EDGE = "\x00"
 _HAS_CJK = re.compile(f"[{_CJK}]")
 LANG_FEATURE = {"zh": "\x01zh", "en": "\x01en"}  # a per-language bias, always present
+# Character n-grams of the words (the model file's "chars" lists their sizes) start with this mark,
+# so "jail" the 4-gram (of "jailed") and "jail" the word stay two features.
+CHAR = "\x02"
 
 
-def grams(text: str) -> list[tuple[str, int, int]]:
+def grams(text: str, chars: tuple[int, ...] = ()) -> list[tuple[str, int, int]]:
     """Every feature of a normalized text with its [start, end) in that text (for explanations).
 
     Chinese: character 1-, 2- and 3-grams within a run of Chinese characters. English: words and
-    pairs of neighbouring words (across punctuation: "pay, or" reads as "pay or"); a number is "0".
+    pairs of neighbouring words (across punctuation: "pay, or" reads as "pay or"); a number is "0";
+    character n-grams of the words (sizes `chars`), each spanning the whole words it touches.
     """
     out: list[tuple[str, int, int]] = []
     words: list[tuple[str, int, int]] = []
@@ -67,15 +72,31 @@ def grams(text: str) -> list[tuple[str, int, int]]:
         words.append((word, m.start(), m.end()))
     out.extend(words)
     out.extend((f"{a} {b}", s, e) for (a, s, _), (b, _, e) in zip(words, words[1:], strict=False))
+    if chars and words:
+        # The words joined as _char_grams joins them; each character knows its word's span.
+        starts: list[int] = [words[0][1]]
+        ends: list[int] = [words[0][2]]
+        for i, (word, s, e) in enumerate(words):
+            starts += [s] * len(word)
+            ends += [e] * len(word)
+            nxt = words[i + 1] if i + 1 < len(words) else None
+            starts.append(s if nxt is None else nxt[1])  # the space: either neighbour's span
+            ends.append(e)
+        joined = " " + " ".join(w for w, _, _ in words) + " "
+        for n in chars:
+            out.extend(
+                (CHAR + joined[i : i + n], starts[i + 1] if joined[i] == " " else starts[i], ends[i + n - 1])
+                for i in range(len(joined) - n + 1)
+            )
     return out
 
 
-def features(text: str) -> set[str]:
+def features(text: str, chars: tuple[int, ...] = ()) -> set[str]:
     """The features present in a normalized text, plus the language bias: what scoring and training
     read. Those grams() also lists have the same names; run-edge grams (with EDGE) are only here."""
     text = text[:MAX_SCORED]
     zh = _NOT_CJK.sub(EDGE, text)
-    out = _zh_grams(zh) | _word_grams(_words(text))
+    out = _zh_grams(zh) | _word_grams(_words(text), chars)
     out.add(LANG_FEATURE["zh" if zh.strip(EDGE) else "en"])
     return out
 
@@ -97,9 +118,21 @@ def _words(text: str) -> tuple[str, ...]:
     return tuple(_WORDS.findall(_DIGITS.sub("0", text)))
 
 
-def _word_grams(words: tuple[str, ...]) -> set[str]:
+def _word_grams(words: tuple[str, ...], chars: tuple[int, ...] = ()) -> set[str]:
     out = set(words)
     out.update(map(" ".join, zip(words, words[1:], strict=False)))
+    if chars and words:
+        out.update(_char_grams(words, chars))
+    return out
+
+
+def _char_grams(words: tuple[str, ...], sizes: tuple[int, ...]) -> set[str]:
+    """Character n-grams of the words joined by single spaces, with a space at each end ("arrested"
+    shares " arre" and "rest" with "arrest"); a gram may span two words. Built at C speed."""
+    joined = " " + " ".join(words) + " "
+    out: set[str] = set()
+    for n in sizes:
+        out.update(map("".join, zip(repeat(CHAR), *(joined[i:] for i in range(n)))))
     return out
 
 
@@ -114,6 +147,7 @@ class Model:
     any_thresholds: dict[str, float]  # "any" per language (zh, en), as a logit
     evidence: float  # what a text's own n-grams must add to "any" before it can pass
     info: dict[str, Any]
+    chars: tuple[int, ...] = ()  # sizes of the words' character n-grams (none: words only)
 
     def threshold(self, head: str, lang: str = "zh") -> float:
         """A head's threshold as a probability ("any" has one per language)."""
@@ -160,6 +194,7 @@ def from_dict(data: dict[str, Any]) -> Model:
         {lang: logit(t) for lang, t in data["thresholds"][ANY].items()},
         float(data["thresholds"]["evidence"]),
         {k: v for k, v in data.items() if k not in ("features", "bias")},
+        tuple(data.get("chars", ())),
     )
 
 
@@ -213,7 +248,7 @@ def score(normalized: str, model: Model | None = None) -> Scored:
     own = _zh_any(m, zh) + _words_any(m, _words(text))
     if own <= m.evidence or m.bias[0] + m.any_weights.get(LANG_FEATURE[lang], 0.0) + own < m.any_thresholds[lang]:
         return _NOTHING
-    z = m.logits(features(normalized))
+    z = m.logits(features(normalized, m.chars))
     margins = sorted(((z[h] - m.thresholds[h], h) for h in range(1, len(m.heads))), reverse=True)
     passed = [h for margin, h in margins if margin >= 0] or [margins[0][1]]
     return Scored({m.heads[h]: sigmoid(z[h]) for h in range(len(m.heads))}, tuple(m.heads[h] for h in passed))
@@ -226,7 +261,7 @@ def _zh_any(m: Model, zh: str) -> float:
 
 @lru_cache(maxsize=16384)
 def _words_any(m: Model, words: tuple[str, ...]) -> float:
-    return sum(map(m.any_weights.get, _word_grams(words), repeat(0.0)))
+    return sum(map(m.any_weights.get, _word_grams(words, m.chars), repeat(0.0)))
 
 
 @lru_cache(maxsize=4096)
@@ -239,7 +274,7 @@ def evidence(normalized: str, category: str, model: Model | None = None, top: in
     m = model or load()
     weigh = m.positive[m.heads.index(category)].get
     hits: list[tuple[float, int, int]] = []
-    for gram, s, e in grams(normalized):
+    for gram, s, e in grams(normalized, m.chars):
         w = weigh(gram)
         if w is not None and (e - s > 1 or not _HAS_CJK.match(gram)):
             hits.append((w, s, e))  # a lone Chinese character counts, but quotes as noise

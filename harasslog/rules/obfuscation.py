@@ -33,7 +33,7 @@ _DASHES = "-\u2010\u2011\u2012\u2013\u2014\u2015"  # f-ing, f—ing
 # Where a form can start. One scan of the text for these is all a text with none of them costs.
 # Where a form can start: one character class, scanned at C speed. A dash counts only after a letter
 # (f-ing; not 2026-05-01), a slot letter only doubled (xx, 某某; not "next").
-_START = re.compile(r"[*#@$%!&{\[(<]|[a-z](?=[\-\u2010-\u2015])|xx|××|○○|某某")
+_START = re.compile(r"[*#@$%!&{\[(<]|[a-z](?=[\-\u2010-\u2015])|xx|××|○○|某某|___")
 _RUN = re.compile(rf"[{re.escape(_STARS + '&' + _DASHES)}]+")
 _WORD_AFTER = re.compile(r"[a-z]{0,12}")
 _IDENT = re.compile(r"[a-z_][a-z0-9_]{0,30}(?![a-z0-9_])")
@@ -42,6 +42,8 @@ _BRACES = re.compile(r"\{\{[^{}\n]{1,40}\}\}|\$?\{[^{}\n]{1,40}\}")
 _SQUARE = re.compile(r"\[([a-z_][a-z_ ]{0,29}|[^\[\]\n]{1,8})\]")
 _ANGLE = re.compile(r"<([a-z_]{1,30})>")
 _REPEAT = re.compile(r"x{2,8}|×{2,8}|○{2,6}|某{2,6}")
+# A blank to fill in ("blow your _______ house up", "Dear ____,"): three or more underscores.
+_BLANK = re.compile(r"_{3,40}")
 _SEPS = re.compile(r"[ .*_-]")
 _ANY_LETTER = re.compile(r"[a-z]")
 
@@ -153,6 +155,12 @@ def _at(text: str, i: int, lex: _Lexicon) -> Reading | None:
         return None
     if ch == "(":
         return None
+    if ch == "_":
+        blank = _BLANK.match(text, i)
+        # Between two Chinese characters underscores are padding, which gap removal drops (坐___牢).
+        if blank is None or not _alone(text, i, blank.end(), "_") or _between_chinese(text, i, blank.end()):
+            return None
+        return i, blank.end(), _token(text, i, blank.end(), lex)
     if ch in "x×○某":
         repeat = _REPEAT.match(text, i)
         if repeat is None or not _alone(text, i, repeat.end(), "_-"):
@@ -207,7 +215,13 @@ def _unmask(prefix: str, symbols: str, rest: str, lex: _Lexicon) -> str | None:
     dashes = all(c in _DASHES for c in symbols)
     if any(c in _DASHES for c in symbols) and not dashes:
         return None
-    if dashes and (len(symbols) > 3 or not rest or len(prefix) + len(rest) < 3):
+    if dashes and not rest:
+        # F--- and s--- alone: one dash per hidden letter exactly, at least two (f- is a grade).
+        for word in lex.masked:
+            if len(symbols) >= 2 and word.startswith(prefix) and len(word) - len(prefix) == len(symbols):
+                return word
+        return None
+    if dashes and (len(symbols) > 3 or len(prefix) + len(rest) < 3):
         return None
     for word in lex.masked:
         if len(prefix) >= len(word) or not word.startswith(prefix):
@@ -244,6 +258,10 @@ def _first_of_overlapping(found: list[Reading]) -> list[Reading]:
         if not kept or start >= kept[-1][1]:
             kept.append((start, end, reading))
     return kept
+
+
+def _between_chinese(text: str, start: int, end: int) -> bool:
+    return start > 0 and end < len(text) and bool(_HAS_CJK.match(text[start - 1]) and _HAS_CJK.match(text[end]))
 
 
 def _alone(text: str, start: int, end: int, joiners: str) -> bool:
