@@ -87,3 +87,16 @@ def test_refused_bulk_import_leaves_no_event_and_every_index(tmp_path, store, bu
 )
 def test_epoch_milliseconds_are_read_to_the_millisecond(written: int, instant: datetime) -> None:
     assert from_unix(written) == instant
+
+
+def test_bulk_import_for_a_party_links_each_of_its_numbers_once(tmp_path, store, bulk) -> None:
+    summary = import_files(store, [_backup(tmp_path, 2500)], party="某某资产管理")  # two batches
+    assert summary.new == 2500
+    rows = store.conn.execute("SELECT n.number, p.name FROM numbers n LEFT JOIN parties p ON p.id = n.party_id")
+    assert sorted(rows) == [
+        ("+12025550123", "某某资产管理"),
+        ("+8613800138000", "某某资产管理"),
+        ("10086", "某某资产管理"),
+        ("CoopMobile", "某某资产管理"),
+    ]
+    assert store.verify().ok

@@ -298,13 +298,15 @@ class Events:
         if not prepared:
             return []
         # Each number once: a batch of 2,000 messages comes from a few dozen numbers, and a number
-        # this connection has already written (an import's earlier batch) is not written again.
+        # a bulk import has already written (in an earlier batch) is not written again.
         infos = list({p.info.number: p.info for p in prepared if p.info is not None}.values())
         written = self._numbers_written
-        if written is not None:
-            infos = [i for i in infos if i.number not in written]
-            written.update(i.number for i in infos)
-        self._store.numbers.ensure(infos)
+        if written is None:
+            self._store.numbers.ensure(infos)
+        else:
+            fresh = [i for i in infos if i.number not in written]
+            self._store.numbers.ensure(fresh)
+            written.update(i.number for i in fresh)
         if party_id is not None:
             self._store.numbers.claim((i.number for i in infos), party_id)
         first = self.last_id() + 1
