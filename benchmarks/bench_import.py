@@ -60,19 +60,23 @@ def harasslog_import(xml: Path, db: Path, tree: Path | None = None) -> tuple[dic
     """(the import's --json summary, wall seconds, CPU seconds, peak RSS in MB) in a fresh store,
     with the harasslog installed here or the one in source tree `tree`."""
     env = {**os.environ, "HARASSLOG_DB": str(db)}
+    # `python -m` puts the working folder first on sys.path: the tree's own folder for `tree`,
+    # and one without a harasslog package for the installed one.
+    cwd = tree.resolve() if tree is not None else db.parent
     if tree is not None:
-        env["PYTHONPATH"] = str(tree.resolve())
+        env["PYTHONPATH"] = str(cwd)
     subprocess.run(
         [sys.executable, "-m", "harasslog", "init", "--region", "CN", "--tz", "Asia/Shanghai"],
         env=env,
         check=True,
         capture_output=True,
+        cwd=cwd,
     )
     out = db.with_suffix(".json")
     started = time.perf_counter()
     with out.open("w") as stdout:
         child = subprocess.Popen(
-            [sys.executable, "-m", "harasslog", "import", str(xml), "--json"], env=env, stdout=stdout
+            [sys.executable, "-m", "harasslog", "import", str(xml), "--json"], env=env, stdout=stdout, cwd=cwd
         )
         _, status, usage = os.wait4(child.pid, 0)
     seconds = time.perf_counter() - started
