@@ -10,6 +10,7 @@ the medians. Peak memory is each import child's maximum RSS (wait4). Targets (is
     python benchmarks/bench_import.py                       # 200,000 messages, median of 5
     python benchmarks/bench_import.py -n 1000000 --runs 3   # a million
     python benchmarks/bench_import.py -n 100000 --profile   # where the time goes (cProfile, in-process)
+    python benchmarks/bench_import.py --old ../main         # also another source tree's import, alternated
 """
 
 from __future__ import annotations
@@ -55,20 +56,27 @@ def baseline(xml: Path, db: Path) -> int:
     return count
 
 
-def harasslog_import(xml: Path, db: Path) -> tuple[dict, float, float, float]:
-    """(the import's --json summary, wall seconds, CPU seconds, peak RSS in MB) in a fresh store."""
+def harasslog_import(xml: Path, db: Path, tree: Path | None = None) -> tuple[dict, float, float, float]:
+    """(the import's --json summary, wall seconds, CPU seconds, peak RSS in MB) in a fresh store,
+    with the harasslog installed here or the one in source tree `tree`."""
     env = {**os.environ, "HARASSLOG_DB": str(db)}
+    # `python -m` puts the working folder first on sys.path: the tree's own folder for `tree`,
+    # and one without a harasslog package for the installed one.
+    cwd = tree.resolve() if tree is not None else db.parent
+    if tree is not None:
+        env["PYTHONPATH"] = str(cwd)
     subprocess.run(
         [sys.executable, "-m", "harasslog", "init", "--region", "CN", "--tz", "Asia/Shanghai"],
         env=env,
         check=True,
         capture_output=True,
+        cwd=cwd,
     )
     out = db.with_suffix(".json")
     started = time.perf_counter()
     with out.open("w") as stdout:
         child = subprocess.Popen(
-            [sys.executable, "-m", "harasslog", "import", str(xml), "--json"], env=env, stdout=stdout
+            [sys.executable, "-m", "harasslog", "import", str(xml), "--json"], env=env, stdout=stdout, cwd=cwd
         )
         _, status, usage = os.wait4(child.pid, 0)
     seconds = time.perf_counter() - started
@@ -101,6 +109,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5, help="runs of each, for the medians (default 5)")
     parser.add_argument("--xml", type=Path, help="use this file instead of generating one")
     parser.add_argument("--profile", action="store_true", help="cProfile harasslog's import in-process instead")
+    parser.add_argument("--old", type=Path, help="a source tree whose import also runs, alternated (before/after)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="harasslog-bench-") as tmp:
         work = Path(tmp)
@@ -121,6 +130,8 @@ def main() -> None:
         ours_times: list[float] = []
         ours_cpu: list[float] = []
         peaks: list[float] = []
+        old_times: list[float] = []
+        old_cpu: list[float] = []
         for run in range(args.runs):
             target = work / f"baseline-{run}.db"
             started, started_cpu = time.perf_counter(), time.process_time()
@@ -140,6 +151,13 @@ def main() -> None:
                 f"peak RSS {peak:,.0f} MB",
                 flush=True,
             )
+            if args.old is not None:
+                _, seconds, cpu, _ = harasslog_import(xml, work / f"old-{run}.db", args.old)
+                old_times.append(seconds)
+                old_cpu.append(cpu)
+                for leftover in work.glob(f"old-{run}.*"):
+                    leftover.unlink()
+                print(f"run {run + 1}: {args.old} import {seconds:.1f}s ({cpu:.1f}s CPU)", flush=True)
         median = statistics.median
         per = 1e6 / rows
         print(f"medians of {args.runs} runs, {rows:,} messages, in µs per event (wall / CPU):")
@@ -152,6 +170,13 @@ def main() -> None:
             f"ratio {median(ours_times) / median(base_times):.2f}x wall, {median(ours_cpu) / median(base_cpu):.2f}x CPU"
             f" (target <= 3x, aim 2x); peak RSS {max(peaks):,.0f} MB (target <= 300 MB)"
         )
+        if old_cpu:
+            print(
+                f"  {args.old} import: {median(old_times) * per:.1f} / {median(old_cpu) * per:.1f}"
+                f" ({median(old_cpu) / median(base_cpu):.2f}x CPU); this one takes"
+                f" {median(ours_cpu) / median(old_cpu):.2f} of its CPU time"
+            )
+        print(f"load average {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
         print("(CPU time is the fairer figure on a shared machine: wall time there mostly measures the wait for a CPU)")
 
 

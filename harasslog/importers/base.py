@@ -37,6 +37,7 @@ Progress = Callable[[int, int], None]  # (done, total) in the importer's own uni
 
 UNIX_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 APPLE_EPOCH = datetime(2001, 1, 1, tzinfo=UTC)  # Core Data / iOS "reference date"
+_MS_FROM, _MS_EXACT = 10**11, 4 * 10**12  # from_unix's exact milliseconds
 
 
 @dataclass(frozen=True)
@@ -66,6 +67,10 @@ def from_unix(value: int | float) -> datetime | None:
     some write micro- or nanoseconds. Below 1e11 is seconds (until the year 5138), below 1e14
     milliseconds, below 1e17 microseconds, else nanoseconds.
     """
+    if type(value) is int and _MS_FROM <= value < _MS_EXACT:
+        # Milliseconds of 1973-2096, what nearly every record holds: integer arithmetic gives the
+        # instant value / 1e3 rounds to (that float is within 0.25 µs of it), at a third of the cost.
+        return UNIX_EPOCH + timedelta(milliseconds=value)
     v = abs(value)
     try:
         if v < 1e11:

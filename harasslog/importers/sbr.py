@@ -37,7 +37,7 @@ from .codes import (
     SMS_NOT_SENT,
     call_direction_status,
 )
-from .xmlstream import numbered_children
+from .xmlstream import byte_progress, iter_children
 
 VERSION = "sbr-1"
 ROOTS = ("smses", "calls")
@@ -68,11 +68,14 @@ class _Element:
 
 
 def read(path: Path, options: ImportOptions) -> Iterator[Record]:
-    for tag, index, attrs, line, children in numbered_children(path, ROOTS, options.progress):
+    counters: dict[str, int] = {}
+    for tag, attrs, line, children in iter_children(path, ROOTS, byte_progress(path, options.progress)):
+        index = counters[tag] = counters.get(tag, 0) + 1
+        if tag == "sms":  # nearly every element of a big backup: read straight from its attributes
+            yield _sms(attrs, f"sms[{index}] (line {line})")
+            continue
         el = _Element(tag, index, line, attrs, children)
-        if tag == "sms":
-            yield _sms(el)
-        elif tag == "mms":
+        if tag == "mms":
             yield _mms(el, path.name)
         elif tag == "call":
             yield _call(el)
@@ -81,8 +84,11 @@ def read(path: Path, options: ImportOptions) -> Iterator[Record]:
 
 
 def _date(el: _Element) -> datetime | str:
-    """The element's time, or why there is none ("no date", "date out of range")."""
-    value = el.attrs.get("date")
+    return _time(el.attrs.get("date"))
+
+
+def _time(value: str | None) -> datetime | str:
+    """The `date` attribute's time, or why there is none ("no date", "date out of range")."""
     number: int | None
     try:
         number = int(value) if value is not None else None
@@ -93,24 +99,31 @@ def _date(el: _Element) -> datetime | str:
     return from_unix(number) or "date out of range"
 
 
-def _sms(el: _Element) -> Record:
-    kind = _small_int(el.attrs.get("type"))
-    reason = skip_reason(kind, SMS_DIRECTIONS, SMS_NOT_SENT, "sms type", el.attrs.get("type"))
-    if reason or kind is None:
-        return Skipped(el.ref, reason or "no sms type")
-    at = _date(el)
+_SMS_SENT = {"1": "in", "2": "out"}  # `type` as written by every phone: no parsing needed
+
+
+def _sms(attrs: dict[str, str], ref: str) -> Record:
+    written = attrs.get("type")
+    direction = _SMS_SENT.get(written) if written is not None else None
+    if direction is None:
+        kind = _small_int(written)
+        reason = skip_reason(kind, SMS_DIRECTIONS, SMS_NOT_SENT, "sms type", written)
+        if reason or kind is None:
+            return Skipped(ref, reason or "no sms type")
+        direction = SMS_DIRECTIONS[kind]
+    at = _time(attrs.get("date"))
     if isinstance(at, str):
-        return Skipped(el.ref, at)
-    address = el.attrs.get("address", "")
+        return Skipped(ref, at)
+    address = attrs.get("address", "")
     return RawEvent(
         channel="sms",
-        direction=SMS_DIRECTIONS[kind],
+        direction=direction,
         number_raw=address,
         caller=caller_kind(address),
         at=at,
-        text=el.attrs.get("body"),
-        source_ref=el.ref,
-        raw=el.attrs,
+        text=attrs.get("body"),
+        source_ref=ref,
+        raw=attrs,
     )
 
 

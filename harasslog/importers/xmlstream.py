@@ -142,6 +142,14 @@ def numbered_children(
 ) -> Iterator[tuple[str, int, dict[str, str], int, list[tuple[str, dict[str, str]]]]]:
     """`iter_children` with each child's number among its tag's (sms[3]) and the progress of the
     read reported as (bytes read, file size): (tag, number, attributes, line, descendants)."""
+    counters: dict[str, int] = {}
+    for tag, attrs, line, children in iter_children(path, roots, byte_progress(path, progress)):
+        index = counters[tag] = counters.get(tag, 0) + 1
+        yield tag, index, attrs, line, children
+
+
+def byte_progress(path: Path, progress: Callable[[int, int], None] | None) -> Callable[[int], None]:
+    """An `on_bytes` for iter_children that reports (bytes read, file size) to `progress`."""
     total, done = path.stat().st_size, 0
 
     def on_bytes(n: int) -> None:
@@ -150,10 +158,7 @@ def numbered_children(
         if progress is not None:
             progress(done, total)
 
-    counters: dict[str, int] = {}
-    for tag, attrs, line, children in iter_children(path, roots, on_bytes):
-        index = counters[tag] = counters.get(tag, 0) + 1
-        yield tag, index, attrs, line, children
+    return on_bytes
 
 
 def iter_children(
