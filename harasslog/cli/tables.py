@@ -229,7 +229,32 @@ class _FastTable:
 
 
 def _wrapped(console: Console, text: str, column: Column, width: int) -> list[str]:
-    """A cell that does not fit on one line, wrapped by Rich itself (each line `width` cells)."""
+    """A cell that does not fit on one line, each line `width` cells: Text.wrap's steps on a plain
+    line (divide_line, rstrip_end, justify, truncate); Rich itself wraps tabs and line breaks."""
+    from rich._wrap import divide_line
+    from rich.cells import cell_len, set_cell_size
+
+    if "\n" in text or "\t" in text or column.no_wrap or column.justify not in ("left", "right"):
+        return _rich_wrapped(console, text, column, width)
+    offsets = divide_line(text, width, fold=column.overflow == "fold")
+    pieces = [text[start:end] for start, end in zip([0, *offsets], [*offsets, len(text)], strict=True)]
+    lines = []
+    for piece in pieces:
+        if len(piece) > width:  # rstrip_end: trailing spaces beyond the width go
+            spaces = len(piece) - len(piece.rstrip())
+            piece = piece[: len(piece) - min(spaces, len(piece) - width)]
+        if column.justify == "right":
+            piece = piece.rstrip()
+        if cell_len(piece) > width:
+            piece = set_cell_size(piece, width - 1) + "…" if column.overflow == "ellipsis" else set_cell_size(piece, width)
+        if column.justify == "right":
+            piece = " " * (width - cell_len(piece)) + piece
+        lines.append(set_cell_size(piece, width))
+    return lines
+
+
+def _rich_wrapped(console: Console, text: str, column: Column, width: int) -> list[str]:
+    """A cell wrapped by Rich's Text.wrap itself."""
     from rich.cells import set_cell_size
     from rich.text import Text
 
