@@ -4,17 +4,26 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import pytest
+
 from harasslog.models import RawEvent
 from harasslog.stats import count_contacts
 
 
-def test_day_counts_in_sql_match_the_events_counted_one_by_one(db_path):
+# Days around a change of offset: New York's hour on 8 March, Lord Howe's half hour on 5 April.
+@pytest.mark.parametrize(
+    "zone, start",
+    [
+        ("America/New_York", datetime(2026, 3, 7, 3, 30, tzinfo=UTC)),
+        ("Australia/Lord_Howe", datetime(2026, 4, 2, 3, 30, tzinfo=UTC)),
+    ],
+)
+def test_day_counts_in_sql_match_the_events_counted_one_by_one(db_path, zone, start):
     from harasslog.db import open_store
 
     store = open_store(db_path)
     with store.transaction():
-        store.profile.set(region="US", tz="America/New_York")  # a zone with daylight saving
-    start = datetime(2026, 3, 7, 3, 30, tzinfo=UTC)  # days around the change of 8 March, late evenings
+        store.profile.set(region="US", tz=zone)
     raws = [
         RawEvent(channel, "in", "2025550199", start + timedelta(hours=7 * i), text="x" if channel != "call" else None)
         for i, channel in enumerate(["call", "sms", "mms", "letter", "call", "sms", "call", "im", "sms", "call"] * 3)

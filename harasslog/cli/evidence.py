@@ -988,7 +988,9 @@ def search(
         return
     from .tables import Column, print_table
 
-    columns = [Column(common.words(store, f"cli.search.{c}"), overflow="fold") for c in ("id", "when", "number", "text")]
+    columns = [
+        Column(common.words(store, f"cli.search.{c}"), overflow="fold") for c in ("id", "when", "number", "text")
+    ]
     rows = [(str(e.id), _shown_time(store, e.at, e.at_precision, 19), e.number or "", e.text or "") for e in events]
     print_table(columns, rows, title=common.words(store, "cli.search.title", count=len(events)))
 

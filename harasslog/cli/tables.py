@@ -193,11 +193,15 @@ class _FastTable:
                 if index == last
                 else (shape.mid_left, shape.mid_vertical, shape.mid_right)
             )
-            rendered = [self._cell_lines(console, text, c, w) for text, c, w in zip(row, self.columns, widths, strict=True)]
+            rendered = [
+                self._cell_lines(console, text, c, w) for text, c, w in zip(row, self.columns, widths, strict=True)
+            ]
             height = max(len(lines) for lines in rendered)
             out = []
             for n in range(height):
-                line = divider.join(lines[n] if n < len(lines) else " " * w for lines, w in zip(rendered, widths, strict=True))
+                line = divider.join(
+                    lines[n] if n < len(lines) else " " * w for lines, w in zip(rendered, widths, strict=True)
+                )
                 out.append(f"{left}{line}{right}\n" if edge else line + "\n")
             yield Segment("".join(out))
         if edge:
@@ -211,7 +215,9 @@ class _FastTable:
         from rich.style import Style
 
         rendered = console.render_str(text, style=Style.pick_first(None, style), highlight=False)
-        yield from console.render(rendered, options=options.update(width=width, highlight=False, height=None, justify="center"))
+        yield from console.render(
+            rendered, options=options.update(width=width, highlight=False, height=None, justify="center")
+        )
 
     @staticmethod
     def _cell_lines(console: Console, text: str, column: Column, width: int) -> list[str]:
@@ -246,7 +252,9 @@ def _wrapped(console: Console, text: str, column: Column, width: int) -> list[st
         if column.justify == "right":
             piece = piece.rstrip()
         if cell_len(piece) > width:
-            piece = set_cell_size(piece, width - 1) + "…" if column.overflow == "ellipsis" else set_cell_size(piece, width)
+            piece = (
+                set_cell_size(piece, width - 1) + "…" if column.overflow == "ellipsis" else set_cell_size(piece, width)
+            )
         if column.justify == "right":
             piece = " " * (width - cell_len(piece)) + piece
         lines.append(set_cell_size(piece, width))
