@@ -15,7 +15,6 @@ from ..errors import InputError
 from ..models import CHANNELS, DIRECTIONS, STATUSES, Event, RawAttachment, RawEvent
 from ..normalize import PRECISIONS, NumberInfo, from_utc_iso, normalize_number, to_utc_iso
 from ..vocab import Caller, values
-from . import localtime
 from ._sql import now_iso, row
 from .parties import WITHHELD_GROUP, group_key
 from .query import EventQuery
