@@ -102,7 +102,8 @@ def main() -> None:
         floors = [timed([sys.executable, "-c", FLOOR, str(db)], env) for _ in range(args.runs)]
         floor = statistics.median(r[0] for r in floors)
         print(
-            f"load average {' '.join(f'{x:.2f}' for x in os.getloadavg())} (2 CPUs: the CPU figures are the comparable ones)"
+            f"load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}"
+            " (2 CPUs: the CPU figures are the comparable ones)"
         )
         print(
             f"floor (python + sqlite3, first 50 events): {floor:.2f}s wall, "
