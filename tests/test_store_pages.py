@@ -72,7 +72,10 @@ def test_search_gives_the_newest_matches_either_way(store, monkeypatch, sort_at_
     texts = ["还钱通讯录", "nothing", "通讯录了", "再不还通讯录", "通讯", "爆通讯录", "通讯录", "x"]
     with store.transaction():
         ids = store.events.add_many(
-            [RawEvent("sms", "in", "13800138000", at + timedelta(hours=h), text=t) for h, t in zip(offsets, texts)],
+            [
+                RawEvent("sms", "in", "13800138000", at + timedelta(hours=h), text=t)
+                for h, t in zip(offsets, texts, strict=True)
+            ],
             dedupe=False,
         )
     assert store.search.find("通讯录", limit=3) == [ids[3], ids[2], ids[5]]

@@ -77,14 +77,13 @@ def rich_table(
     return table
 
 
-def _measure(text: str) -> tuple[int, int]:
-    """Rich's Text.__rich_measure__: (widest word, widest line) in cells."""
+def _widest_line(text: str) -> int:
+    """Rich's Text.__rich_measure__ maximum: the widest line, in cells (its minimum, the widest
+    word, matters only to tables that expand, which ours never do)."""
     from rich.cells import cell_len
 
     lines = text.splitlines()
-    widest = max(cell_len(line) for line in lines) if lines else 0
-    words = text.split()
-    return (max(cell_len(word) for word in words) if words else widest), widest
+    return max(cell_len(line) for line in lines) if lines else 0
 
 
 def _clamped(low: int, high: int, width: int) -> tuple[int, int]:
@@ -127,17 +126,11 @@ class _FastTable:
         self.show_edge = show_edge
         self.widths: list[int] = []
 
-    def _column_measures(self, raw: list[list[tuple[int, int]]], widths: Sequence[int]) -> list[int]:
-        """Rich's _measure_column for each column: the widest any of its cells wants, within width."""
-        found = []
-        for column, width in zip(raw, widths, strict=True):
-            if width < 1:
-                found.append(0)
-                continue
-            measured = [_padded_measure(m, width) for m in column]
-            high = min(max(m[1] for m in measured), width)
-            found.append(high)
-        return found
+    @staticmethod
+    def _column_measures(widest: list[int], widths: Sequence[int]) -> list[int]:
+        """Rich's _measure_column for each column: the widest any of its cells wants, within width
+        (the measure only grows with a cell's widest line, so the column's widest line decides)."""
+        return [_padded_measure((0, w), width)[1] if width >= 1 else 0 for w, width in zip(widest, widths, strict=True)]
 
     def fits(self, console: Console, options: ConsoleOptions) -> bool:
         """Compute the widths as Table._calculate_column_widths does; false if this module's
@@ -151,13 +144,16 @@ class _FastTable:
         count = len(self.columns)
         extra = (2 if self.show_edge else 0) + count - 1
         max_width = options.max_width - extra
-        raw = [[_measure(c.header)] + [_measure(row[i]) for row in self.cells] for i, c in enumerate(self.columns)]
-        widths = [w or 1 for w in self._column_measures(raw, [max_width] * count)]
+        widest = [
+            max([_widest_line(c.header), *(_widest_line(row[i]) for row in self.cells)])
+            for i, c in enumerate(self.columns)
+        ]
+        widths = [w or 1 for w in self._column_measures(widest, [max_width] * count)]
         if sum(widths) > max_width:
             widths = Table._collapse_widths(widths, [not c.no_wrap for c in self.columns], max_width)
             if sum(widths) > max_width:
                 widths = ratio_reduce(sum(widths) - max_width, [1] * count, widths, widths)
-            widths = self._column_measures(raw, widths)
+            widths = self._column_measures(widest, widths)
         self.widths = widths
         return min(widths) >= 3 and sum(widths) + extra <= options.max_width
 
