@@ -4,17 +4,26 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import pytest
+
 from harasslog.models import RawEvent
 from harasslog.stats import count_contacts
 
 
-def test_day_counts_in_sql_match_the_events_counted_one_by_one(db_path):
+# Days around a change of offset: New York's hour on 8 March, Lord Howe's half hour on 5 April.
+@pytest.mark.parametrize(
+    "zone, start",
+    [
+        ("America/New_York", datetime(2026, 3, 7, 3, 30, tzinfo=UTC)),
+        ("Australia/Lord_Howe", datetime(2026, 4, 2, 3, 30, tzinfo=UTC)),
+    ],
+)
+def test_day_counts_in_sql_match_the_events_counted_one_by_one(db_path, zone, start):
     from harasslog.db import open_store
 
     store = open_store(db_path)
     with store.transaction():
-        store.profile.set(region="US", tz="America/New_York")  # a zone with daylight saving
-    start = datetime(2026, 3, 7, 3, 30, tzinfo=UTC)  # days around the change of 8 March, late evenings
+        store.profile.set(region="US", tz=zone)
     raws = [
         RawEvent(channel, "in", "2025550199", start + timedelta(hours=7 * i), text="x" if channel != "call" else None)
         for i, channel in enumerate(["call", "sms", "mms", "letter", "call", "sms", "call", "im", "sms", "call"] * 3)
@@ -50,3 +59,24 @@ def test_list_by_number_finds_what_the_number_as_typed_or_normalized_names(store
         assert [e.id for e in store.events.select(number=query)] == expected, query
     withheld = [e.id for e in store.events.select(number="-2")]
     assert ids[-1] + 1 in withheld  # a call from a withheld number, found by what the phone wrote
+
+
+@pytest.mark.parametrize("sort_at_most", [0, 1_000_000])  # the index walked, the matches sorted
+def test_search_gives_the_newest_matches_either_way(store, monkeypatch, sort_at_most):
+    from harasslog.store import search
+
+    monkeypatch.setattr(search, "_SORT_AT_MOST", sort_at_most)
+    at = datetime(2026, 11, 20, 6, tzinfo=UTC)
+    # Times out of id order, and two at the same instant: newest first, then the later entry.
+    offsets = [5, 1, 9, 9, 3, 7, 0, 2]
+    texts = ["还钱通讯录", "nothing", "通讯录了", "再不还通讯录", "通讯", "爆通讯录", "通讯录", "x"]
+    with store.transaction():
+        ids = store.events.add_many(
+            [
+                RawEvent("sms", "in", "13800138000", at + timedelta(hours=h), text=t)
+                for h, t in zip(offsets, texts, strict=True)
+            ],
+            dedupe=False,
+        )
+    assert store.search.find("通讯录", limit=3) == [ids[3], ids[2], ids[5]]
+    assert store.search.find("通讯录") == [ids[3], ids[2], ids[5], ids[0], ids[6]]

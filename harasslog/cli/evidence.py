@@ -511,35 +511,53 @@ def list_events(
                 record["flagged"] = "finding" if record["id"] in flagged_ids else "review"
         common.print_json(listed)
         return
-    from rich.table import Table
+    from .tables import Column, print_table
 
-    table = Table(title=common.words(store, "cli.list.title", count=len(events)), show_lines=False)
-    table.caption = common.words(store, "cli.provenance.legend")
-    for key in ("id", "src", "when", "what", "number", "party", "text"):
-        # Ids, times and numbers never wrap (a broken "2026-11-2 / 0" misleads); the text folds instead.
-        catalog_key = "cli.provenance.src" if key == "src" else f"cli.list.{key}"
-        table.add_column(
-            common.words(store, catalog_key), no_wrap=key in ("id", "src", "when", "number"), overflow="fold"
+    # Ids, times and numbers never wrap (a broken "2026-11-2 / 0" misleads); the text folds instead.
+    columns = [
+        Column(
+            common.words(store, "cli.provenance.src" if key == "src" else f"cli.list.{key}"),
+            no_wrap=key in ("id", "src", "when", "number"),
+            overflow="fold",
         )
+        for key in ("id", "src", "when", "what", "number", "party", "text")
+    ]
+    # The catalog's words, looked up once for the page, not once per row.
+    looked_up: dict[tuple[str, str | None], str] = {}
+
+    def term(section: str, value: str | None) -> str:
+        if (section, value) not in looked_up:
+            looked_up[section, value] = common.term(store, section, value)
+        return looked_up[section, value]
+
+    withdrawn_mark = f" ({common.words(store, 'cli.provenance.withdrawn_mark')})"
+    review_mark = f" ({common.words(store, 'cli.list.to_review')})"
+    rows = []
     for e in events:
-        what = f"{common.term(store, 'channels', e.channel)} {common.term(store, 'cli.directions', e.direction)}"
+        what = f"{term('channels', e.channel)} {term('cli.directions', e.direction)}"
         if e.channel == "call":
-            what += f" {common.term(store, 'statuses', e.status)}" + (f" {e.duration_s}s" if e.duration_s else "")
+            what += f" {term('statuses', e.status)}" + (f" {e.duration_s}s" if e.duration_s else "")
         if e.withdrawn is not None:
-            what += f" ({common.words(store, 'cli.provenance.withdrawn_mark')})"
+            what += withdrawn_mark
         if e.id in review_ids:
-            what += f" ({common.words(store, 'cli.list.to_review')})"
-        common.add_row(
-            table,
-            ("⚑" if e.id in flagged_ids else "") + str(e.id),
-            _source_marker(e.source) + ("✗" if e.withdrawn is not None else ""),
-            _shown_time(store, e.at, e.at_precision),
-            what,
-            shown_number(store, e),
-            e.party or "",
-            _preview(e.text),
+            what += review_mark
+        rows.append(
+            (
+                ("⚑" if e.id in flagged_ids else "") + str(e.id),
+                _source_marker(e.source) + ("✗" if e.withdrawn is not None else ""),
+                _shown_time(store, e.at, e.at_precision),
+                what,
+                shown_number(store, e),
+                e.party or "",
+                _preview(e.text),
+            )
         )
-    common.out_console.print(table)
+    print_table(
+        columns,
+        rows,
+        title=common.words(store, "cli.list.title", count=len(events)),
+        caption=common.words(store, "cli.provenance.legend"),
+    )
 
 
 def shown_number(store: Store, e: Event) -> str:
@@ -970,14 +988,13 @@ def search(
     if as_json:
         common.print_json([records.event_record(e, store.tz) for e in events])
         return
-    from rich.table import Table
+    from .tables import Column, print_table
 
-    table = Table(title=common.words(store, "cli.search.title", count=len(events)))
-    for column in ("id", "when", "number", "text"):
-        table.add_column(common.words(store, f"cli.search.{column}"), overflow="fold")
-    for e in events:
-        common.add_row(table, str(e.id), _shown_time(store, e.at, e.at_precision, 19), e.number or "", e.text or "")
-    common.out_console.print(table)
+    columns = [
+        Column(common.words(store, f"cli.search.{c}"), overflow="fold") for c in ("id", "when", "number", "text")
+    ]
+    rows = [(str(e.id), _shown_time(store, e.at, e.at_precision, 19), e.number or "", e.text or "") for e in events]
+    print_table(columns, rows, title=common.words(store, "cli.search.title", count=len(events)))
 
 
 def verify(

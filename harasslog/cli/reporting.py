@@ -216,14 +216,13 @@ def stats(
     if as_json:
         common.print_json(rows)
         return
-    from rich.table import Table
+    from .tables import Column, print_table
 
-    table = Table(show_edge=False)
-    for key in (by.value, *COLUMNS):
-        table.add_column(common.words(store, f"cli.stats.{key}"), justify="left" if key == by.value else "right")
-    for row in rows:
-        common.add_row(table, str(row["key"]), *(str(row[k]) for k in COLUMNS))
-    common.out_console.print(table)
+    columns = [
+        Column(common.words(store, f"cli.stats.{key}"), justify="left" if key == by.value else "right")
+        for key in (by.value, *COLUMNS)
+    ]
+    print_table(columns, ([str(row["key"]), *(str(row[k]) for k in COLUMNS)] for row in rows), show_edge=False)
 
 
 # ---------------------------------------------------------------- deadlines

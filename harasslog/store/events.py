@@ -15,7 +15,6 @@ from ..errors import InputError
 from ..models import CHANNELS, DIRECTIONS, STATUSES, Event, RawAttachment, RawEvent
 from ..normalize import PRECISIONS, NumberInfo, from_utc_iso, normalize_number, to_utc_iso
 from ..vocab import Caller, values
-from . import localtime
 from ._sql import now_iso, row
 from .parties import WITHHELD_GROUP, group_key
 from .query import EventQuery
@@ -161,42 +160,10 @@ class Events:
     def day_counts(self, since: datetime | None, until: datetime | None, flagged: set[int]) -> list[dict[str, Any]]:
         """`stats --by day` counted in SQL, without reading every event into Python: rows of {key
         (local date), total, calls, sms, other, flagged}, as stats.count_contacts makes them
-        (withdrawn events left out). One grouped query per stretch of time the profile's zone kept
-        one offset (localtime.offset_changes, 1970-2100), each through the index on `at`."""
-        start = to_utc_iso(since) if since else localtime.BEFORE_ALL
-        end = to_utc_iso(until) if until else "9999"
-        changes = localtime.offset_changes(self._store.tz.key)
-        sql = (
-            "SELECT date(at, ? || ' minutes') AS day, COUNT(*), SUM(channel = 'call'),"
-            " SUM(channel = 'sms' OR channel = 'mms') FROM events"
-            " WHERE at >= ? AND at < ? AND id NOT IN (SELECT event_id FROM withdrawals) GROUP BY day"
-        )
-        days: dict[str, list[int]] = {}
-        for n, (starts, offset) in enumerate(changes):
-            stops = changes[n + 1][0] if n + 1 < len(changes) else "9999"
-            low, high = max(start, starts), min(end, stops)
-            if low < high:
-                for day, total, calls, sms in self._conn.execute(sql, (f"{offset:+d}", low, high)):
-                    counts = days.setdefault(day, [0, 0, 0, 0])
-                    counts[0] += total
-                    counts[1] += calls
-                    counts[2] += sms
-        # The flagged are few (a run's findings): their days are found one by one.
-        marked = sorted(flagged)
-        tz = self._store.tz
-        for part in range(0, len(marked), 500):
-            chunk = marked[part : part + 500]
-            rows = self._conn.execute(
-                f"SELECT at FROM events WHERE id IN ({','.join('?' * len(chunk))}) AND at >= ? AND at < ?"
-                " AND id NOT IN (SELECT event_id FROM withdrawals)",
-                (*chunk, start, end),
-            )
-            for (at,) in rows:
-                days[from_utc_iso(at).astimezone(tz).date().isoformat()][3] += 1
-        return [
-            {"key": day, "total": t, "calls": c, "sms": m, "other": t - c - m, "flagged": f}
-            for day, (t, c, m, f) in sorted(days.items())
-        ]
+        (withdrawn events left out). See daycounts: each local day a range of the index on `at`."""
+        from .daycounts import day_counts
+
+        return day_counts(self._conn, self._store.tz.key, since, until, flagged)
 
     def count(self) -> int:
         return int(self._conn.execute("SELECT COUNT(*) FROM events").fetchone()[0])

@@ -18,6 +18,8 @@ if TYPE_CHECKING:
 
 _BIG_RANGE = 10_000  # ids indexed at once that use the larger buffer
 _HASH, _BIG_HASH = 1 << 20, 16 << 20  # FTS5's default hashsize, and the one for a big range
+# Up to this many matches, sorting them by time beats walking the index (measured on 1,000,000).
+_SORT_AT_MOST = 20_000
 
 
 class Search:
@@ -53,11 +55,22 @@ class Search:
             raise InputError("search needs some text to look for")
         if len(query) < 3:
             escaped = query.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-            sql = "SELECT id FROM events WHERE text LIKE ? ESCAPE '\\' ORDER BY at DESC LIMIT ?"
+            sql = "SELECT id FROM events WHERE text LIKE ? ESCAPE '\\' ORDER BY at DESC, id DESC LIMIT ?"
             return [r[0] for r in self._conn.execute(sql, (f"%{escaped}%", limit))]
         phrase = '"' + query.replace('"', '""') + '"'
-        sql = (
-            "SELECT e.id FROM events_fts f JOIN events e ON e.id = f.rowid"
-            " WHERE events_fts MATCH ? ORDER BY e.at DESC LIMIT ?"
-        )
+        # Newest first, two ways to the same ids: a few matches are sorted by time (3 us each); many
+        # (a collector's signature in 140,000 of 1,000,000 messages) are found by walking the index
+        # on `at` backwards until `limit` of them are seen (at most the whole index, ~0.2 s).
+        matches = self._conn.execute("SELECT COUNT(*) FROM events_fts WHERE events_fts MATCH ?", (phrase,))
+        if matches.fetchone()[0] <= _SORT_AT_MOST:
+            sql = (
+                "SELECT e.id FROM events_fts f JOIN events e ON e.id = f.rowid"
+                " WHERE events_fts MATCH ? ORDER BY e.at DESC, e.id DESC LIMIT ?"
+            )
+        else:
+            sql = (
+                "SELECT id FROM events INDEXED BY idx_events_at"
+                " WHERE id IN (SELECT rowid FROM events_fts WHERE events_fts MATCH ?)"
+                " ORDER BY at DESC, id DESC LIMIT ?"
+            )
         return [r[0] for r in self._conn.execute(sql, (phrase, limit))]
