@@ -2,9 +2,11 @@
 
 The package's source is walked with `ast` (nothing is run): each `raise InputError(...)` (and every
 other HarasslogError subclass), each `Skipped(ref, reason)`, each `Notice(...)` and
-`summary.warnings.append(...)` of the importers. A message written as a string or f-string becomes a
-sample (each {expr} a placeholder value); a name or call is followed to the strings it can hold (a
-module constant, a dict of reasons, a helper's returned strings). Each sample must be matched by the
+`summary.warnings.append(...)` of the importers, and each text the CLI hands to `i18n.error` itself
+(sqlite's errors). A message written as a string or f-string becomes a sample (each {expr} a
+placeholder value); a name or call is followed to the strings it can hold (a module constant, a dict
+of reasons, a helper's returned strings), and a message built from its function's parameters
+(`_fail(source, where, message)`) is taken at every call of that function. Each sample must be matched by the
 catalog section the command line translates it through (cli/i18n.py: `error()` for refusals,
 `phrase()` for reasons and warnings) and come out with Chinese in it. A message looked up from the
 catalog where it is raised (`t(lang, "key")`, `common.words(store, "key")`) must name an entry with zh.
