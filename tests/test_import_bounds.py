@@ -51,7 +51,7 @@ def test_a_recursive_view_in_place_of_the_message_table_is_refused_not_run(tmp_p
     """)
     conn.close()
     before = counts(store)
-    result = run_limited(["import", str(path)], db_path, timeout=60)
+    result = run_limited(["--lang", "en", "import", str(path)], db_path, timeout=60)
     assert_refused(result, "sms.db", store, before)
     assert "message is a view" in result.stderr
 
@@ -62,7 +62,7 @@ def test_a_view_is_refused_even_with_the_format_forced(tmp_path, store, db_path)
     conn.executescript("DROP TABLE sms; CREATE VIEW sms AS SELECT * FROM pdu;")
     conn.close()
     before = counts(store)
-    result = run_limited(["import", "--format", "android-sms", str(path)], db_path, timeout=60)
+    result = run_limited(["--lang", "en", "import", "--format", "android-sms", str(path)], db_path, timeout=60)
     assert_refused(result, "mmssms.db", store, before)
     assert "sms is a view" in result.stderr
 
@@ -87,7 +87,7 @@ def test_an_attributed_body_beyond_the_value_cap_is_refused(tmp_path, store, db_
     conn.commit()
     conn.close()
     before = counts(store)
-    result = run_limited(["import", str(path)], db_path)
+    result = run_limited(["--lang", "en", "import", str(path)], db_path)
     assert_refused(result, "sms.db", store, before)
     assert "larger than 16 MiB" in result.stderr
 
@@ -201,7 +201,7 @@ def test_auto_detection_of_a_file_without_newlines_stays_bounded(tmp_path, store
         for _ in range(300):
             handle.write(b"a" * (1 << 20))
     before = counts(store)
-    result = run_limited(["import", str(path)], db_path)
+    result = run_limited(["--lang", "en", "import", str(path)], db_path)
     assert_refused(result, "export.csv", store, before)
     assert "line 1 is longer than" in result.stderr
 
@@ -212,7 +212,7 @@ def test_a_csv_of_nul_bytes_stays_bounded(tmp_path, store, db_path):
         for _ in range(300):
             handle.write(bytes(1 << 20))
     before = counts(store)
-    result = run_limited(["import", "--format", "csv", str(path)], db_path)
+    result = run_limited(["--lang", "en", "import", "--format", "csv", str(path)], db_path)
     assert_refused(result, "nul.csv", store, before)
     assert "longer than" in result.stderr
 

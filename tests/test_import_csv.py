@@ -153,7 +153,7 @@ def test_utf8_file_damaged_later_is_refused_not_read_as_gbk(tmp_path: Path, stor
     good = "time,number,text\n" + "2026-11-20 22:13,10086,今晚不还款明天就上门\n" * 3
     path.write_bytes(good.encode() + "2026-11-20 22:14,10086,还钱\n".encode("gbk"))
     before = counts(store)
-    result = cli("import", str(path))
+    result = cli("--lang", "en", "import", str(path))
     assert result.exit_code == 2
     assert result.stderr.strip() == "harasslog: damaged.csv: line 5: bytes that are not UTF-8 in a UTF-8 file"
     assert counts(store) == before

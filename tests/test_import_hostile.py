@@ -71,7 +71,7 @@ def test_external_entity_is_refused(tmp_path: Path, store, cli) -> None:
 def test_undeclared_entity_is_refused(tmp_path: Path, store, cli) -> None:
     path = write_sbr(tmp_path / "entity.xml", sms("10086", 1763647980000, 1, "&xxe;"))
     before = counts(store)
-    result = cli("import", str(path))
+    result = cli("--lang", "en", "import", str(path))
     assert_refused(result, "entity.xml", store, before, cli)
     assert "line 5" in result.stderr
 
@@ -83,7 +83,7 @@ def test_truncated_backup_is_refused_after_batches_were_written_and_nothing_stay
     path = tmp_path / "sms-cut.xml"
     path.write_bytes(whole[: whole.rindex(b"<sms ") + 40])  # cut inside the last <sms>, on line 2504
     before = counts(store)
-    result = cli("import", str(path))
+    result = cli("--lang", "en", "import", str(path))
     assert_refused(result, "sms-cut.xml", store, before, cli)
     assert "truncated" in result.stderr and "line 2504" in result.stderr
 

@@ -166,7 +166,7 @@ def test_a_full_disk_says_disk_full(cli, db_path, monkeypatch):
         return store
 
     monkeypatch.setattr(harasslog.db, "open_store", on_a_full_disk)
-    result = cli("add", "sms", "10086", "--text", "x" * 200_000)
+    result = cli("--lang", "en", "add", "sms", "10086", "--text", "x" * 200_000)
     assert result.exit_code == 2
     assert result.stderr.startswith("harasslog: disk full: free some space")
     assert "not a harasslog store" not in result.stderr

@@ -224,7 +224,7 @@ def test_report_cli_writes_by_suffix_and_rejects_bad_input(cli, store, tmp_path)
     result = cli("report", "--template", "cn-complaint", "--lang", "zh", "-o", str(out))
     assert result.exit_code == 0, result.stderr
     assert out.read_text("utf-8").startswith("# 金融消费投诉书")
-    result = cli("report", "--template", "nope", "-o", str(tmp_path / "x.html"))
+    result = cli("--lang", "en", "report", "--template", "nope", "-o", str(tmp_path / "x.html"))
     assert result.exit_code == 2 and "unknown template" in result.stderr
     result = cli("report", "--template", "lawyer", "--format", "doc", "-o", str(tmp_path / "x.doc"))
     assert result.exit_code == 2 and "--format" in result.stderr

@@ -110,7 +110,7 @@ def test_analyze_with_another_pack_and_a_pause_request(cn_case, cli) -> None:
 
 
 def test_analyze_with_a_missing_pack_is_one_line_exit_2(cn_case, cli, tmp_path) -> None:
-    result = ok(cli("analyze", "--rules", str(tmp_path / "nope.toml")), 2)
+    result = ok(cli("--lang", "en", "analyze", "--rules", str(tmp_path / "nope.toml")), 2)
     assert result.stderr.count("\n") == 1 and "rule pack not found" in result.stderr
 
 

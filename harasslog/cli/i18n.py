@@ -287,7 +287,7 @@ def _usage_errors() -> tuple[tuple[re.Pattern[str], str], ...]:
     return (
         (re.compile(r"No such option: (?P<option>\S+)(?P<rest>.*)"), "cli.click.no_such_option"),
         (re.compile(r"Missing argument '(?P<name>[^']+)'\."), "cli.click.missing_argument"),
-        (re.compile(r"Missing option '(?P<name>[^']+)'\."), "cli.click.missing_option"),
+        (re.compile(r"Missing option '(?P<name>.+?)'\."), "cli.click.missing_option"),  # '--template' / '-t'
         (re.compile(r"No such command '(?P<name>.*)'\."), "cli.click.no_such_command"),
         (re.compile(r"Invalid value for '(?P<name>[^']+)': (?P<rest>.*)", re.S), "cli.click.invalid_value"),
         (re.compile(r"Got unexpected extra arguments? \((?P<rest>.*)\)", re.S), "cli.click.extra_arguments"),
