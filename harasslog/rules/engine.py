@@ -929,6 +929,7 @@ def analyze_sorted(
     active = [r for r in pack.rules if r.active]
     kinds = [KINDS[r.kind](ctx, r) for r in active if r.kind != "wording"]
     wording = _Wording(ctx, pack, [r for r in active if r.kind == "wording"], who or {})
+    feeds = [kind.feed for kind in kinds] + [wording.feed]
     day = -1  # the latest local date read: each new one lets the rules close what has ended
     previous: tuple[datetime, int] | None = None
     for e in events:
@@ -944,9 +945,8 @@ def analyze_sorted(
                 for kind in kinds:
                     kind.sweep(s.date, at)
             day = s.date
-        for kind in kinds:
-            kind.feed(e, s)
-        wording.feed(e, s)
+        for feed in feeds:
+            feed(e, s)
     for kind in kinds:
         kind.finish()
     # Each kind's findings in the order it met them, then wording findings, then review items; a

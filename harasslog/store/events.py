@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from . import Store
 
 BATCH = 2000
+READ_ONCE_CACHE = -4096  # KiB of SQLite page cache while the analysis reads every event once
 _COLUMNS = ", ".join((*integrity.EVENT_FIELDS, "hash", "prev_hash"))
 _INSERT = f"INSERT INTO events ({_COLUMNS}) VALUES ({', '.join('?' * (len(integrity.EVENT_FIELDS) + 2))})"
 # How events written before m003 entered the store, told by what they hold (see _stored_source).
@@ -256,9 +257,19 @@ class Events:
             where.append("e.at < ?")
             params.append(to_utc_iso(until))
         sql = f"{SELECT} WHERE {' AND '.join(where)} ORDER BY e.at, e.id"
+        # The rows pass once: the page cache an import wants (db.py, 64 MiB) would only fill with
+        # pages never read again, so the read keeps a small one and gives the store its own back.
+        (cache_size,) = self._conn.execute("PRAGMA cache_size").fetchone()
+        self._conn.execute(f"PRAGMA cache_size = {READ_ONCE_CACHE}")
+        try:
+            yield from self._analysis_rows(sql, params)
+        finally:
+            self._conn.execute(f"PRAGMA cache_size = {int(cache_size)}")
+
+    def _analysis_rows(self, sql: str, params: list[Any]) -> Iterator[EventRow]:
         parties = self._store.parties.index()
         tz = self._store.tz
-        groups: dict[tuple[int | None, str | None, bool], str] = {}  # a few hundred numbers and parties
+        groups: dict[tuple[int | None, str | None, bool], str] = {}  # one per number and party seen
         parse = datetime.fromisoformat
         for r in self._conn.execute(sql, params):
             pid = r[10]
