@@ -2,12 +2,20 @@
 
     python benchmarks/bench_analyze.py [--events 1000000] [--pack cn] [--seed 7]
     python benchmarks/bench_analyze.py --long      (one hostile message at growing lengths, issue 8.7)
-    python benchmarks/bench_analyze.py --analyze-only   (analyze alone: run it on two versions to compare;
+    python benchmarks/bench_analyze.py --analyze-only [--events N] [--store PATH]
+        (`harasslog analyze` as the command runs it, run_analysis on a generated store: read,
+        analyze, save the run; prints wall and CPU time, peak RSS and the load average. The store
+        (see store_events) is built first by a child process when absent, a million events in a
+        few minutes; run it on two versions to compare:
         PYTHONPATH=path/to/older/checkout python -P benchmarks/bench_analyze.py --analyze-only)
     python benchmarks/bench_analyze.py --analyze-only --baseline path/to/older/checkout [--repeat 3]
-        (the same events analyzed by the older checkout and by this one, alternately in one run;
-        prints each time, the medians and the ratio now / baseline; issue 11's target is <= 1.5x
-        the code before it, commit 49d2ce9: `git worktree add /tmp/old 49d2ce9`)
+        (the same store analyzed by the older checkout and by this one, alternately in one run;
+        prints each run, the medians and the ratios now / baseline. Issue 15's target: a million
+        events in <= 200 MB and no more time than before streaming, commit a487bc9)
+    python benchmarks/bench_analyze.py --analyze-only --in-memory --baseline CHECKOUT [--repeat 3]
+        (engine.analyze on events built in memory, for checkouts that cannot open today's store;
+        issue 11's target is <= 1.5x the code before it, commit 49d2ce9: `git worktree add /tmp/old 49d2ce9`)
+    python benchmarks/bench_analyze.py --build-store PATH --events N   (only build a store)
 
 The baseline is the one-pass wording check the issue describes: every wording pattern of the pack
 joined into one alternation, compiled once, and `search`ed once over each event's raw text (no
