@@ -222,7 +222,7 @@ class _Kind:
 class _Window:
     """One partition of a sliding-window rule: the window, and the episode of windows that fire."""
 
-    __slots__ = ("rank", "items", "first", "count", "episode", "last", "best", "best_date")
+    __slots__ = ("rank", "items", "first", "count", "episode", "last", "best", "best_date", "top")
 
     def __init__(self, rank: tuple[datetime, int]) -> None:
         self.rank = rank  # the partition's first counted event: the order findings tie in
@@ -233,6 +233,7 @@ class _Window:
         self.last = -1  # position of the episode's last event
         self.best = 0  # the episode's largest window, and the date it ended on
         self.best_date = 0
+        self.top = 0  # the latest local date counted (dates can step back a day; instants cannot)
 
 
 class _Sliding(_Kind):
@@ -269,6 +270,7 @@ class _Sliding(_Kind):
             w = self.windows[key] = _Window(self.ranks.setdefault(key, (s.at, s.id)))
         items = w.items
         items.append(s)
+        w.top = max(w.top, s.date)
         pos = w.count
         w.count += 1
         while self.outside(items[0], s):
@@ -314,7 +316,7 @@ class _Frequency(_Sliding):
         return size > self.limit
 
     def stale(self, w: _Window, date: int, at: datetime) -> bool:
-        return w.items[-1].date <= date - 1 - self.days
+        return w.top <= date - 1 - self.days
 
     def emit(self, key: str, w: _Window, episode: list[_Seen]) -> None:
         days, zh = self.days, self.ctx.zh
