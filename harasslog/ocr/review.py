@@ -8,6 +8,8 @@ screenshot. Conduct findings (times, counts) are left as the engine made them. P
 
     events, unchecked = review.prepare(events, store.ocr_corrections.latest())
     findings = review.hold_for_review(engine.analyze(events, ...), unchecked)
+
+or, streaming a store (analysis.run_analysis): `review.read(rows, corrections, unchecked)`.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ E = TypeVar("E", bound=Any)  # an Event, or a row of the store read for the anal
 
 
 def is_ocr(event: Any) -> bool:
-    return str(event.source).startswith("ocr:")
+    return bool(event.source.startswith("ocr:"))
 
 
 def prepare(events: Iterable[Event], corrections: dict[int, dict[str, Any]]) -> tuple[list[Event], set[int]]:

@@ -1,5 +1,8 @@
 """Analysis: events + requests + a rule pack -> findings. Pure: no I/O, no printing.
 
+The events are read once, in time order (`analyze_sorted`; a store streams them, see the kinds'
+note below), so memory follows the rules' windows, not the number of events.
+
 Every conduct rule runs in the borrower's time zone, per collector group (`Event.group`: a creditor
 with its agencies and numbers; an unknown number on its own). Each finding names its rule, its
 events, the concrete numbers ("4 connected calls on 2026-11-20 (limit 3)") and the rule's citations.
