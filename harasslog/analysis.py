@@ -5,10 +5,12 @@ The glue between the store and the pure engine, shared by `harasslog analyze` an
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import TYPE_CHECKING
 
-from .models import Finding
+from .models import Finding, Request
 from .normalize import parse_range
 from .ocr import review as ocr_review
 from .rules import engine
@@ -18,6 +20,7 @@ from .rules.runs import group_findings as group_findings
 
 if TYPE_CHECKING:
     from .store import Store
+    from .store.events import EventRow
 
 
 @dataclass(frozen=True)
@@ -33,14 +36,29 @@ class AnalysisRun:
 def run_analysis(
     store: Store, *, rules: str | None = None, since: str | None = None, until: str | None = None, lang: str = "en"
 ) -> AnalysisRun:
-    """Analyze the store's events (optionally within a period, read by normalize.parse_range) and save the run."""
+    """Analyze the store's events (optionally within a period, read by normalize.parse_range) and save the run.
+
+    The events stream from the store in time order, one row at a time (memory follows the rules'
+    windows and the findings, not the store's size)."""
     pack = load_pack(rules or store.jurisdiction)
     tz = store.tz
     period = parse_range(since, until, tz)
-    events = [e for e in store.events.select(since=period.since, until=period.until) if e.withdrawn is None]
+    requests = store.requests.list()
     # Screenshots: a person's corrections replace OCR text; wording on unchecked OCR text goes to review.
-    events, unchecked = ocr_review.prepare(events, store.ocr_corrections.latest())
-    both = engine.analyze(events, store.requests.list(), pack, tz=tz, lang=lang, who=store.events.recipients())
+    unchecked: set[int] = set()
+    rows = ocr_review.read(
+        store.events.for_analysis(period.since, period.until), store.ocr_corrections.latest(), unchecked
+    )
+    seen = _Tally(lang)
+    both = engine.analyze_sorted(
+        seen.count(rows),
+        requests,
+        pack,
+        tz=tz,
+        lang=lang,
+        who=store.events.recipients(),
+        agreed_at=_agreed_at(store, requests, period.since, period.until),
+    )
     both = ocr_review.hold_for_review(both, unchecked)
     findings = [f for f in both if f.tier == "finding"]
     review = [f for f in both if f.tier == "review"]
@@ -53,10 +71,39 @@ def run_analysis(
                 "source": pack.source,
                 "since": since,
                 "until": until,
-                "events": len(events),
+                "events": seen.events,
                 "lang": lang,
                 "review_items": len(review),
             },
             findings=both,
         )
-    return AnalysisRun(run_id, pack, len(events), findings, engine.unchecked_notes(events, lang), review)
+    return AnalysisRun(run_id, pack, seen.events, findings, seen.notes, review)
+
+
+class _Tally:
+    """What the run reports of the events it read: how many, and which were too long to read in full."""
+
+    def __init__(self, lang: str) -> None:
+        self.lang = lang
+        self.events = 0
+        self.notes: list[str] = []
+
+    def count(self, rows: Iterable[EventRow]) -> Iterator[EventRow]:
+        for row in rows:
+            self.events += 1
+            note = engine.unchecked_note(row, self.lang)
+            if note is not None:
+                self.notes.append(note)
+            yield row
+
+
+def _agreed_at(
+    store: Store, requests: list[Request], since: datetime | None, until: datetime | None
+) -> dict[int, datetime]:
+    """When each contact a request was agreed in happened, among the events analyzed (a request binds
+    from that contact); read before the stream, which reaches them only in time order."""
+    wanted = {r.event_id for r in requests if r.event_id is not None}
+    if not wanted:
+        return {}
+    found = store.events.select(since=since, until=until, ids=wanted)
+    return {e.id: e.at for e in found if e.withdrawn is None}

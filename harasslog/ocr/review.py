@@ -8,35 +8,44 @@ screenshot. Conduct findings (times, counts) are left as the engine made them. P
 
     events, unchecked = review.prepare(events, store.ocr_corrections.latest())
     findings = review.hold_for_review(engine.analyze(events, ...), unchecked)
+
+or, streaming a store (analysis.run_analysis): `review.read(rows, corrections, unchecked)`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import replace
-from typing import Any
+from typing import Any, TypeVar
 
 from ..models import Event, Finding
 
+E = TypeVar("E", bound=Any)  # an Event, or a row of the store read for the analysis (store.events.EventRow)
 
-def is_ocr(event: Event) -> bool:
-    return event.source.startswith("ocr:")
+
+def is_ocr(event: Any) -> bool:
+    return bool(event.source.startswith("ocr:"))
 
 
 def prepare(events: Iterable[Event], corrections: dict[int, dict[str, Any]]) -> tuple[list[Event], set[int]]:
     """The events as the analysis should read them (a corrected text in place of the OCR text) and
     the ids of OCR events no person has checked yet."""
-    out: list[Event] = []
     unchecked: set[int] = set()
+    return list(read(events, corrections, unchecked)), unchecked
+
+
+def read(events: Iterable[E], corrections: dict[int, dict[str, Any]], unchecked: set[int]) -> Iterator[E]:
+    """`prepare` one event at a time, for a stream: each event as the analysis should read it; the
+    ids of OCR events no person has checked are added to `unchecked` as they pass."""
     for event in events:
         if is_ocr(event):
             correction = corrections.get(event.id)
             if correction is None:
                 unchecked.add(event.id)
             elif correction["text"] != event.text:
-                event = replace(event, text=correction["text"])
-        out.append(event)
-    return out, unchecked
+                text = correction["text"]
+                event = event._replace(text=text) if hasattr(event, "_replace") else replace(event, text=text)
+        yield event
 
 
 def hold_for_review(findings: Iterable[Finding], unchecked: set[int]) -> list[Finding]:

@@ -1,5 +1,8 @@
 """Analysis: events + requests + a rule pack -> findings. Pure: no I/O, no printing.
 
+The events are read once, in time order (`analyze_sorted`; a store streams them, see the kinds'
+note below), so memory follows the rules' windows, not the number of events.
+
 Every conduct rule runs in the borrower's time zone, per collector group (`Event.group`: a creditor
 with its agencies and numbers; an unknown number on its own). Each finding names its rule, its
 events, the concrete numbers ("4 connected calls on 2026-11-20 (limit 3)") and the rule's citations.
@@ -19,13 +22,24 @@ from __future__ import annotations
 import dataclasses
 import re
 from collections import defaultdict, deque
-from collections.abc import Callable, Iterable, Iterator, Mapping
-from datetime import date, datetime, timedelta
-from typing import Any
+from collections.abc import Callable, Iterable, Mapping
+from datetime import UTC, date, datetime, timedelta
+from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
 from ..catalog import t
-from ..models import CHANNELS, STATUSES, Citation, Event, Finding, Match, Request, ReviewItem, severity_rank
+from ..models import (
+    CHANNELS,
+    SEVERITIES,
+    STATUSES,
+    Citation,
+    Event,
+    Finding,
+    Match,
+    Request,
+    ReviewItem,
+    severity_rank,
+)
 from ..normalize import TIME_OF_DAY_UNKNOWN
 from . import triage
 from .loader import CATEGORIES, Rule, RulePack
@@ -58,70 +72,103 @@ def _fill(template: str, values: dict[str, Any]) -> str:
     return re.sub(r"\{(\w+)\}", lambda m: str(values.get(m.group(1), m.group(0))), template)
 
 
-def _outcome(e: Event) -> str:
+class EventLike(Protocol):
+    """What the analysis reads of an event: a models.Event, or a store row with the same fields
+    (store.events.EventRow, read for the analysis without building an Event)."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def channel(self) -> str: ...
+    @property
+    def direction(self) -> str: ...
+    @property
+    def number(self) -> str | None: ...
+    @property
+    def number_raw(self) -> str | None: ...
+    @property
+    def at(self) -> datetime: ...
+    @property
+    def duration_s(self) -> int | None: ...
+    @property
+    def status(self) -> str: ...
+    @property
+    def text(self) -> str | None: ...
+    @property
+    def party_id(self) -> int | None: ...
+    @property
+    def party(self) -> str | None: ...
+    @property
+    def group(self) -> str: ...
+    @property
+    def source(self) -> str: ...
+    @property
+    def at_precision(self) -> str: ...
+    @property
+    def withdrawn(self) -> str | None: ...
+    @property
+    def caller(self) -> str | None: ...
+
+
+def _outcome(e: EventLike) -> str:
     if e.status == "unknown" and (e.duration_s or 0) > 0:
         return "answered"
     return e.status
 
 
-class _Timeline:
-    """Events sorted by time, with their local dates and seconds of the day in the borrower's zone."""
+class _Seen:
+    """What a rule keeps of an event it may cite once the stream has moved on: never its text."""
 
-    def __init__(self, events: Iterable[Event], requests: Iterable[Request], tz: ZoneInfo, lang: str) -> None:
-        # A withdrawn event (entered by mistake) is never evidence of anything.
-        self.events = sorted((e for e in events if e.withdrawn is None), key=lambda e: (e.at, e.id))
-        self.requests = list(requests)
+    __slots__ = ("id", "at", "local", "date", "seconds", "channel", "group")
+
+    def __init__(self, e: EventLike, local: datetime) -> None:
+        self.id = e.id
+        self.at = e.at
+        self.local = local  # in the borrower's zone
+        self.date = local.toordinal()
+        self.seconds = local.hour * 3600 + local.minute * 60 + local.second + local.microsecond / 1e6
+        self.channel = e.channel
+        self.group = e.group
+
+
+# A finding and what orders it among findings of the same rule, start and severity: the order in
+# which the rule met them when it read every event at once (see analyze_sorted).
+_Found = tuple[tuple[Any, ...], Finding]
+
+
+class _Context:
+    """What every rule shares: the borrower's zone and language, the requests."""
+
+    def __init__(self, tz: ZoneInfo, lang: str, requests: Iterable[Request], agreed_at: Mapping[int, datetime]):
         self.tz = tz
         self.lang = lang
         self.zh = lang == "zh"
-        self.local = [e.at.astimezone(tz) for e in self.events]
-        self.dates = [t.toordinal() for t in self.local]
-        self.seconds = [t.hour * 3600 + t.minute * 60 + t.second + t.microsecond / 1e6 for t in self.local]
+        self.requests = list(requests)
+        self.agreed_at = agreed_at
 
-    def select(
-        self, p: dict[str, Any], channels: tuple[str, ...], statuses: tuple[str, ...] | None, direction: str = "in"
-    ) -> list[int]:
-        chans = set(p.get("channels", channels))
-        stats = set(p.get("statuses", statuses or STATUSES))
-        want = p.get("direction", direction)
-        return [
-            i
-            for i, e in enumerate(self.events)
-            if e.channel in chans
-            and (want == "any" or e.direction == want)
-            and (e.channel != "call" or _outcome(e) in stats)
-        ]
+    @staticmethod
+    def day(s: _Seen) -> str:
+        return s.local.date().isoformat()
 
-    def partition(self, idxs: list[int], per: str = "group") -> dict[str, list[int]]:
-        out: dict[str, list[int]] = defaultdict(list)
-        for i in idxs:
-            e = self.events[i]
-            number = e.number or ("withheld" if e.caller else e.number_raw) or ""  # one unidentified caller
-            out[number if per == "number" else (e.group or "")].append(i)
-        return out
-
-    def day(self, i: int) -> str:
-        return self.local[i].date().isoformat()
-
-    def hm(self, i: int) -> str:
-        return self.local[i].strftime("%H:%M")
+    @staticmethod
+    def hm(s: _Seen) -> str:
+        return s.local.strftime("%H:%M")
 
     def finding(
-        self, rule: Rule, idxs: list[int], explanation: str, group: str, matches: tuple[Match, ...] = ()
+        self, rule: Rule, seen: list[_Seen], explanation: str, group: str, matches: tuple[Match, ...] = ()
     ) -> Finding:
-        evs = [self.events[i] for i in idxs]
         return Finding(
             rule_id=rule.id,
             category=rule.category,
             severity=rule.severity,
-            event_ids=tuple(e.id for e in evs),
-            start=min(e.at for e in evs),
-            end=max(e.at for e in evs),
+            event_ids=tuple(s.id for s in seen),
+            start=min(s.at for s in seen),
+            end=max(s.at for s in seen),
             explanation=explanation,
             title=rule.title(self.lang),
             group=group,
             matches=matches,
-            citations=citations_for(rule, {e.channel for e in evs}),
+            citations=citations_for(rule, {s.channel for s in seen}),
         )
 
 
@@ -130,108 +177,208 @@ def citations_for(rule: Rule, channels: set[str]) -> tuple[Citation, ...]:
     return tuple(c for c in rule.citations if not c.channels or channels & set(c.channels))
 
 
+def _selector(
+    p: dict[str, Any], channels: tuple[str, ...], statuses: tuple[str, ...] | None, direction: str = "in"
+) -> Callable[[EventLike], bool]:
+    """Which events a conduct rule counts: its channels, direction and (for calls) outcomes."""
+    chans = set(p.get("channels", channels))
+    stats = set(p.get("statuses", statuses or STATUSES))
+    want = p.get("direction", direction)
+    return lambda e: (
+        e.channel in chans and (want == "any" or e.direction == want) and (e.channel != "call" or _outcome(e) in stats)
+    )
+
+
+def _key(e: EventLike, per: str) -> str:
+    """The partition a per-group rule counts an event in: its collector group, or its number."""
+    if per == "number":
+        return e.number or ("withheld" if e.caller else e.number_raw) or ""  # one unidentified caller
+    return e.group or ""
+
+
 # ---------------------------------------------------------------- kinds
+#
+# Each kind reads the events once, in time order, and keeps only what a later event can still
+# change: a sliding window per partition (frequency, burst), the last conversation (after a call),
+# the open night (quiet hours), the open day of each request. `sweep` (at each new local day) emits
+# what no later event can touch and forgets it, so memory follows the windows, not the store.
+# Local dates can step back one day when a zone's clock goes back at midnight: hence the margins.
 
 
-def _episodes(
-    positions: list[int], window_start: Callable[[int], int], fires: Callable[[int, int], bool]
-) -> Iterator[tuple[int, int, int, int]]:
-    """Yield (first_pos, last_pos, best_count, best_pos) for runs of overlapping windows that fire.
+class _Kind:
+    def __init__(self, ctx: _Context, rule: Rule) -> None:
+        self.ctx = ctx
+        self.rule = rule
+        self.out: list[_Found] = []
 
-    positions are indexes into a sorted list; window_start(pos) is the first pos of the window ending
-    at pos; fires(first, pos) says whether that window breaks the limit.
-    """
-    episode: list[int] | None = None  # [first, last, best_count, best_pos]
-    for pos in range(len(positions)):
-        first = window_start(pos)
-        if not fires(first, pos):
-            continue
-        count = pos - first + 1
-        if episode is not None and first <= episode[1]:
-            episode[1] = pos
-            if count > episode[2]:
-                episode[2], episode[3] = count, pos
+    def feed(self, e: EventLike, s: _Seen) -> None:
+        raise NotImplementedError
+
+    def sweep(self, date: int, at: datetime) -> None:
+        """date: the latest local date read; at: the instant of the event about to be read."""
+
+    def finish(self) -> None:
+        """The stream has ended: emit what is still open."""
+        self.sweep(date.max.toordinal() + 10, datetime.max.replace(tzinfo=UTC))
+
+
+class _Window:
+    """One partition of a sliding-window rule: the window, and the episode of windows that fire."""
+
+    __slots__ = ("rank", "items", "first", "count", "episode", "last", "best", "best_date", "top")
+
+    def __init__(self, rank: tuple[datetime, int]) -> None:
+        self.rank = rank  # the partition's first counted event: the order findings tie in
+        self.items: deque[_Seen] = deque()
+        self.first = 0  # position (in the partition) of items[0]
+        self.count = 0  # events counted so far
+        self.episode: list[_Seen] | None = None  # the events of overlapping windows that fire
+        self.last = -1  # position of the episode's last event
+        self.best = 0  # the episode's largest window, and the date it ended on
+        self.best_date = 0
+        self.top = 0  # the latest local date counted (dates can step back a day; instants cannot)
+
+
+class _Sliding(_Kind):
+    """Frequency and burst: overlapping windows that break the limit are one episode, one finding."""
+
+    def __init__(self, ctx: _Context, rule: Rule, wants: Callable[[EventLike], bool]) -> None:
+        super().__init__(ctx, rule)
+        self.wants = wants
+        self.per = rule.params.get("per", "group")
+        self.windows: dict[str, _Window] = {}
+        self.ranks: dict[str, tuple[datetime, int]] = {}
+        self.seq = 0
+
+    def outside(self, w: _Seen, s: _Seen) -> bool:
+        """Whether w has left the window that ends at s."""
+        raise NotImplementedError
+
+    def fires(self, size: int) -> bool:
+        raise NotImplementedError
+
+    def stale(self, w: _Window, date: int, at: datetime) -> bool:
+        """Whether no later event can share a window with this partition's last one."""
+        raise NotImplementedError
+
+    def emit(self, key: str, w: _Window, episode: list[_Seen]) -> None:
+        raise NotImplementedError
+
+    def feed(self, e: EventLike, s: _Seen) -> None:
+        if not self.wants(e):
+            return
+        key = _key(e, self.per)
+        w = self.windows.get(key)
+        if w is None:
+            w = self.windows[key] = _Window(self.ranks.setdefault(key, (s.at, s.id)))
+        items = w.items
+        items.append(s)
+        w.top = max(w.top, s.date)
+        pos = w.count
+        w.count += 1
+        while self.outside(items[0], s):
+            items.popleft()
+            w.first += 1
+        size = len(items)
+        if not self.fires(size):
+            return
+        if w.episode is not None and w.first <= w.last:
+            # The events since the episode's last are the window's newest (one, when it fired last time).
+            w.episode.extend(items[i] for i in range(size - (pos - w.last), size))
+            w.last = pos
+            if size > w.best:
+                w.best, w.best_date = size, s.date
+            return
+        if w.episode is not None:
+            self.emit(key, w, w.episode)
+        w.episode, w.last, w.best, w.best_date = list(items), pos, size, s.date
+
+    def sweep(self, date: int, at: datetime) -> None:
+        for key, w in list(self.windows.items()):
+            if self.stale(w, date, at):
+                if w.episode is not None:
+                    self.emit(key, w, w.episode)
+                del self.windows[key]
+
+    def found(self, w: _Window, finding: Finding) -> None:
+        self.out.append(((*w.rank, self.seq), finding))
+        self.seq += 1
+
+
+class _Frequency(_Sliding):
+    def __init__(self, ctx: _Context, rule: Rule) -> None:
+        super().__init__(ctx, rule, _selector(rule.params, ("call",), None))
+        p = rule.params
+        self.days, self.limit = p["window_days"], p["max"]
+        self.what = p.get("what_zh" if ctx.zh else "what_en") or ("次联系" if ctx.zh else "contacts")
+
+    def outside(self, w: _Seen, s: _Seen) -> bool:
+        return w.date <= s.date - self.days
+
+    def fires(self, size: int) -> bool:
+        return size > self.limit
+
+    def stale(self, w: _Window, date: int, at: datetime) -> bool:
+        return w.top <= date - 1 - self.days
+
+    def emit(self, key: str, w: _Window, episode: list[_Seen]) -> None:
+        days, zh = self.days, self.ctx.zh
+        end_day = date.fromordinal(w.best_date)
+        vals = {
+            "count": w.best,
+            "what": self.what,
+            "max": self.limit,
+            "days": days,
+            "date": end_day.isoformat(),
+            "first": (end_day - timedelta(days=days - 1)).isoformat(),
+            "last": end_day.isoformat(),
+        }
+        if days == 1:
+            text = "{date} {what} {count} 次（上限 {max} 次）" if zh else "{count} {what} on {date} (limit {max})"
         else:
-            if episode is not None:
-                yield episode[0], episode[1], episode[2], episode[3]
-            episode = [first, pos, count, pos]
-    if episode is not None:
-        yield episode[0], episode[1], episode[2], episode[3]
-
-
-def _frequency(tl: _Timeline, rule: Rule) -> list[Finding]:
-    p = rule.params
-    days, limit = p["window_days"], p["max"]
-    what = p.get("what_zh" if tl.zh else "what_en") or ("次联系" if tl.zh else "contacts")
-    out = []
-    for key, idxs in tl.partition(tl.select(p, ("call",), None), p.get("per", "group")).items():
-        dates = [tl.dates[i] for i in idxs]
-        starts: list[int] = []
-        window: deque[int] = deque()
-        for pos, d in enumerate(dates):
-            window.append(pos)
-            while dates[window[0]] <= d - days:
-                window.popleft()
-            starts.append(window[0])
-        for first, last, count, best in _episodes(idxs, starts.__getitem__, lambda f, p_: p_ - f + 1 > limit):
-            end_day = date.fromordinal(dates[best])
-            vals = {
-                "count": count,
-                "what": what,
-                "max": limit,
-                "days": days,
-                "date": end_day.isoformat(),
-                "first": (end_day - timedelta(days=days - 1)).isoformat(),
-                "last": end_day.isoformat(),
-            }
-            if days == 1:
-                text = (
-                    "{date} {what} {count} 次（上限 {max} 次）" if tl.zh else "{count} {what} on {date} (limit {max})"
-                )
-            else:
-                text = (
-                    "{first} 至 {last} 连续 {days} 天内{what} {count} 次（上限 {max} 次）"
-                    if tl.zh
-                    else "{count} {what} in the {days} days {first} to {last} "
-                    "(limit {max} in any {days} consecutive days)"
-                )
-            out.append(tl.finding(rule, idxs[first : last + 1], _fill(text, vals), key))
-    return out
-
-
-def _burst(tl: _Timeline, rule: Rule) -> list[Finding]:
-    p = rule.params
-    need, minutes = p["count"], p["minutes"]
-    span = timedelta(minutes=minutes)
-    what = p.get("what_zh" if tl.zh else "what_en") or ("次来电" if tl.zh else "calls")
-    out = []
-    timed = [i for i in tl.select(p, ("call",), None) if tl.events[i].at_precision not in TIME_OF_DAY_UNKNOWN]
-    for key, idxs in tl.partition(timed, p.get("per", "group")).items():
-        ats = [tl.events[i].at for i in idxs]
-        starts: list[int] = []
-        window: deque[int] = deque()
-        for pos, at in enumerate(ats):
-            window.append(pos)
-            while at - ats[window[0]] > span:
-                window.popleft()
-            starts.append(window[0])
-        for first, last, _count, _best in _episodes(idxs, starts.__getitem__, lambda f, p_: p_ - f + 1 >= need):
-            vals = {
-                "count": last - first + 1,
-                "what": what,
-                "minutes": minutes,
-                "need": need,
-                "date": tl.day(idxs[first]),
-                "t1": tl.hm(idxs[first]),
-                "t2": tl.hm(idxs[last]),
-            }
             text = (
-                "{date} {t1}–{t2} 期间{what} {count} 次（{minutes} 分钟内达到 {need} 次）"
-                if tl.zh
-                else "{count} {what} on {date} between {t1} and {t2} ({need} or more within {minutes} minutes)"
+                "{first} 至 {last} 连续 {days} 天内{what} {count} 次（上限 {max} 次）"
+                if zh
+                else "{count} {what} in the {days} days {first} to {last} (limit {max} in any {days} consecutive days)"
             )
-            out.append(tl.finding(rule, idxs[first : last + 1], _fill(text, vals), key))
-    return out
+        self.found(w, self.ctx.finding(self.rule, episode, _fill(text, vals), key))
+
+
+class _Burst(_Sliding):
+    def __init__(self, ctx: _Context, rule: Rule) -> None:
+        counted = _selector(rule.params, ("call",), None)
+        super().__init__(ctx, rule, lambda e: counted(e) and e.at_precision not in TIME_OF_DAY_UNKNOWN)
+        p = rule.params
+        self.need, self.minutes = p["count"], p["minutes"]
+        self.span = timedelta(minutes=self.minutes)
+        self.what = p.get("what_zh" if ctx.zh else "what_en") or ("次来电" if ctx.zh else "calls")
+
+    def outside(self, w: _Seen, s: _Seen) -> bool:
+        return s.at - w.at > self.span
+
+    def fires(self, size: int) -> bool:
+        return size >= self.need
+
+    def stale(self, w: _Window, date: int, at: datetime) -> bool:
+        return at - w.items[-1].at > self.span
+
+    def emit(self, key: str, w: _Window, episode: list[_Seen]) -> None:
+        ctx = self.ctx
+        vals = {
+            "count": len(episode),
+            "what": self.what,
+            "minutes": self.minutes,
+            "need": self.need,
+            "date": ctx.day(episode[0]),
+            "t1": ctx.hm(episode[0]),
+            "t2": ctx.hm(episode[-1]),
+        }
+        text = (
+            "{date} {t1}–{t2} 期间{what} {count} 次（{minutes} 分钟内达到 {need} 次）"
+            if ctx.zh
+            else "{count} {what} on {date} between {t1} and {t2} ({need} or more within {minutes} minutes)"
+        )
+        self.found(w, ctx.finding(self.rule, episode, _fill(text, vals), key))
 
 
 def _seconds(hhmm: str) -> int:
@@ -247,86 +394,113 @@ def _in_window(s: float, start: int, end: int, inclusive: bool) -> bool:
     return after_start and s < end
 
 
-def _quiet_hours(tl: _Timeline, rule: Rule) -> list[Finding]:
-    p = rule.params
-    start, end = _seconds(p["start"]), _seconds(p["end"])
-    inclusive = p.get("start_inclusive", True)
-    nights: dict[tuple[str, int], list[int]] = defaultdict(list)
-    seconds = tl.seconds
-    for i in tl.select(p, CONTACT_CHANNELS, None):
-        if tl.events[i].at_precision in TIME_OF_DAY_UNKNOWN:
-            continue  # a date alone (or an unknown time) says nothing about the hour
-        if _in_window(seconds[i], start, end, inclusive):
-            night = tl.dates[i] - (1 if start > end and seconds[i] < end else 0)
-            nights[(tl.events[i].group, night)].append(i)
-    out = []
-    for (group, night), idxs in nights.items():
+class _QuietHours(_Kind):
+    """Contacts in the quiet hours, one finding per collector group and night."""
+
+    def __init__(self, ctx: _Context, rule: Rule) -> None:
+        super().__init__(ctx, rule)
+        p = rule.params
+        self.start, self.end = _seconds(p["start"]), _seconds(p["end"])
+        self.inclusive = p.get("start_inclusive", True)
+        self.wants = _selector(p, CONTACT_CHANNELS, None)
+        self.nights: dict[tuple[str, int], list[_Seen]] = {}
+
+    def feed(self, e: EventLike, s: _Seen) -> None:
+        if not self.wants(e) or e.at_precision in TIME_OF_DAY_UNKNOWN:
+            return  # a date alone (or an unknown time) says nothing about the hour
+        if _in_window(s.seconds, self.start, self.end, self.inclusive):
+            night = s.date - (1 if self.start > self.end and s.seconds < self.end else 0)
+            self.nights.setdefault((e.group, night), []).append(s)
+
+    def sweep(self, date: int, at: datetime) -> None:
+        for key in [k for k in self.nights if k[1] < date - 2]:
+            self.emit(key, self.nights.pop(key))
+
+    def emit(self, key: tuple[str, int], seen: list[_Seen]) -> None:
+        ctx, p = self.ctx, self.rule.params
+        group, night = key
         vals = {
-            "count": len(idxs),
+            "count": len(seen),
             "date": date.fromordinal(night).isoformat(),
             "start": p["start"],
             "end": p["end"],
-            "times": ", ".join(f"{tl.day(i)[5:]} {tl.hm(i)}" for i in idxs[:12]) + (" …" if len(idxs) > 12 else ""),
+            "times": ", ".join(f"{ctx.day(s)[5:]} {ctx.hm(s)}" for s in seen[:12]) + (" …" if len(seen) > 12 else ""),
         }
         text = (
             "{date} 夜间（{start} 至 {end}，借款人当地时间）联系 {count} 次：{times}"
-            if tl.zh
+            if ctx.zh
             else "{count} contact(s) in the quiet hours {start}–{end} (borrower's local time) "
             "starting the evening of {date}: {times}"
         )
-        out.append(tl.finding(rule, idxs, _fill(text, vals), group))
-    return out
+        self.out.append(((seen[0].id,), ctx.finding(self.rule, seen, _fill(text, vals), group)))
 
 
-def _after_conversation(tl: _Timeline, rule: Rule) -> list[Finding]:
-    p = rule.params
-    days = p.get("days", 7)
-    min_duration = p.get("min_duration_s", 1)
-    counted = set(p.get("statuses", ("answered", "missed", "rejected", "voicemail", "unknown")))
-    calls = [i for i, e in enumerate(tl.events) if e.channel == "call"]
-    out = []
-    for group, idxs in tl.partition(calls).items():
-        conv: int | None = None
-        hits: list[int] = []
+class _Conversation:
+    __slots__ = ("rank", "conv", "hits")
 
-        def flush(conv: int | None, hits: list[int], group: str) -> None:
-            if conv is None or not hits:
-                return
-            first_day = date.fromordinal(tl.dates[conv])
-            vals = {
-                "count": len(hits),
-                "days": days,
-                "conv_date": first_day.isoformat(),
-                "conv_time": tl.hm(conv),
-                "first": tl.day(hits[0]),
-                "last": tl.day(hits[-1]),
-                "next": (first_day + timedelta(days=days)).isoformat(),
-            }
-            text = (
-                "{conv_date} {conv_time} 通话后（当天为第一天）{days} 天内又来电 {count} 次（{first} 至 {last}）；"
-                "{next} 起才可再次来电"
-                if tl.zh
-                else "{count} call(s) from {first} to {last} within {days} days after a telephone conversation "
-                "on {conv_date} at {conv_time} (that day is day one); calls allowed again from {next}"
-            )
-            out.append(tl.finding(rule, [conv, *hits], _fill(text, vals), group))
+    def __init__(self, rank: tuple[datetime, int]) -> None:
+        self.rank = rank
+        self.conv: _Seen | None = None
+        self.hits: list[_Seen] = []
 
-        for i in idxs:
-            e = tl.events[i]
-            outcome = _outcome(e)
-            if (
-                conv is not None
-                and e.direction == "in"
-                and outcome in counted
-                and tl.dates[i] <= tl.dates[conv] + days - 1
-            ):
-                hits.append(i)
-            is_conversation = outcome == "answered" and (e.duration_s is None or e.duration_s >= min_duration)
-            if is_conversation:
-                flush(conv, hits, group)
-                conv, hits = i, []
-        flush(conv, hits, group)
-    return out
+
+class _AfterConversation(_Kind):
+    """Calls within `days` after a telephone conversation, per collector group."""
+
+    def __init__(self, ctx: _Context, rule: Rule) -> None:
+        super().__init__(ctx, rule)
+        p = rule.params
+        self.days = p.get("days", 7)
+        self.min_duration = p.get("min_duration_s", 1)
+        self.counted = set(p.get("statuses", ("answered", "missed", "rejected", "voicemail", "unknown")))
+        self.groups: dict[str, _Conversation] = {}
+        self.ranks: dict[str, tuple[datetime, int]] = {}
+        self.seq = 0
+
+    def feed(self, e: EventLike, s: _Seen) -> None:
+        if e.channel != "call":
+            return
+        key = e.group or ""
+        g = self.groups.get(key)
+        if g is None:
+            g = self.groups[key] = _Conversation(self.ranks.setdefault(key, (s.at, s.id)))
+        outcome = _outcome(e)
+        conv = g.conv
+        if conv is not None and e.direction == "in" and outcome in self.counted and s.date <= conv.date + self.days - 1:
+            g.hits.append(s)
+        if outcome == "answered" and (e.duration_s is None or e.duration_s >= self.min_duration):
+            self.emit(key, g)
+            g.conv, g.hits = s, []
+
+    def sweep(self, date: int, at: datetime) -> None:
+        for key, g in list(self.groups.items()):
+            if g.conv is None or date - 1 > g.conv.date + self.days - 1:  # no later call can count
+                self.emit(key, g)
+                del self.groups[key]
+
+    def emit(self, group: str, g: _Conversation) -> None:
+        conv, hits, ctx, days = g.conv, g.hits, self.ctx, self.days
+        if conv is None or not hits:
+            return
+        first_day = date.fromordinal(conv.date)
+        vals = {
+            "count": len(hits),
+            "days": days,
+            "conv_date": first_day.isoformat(),
+            "conv_time": ctx.hm(conv),
+            "first": ctx.day(hits[0]),
+            "last": ctx.day(hits[-1]),
+            "next": (first_day + timedelta(days=days)).isoformat(),
+        }
+        text = (
+            "{conv_date} {conv_time} 通话后（当天为第一天）{days} 天内又来电 {count} 次（{first} 至 {last}）；"
+            "{next} 起才可再次来电"
+            if ctx.zh
+            else "{count} call(s) from {first} to {last} within {days} days after a telephone conversation "
+            "on {conv_date} at {conv_time} (that day is day one); calls allowed again from {next}"
+        )
+        self.out.append(((*g.rank, self.seq), ctx.finding(self.rule, [conv, *hits], _fill(text, vals), group)))
+        self.seq += 1
 
 
 _WINDOW = re.compile(r"(\d{1,2}):(\d{2})\s*[-–~至到]\s*(\d{1,2}):(\d{2})")
@@ -348,60 +522,73 @@ def _same_medium(channel: str, wanted: str | None) -> bool:
     return wanted is None or channel == wanted or (channel in texts and wanted in texts)
 
 
-def _request_violation(tl: _Timeline, rule: Rule) -> list[Finding]:
-    p = rule.params
-    kinds = set(p["request_kinds"])
-    contacts = tl.select(p, CONTACT_CHANNELS, None)
-    notices = (
-        compile_rules([dataclasses.replace(rule, kind="wording", patterns=p.get("notices", {}), exceptions={})])
-        if p.get("notices")
-        else None
-    )
-    at_of = {e.id: e.at for e in tl.events}
-    out = []
-    for req in tl.requests:
-        if req.kind not in kinds:
-            continue
+class _Binding:
+    """One request a rule checks: from when it binds, its daily window, the contacts of each day."""
+
+    __slots__ = ("order", "req", "start", "window", "days")
+
+    def __init__(self, order: int, req: Request, agreed_at: Mapping[int, datetime]) -> None:
+        self.order = order
+        self.req = req
         # Agreed in a contact: it binds from that contact, not from the start of its day, and the
         # contact itself (the agreement) is never a breach of it.
-        start = max(req.start, at_of.get(req.event_id, req.start)) if req.event_id is not None else req.start
-        window = _request_window(req) if req.kind == "inconvenient_time" else None
-        per_day: dict[int, list[int]] = defaultdict(list)
-        for i in contacts:
-            e = tl.events[i]
+        self.start = max(req.start, agreed_at.get(req.event_id, req.start)) if req.event_id is not None else req.start
+        self.window = _request_window(req) if req.kind == "inconvenient_time" else None
+        self.days: dict[int, list[_Seen]] = {}
+
+
+class _RequestViolation(_Kind):
+    """Contacts a request of the borrower's forbids, one finding per request and local day."""
+
+    def __init__(self, ctx: _Context, rule: Rule) -> None:
+        super().__init__(ctx, rule)
+        p = rule.params
+        kinds = set(p["request_kinds"])
+        self.wants = _selector(p, CONTACT_CHANNELS, None)
+        self.notices = (
+            compile_rules([dataclasses.replace(rule, kind="wording", patterns=p.get("notices", {}), exceptions={})])
+            if p.get("notices")
+            else None
+        )
+        self.bindings = [_Binding(n, r, ctx.agreed_at) for n, r in enumerate(ctx.requests) if r.kind in kinds]
+
+    def feed(self, e: EventLike, s: _Seen) -> None:
+        if not self.bindings or not self.wants(e):
+            return
+        for b in self.bindings:
+            req = b.req
             if req.group and e.group != req.group:
                 continue
-            if e.at <= start or (req.end is not None and e.at >= req.end) or e.id == req.event_id:
+            if e.at <= b.start or (req.end is not None and e.at >= req.end) or e.id == req.event_id:
                 continue
             if req.kind == "stop_channel" and not _same_medium(e.channel, req.channel):
                 continue
-            if window is not None and not _in_window(tl.seconds[i], window[0], window[1], True):
+            if b.window is not None and not _in_window(s.seconds, b.window[0], b.window[1], True):
                 continue
-            if req.kind == "cease_written" and notices is not None and e.text and notices.scan(e.text):
+            if req.kind == "cease_written" and self.notices is not None and e.text and self.notices.scan(e.text):
                 continue  # one of the notices the rule allows after a written cease request
-            per_day[tl.dates[i]].append(i)
-        start_local = req.start.astimezone(tl.tz)
-        for day, idxs in sorted(per_day.items()):
-            vals = {
-                "count": len(idxs),
-                "date": date.fromordinal(day).isoformat(),
-                "from": start_local.date().isoformat(),
-                "until": req.end.astimezone(tl.tz).date().isoformat() if req.end else "",
-                "channel": CHANNEL_LABELS.get(req.channel or "", (req.channel, req.channel))[0 if tl.zh else 1],
-                "channels": ("、" if tl.zh else ", ").join(
-                    sorted({CHANNEL_LABELS[tl.events[i].channel][0 if tl.zh else 1] for i in idxs})
-                ),
-                "window": (req.note or "") if window else "",
-            }
-            out.append(
-                tl.finding(
-                    rule,
-                    idxs,
-                    _fill(_REQUEST_TEXT[req.kind][0 if tl.zh else 1], vals),
-                    req.group or tl.events[idxs[0]].group,
-                )
-            )
-    return out
+            b.days.setdefault(s.date, []).append(s)
+
+    def sweep(self, date: int, at: datetime) -> None:
+        for b in self.bindings:
+            for day in [d for d in b.days if d < date - 1]:
+                self.emit(b, day, b.days.pop(day))
+
+    def emit(self, b: _Binding, day: int, seen: list[_Seen]) -> None:
+        ctx, req = self.ctx, b.req
+        vals = {
+            "count": len(seen),
+            "date": date.fromordinal(day).isoformat(),
+            "from": req.start.astimezone(ctx.tz).date().isoformat(),
+            "until": req.end.astimezone(ctx.tz).date().isoformat() if req.end else "",
+            "channel": CHANNEL_LABELS.get(req.channel or "", (req.channel, req.channel))[0 if ctx.zh else 1],
+            "channels": ("、" if ctx.zh else ", ").join(
+                sorted({CHANNEL_LABELS[s.channel][0 if ctx.zh else 1] for s in seen})
+            ),
+            "window": (req.note or "") if b.window else "",
+        }
+        text = _fill(_REQUEST_TEXT[req.kind][0 if ctx.zh else 1], vals)
+        self.out.append(((b.order, day), ctx.finding(self.rule, seen, text, req.group or seen[0].group)))
 
 
 _REQUEST_TEXT = {
@@ -441,15 +628,17 @@ _REQUEST_TEXT = {
 }
 
 
-def _third_party(tl: _Timeline, rule: Rule) -> list[Finding]:
-    chans = set(rule.params.get("channels", ("third_party",)))
-    out = []
-    for i, e in enumerate(tl.events):
-        if e.channel in chans:
-            vals = {"date": tl.day(i), "time": tl.hm(i)}
-            text = "{date} {time} 催收方联系了第三方" if tl.zh else "Contact made to a third party on {date} at {time}"
-            out.append(tl.finding(rule, [i], _fill(text, vals), e.group))
-    return out
+class _ThirdParty(_Kind):
+    def __init__(self, ctx: _Context, rule: Rule) -> None:
+        super().__init__(ctx, rule)
+        self.chans = set(rule.params.get("channels", ("third_party",)))
+
+    def feed(self, e: EventLike, s: _Seen) -> None:
+        if e.channel in self.chans:
+            ctx = self.ctx
+            vals = {"date": ctx.day(s), "time": ctx.hm(s)}
+            text = "{date} {time} 催收方联系了第三方" if ctx.zh else "Contact made to a third party on {date} at {time}"
+            self.out.append(((s.id,), ctx.finding(self.rule, [s], _fill(text, vals), e.group)))
 
 
 # A phone backup holds every SMS, not only collectors'. Wording found in a message counts only when
@@ -474,71 +663,79 @@ def _unchecked_text(text: str | None, zh: bool) -> str:
     return f"only the first {start:,} characters were checked; characters {start + 1:,} to {end:,} were not"
 
 
-def unchecked_notes(events: Iterable[Event], lang: str = "en") -> list[str]:
-    """One line per message too long to check in full: which event, and what was not checked."""
+def unchecked_note(e: EventLike, lang: str = "en") -> str | None:
+    """The line saying what of one message was too long to check, or None (read in full; withdrawn)."""
+    if e.withdrawn is not None:
+        return None  # never analyzed, so nothing of it went unchecked
     zh = lang == "zh"
-    notes = []
-    for e in events:
-        if e.withdrawn is not None:
-            continue  # never analyzed, so nothing of it went unchecked
-        clause = _unchecked_text(e.text, zh)
-        if clause:
-            notes.append(f"记录 {e.id}：{clause}（措辞规则）" if zh else f"event {e.id}: {clause} for wording")
-    return notes
+    clause = _unchecked_text(e.text, zh)
+    if not clause:
+        return None
+    return f"记录 {e.id}：{clause}（措辞规则）" if zh else f"event {e.id}: {clause} for wording"
 
 
-def recalled(e: Event) -> bool:
+def unchecked_notes(events: Iterable[EventLike], lang: str = "en") -> list[str]:
+    """One line per message too long to check in full: which event, and what was not checked."""
+    return [note for e in events if (note := unchecked_note(e, lang)) is not None]
+
+
+def recalled(e: EventLike) -> bool:
     """Whether an event's text is what the complainant recorded of spoken words (a call, a visit,
     or a third party's account typed in by hand), rather than the collector's own written words."""
     return e.channel in SPOKEN_CHANNELS or (e.channel == "third_party" and e.source == "typed")
 
 
-def _about_debt(e: Event, normalized: str) -> bool:
+def _about_debt(e: EventLike, normalized: str) -> bool:
     return e.party_id is not None or e.party is not None or COLLECTION_CONTEXT.search(normalized) is not None
 
 
-def recipient_of(e: Event) -> str | None:
+def recipient_of(e: EventLike) -> str | None:
     """Who a message went to, as params.recipients names them: a third-party contact is
     "third_party"; anything else went to the borrower (or it is not known), None."""
     return "third_party" if e.channel == "third_party" else None
 
 
-def _wording(
-    tl: _Timeline, pack: RulePack, rules: list[Rule], who: Mapping[int, str]
-) -> tuple[list[Finding], list[Finding]]:
-    """Wording findings and review-tier items (see `_review_items`), in one pass over the messages.
+class _Wording:
+    """Wording findings and review-tier items (see `_review_items`), one message at a time.
 
     Each message is scanned once by a matcher of both tiers (cached per distinct text), whose
     matches are split into the findings tier for its recipient and the review tier. A message to a
     third party also runs the rules for that recipient (the debt mentioned to someone else), whose
     finding names who received it when the record says. rules: the pack's active wording rules
     (none: no findings tier, as before; the review tier still reads every message)."""
-    by_id = {r.id: r for r in rules}
-    both = matcher_for(pack, tier=None)
-    rules_of = {r.id: r for r in pack.rules}
-    findings: list[Finding] = []
-    review: list[Finding] = []
-    for i, e in enumerate(tl.events):
+
+    def __init__(self, ctx: _Context, pack: RulePack, rules: list[Rule], who: Mapping[int, str]) -> None:
+        self.ctx = ctx
+        self.pack = pack
+        self.rules = rules
+        self.by_id = {r.id: r for r in rules}
+        self.both = matcher_for(pack, tier=None)
+        self.rules_of = {r.id: r for r in pack.rules}
+        self.who = who
+        self.findings: list[_Found] = []
+        self.review: list[_Found] = []
+
+    def feed(self, e: EventLike, s: _Seen) -> None:
         if not e.text:
-            continue
-        recipient = recipient_of(e)
+            return
+        both = self.both
         scanned = both.scan(e.text)
-        found = both.split(scanned, "finding", recipient) if rules else []
+        found = both.split(scanned, "finding", recipient_of(e)) if self.rules else []
         if not _about_debt(e, normalize(e.text[:MAX_CHECKED]).text):
-            continue  # both tiers read only messages about money or debt
-        mine = _finding_items(tl, i, e, found, by_id, who) if found else []
-        findings.extend(mine)
+            return  # both tiers read only messages about money or debt
+        mine = _finding_items(self.ctx, s, e, found, self.by_id, self.who) if found else []
+        self.findings.extend(((e.id,), f) for f in mine)
         matched = [m for f in mine for m in f.matches]
-        review.extend(_review_items(tl, i, e, pack, rules_of, matched, both.split(scanned, "review")))
-    return findings, review
+        items = _review_items(self.ctx, s, e, self.pack, self.rules_of, matched, both.split(scanned, "review"))
+        self.review.extend(((e.id,), f) for f in items)
 
 
 def _finding_items(
-    tl: _Timeline, i: int, e: Event, found: list[Match], by_id: Mapping[str, Rule], who: Mapping[int, str]
+    ctx: _Context, s: _Seen, e: EventLike, found: list[Match], by_id: Mapping[str, Rule], who: Mapping[int, str]
 ) -> list[Finding]:
     """The findings tier's findings in one message about the debt, from its matches."""
     out = []
-    not_read = _unchecked_text(e.text, tl.zh)
+    not_read = _unchecked_text(e.text, ctx.zh)
     per_rule: dict[str, list[Match]] = defaultdict(list)
     for m in found:
         per_rule[m.rule_id].append(m)
@@ -558,17 +755,17 @@ def _finding_items(
         spoken = e.channel in SPOKEN_CHANNELS or e.channel == "third_party"
         if want != "any" and e.direction != want and not spoken:
             continue
-        label = CATEGORY_LABELS[rule.category][0 if tl.zh else 1]
+        label = CATEGORY_LABELS[rule.category][0 if ctx.zh else 1]
         vals = {
             "label": label,
-            "channel": CHANNEL_LABELS[e.channel][0 if tl.zh else 1],
-            "date": tl.day(i),
-            "time": tl.hm(i),
-            "quotes": ("、" if tl.zh else ", ").join(f"“{m.text}”" for m in matches[:5]),
+            "channel": CHANNEL_LABELS[e.channel][0 if ctx.zh else 1],
+            "date": ctx.day(s),
+            "time": ctx.hm(s),
+            "quotes": ("、" if ctx.zh else ", ").join(f"“{m.text}”" for m in matches[:5]),
             "who": who.get(e.id, ""),
         }
         if "recipients" in p:
-            if tl.zh:
+            if ctx.zh:
                 text = "{date} {time} 的{channel}" + ("（对方：{who}）" if vals["who"] else "")
                 text += "向第三方提及借款人的债务（{label}）：{quotes}"
             else:
@@ -577,20 +774,20 @@ def _finding_items(
         else:
             text = (
                 "{date} {time} 的{channel}含{label}措辞：{quotes}"
-                if tl.zh
+                if ctx.zh
                 else "{label}: {channel} on {date} at {time}: {quotes}"
             )
         explanation = _fill(text, vals)
         if recalled(e):  # the borrower's record of what was said, not a copy of it
-            explanation += "（据投诉人记录）" if tl.zh else " (as recorded by the complainant)"
+            explanation += "（据投诉人记录）" if ctx.zh else " (as recorded by the complainant)"
         if not_read:  # never silently: the finding says the message was not read to its end
-            explanation += f"（{not_read}）" if tl.zh else f" ({not_read})"
-        out.append(tl.finding(rule, [i], explanation, e.group, tuple(matches)))
+            explanation += f"（{not_read}）" if ctx.zh else f" ({not_read})"
+        out.append(ctx.finding(rule, [s], explanation, e.group, tuple(matches)))
     return out
 
 
-def _gates(e: Event, p: dict[str, Any]) -> bool:
-    """The channel and direction gates of a wording rule's params (as `_wording` applies them)."""
+def _gates(e: EventLike, p: dict[str, Any]) -> bool:
+    """The channel and direction gates of a wording rule's params (as `_finding_items` applies them)."""
     if e.channel not in p.get("channels", TEXT_CHANNELS):
         return False
     want = p.get("direction", "in")
@@ -599,9 +796,9 @@ def _gates(e: Event, p: dict[str, Any]) -> bool:
 
 
 def _review_items(
-    tl: _Timeline,
-    i: int,
-    e: Event,
+    ctx: _Context,
+    s: _Seen,
+    e: EventLike,
     pack: RulePack,
     rules: Mapping[str, Rule],
     found: list[Match],
@@ -612,7 +809,9 @@ def _review_items(
     per stable rule id (its rule's id, or MODEL:<category> for an item no rule raised), score =
     the highest of its items'."""
     recipient = "third_party" if e.channel == "third_party" else None
-    items = triage.review_items(e.text or "", pack, found, lang=tl.lang, recipient=recipient, rule_matches=rule_matches)
+    items = triage.review_items(
+        e.text or "", pack, found, lang=ctx.lang, recipient=recipient, rule_matches=rule_matches
+    )
     if not items:
         return []
     per_id: dict[str, list[ReviewItem]] = defaultdict(list)
@@ -620,13 +819,14 @@ def _review_items(
         rule = rules.get(item.rule_id)
         if _gates(e, rule.params if rule is not None else {}):
             per_id[triage.stable_rule_id(item)].append(item)
-    return [_review_finding(tl, i, pack, rules.get(mine[0].rule_id), rule_id, mine) for rule_id, mine in per_id.items()]
+    return [
+        _review_finding(ctx, s, e, pack, rules.get(mine[0].rule_id), rule_id, mine) for rule_id, mine in per_id.items()
+    ]
 
 
 def _review_finding(
-    tl: _Timeline, i: int, pack: RulePack, rule: Rule | None, rule_id: str, items: list[ReviewItem]
+    ctx: _Context, s: _Seen, e: EventLike, pack: RulePack, rule: Rule | None, rule_id: str, items: list[ReviewItem]
 ) -> Finding:
-    e = tl.events[i]
     category = items[0].category
     # What a person would cite on accepting it: the pack's stable wording rules of the category
     # (the review rule's own citations when the pack has none).
@@ -643,27 +843,27 @@ def _review_finding(
     severity = (
         rule.severity if rule is not None else max((r.severity for r in stable), key=severity_rank, default="medium")
     )
-    label = CATEGORY_LABELS[category][0 if tl.zh else 1]
+    label = CATEGORY_LABELS[category][0 if ctx.zh else 1]
     whys = list(dict.fromkeys(item.why for item in items if item.why))
     vals = {
         "label": label,
-        "channel": CHANNEL_LABELS[e.channel][0 if tl.zh else 1],
-        "date": tl.day(i),
-        "time": tl.hm(i),
-        "why": ("；" if tl.zh else "; ").join(whys),
-        "quotes": ("、" if tl.zh else ", ").join(f"“{item.text}”" for item in items[:5]),
+        "channel": CHANNEL_LABELS[e.channel][0 if ctx.zh else 1],
+        "date": ctx.day(s),
+        "time": ctx.hm(s),
+        "why": ("；" if ctx.zh else "; ").join(whys),
+        "quotes": ("、" if ctx.zh else ", ").join(f"“{item.text}”" for item in items[:5]),
     }
     text = (
         "{date} {time} 的{channel}可能含{label}措辞（{why}）：{quotes}"
-        if tl.zh
+        if ctx.zh
         else "Possibly {label}: {channel} on {date} at {time} ({why}): {quotes}"
     )
     explanation = _fill(text, vals)
     if recalled(e):
-        explanation += "（据投诉人记录）" if tl.zh else " (as recorded by the complainant)"
-    not_read = _unchecked_text(e.text, tl.zh)
+        explanation += "（据投诉人记录）" if ctx.zh else " (as recorded by the complainant)"
+    not_read = _unchecked_text(e.text, ctx.zh)
     if not_read:
-        explanation += f"（{not_read}）" if tl.zh else f" ({not_read})"
+        explanation += f"（{not_read}）" if ctx.zh else f" ({not_read})"
     return Finding(
         rule_id=rule_id,
         category=category,
@@ -672,7 +872,7 @@ def _review_finding(
         start=e.at,
         end=e.at,
         explanation=explanation,
-        title=rule.title(tl.lang) if rule is not None else label,
+        title=rule.title(ctx.lang) if rule is not None else label,
         group=e.group,
         matches=tuple(Match(rule_id, category, item.text, item.start, item.end) for item in items),
         citations=tuple(cites),
@@ -681,18 +881,18 @@ def _review_finding(
     )
 
 
-KIND_FUNCS: dict[str, Callable[[_Timeline, Rule], list[Finding]]] = {
-    "frequency": _frequency,
-    "burst": _burst,
-    "quiet_hours": _quiet_hours,
-    "after_conversation": _after_conversation,
-    "request_violation": _request_violation,
-    "third_party": _third_party,
+KINDS: dict[str, Callable[[_Context, Rule], _Kind]] = {
+    "frequency": _Frequency,
+    "burst": _Burst,
+    "quiet_hours": _QuietHours,
+    "after_conversation": _AfterConversation,
+    "request_violation": _RequestViolation,
+    "third_party": _ThirdParty,
 }
 
 
 def analyze(
-    events: Iterable[Event],
+    events: Iterable[EventLike],
     requests: Iterable[Request],
     pack: RulePack,
     *,
@@ -703,19 +903,67 @@ def analyze(
     """All findings of the pack's active rules, ordered by time, then by severity (worst first); the
     review tier's items (tier "review", see `_review_items`) follow the same order among them.
 
+    events: in any order (they are sorted here; a store's events stream through `analyze_sorted`).
     who: for third-party contacts, event id -> who was contacted as the user recorded it
     (`add third-party --who`); a disclosure finding names them."""
-    tl = _Timeline(events, requests, tz, lang)
-    findings: list[Finding] = []
+    requests = list(requests)
+    # A withdrawn event (entered by mistake) is never evidence of anything.
+    ordered = sorted((e for e in events if e.withdrawn is None), key=lambda e: (e.at, e.id))
+    wanted = {r.event_id for r in requests if r.event_id is not None}
+    agreed_at = {e.id: e.at for e in ordered if e.id in wanted}
+    return analyze_sorted(ordered, requests, pack, tz=tz, lang=lang, who=who, agreed_at=agreed_at)
+
+
+def analyze_sorted(
+    events: Iterable[EventLike],
+    requests: Iterable[Request],
+    pack: RulePack,
+    *,
+    tz: ZoneInfo,
+    lang: str = "en",
+    who: Mapping[int, str] | None = None,
+    agreed_at: Mapping[int, datetime] | None = None,
+) -> list[Finding]:
+    """`analyze` over events that come in time order (at, then id), read once: memory holds what
+    the rules' windows need, not the events (a million-event store streams through).
+
+    agreed_at: the instant of each event a request names as where it was agreed (Request.event_id),
+    among the events analyzed (a request binds from that contact); a ValueError if events come
+    out of order."""
+    ctx = _Context(tz, lang, requests, agreed_at or {})
     active = [r for r in pack.rules if r.active]
-    for rule in active:
-        if rule.kind != "wording":
-            findings.extend(KIND_FUNCS[rule.kind](tl, rule))
-    worded, review = _wording(tl, pack, [r for r in active if r.kind == "wording"], who or {})
-    findings.extend(worded)
-    findings.extend(review)
-    findings.sort(key=lambda f: (f.start, -severity_rank(f.severity), f.rule_id))
-    return findings
+    kinds = [KINDS[r.kind](ctx, r) for r in active if r.kind != "wording"]
+    wording = _Wording(ctx, pack, [r for r in active if r.kind == "wording"], who or {})
+    feeds = [kind.feed for kind in kinds] + [wording.feed]
+    day = -1  # the latest local date read: each new one lets the rules close what has ended
+    previous: tuple[datetime, int] | None = None
+    for e in events:
+        if e.withdrawn is not None:
+            continue  # a withdrawn event (entered by mistake) is never evidence of anything
+        at = e.at
+        if previous is not None and (at, e.id) < previous:
+            raise ValueError(f"events out of time order at event {e.id}")
+        previous = (at, e.id)
+        s = _Seen(e, at.astimezone(tz))
+        if s.date > day:
+            if day >= 0:
+                for kind in kinds:
+                    kind.sweep(s.date, at)
+            day = s.date
+        for feed in feeds:
+            feed(e, s)
+    for kind in kinds:
+        kind.finish()
+    # Each kind's findings in the order it met them, then wording findings, then review items; a
+    # stable sort of that list by time and severity is this sort with each finding's tie key.
+    rank = {s: severity_rank(s) for s in SEVERITIES}
+    keyed = [
+        (f.start, -rank[f.severity], f.rule_id, tier, tie, f)
+        for tier, found in enumerate([[x for kind in kinds for x in kind.out] + wording.findings, wording.review])
+        for tie, f in found
+    ]
+    keyed.sort(key=lambda k: k[:5])
+    return [k[5] for k in keyed]
 
 
 # ---------------------------------------------------------------- rule examples

@@ -42,7 +42,7 @@ class Runs:
         self._conn.executemany(
             'INSERT INTO findings (run_id, rule_id, category, severity, group_key, title, event_ids, start, "end",'
             " explanation, matches, citations, tier, score) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [_finding_values(run_id, f) for f in findings],
+            (_finding_values(run_id, f) for f in findings),  # one row at a time: a big run has many
         )
         digest = integrity.findings_digest(self._conn, run_id)
         self._store.ledger.record("runs", run_id, {**values, integrity.FINDINGS_DIGEST: digest})
