@@ -151,3 +151,17 @@ def test_a_review_item_never_repeats_a_category_the_findings_name_in_the_message
     assert [(f.category, f.tier) for f in analyze(only_hint.events, [], CN, tz=SHANGHAI)] == [
         ("threat_violence", "review")
     ]
+
+
+def test_a_review_rule_for_third_parties_raises_its_item_on_a_message_to_one_and_only_there() -> None:
+    pack = parse_pack(
+        PACK.replace('severity = "high"', 'severity = "high"\ntier = "review"', 1).replace(
+            'recipients = ["third_party"] }', 'recipients = ["third_party"], score = 0.5 }', 1
+        ),
+        "mine.toml",
+    )
+    tl = Timeline(SHANGHAI)
+    told = tl.add("2026-11-20 10:00", "third_party", text="他有欠款", source="import:x")
+    tl.sms("2026-11-20 11:00", text="你有欠款", source="import:x")  # to the borrower: not this rule
+    review = [f for f in analyze(tl.events, [], pack, tz=SHANGHAI, lang="zh") if f.rule_id == "MY-WORD-001"]
+    assert [(f.tier, f.event_ids) for f in review] == [("review", (told,))]

@@ -189,3 +189,21 @@ def test_what_the_collector_said_on_a_call_the_borrower_made_is_checked_but_a_se
     call = tl.call("2026-11-20 10:00", direction="out", text=THREAT, party="X", party_id=1)
     tl.sms("2026-11-20 11:00", text=THREAT, direction="out", party="X", party_id=1)  # the borrower's own words
     assert [f.event_ids for f in findings_of(tl) if f.rule_id == "CN-WORD-3P-001"] == [(call,)]
+
+
+SAID_NO_DEBT_WORD = "说要去我单位找领导，让我等着瞧"
+
+
+@pytest.mark.parametrize("channel", ["call", "visit"])
+def test_what_the_borrower_noted_of_a_call_is_checked_though_it_names_no_debt(channel: str) -> None:
+    tl = Timeline(SHANGHAI)
+    noted = tl.add("2026-11-20 10:00", channel, text=SAID_NO_DEBT_WORD)  # typed by hand, no party
+    found = [f for f in findings_of(tl) if f.tier == "finding" and f.category == "threat_third_party"]
+    assert [f.event_ids for f in found] == [(noted,)]
+    assert "据投诉人记录" in found[0].explanation
+
+
+def test_the_same_words_in_an_imported_message_from_an_unknown_number_are_not_read_as_a_collectors() -> None:
+    tl = Timeline(SHANGHAI)
+    tl.sms("2026-11-20 10:00", text=SAID_NO_DEBT_WORD, source="import:backup.xml")
+    assert [f for f in findings_of(tl) if f.category == "threat_third_party"] == []

@@ -686,6 +686,12 @@ def recalled(e: EventLike) -> bool:
 
 
 def _about_debt(e: EventLike, normalized: str) -> bool:
+    """Whether a record's words are read as a collector's. A message must be about money or come
+    from a linked number (a phone backup, or a copy typed in, can be anyone's). What the borrower
+    noted by hand of a call or a visit is the collector's by the act of logging it: "说要去我单位找
+    领导，让我等着瞧" names no debt and is still the threat the caller made."""
+    if e.channel in SPOKEN_CHANNELS and e.source in ("typed", "casefile"):
+        return True
     return e.party_id is not None or e.party is not None or COLLECTION_CONTEXT.search(normalized) is not None
 
 
@@ -726,7 +732,7 @@ class _Wording:
         mine = _finding_items(self.ctx, s, e, found, self.by_id, self.who) if found else []
         self.findings.extend(((e.id,), f) for f in mine)
         matched = [m for f in mine for m in f.matches]
-        items = _review_items(self.ctx, s, e, self.pack, self.rules_of, matched, both.split(scanned, "review"))
+        items = _review_items(self.ctx, s, e, self.pack, self.rules_of, matched, both.split(scanned, "review", recipient_of(e)))
         self.review.extend(((e.id,), f) for f in items)
 
 
