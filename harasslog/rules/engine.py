@@ -726,13 +726,16 @@ class _Wording:
             return
         both = self.both
         scanned = both.scan(e.text)
-        found = both.split(scanned, "finding", recipient_of(e)) if self.rules else []
+        recipient = recipient_of(e)
+        found = both.split(scanned, "finding", recipient) if self.rules else []
         if not _about_debt(e, normalize(e.text[:MAX_CHECKED]).text):
             return  # both tiers read only messages about money or debt
         mine = _finding_items(self.ctx, s, e, found, self.by_id, self.who) if found else []
         self.findings.extend(((e.id,), f) for f in mine)
         matched = [m for f in mine for m in f.matches]
-        items = _review_items(self.ctx, s, e, self.pack, self.rules_of, matched, both.split(scanned, "review", recipient_of(e)))
+        items = _review_items(
+            self.ctx, s, e, self.pack, self.rules_of, matched, both.split(scanned, "review", recipient)
+        )
         self.review.extend(((e.id,), f) for f in items)
 
 
