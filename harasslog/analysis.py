@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from .models import Finding, Request
+from .models import EventRow, Finding, Request
 from .normalize import parse_range
 from .ocr import review as ocr_review
 from .rules import engine
@@ -20,7 +20,6 @@ from .rules.runs import group_findings as group_findings
 
 if TYPE_CHECKING:
     from .store import Store
-    from .store.events import EventRow
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from .vocab import Channel, Direction, NumberKind, PartyKind, RequestKind, Severity, Status, values
 from .vocab import severity_rank as severity_rank  # the one severity order, for the rules
@@ -103,6 +103,28 @@ class Event:
     withdrawn: str | None = None
     # A caller without a number (vocab.Caller), shown as "withheld number" / "隐藏号码"; `number` is None.
     caller: str | None = None
+
+
+class EventRow(NamedTuple):
+    """An event as the analysis reads it (store.events.Events.for_analysis): the fields of Event that
+    the rules use, as a tuple (a tenth of the cost of an Event; a million of them stream through)."""
+
+    id: int
+    channel: str
+    direction: str
+    number: str | None
+    number_raw: str | None
+    at: datetime
+    duration_s: int | None
+    status: str
+    text: str | None
+    party_id: int | None
+    party: str | None
+    group: str
+    source: str
+    at_precision: str
+    caller: str | None
+    withdrawn: str | None = None  # never set: withdrawn events are not read
 
 
 @dataclass(frozen=True)

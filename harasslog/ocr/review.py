@@ -20,7 +20,7 @@ from typing import Any, TypeVar
 
 from ..models import Event, Finding
 
-E = TypeVar("E", bound=Any)  # an Event, or a row of the store read for the analysis (store.events.EventRow)
+E = TypeVar("E", bound=Any)  # an Event, or a row of the store read for the analysis (models.EventRow)
 
 
 def is_ocr(event: Any) -> bool:

@@ -24,7 +24,7 @@ import re
 from collections import defaultdict, deque
 from collections.abc import Callable, Iterable, Mapping
 from datetime import UTC, date, datetime, timedelta
-from typing import Any, Protocol
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from ..catalog import t
@@ -34,6 +34,7 @@ from ..models import (
     STATUSES,
     Citation,
     Event,
+    EventRow,
     Finding,
     Match,
     Request,
@@ -72,42 +73,8 @@ def _fill(template: str, values: dict[str, Any]) -> str:
     return re.sub(r"\{(\w+)\}", lambda m: str(values.get(m.group(1), m.group(0))), template)
 
 
-class EventLike(Protocol):
-    """What the analysis reads of an event: a models.Event, or a store row with the same fields
-    (store.events.EventRow, read for the analysis without building an Event)."""
-
-    @property
-    def id(self) -> int: ...
-    @property
-    def channel(self) -> str: ...
-    @property
-    def direction(self) -> str: ...
-    @property
-    def number(self) -> str | None: ...
-    @property
-    def number_raw(self) -> str | None: ...
-    @property
-    def at(self) -> datetime: ...
-    @property
-    def duration_s(self) -> int | None: ...
-    @property
-    def status(self) -> str: ...
-    @property
-    def text(self) -> str | None: ...
-    @property
-    def party_id(self) -> int | None: ...
-    @property
-    def party(self) -> str | None: ...
-    @property
-    def group(self) -> str: ...
-    @property
-    def source(self) -> str: ...
-    @property
-    def at_precision(self) -> str: ...
-    @property
-    def withdrawn(self) -> str | None: ...
-    @property
-    def caller(self) -> str | None: ...
+# What the analysis reads of an event: an Event, or the lighter row the store streams for it.
+EventLike = Event | EventRow
 
 
 def _outcome(e: EventLike) -> str:

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from .. import integrity
 from ..errors import InputError
-from ..models import CHANNELS, DIRECTIONS, STATUSES, Event, RawAttachment, RawEvent
+from ..models import CHANNELS, DIRECTIONS, STATUSES, Event, EventRow, RawAttachment, RawEvent
 from ..normalize import PRECISIONS, NumberInfo, from_utc_iso, normalize_number, to_utc_iso
 from ..vocab import Caller, values
 from ._sql import now_iso, row
@@ -55,28 +55,6 @@ def _raw_json(value: Any) -> str:
 
 DedupeKey = tuple[Any, ...]
 CALLERS = values(Caller)
-
-
-class EventRow(NamedTuple):
-    """An event as the analysis reads it (Events.for_analysis): the fields of models.Event that the
-    rules use, as a tuple (a tenth of the cost of an Event; a million of them stream through)."""
-
-    id: int
-    channel: str
-    direction: str
-    number: str | None
-    number_raw: str | None
-    at: datetime
-    duration_s: int | None
-    status: str
-    text: str | None
-    party_id: int | None
-    party: str | None
-    group: str
-    source: str
-    at_precision: str
-    caller: str | None
-    withdrawn: str | None = None  # never set: withdrawn events are not read
 
 
 class Prepared(NamedTuple):  # a tuple: made per imported record, three times cheaper than a dataclass
