@@ -69,7 +69,7 @@ def test_help_and_a_command_build_only_what_they_use():
     env = {"HARASSLOG_DB": "/nonexistent/none.db", "PATH": "/usr/bin:/bin", "LANG": "C.UTF-8"}
 
     def run(*args: str) -> list[list[str]]:
-        done = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, env=env)
+        done = subprocess.run([sys.executable, "-P", "-c", code, *args], capture_output=True, text=True, env=env)
         return json.loads(done.stderr.splitlines()[-1])
 
     modules, loaded = run("--help")
@@ -126,6 +126,6 @@ def test_list_opens_a_current_store_without_sqlite_utils_or_phonenumbers(cn, db_
         "print(json.dumps([code, sorted(m for m in ('sqlite_utils', 'phonenumbers') if m in sys.modules)]))"
     )
     env = {"HARASSLOG_DB": str(db_path), "PATH": "/usr/bin:/bin", "LANG": "C.UTF-8"}
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
+    done = subprocess.run([sys.executable, "-P", "-c", code], capture_output=True, text=True, env=env)
     assert "还钱" in done.stdout
     assert json.loads(done.stdout.splitlines()[-1]) == [0, []]
