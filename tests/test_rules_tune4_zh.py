@@ -66,3 +66,28 @@ def test_suggestive_shapes_reach_the_review_tier(text, category) -> None:
 )
 def test_the_same_words_used_harmlessly_are_not_findings(text) -> None:
     assert categories(text) == set()
+
+
+@pytest.mark.parametrize(
+    "text, category",
+    [
+        ("砸锅卖铁也得把这笔钱补上", "pressure"),
+        ("拿信用卡刷一笔先还", "pressure"),
+        ("你家那套房子卖掉就够了", "pressure"),
+        ("你这臭八婆跑哪去了", "insult"),
+    ],
+)
+def test_pressure_and_insult_concepts_are_findings(text, category) -> None:
+    assert category in categories(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "如有困难可以申请延期，不必变卖财产",
+        "你再借我五百，月底还你",
+        "你是不是有病了？记得早点去医院",
+    ],
+)
+def test_family_and_lawful_money_talk_is_not_a_finding(text) -> None:
+    assert categories(text) == set()
