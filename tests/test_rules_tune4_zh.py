@@ -91,3 +91,19 @@ def test_pressure_and_insult_concepts_are_findings(text, category) -> None:
 )
 def test_family_and_lawful_money_talk_is_not_a_finding(text) -> None:
     assert categories(text) == set()
+
+
+@pytest.mark.parametrize(
+    "text, tier",
+    [
+        ("你儿子几点放学我们都清楚", "finding"),
+        ("小心给你点颜色看看", "finding"),
+        ("过两天上门拜访你父母", "review"),
+    ],
+)
+def test_veiled_menace_is_flagged_in_its_tier(text, tier) -> None:
+    assert "threat_violence" in categories(text, tier=tier)
+
+
+def test_a_weather_reminder_is_no_menace() -> None:
+    assert categories("今晚降温下雪，出门注意点") == set()
