@@ -85,6 +85,12 @@ ALLOWED = {
     "db",
     "id",
     "ID",
+    # table names (the store's contract), as verify names a row
+    "events",
+    "parties",
+    "numbers",
+    "findings",
+    "ledger",
 }
 TOKENS = re.compile(
     r"--?[\w-]+"  # options
@@ -230,8 +236,14 @@ def test_verify_names_what_was_altered_in_chinese(zh, db_path):
 @pytest.mark.xfail(strict=True, reason="cli/evidence.py request_add prints kind.value, not its Chinese name")
 def test_a_recorded_request_is_named_in_chinese(zh):
     zh("init", "--region", "CN", "--tz", "Asia/Shanghai", "--jurisdiction", "cn")
-    zh("party", "add", "某某催收", "--kind", "agency")
-    assert "约定暂停催收" in zh("request", "add", "--party", "某某催收", "--kind", "pause", "--lang", "zh")
+    zh("party", "add", "某某催收", "--kind", "agency", check=False)  # its echo: the xfail below
+    assert "要求停止联系" in zh("request", "add", "--party", "某某催收", "--kind", "stop", "--lang", "zh")
+
+
+@pytest.mark.xfail(strict=True, reason="cli/evidence.py party add prints the kind as stored (agency)")
+def test_a_saved_party_is_named_in_chinese(zh):
+    zh("init", "--region", "CN", "--tz", "Asia/Shanghai", "--jurisdiction", "cn")
+    assert "催收机构" in zh("party", "add", "某某催收", "--kind", "agency", "--lang", "zh")
 
 
 @pytest.mark.xfail(strict=True, reason="cli/evidence.py show prints the source and source_ref values as stored")
