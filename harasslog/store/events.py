@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from itertools import chain
@@ -25,7 +26,10 @@ if TYPE_CHECKING:
 BATCH = 2000
 READ_ONCE_CACHE = -4096  # KiB of SQLite page cache while the analysis reads every event once
 _COLUMNS = ", ".join((*integrity.EVENT_FIELDS, "hash", "prev_hash"))
-_INSERT = f"INSERT INTO events ({_COLUMNS}) VALUES ({', '.join('?' * (len(integrity.EVENT_FIELDS) + 2))})"
+# Parameter 1 is the row link's tag (integrity.EVENT_TAG), unused here: append_rows builds one list
+# per event that is both the link's JSON array and the row's parameters (?2 ... ?22).
+_MARKS = ", ".join(f"?{i}" for i in range(2, len(integrity.EVENT_FIELDS) + 4))
+_INSERT = f"INSERT INTO events ({_COLUMNS}) VALUES ({_MARKS})"
 # How events written before m003 entered the store, told by what they hold (see _stored_source).
 _CASEFILE_REF = re.compile(r" events\[\d+\]$")
 # The original record, in the source's own key order (faithful, and no sorting cost per event).
@@ -54,6 +58,8 @@ def _raw_json(value: Any) -> str:
 
 
 DedupeKey = tuple[Any, ...]
+# An event ready to store (importers.base.Row describes the layout; a fast reader builds it).
+Row = tuple[Any, ...]
 CALLERS = values(Caller)
 
 
@@ -261,21 +267,40 @@ class Events:
     def _add_batch(
         self, batch: list[RawEvent], import_id: int | None, party_id: int | None, dedupe: bool, source: str
     ) -> list[int | None]:
-        prepared = self.prepare(batch)
+        prepared = self.rows(batch)
         if dedupe:
             from ..ingest import drop_duplicates  # the import path's dedupe step, one definition
 
-            fresh = drop_duplicates(self._store, prepared)
+            fresh: list[Row | None] = drop_duplicates(self._store, prepared)
         else:
             fresh = list(prepared)
         kept = [p for p in fresh if p is not None]
-        ids = iter(self.append(kept, import_id=import_id, party_id=party_id, source=source))
+        ids = iter(self.append_rows(kept, import_id=import_id, party_id=party_id, source=source))
         return [None if p is None else next(ids) for p in fresh]
 
     def prepare(self, batch: list[RawEvent]) -> list[Prepared]:
         """Check each record and normalize its number and time (what dedupe and append need)."""
         region = self._store.region
         return [_prepare(raw, region) for raw in batch]
+
+    def rows(self, batch: Sequence[RawEvent | Row]) -> list[Row]:
+        """Each record as the Row append_rows stores (checked and normalized by `prepare`); a Row
+        a fast reader built already (importers.base.Row) passes as it is."""
+        region = self._store.region
+        return [r if type(r) is tuple else row_of(_prepare(r, region)) for r in batch]  # type: ignore[arg-type]
+
+    def others_near(self, instants: list[str], import_id: int) -> bool:
+        """Whether any event from elsewhere than this import lies within corroboration's reach of
+        these instants (stored form; Corroborations.absorb's own first test, over the same span):
+        without one, nothing at these times can corroborate and absorb would return them all."""
+        from .corroboration import _SPAN
+
+        if not instants:
+            return False
+        start = to_utc_iso(from_utc_iso(min(instants)) - _SPAN)
+        end = to_utc_iso(from_utc_iso(max(instants)) + _SPAN)
+        sql = "SELECT 1 FROM events WHERE at >= ? AND at <= ? AND import_id IS NOT ? LIMIT 1"
+        return self._conn.execute(sql, (start, end, import_id)).fetchone() is not None
 
     @contextmanager
     def bulk(self) -> Iterator[None]:
@@ -309,6 +334,19 @@ class Events:
         source: str,
         index_text: bool = True,
     ) -> list[int]:
+        """append_rows for prepared records (Events.prepare)."""
+        rows = [row_of(p) for p in prepared]
+        return self.append_rows(rows, import_id=import_id, party_id=party_id, source=source, index_text=index_text)
+
+    def append_rows(
+        self,
+        rows: list[Row],
+        *,
+        import_id: int | None,
+        party_id: int | None,
+        source: str,
+        index_text: bool = True,
+    ) -> list[int]:
         """Insert these events, chained in their rows, with one ledger entry sealing them; their ids.
 
         Each event's hash covers the previous one's (the first's, the ledger head) and its columns
@@ -316,11 +354,11 @@ class Events:
         through every event and `verify` names the first row that differs. `index_text=False`:
         the caller indexes the text for search itself, before its transaction ends (an import
         does it once per file: a third cheaper than per batch)."""
-        if not prepared:
+        if not rows:
             return []
         # Each number once: a batch of 2,000 messages comes from a few dozen numbers, and a number
         # a bulk import has already written (in an earlier batch) is not written again.
-        infos = list({p.info.number: p.info for p in prepared if p.info is not None}.values())
+        infos = list({r[2]: r[14] for r in rows if r[14] is not None}.values())
         written = self._numbers_written
         if written is None:
             self._store.numbers.ensure(infos)
@@ -333,40 +371,48 @@ class Events:
         first = self.last_id() + 1
         head = self._store.ledger.head() or integrity.GENESIS
         recorded = now_iso()
-        link = integrity.event_link
         raw_json = _raw_json
-        rows: list[tuple[Any, ...]] = []
+        dumps = integrity.link_json
+        sha256 = hashlib.sha256
+        tag = integrity.EVENT_TAG
+        params: list[list[Any]] = []
         attachments: list[tuple[int, RawAttachment]] = []
         prev = head
-        for event_id, (raw, info, at) in enumerate(prepared, first):
-            values = (
+        for event_id, r in enumerate(rows, first):
+            raw = r[10]
+            # The row link's array (integrity.event_link: the tag, then EVENT_FIELDS in order), which,
+            # with the hash and prev_hash appended, is also the INSERT's parameters (?2 ...).
+            values = [
+                tag,
                 event_id,
-                raw.channel,
-                raw.direction,
-                info.number if info else None,
-                raw.number_raw,
+                r[0],  # channel
+                r[1],  # direction
+                r[2],  # number
+                r[3],  # number_raw
                 party_id,
-                at,
-                raw.tz_offset_min,  # the offset the source recorded; None for an instant alone
-                raw.duration_s,
-                raw.status,
-                raw.text,
+                r[4],  # at
+                r[5],  # tz_offset_min: the offset the source recorded; None for an instant alone
+                r[6],  # duration_s
+                r[7],  # status
+                r[8],  # text
                 import_id,
-                raw.source_ref,
-                raw_json(raw.raw) if raw.raw else None,
+                r[9],  # source_ref
+                raw_json(raw) if raw else None,
                 None,  # note
                 recorded,
                 source,
-                raw.at_precision,
-                raw.caller,
-            )  # integrity.EVENT_FIELDS order, which _COLUMNS follows
-            digest = link(prev, values)
-            rows.append((*values, digest, prev))
+                r[11],  # at_precision
+                r[12],  # caller
+            ]
+            digest = sha256(prev.encode("utf-8", "surrogatepass") + b"\n" + dumps(values)).hexdigest()
+            values.append(digest)
+            values.append(prev)
+            params.append(values)
             prev = digest
-            if raw.attachments:
-                attachments.extend((event_id, a) for a in raw.attachments)
-        last = first + len(rows) - 1
-        self._conn.executemany(_INSERT, rows)
+            if r[13]:
+                attachments.extend((event_id, a) for a in r[13])
+        last = first + len(params) - 1
+        self._conn.executemany(_INSERT, params)
         if index_text:
             self._store.search.index(first, last)  # search stays current
         meta = {"party_id": party_id, "note": None}
@@ -384,6 +430,48 @@ class Events:
             sql = f"SELECT channel, direction, number, at, text FROM events WHERE at IN ({','.join('?' * len(chunk))})"
             keys.update(self._conn.execute(sql, chunk))
         return keys
+
+
+def row_of(p: Prepared) -> Row:
+    """A prepared record as the Row append_rows stores (importers.base.Row's layout)."""
+    raw, info = p.raw, p.info
+    return (
+        raw.channel,
+        raw.direction,
+        info.number if info else None,
+        raw.number_raw,
+        p.at,
+        raw.tz_offset_min,
+        raw.duration_s,
+        raw.status,
+        raw.text,
+        raw.source_ref,
+        raw.raw,
+        raw.at_precision,
+        raw.caller,
+        raw.attachments,
+        info,
+    )
+
+
+def raw_event(r: Row) -> RawEvent:
+    """A Row back as the record it was read as (what corroboration compares): the same fields,
+    `at` the same instant in UTC."""
+    return RawEvent(
+        channel=r[0],
+        direction=r[1],
+        number_raw=r[3],
+        at=from_utc_iso(r[4]),
+        text=r[8],
+        duration_s=r[6],
+        status=r[7],
+        source_ref=r[9],
+        raw=r[10],
+        attachments=r[13],
+        tz_offset_min=r[5],
+        at_precision=r[11],
+        caller=r[12],
+    )
 
 
 def _prepare(raw: RawEvent, region: str) -> Prepared:
