@@ -44,7 +44,7 @@ PARTIAL_TEXT_FORMATS = ("carrier", "samsung-logs")  # records without a message'
 
 # Formats with a fused reader for big files: lists of Rows (the store's form, built from the
 # parser's callbacks) and Records, in file order (importers.sbr.read_rows).
-FAST_READERS = {"sbr": sbr_rows}
+FAST_READERS = {"sbr": sbr_rows}  # (path, options, MAX_TEXT) -> (items, whether all are Rows)
 
 # (file name, done, total, records read): done/total in the importer's unit (bytes or rows).
 ProgressFn = Callable[[str, int, int, int], None]
@@ -201,18 +201,27 @@ def _import_one(
     taken: set[int] = set()  # stored events this file has matched (corroborated or duplicated)
     added: list[int] = []  # the ids this file added, indexed for search at its end
     fast = FAST_READERS.get(name)
-    chunks = fast(path, options) if fast is not None else ([record] for record in importer.read(path, options))
+    chunks = (
+        fast(path, options, MAX_TEXT)
+        if fast is not None
+        else (([record], False) for record in importer.read(path, options))
+    )
     with store.events.bulk() if _is_bulk(store, size) else nullcontext():
-        for chunk in chunks:
+        for chunk, plain in chunks:
+            if plain:  # Rows only (a fast reader's, its checks made): taken in slices of a batch
+                done = 0
+                while done < len(chunk):
+                    take = min(BATCH - len(batch), len(chunk) - done)
+                    batch.extend(chunk[done : done + take])  # type: ignore[arg-type]
+                    read += take
+                    done += take
+                    if len(batch) >= BATCH:
+                        added.extend(_store_batch(store, batch, summary, party_id, taken))
+                        batch = []
+                        report(*position)
+                continue
             for record in chunk:
-                if type(record) is tuple:  # a Row (a fast reader's: time in range by construction)
-                    text = record[8]
-                    if text is not None and len(text) > MAX_TEXT:
-                        raise InputError(
-                            f"{path.name}: {record[9]}: a message of {len(text)} characters "
-                            f"(at most {MAX_TEXT} are imported); nothing was imported"
-                        )
-                else:
+                if type(record) is not tuple:  # a Record (a Row is a fast reader's, its checks made)
                     if type(record) is not RawEvent:  # the few others (a subclass of RawEvent falls through)
                         if isinstance(record, Skipped):
                             reasons[record.reason] += 1
@@ -329,7 +338,10 @@ def drop_duplicates(store: Store, rows: Sequence[Row]) -> list[Row | None]:
     A duplicate has the same channel, direction, number, instant and text as an event already
     stored (earlier batches of this import included: they are in the same transaction) or as one
     earlier in its batch. Re-importing a file, or an overlapping backup, adds nothing twice."""
-    seen = store.events.stored_keys([r[4] for r in rows])
+    instants = [r[4] for r in rows]
+    seen = store.events.stored_keys(instants)
+    if not seen and len(set(instants)) == len(instants):
+        return list(rows)  # nothing stored at these times and no instant twice: no duplicate
     kept: list[Row | None] = []
     for r in rows:
         key = (r[0], r[1], r[2], r[4], r[8])  # channel, direction, number, at, text (Prepared.key)

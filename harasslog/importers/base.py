@@ -92,19 +92,22 @@ def from_unix(value: int | float) -> datetime | None:
 
 
 _DAYS: dict[int, str] = {}  # ms_iso's dates, one per day met (at most ~45,000 in its range)
+_CLOCK: list[str] = []  # "HH:MM:SS." for each second of a day, made on first use (~5 MB)
+_MILLIS = [f"{i:03d}Z" for i in range(1000)]
 
 
 def ms_iso(ms: int) -> str:
     """Milliseconds since 1970 (MS_FROM <= ms < MS_EXACT) as the store writes an instant:
-    `to_utc_iso(from_unix(ms))`, "2023-11-14T22:13:20.000Z", at half the cost (a cached date)."""
+    `to_utc_iso(from_unix(ms))`, "2023-11-14T22:13:20.000Z", at a third of the cost (the date,
+    the time of day and the milliseconds looked up, not formatted)."""
     day, rest = divmod(ms, 86_400_000)
     date = _DAYS.get(day)
     if date is None:
         date = _DAYS[day] = (UNIX_EPOCH + timedelta(days=day)).strftime("%Y-%m-%dT")
+        if not _CLOCK:
+            _CLOCK.extend(f"{s // 3600:02d}:{s // 60 % 60:02d}:{s % 60:02d}." for s in range(86_400))
     seconds, millis = divmod(rest, 1000)
-    hours, seconds = divmod(seconds, 3600)
-    minutes, seconds = divmod(seconds, 60)
-    return f"{date}{hours:02d}:{minutes:02d}:{seconds:02d}.{millis:03d}Z"
+    return date + _CLOCK[seconds] + _MILLIS[millis]
 
 
 def from_apple(value: int | float) -> datetime | None:

@@ -102,12 +102,13 @@ class _Addresses(dict[str, tuple[str | None, str | None, NumberInfo | None]]):
 _SMS_ROW = object()  # `current` while inside an <sms> read by read_rows' fast path
 
 
-def read_rows(path: Path, options: ImportOptions) -> Iterator[list[Row | Record]]:
+def read_rows(path: Path, options: ImportOptions, max_text: int) -> Iterator[tuple[list[Row | Record], bool]]:
     """What `read` yields, fused for a big import: lists (one per chunk of the file) in document
-    order, where each ordinary `<sms>` (type 1 or 2, a date in milliseconds of 1973-2096) is
-    already the store's Row, built in expat's callback from its attributes, with its number
-    normalized once per distinct address; every other element (mms, call, an sms with an odd type
-    or date) is the Record `read` yields for it. Same records, same order, same checks."""
+    order, where each ordinary `<sms>` (type 1 or 2, a date in milliseconds of 1973-2096, a body
+    of at most `max_text` characters) is already the store's Row, built in expat's callback from
+    its attributes, with its number normalized once per distinct address; every other element
+    (mms, call, an sms with an odd type or date) is the Record `read` yields for it. Same records,
+    same order. With each list: whether it holds Rows only (the common case)."""
     name = path.name
     parser = new_parser(name)
     addresses = _Addresses(options.region)
@@ -135,6 +136,7 @@ def read_rows(path: Path, options: ImportOptions) -> Iterator[list[Row | Record]
                     and date.isascii()
                     and date.isdigit()
                     and MS_FROM <= (ms := int(date)) < MS_EXACT
+                    and ((body := attrs.get("body")) is None or len(body) <= max_text)
                 ):
                     address = attrs.get("address", "")
                     number, caller, info = addresses[address]
@@ -148,7 +150,7 @@ def read_rows(path: Path, options: ImportOptions) -> Iterator[list[Row | Record]
                             None,
                             None,
                             "unknown",
-                            attrs.get("body"),
+                            body,
                             f"sms[{sms_count}] (line {line})",
                             attrs,
                             "second",
@@ -193,11 +195,12 @@ def read_rows(path: Path, options: ImportOptions) -> Iterator[list[Row | Record]
         return f"one <sms> (line {sms_line})" if current is _SMS_ROW else f"one <{current.tag}> (line {current.line})"
 
     for _ in feed(path, parser, oversize, byte_progress(path, options.progress)):
+        plain = not odd
         if odd:  # an mms, a call, an odd sms: its Record, as `read` makes it (outside expat's callbacks)
             out[:] = [_record(item, name) if type(item) is _Element else item for item in out]
             odd = False
         if out:
-            yield out
+            yield out, plain
             out = []
 
 
