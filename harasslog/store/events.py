@@ -8,8 +8,9 @@ import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
-from itertools import chain, compress
-from typing import TYPE_CHECKING, Any, NamedTuple, cast
+from itertools import chain
+from operator import itemgetter
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from .. import integrity
 from ..errors import InputError
@@ -26,7 +27,7 @@ if TYPE_CHECKING:
 BATCH = 2000
 READ_ONCE_CACHE = -4096  # KiB of SQLite page cache while the analysis reads every event once
 _COLUMNS = ", ".join((*integrity.EVENT_FIELDS, "hash", "prev_hash"))
-_PLANS: dict[tuple[type, ...], tuple[str, tuple[bool, ...]]] = {}  # see _insert_plan
+_PLANS: dict[tuple[bool, ...], tuple[str, Callable[[list[Any]], tuple[Any, ...]]]] = {}  # see _insert_plan
 # How events written before m003 entered the store, told by what they hold (see _stored_source).
 _CASEFILE_REF = re.compile(r" events\[\d+\]$")
 # The original record, in the source's own key order (faithful, and no sorting cost per event).
@@ -376,10 +377,14 @@ class Events:
         prev = head
         # Rows are inserted in id order, in runs that leave out the same columns (NULL written in
         # the statement, not bound: binding None costs Python's sqlite3 ~0.5 µs each, a tenth of
-        # a row's whole insert, and most rows have five of them).
+        # a row's whole insert, and most rows have five). The run's kind: which of the columns that
+        # are often None (number, tz_offset_min, duration_s, text, caller) are; note is always, and
+        # party_id and import_id are the same for every row. Any other None is bound, as before.
+        fixed = (party_id is None, import_id is None)
         run: list[tuple[Any, ...]] = []
-        run_kinds: tuple[type, ...] = ()
-        sql, keep = "", cast(tuple[bool, ...], ())
+        run_kind: tuple[bool, ...] = ()
+        sql = ""
+        pick: Callable[[list[Any]], tuple[Any, ...]] = tuple
         executemany = self._conn.executemany
         for event_id, r in enumerate(rows, first):
             raw = r[10]
@@ -411,14 +416,14 @@ class Events:
             values.append(digest)
             values.append(prev)
             prev = digest
-            kinds = tuple(map(type, values))
-            if kinds != run_kinds:
+            kind = (r[2] is None, r[5] is None, r[6] is None, r[8] is None, r[12] is None)
+            if kind != run_kind:
                 if run:
                     executemany(sql, run)
                     run = []
-                sql, keep = _insert_plan(kinds)
-                run_kinds = kinds
-            run.append(tuple(compress(values, keep)))
+                sql, pick = _insert_plan(kind + fixed)
+                run_kind = kind
+            run.append(pick(values))
             if r[13]:
                 attachments.extend((event_id, a) for a in r[13])
         if run:
@@ -449,14 +454,22 @@ class Events:
         return keys
 
 
-def _insert_plan(kinds: tuple[type, ...]) -> tuple[str, tuple[bool, ...]]:
-    """The INSERT for rows whose values (the row link's array, then hash and prev_hash) have these
-    types, NULL written in it where a value is None; and which values it binds (the tag never)."""
-    plan = _PLANS.get(kinds)
+# Where the values append_rows builds (the row link's array, then hash and prev_hash) hold the
+# columns _insert_plan may write as NULL: number, tz_offset_min, duration_s, text, caller,
+# party_id, import_id; and note, always NULL when an event is written.
+_NULLABLE = (4, 8, 9, 11, 19, 6, 12)
+_NOTE = 15
+
+
+def _insert_plan(kind: tuple[bool, ...]) -> tuple[str, Callable[[list[Any]], tuple[Any, ...]]]:
+    """The INSERT for rows whose _NULLABLE columns are None where `kind` says so (NULL written in
+    it), and what picks the values it binds from append_rows' list (never the link's tag)."""
+    plan = _PLANS.get(kind)
     if plan is None:
-        keep = (False, *(kind is not type(None) for kind in kinds[1:]))
-        marks = ", ".join("?" if bound else "NULL" for bound in keep[1:])
-        plan = _PLANS[kinds] = (f"INSERT INTO events ({_COLUMNS}) VALUES ({marks})", keep)
+        null = {i for i, none in zip(_NULLABLE, kind, strict=True) if none} | {_NOTE}
+        bound = [i for i in range(1, len(integrity.EVENT_FIELDS) + 3) if i not in null]
+        marks = ", ".join("NULL" if i in null else "?" for i in range(1, len(integrity.EVENT_FIELDS) + 3))
+        plan = _PLANS[kind] = (f"INSERT INTO events ({_COLUMNS}) VALUES ({marks})", itemgetter(*bound))
     return plan
 
 
