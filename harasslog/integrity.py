@@ -132,6 +132,10 @@ def compact_json(value: Any) -> bytes:
     return _ARRAY.encode(value).encode("utf-8", "surrogatepass")
 
 
+# compact_json without the call in between, for the import's loop (Events.append_rows).
+link_json: Callable[[Any], bytes] = _orjson.dumps if _orjson is not None else compact_json
+
+
 def canonical(value: Any) -> bytes:
     """One byte string per value: sorted keys, no spaces, UTF-8 kept as is."""
     return _CANONICAL.encode(value).encode("utf-8")

@@ -158,7 +158,7 @@ def test_an_import_stopped_half_way_leaves_nothing(tmp_path: Path, store, monkey
     body = "\n".join(sms("10086", 1763647980000 + i * 1000, 1, f"n{i}") for i in range(4500))
     path = write_sbr(tmp_path / "big.xml", body)
     calls = {"n": 0}
-    real = store.events.append
+    real = store.events.append_rows
 
     def interrupted(raws, **kwargs):
         calls["n"] += 1
@@ -166,7 +166,7 @@ def test_an_import_stopped_half_way_leaves_nothing(tmp_path: Path, store, monkey
             raise KeyboardInterrupt
         return real(raws, **kwargs)
 
-    monkeypatch.setattr(store.events, "append", interrupted)
+    monkeypatch.setattr(store.events, "append_rows", interrupted)
     before = counts(store)
     with pytest.raises(KeyboardInterrupt):
         import_files(store, [path])

@@ -25,8 +25,9 @@ from typing import Any
 
 from ..errors import InputError
 from ..models import RawAttachment, RawEvent, Skipped
-from ..normalize import caller_kind
-from .base import ImportOptions, Record, as_int, from_unix, skip_reason
+from ..normalize import NumberInfo, caller_kind, normalize_number
+from . import xmlstream
+from .base import MS_EXACT, MS_FROM, ImportOptions, Record, Row, as_int, from_unix, ms_iso, skip_reason
 from .codes import (
     CALL_TYPES,
     MMS_BOXES,
@@ -37,7 +38,7 @@ from .codes import (
     SMS_NOT_SENT,
     call_direction_status,
 )
-from .xmlstream import byte_progress, iter_children
+from .xmlstream import byte_progress, feed, iter_children, new_parser
 
 VERSION = "sbr-1"
 ROOTS = ("smses", "calls")
@@ -81,6 +82,136 @@ def read(path: Path, options: ImportOptions) -> Iterator[Record]:
             yield _call(el)
         else:
             yield Skipped(el.ref, f"unknown element <{tag}>")
+
+
+class _Addresses(dict[str, tuple[str | None, str | None, NumberInfo | None]]):
+    """An sms `address` -> (stored number, caller kind, NumberInfo), each distinct one worked out
+    once, as the general path does per record (events._prepare and caller_kind)."""
+
+    def __init__(self, region: str) -> None:
+        super().__init__()
+        self.region = region
+
+    def __missing__(self, address: str) -> tuple[str | None, str | None, NumberInfo | None]:
+        caller = caller_kind(address)
+        info = normalize_number(address, self.region) if address and caller is None else None
+        found = self[address] = (info.number if info else None, caller, info)
+        return found
+
+
+_SMS_ROW = object()  # `current` while inside an <sms> read by read_rows' fast path
+
+
+def read_rows(path: Path, options: ImportOptions, max_text: int) -> Iterator[tuple[list[Row | Record], bool]]:
+    """What `read` yields, fused for a big import: lists (one per chunk of the file) in document
+    order, where each ordinary `<sms>` (type 1 or 2, a date in milliseconds of 1973-2096, a body
+    of at most `max_text` characters) is already the store's Row, built in expat's callback from
+    its attributes, with its number normalized once per distinct address; every other element
+    (mms, call, an sms with an odd type or date) is the Record `read` yields for it. Same records,
+    same order. With each list: whether it holds Rows only (the common case)."""
+    name = path.name
+    parser = new_parser(name)
+    addresses = _Addresses(options.region)
+    out: list[Any] = []
+    counters: dict[str, int] = {}
+    sms_count = sms_line = depth = since = 0
+    current: Any = None
+    odd = False  # whether `out` holds an _Element to turn into its Record
+
+    def start(tag: str, attrs: dict[str, str]) -> None:
+        nonlocal depth, current, since, sms_count, sms_line, odd
+        depth += 1
+        if depth == 2:
+            since = parser.CurrentByteIndex
+            if tag == "sms":
+                current = _SMS_ROW
+                sms_count += 1
+                sms_line = line = parser.CurrentLineNumber
+                date = attrs.get("date")
+                direction = _SMS_SENT.get(attrs.get("type"))  # type: ignore[arg-type]
+                if (
+                    direction is not None
+                    and date is not None
+                    and 12 <= len(date) <= 13
+                    and date.isascii()
+                    and date.isdigit()
+                    and MS_FROM <= (ms := int(date)) < MS_EXACT
+                    and ((body := attrs.get("body")) is None or len(body) <= max_text)
+                ):
+                    address = attrs.get("address", "")
+                    number, caller, info = addresses[address]
+                    out.append(
+                        (
+                            "sms",
+                            direction,
+                            number,
+                            address,
+                            ms_iso(ms),
+                            None,
+                            None,
+                            "unknown",
+                            body,
+                            f"sms[{sms_count}] (line {line})",
+                            attrs,
+                            "second",
+                            caller,
+                            (),
+                            info,
+                        )
+                    )
+                else:
+                    out.append(_Element(tag, sms_count, line, attrs, []))
+                    odd = True
+                return
+            index = counters[tag] = counters.get(tag, 0) + 1
+            current = _Element(tag, index, parser.CurrentLineNumber, attrs, [])
+            out.append(current)
+            odd = True
+        elif depth > 2:
+            if current is not None and current is not _SMS_ROW:
+                current.children.append((tag, attrs))
+        elif depth == 1:
+            if tag not in ROOTS:
+                expected = " or ".join(f"<{r}>" for r in ROOTS)
+                raise InputError(f"{name}: the root element is <{tag}>, expected {expected}")
+            since = parser.CurrentByteIndex
+
+    def end(_tag: str) -> None:
+        nonlocal depth, current, since
+        if depth == 2:
+            current = None
+        depth -= 1
+        if current is None:
+            since = parser.CurrentByteIndex
+
+    parser.StartElementHandler = start
+    parser.EndElementHandler = end
+
+    def oversize(fed: int) -> str | None:
+        if fed - since <= xmlstream.MAX_ELEMENT:
+            return None
+        if current is None:
+            return "one piece"
+        return f"one <sms> (line {sms_line})" if current is _SMS_ROW else f"one <{current.tag}> (line {current.line})"
+
+    for _ in feed(path, parser, oversize, byte_progress(path, options.progress)):
+        plain = not odd
+        if odd:  # an mms, a call, an odd sms: its Record, as `read` makes it (outside expat's callbacks)
+            out[:] = [_record(item, name) if type(item) is _Element else item for item in out]
+            odd = False
+        if out:
+            yield out, plain
+            out = []
+
+
+def _record(el: _Element, name: str) -> Record:
+    if el.tag == "sms":
+        return _sms(el.attrs, el.ref)
+    if el.tag == "mms":
+        return _mms(el, name)
+    if el.tag == "call":
+        return _call(el)
+    return Skipped(el.ref, f"unknown element <{el.tag}>")
 
 
 def _date(el: _Element) -> datetime | str:

@@ -172,14 +172,10 @@ def iter_children(
     """
     name = path.name
     pending: list[Element] = []
-    parser = expat.ParserCreate()
-    parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
+    parser = new_parser(name)
     depth = 0
     current: Element | None = None
     since = 0  # byte offset where the current child (or the last tag) began
-
-    def refuse(*_args: object) -> None:
-        raise InputError(f"{name}: refused: the XML declares a DTD or entities")
 
     def start(tag: str, attrs: dict[str, str]) -> None:
         nonlocal depth, current, since
@@ -203,11 +199,45 @@ def iter_children(
         if current is None:
             since = parser.CurrentByteIndex
 
+    parser.StartElementHandler = start
+    parser.EndElementHandler = end
+
+    def oversize(fed: int) -> str | None:
+        if fed - since <= MAX_ELEMENT:
+            return None
+        return f"one <{current[0]}> (line {current[2]})" if current is not None else "one piece"
+
+    for _ in feed(path, parser, oversize, on_bytes):
+        if pending:
+            yield from pending
+            pending.clear()
+    yield from pending
+
+
+def new_parser(name: str) -> expat.XMLParserType:
+    """An expat parser that refuses a DTD or entity declarations (handlers set by the caller)."""
+
+    def refuse(*_args: object) -> None:
+        raise InputError(f"{name}: refused: the XML declares a DTD or entities")
+
+    parser = expat.ParserCreate()
+    parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
     parser.StartDoctypeDeclHandler = refuse
     parser.EntityDeclHandler = refuse
     parser.ExternalEntityRefHandler = refuse  # type: ignore[assignment]
-    parser.StartElementHandler = start
-    parser.EndElementHandler = end
+    return parser
+
+
+def feed(
+    path: Path,
+    parser: expat.XMLParserType,
+    oversize: Callable[[int], str | None],
+    on_bytes: Callable[[int], None] | None = None,
+) -> Iterator[None]:
+    """Feed the file to `parser` chunk by chunk (repaired and checked: see filtered_chunks), yielding
+    after each chunk so the caller can hand on what its handlers collected, and once after the end.
+    `oversize(bytes fed)` names what is larger than MAX_ELEMENT (then refused), or returns None."""
+    name = path.name
     fed = 0
     try:
         with path.open("rb") as raw:
@@ -215,14 +245,12 @@ def iter_children(
             for chunk in filtered_chunks(stream, name, None if transcoded else on_bytes):
                 parser.Parse(chunk, False)
                 fed += len(chunk)
-                if fed - since > MAX_ELEMENT:
-                    what = f"one <{current[0]}> (line {current[2]})" if current is not None else "one piece"
+                what = oversize(fed)
+                if what is not None:
                     raise InputError(f"{name}: refused: {what} is larger than {MAX_ELEMENT >> 20} MiB")
-                if pending:
-                    yield from pending
-                    pending.clear()
+                yield
             parser.Parse(b"", True)
-            yield from pending
+            yield
     except expat.ExpatError as exc:
         reason = expat.errors.messages[exc.code] if exc.code else str(exc)
         hint = " (the file is truncated)" if reason in ("no element found", "unclosed token") else ""
