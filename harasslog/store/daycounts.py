@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from bisect import bisect_right
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -81,8 +82,13 @@ def day_counts(
             counts[1] += calls
             counts[2] += sms
     tz = ZoneInfo(zone)
+    starts = [lo for _, lo, _ in ranges]
 
     def local_day(at: str) -> list[int]:
+        # The range holding `at` (ranges are in order and touch): a bisection, not a time zone sum.
+        n = bisect_right(starts, at) - 1
+        if n >= 0 and at < ranges[n][2]:
+            return days[ranges[n][0]]
         return days[from_utc_iso(at).astimezone(tz).date().isoformat()]
 
     withdrawn = conn.execute(
@@ -96,16 +102,14 @@ def day_counts(
         counts[0] -= 1
         counts[1] -= channel == "call"
         counts[2] -= channel in ("sms", "mms")
-    marked = sorted(flagged)
-    for part in range(0, len(marked), 500):
-        chunk = marked[part : part + 500]
-        rows = conn.execute(
-            f"SELECT at FROM events WHERE id IN ({','.join('?' * len(chunk))}) AND at >= ? AND at < ?"
-            " AND id NOT IN (SELECT event_id FROM withdrawals)",
-            (*chunk, start, end),
-        )
-        for (at,) in rows:
-            local_day(at)[3] += 1
+    # The flagged events (90,000 in an analyzed store of a million), each found by its id.
+    marked = conn.execute(
+        "SELECT e.at FROM json_each(?) AS f CROSS JOIN events e ON e.id = f.value WHERE e.at >= ? AND e.at < ?"
+        " AND e.id NOT IN (SELECT event_id FROM withdrawals)",
+        (json.dumps(sorted(flagged)), start, end),
+    )
+    for (at,) in marked:
+        local_day(at)[3] += 1
     return [
         {"key": day, "total": t, "calls": c, "sms": m, "other": t - c - m, "flagged": f}
         for day, (t, c, m, f) in sorted(days.items())
