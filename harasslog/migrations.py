@@ -603,3 +603,13 @@ def m011_anchors(db: Database) -> None:
             BEGIN SELECT RAISE(ABORT, 'an anchor is never deleted'); END;
         """
     )
+
+
+@migrations()
+def m012_stats_index(db: Database) -> None:
+    """The index on `channel` becomes one on `(channel, at)` (same name): `stats --by day` counts
+    each local day's calls and messages as ranges of it, reading no table row (0.6 s of CPU on
+    1,000,000 events otherwise), and `list --channel` gets its events in time order from it.
+    Still one index on events, so imports maintain no more than before."""
+    db.conn.execute("DROP INDEX IF EXISTS idx_events_channel")
+    db.conn.execute("CREATE INDEX idx_events_channel ON events(channel, at)")

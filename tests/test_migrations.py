@@ -176,6 +176,7 @@ ALL_MIGRATIONS = [
     "m009_ocr",
     "m010_chain_in_rows",
     "m011_anchors",
+    "m012_stats_index",
 ]
 
 
@@ -286,3 +287,13 @@ def test_a_v1_store_is_upgraded_and_keeps_verifying(tmp_path):
         "runs 1: its findings were changed without a ledger entry",
     ]
     store.close()
+
+
+def test_the_channel_index_orders_by_time_in_new_and_upgraded_stores(tmp_path):
+    # m012: `stats --by day` counts calls and messages per day as ranges of (channel, at).
+    v1_store(tmp_path / "v1.db")
+    for path in (tmp_path / "blank.db", tmp_path / "v1.db"):
+        store = open_store(path)
+        columns = [r[2] for r in store.conn.execute("PRAGMA index_info('idx_events_channel')")]
+        assert columns == ["channel", "at"], path.name
+        store.close()

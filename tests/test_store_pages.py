@@ -80,3 +80,40 @@ def test_search_gives_the_newest_matches_either_way(store, monkeypatch, sort_at_
         )
     assert store.search.find("通讯录", limit=3) == [ids[3], ids[2], ids[5]]
     assert store.search.find("通讯录") == [ids[3], ids[2], ids[5], ids[0], ids[6]]
+
+
+def test_the_last_runs_flags_read_in_sql_are_what_its_findings_name(store):
+    from harasslog.models import Finding
+
+    at = datetime(2026, 11, 20, 6, tzinfo=UTC)
+    with store.transaction():
+        ids = store.events.add_many(
+            [RawEvent("sms", "in", "13800138000", at + timedelta(hours=i), text=f"t{i}") for i in range(6)],
+            dedupe=False,
+        )
+
+    def finding(rule: str, events: tuple[int, ...], tier: str = "finding") -> Finding:
+        return Finding(rule, "threat", "high", events, at, at, "x", tier=tier)
+
+    with store.transaction():  # an older run first: only the last one counts
+        store.runs.save(pack_id="cn", pack_version="1", params={}, findings=[finding("OLD", (ids[5],))])
+    with store.transaction():
+        store.runs.save(
+            pack_id="cn",
+            pack_version="1",
+            params={},
+            findings=[
+                finding("R1", (ids[0], ids[1])),
+                finding("R2", (ids[1],)),
+                finding("R3", (ids[2],), tier="review"),
+                finding("R4", (ids[1], ids[3]), tier="review"),
+            ],
+        )
+    assert store.runs.flagged_event_ids() == {ids[0], ids[1]}
+    assert store.runs.to_review_event_ids() == {ids[1], ids[2], ids[3]}
+    assert store.runs.rule_ids(ids[1]) == ["R1", "R2"]
+    assert store.runs.rule_ids(ids[1], tier="review") == ["R4"]
+    assert store.runs.rule_ids(ids[5]) == []
+    assert [f.rule_id for f in store.runs.findings(touching={ids[0], ids[4]})] == ["R1"]
+    assert [f.rule_id for f in store.runs.review_items(touching={ids[3]})] == ["R4"]
+    assert store.runs.findings(touching=set()) == []

@@ -606,8 +606,8 @@ def show(
         store.tz,
         source=_import_source(store, row["import_id"]),
         attachments=store.attachments.list(event_id),
-        findings=[f.rule_id for f in store.runs.findings() if event_id in f.event_ids],
-        to_review=[f.rule_id for f in store.runs.review_items() if event_id in f.event_ids],
+        findings=store.runs.rule_ids(event_id),  # found by SQLite: not every finding built
+        to_review=store.runs.rule_ids(event_id, tier="review"),
     )
     record["corroborated_by"] = [_corroboration(c, store.tz) for c in store.corroborations.for_event(event_id)]
     from ..ocr import provenance as ocr_provenance

@@ -53,15 +53,20 @@ def us_counts(events: list[Event], requests: list[Request], tz: ZoneInfo) -> dic
     incoming = [e for e in events if e.direction == "in"]
     per_day: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
     per_week: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
+    keys: dict[date, tuple[str, str]] = {}  # a local day's row keys, made once a day (not per event)
     for e in incoming:
-        moment = e.at.astimezone(tz)
+        day = e.at.astimezone(tz).date()
+        day_keys = keys.get(day)
+        if day_keys is None:
+            year, week, _ = day.isocalendar()
+            monday = day - timedelta(days=day.weekday())
+            day_keys = keys[day] = (day.isoformat(), f"{year}-W{week:02d} ({monday})")
         who = _collector(e)
         kind = "calls" if e.channel == "call" else "texts" if e.channel in ("sms", "mms") else "other"
-        year, week, _ = moment.isocalendar()
-        monday = moment.date() - timedelta(days=moment.weekday())
-        for table, key in ((per_day, moment.date().isoformat()), (per_week, f"{year}-W{week:02d} ({monday})")):
-            table[(who, key)][kind] += 1
-            table[(who, key)]["total"] += 1
+        for table, key in zip((per_day, per_week), day_keys, strict=True):
+            counts = table[(who, key)]
+            counts[kind] += 1
+            counts["total"] += 1
 
     def rows(table: dict[tuple[str, str], Counter[str]], name: str) -> list[dict[str, Any]]:
         return [
@@ -91,7 +96,8 @@ def us_counts(events: list[Event], requests: list[Request], tz: ZoneInfo) -> dic
                 "event_ids": [e.id for e in calls],
             }
         )
-    marked = [(e, tcpa_ground(e.note)) for e in incoming if e.channel in ("call", "sms", "mms")]
+    # Only a note can record a ground: events without one need no search.
+    marked = [(e, tcpa_ground(e.note) if e.note else None) for e in incoming if e.channel in ("call", "sms", "mms")]
     tcpa = [
         {"id": e.id, "time": local(e.at, tz, "%Y-%m-%d %H:%M"), "collector": _collector(e), "ground": g}
         for e, g in marked

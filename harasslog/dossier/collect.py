@@ -83,8 +83,10 @@ def collect(store: Any, filters: Filters | None = None) -> CaseData:
     filters = filters or Filters()
     events = list(store.events.select(since=filters.since, until=filters.until, party=filters.party))
     selected = {e.id for e in events}
-    findings = [f for f in store.runs.findings() if selected.intersection(f.event_ids)]
-    review_items = [f for f in store.runs.review_items() if selected.intersection(f.event_ids)]
+    # A period or a party: SQLite picks the findings of these events (not every one in the store).
+    touching = selected if filters.party or filters.since or filters.until else None
+    findings = [f for f in store.runs.findings(touching=touching) if selected.intersection(f.event_ids)]
+    review_items = [f for f in store.runs.review_items(touching=touching) if selected.intersection(f.event_ids)]
     attachments = [a for a in store.attachments.list() if a.get("event_id") is None or a["event_id"] in selected]
     if filters.party or filters.since or filters.until:
         attachments = [a for a in attachments if a.get("event_id") in selected]

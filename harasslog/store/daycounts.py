@@ -4,7 +4,7 @@ Grouping a million rows by `date(at, offset)` makes SQLite sort them all (1.6-1.
 1,000,000 events). The local days are known in advance instead: within one stretch of time the
 profile's zone kept one offset (localtime.offset_changes), local day D runs from D 00:00 less the
 offset to the next day's, so each day (or the part of a day on each side of an offset change) is a
-range of `at`, counted by one subquery that walks the index in order, with no sort. Withdrawn and
+range of `at`, counted by subqueries that walk the indexes in order, with no sort and no table row read. Withdrawn and
 flagged events are few: they are looked up one by one.
 """
 
@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from bisect import bisect_right
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -20,12 +21,18 @@ from ..normalize import from_utc_iso, to_utc_iso
 from . import localtime
 
 _END = "9999"
+# Each count is a range of an index, read without touching a table row: all events of the range
+# on `at`, calls and messages on `(channel, at)` (m012); "other" is what is left.
 _COUNTS = (
     "WITH d(day, lo, hi) AS MATERIALIZED (SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]'),"
     " json_extract(value, '$[2]') FROM json_each(?))"
-    " SELECT d.day, (SELECT COUNT(*) || ' ' || TOTAL(channel = 'call') || ' '"
-    " || TOTAL(channel = 'sms' OR channel = 'mms') FROM events INDEXED BY idx_events_at"
-    " WHERE at >= d.lo AND at < d.hi) FROM d"
+    " SELECT d.day,"
+    " (SELECT COUNT(*) FROM events INDEXED BY idx_events_at WHERE at >= d.lo AND at < d.hi),"
+    " (SELECT COUNT(*) FROM events INDEXED BY idx_events_channel"
+    " WHERE channel = 'call' AND at >= d.lo AND at < d.hi),"
+    " (SELECT COUNT(*) FROM events INDEXED BY idx_events_channel"
+    " WHERE channel IN ('sms', 'mms') AND at >= d.lo AND at < d.hi)"
+    " FROM d"
 )
 
 
@@ -68,16 +75,20 @@ def day_counts(
         return []
     days: dict[str, list[int]] = {}
     ranges = day_ranges(zone, start, end, low, high)
-    for day, counted in conn.execute(_COUNTS, (json.dumps(ranges),)):
-        total, calls, sms = (int(float(n)) for n in counted.split())  # TOTAL: 0.0 for no rows
+    for day, total, calls, sms in conn.execute(_COUNTS, (json.dumps(ranges),)):
         if total:
             counts = days.setdefault(day, [0, 0, 0, 0])
             counts[0] += total
             counts[1] += calls
             counts[2] += sms
     tz = ZoneInfo(zone)
+    starts = [lo for _, lo, _ in ranges]
 
     def local_day(at: str) -> list[int]:
+        # The range holding `at` (ranges are in order and touch): a bisection, not a time zone sum.
+        n = bisect_right(starts, at) - 1
+        if n >= 0 and at < ranges[n][2]:
+            return days[ranges[n][0]]
         return days[from_utc_iso(at).astimezone(tz).date().isoformat()]
 
     withdrawn = conn.execute(
@@ -91,16 +102,14 @@ def day_counts(
         counts[0] -= 1
         counts[1] -= channel == "call"
         counts[2] -= channel in ("sms", "mms")
-    marked = sorted(flagged)
-    for part in range(0, len(marked), 500):
-        chunk = marked[part : part + 500]
-        rows = conn.execute(
-            f"SELECT at FROM events WHERE id IN ({','.join('?' * len(chunk))}) AND at >= ? AND at < ?"
-            " AND id NOT IN (SELECT event_id FROM withdrawals)",
-            (*chunk, start, end),
-        )
-        for (at,) in rows:
-            local_day(at)[3] += 1
+    # The flagged events (90,000 in an analyzed store of a million), each found by its id.
+    marked = conn.execute(
+        "SELECT e.at FROM json_each(?) AS f CROSS JOIN events e ON e.id = f.value WHERE e.at >= ? AND e.at < ?"
+        " AND e.id NOT IN (SELECT event_id FROM withdrawals)",
+        (json.dumps(sorted(flagged)), start, end),
+    )
+    for (at,) in marked:
+        local_day(at)[3] += 1
     return [
         {"key": day, "total": t, "calls": c, "sms": m, "other": t - c - m, "flagged": f}
         for day, (t, c, m, f) in sorted(days.items())
