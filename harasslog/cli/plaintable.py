@@ -51,6 +51,8 @@ def console_width() -> int | None:
         break
     columns = os.environ.get("COLUMNS")
     if columns is not None and columns.isdigit():
+        if int(columns) == 0:
+            return None  # Rich keeps a width of 0 given so, and draws what it draws
         width = int(columns)
     return width or 80
 
