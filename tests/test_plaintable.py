@@ -89,3 +89,8 @@ def test_a_terminal_is_left_to_rich(plain_stdout):
 def test_emoji_codes_and_hidden_characters_in_titles_are_left_to_rich(plain_stdout):
     for title in (":smile: 3 events", "3\u202e events", " 3 events"):
         assert plaintable.render([tables.Column("a")], [["b"]], title=title, caption=None, show_edge=True) is None
+
+
+def test_a_zero_width_is_left_to_rich(plain_stdout):
+    plain_stdout.setenv("COLUMNS", "0")  # Rich keeps a width of 0 given so
+    assert plaintable.render([tables.Column("a")], [["b"]], title=None, caption=None, show_edge=True) is None
