@@ -6,6 +6,8 @@ Each figure is the median of RUNS (default 9) fresh processes, measured in turns
 `python -c pass` from the same interpreter, so a loaded machine slows both alike: wall time, and
 CPU time (user + system), which a shared machine's load disturbs far less. The store is
 a small temporary one (a CN profile and 20 events). Prints one line per command; nothing is asserted.
+Output goes to /dev/null (as in a pipe or a script), and `list` is run once more on a pseudo-terminal,
+as a person at a shell runs it (Rich then draws the table, in colour).
 
 Bytecode is cached as for an installed harasslog (pip compiles it): the processes run with a
 temporary PYTHONPYCACHEPREFIX even where PYTHONDONTWRITEBYTECODE is set (which would otherwise
@@ -15,7 +17,9 @@ make every run compile harasslog's modules again), after one warm-up run of each
 from __future__ import annotations
 
 import os
+import pty
 import resource
+import select
 import statistics
 import subprocess
 import sys
@@ -25,12 +29,26 @@ from pathlib import Path
 
 TARGET = 0.25
 
+TERMINAL = " (terminal)"  # a command whose stdout is a pseudo-terminal, as at a person's shell
 
-def timed(args: list[str], env: dict[str, str]) -> tuple[float, float]:
-    """Wall time and CPU time (user + system) of one fresh process."""
+
+def timed(args: list[str], env: dict[str, str], terminal: bool = False) -> tuple[float, float]:
+    """Wall time and CPU time (user + system) of one fresh process (stdout a terminal if asked)."""
+    master, slave = pty.openpty() if terminal else (None, None)
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
-    subprocess.run(args, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)
+    try:
+        stdout = slave if slave is not None else subprocess.DEVNULL
+        process = subprocess.Popen(args, env=env, stdout=stdout, stderr=subprocess.DEVNULL)
+        while master is not None and process.poll() is None:  # read what it prints, or it blocks
+            if select.select([master], [], [], 0.005)[0]:
+                os.read(master, 65536)
+        if process.wait() != 0:
+            raise subprocess.CalledProcessError(process.returncode, args)
+    finally:
+        for fd in (master, slave):
+            if fd is not None:
+                os.close(fd)
     wall = time.perf_counter() - start
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
@@ -60,14 +78,15 @@ def main() -> None:
             "harasslog --help --lang zh": [*cli, "--help", "--lang", "zh"],
             "harasslog add sms ...": [*cli, "add", "sms", "13800138000", "--text", "还钱", "--force"],
             "harasslog list": [*cli, "list"],
+            "harasslog list" + TERMINAL: [*cli, "list"],
         }
         samples: dict[str, list[tuple[float, float]]] = {name: [] for name in ["python -c pass", *commands]}
-        for args in commands.values():  # warm-up: bytecode written once, as an install has it
-            timed(args, env)
+        for name, args in commands.items():  # warm-up: bytecode written once, as an install has it
+            timed(args, env, name.endswith(TERMINAL))
         for _ in range(runs):  # in turns: load changes hit every command alike
             samples["python -c pass"].append(timed([python, "-c", "pass"], env))
             for name, args in commands.items():
-                samples[name].append(timed(args, env))
+                samples[name].append(timed(args, env, name.endswith(TERMINAL)))
 
     def med(name: str, which: int) -> float:
         return statistics.median(sample[which] for sample in samples[name]) * 1000

@@ -15,7 +15,9 @@ from __future__ import annotations
 
 import copy
 import importlib.util
+import os
 import re
+import sys
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -36,20 +38,64 @@ def is_entry(node: object) -> bool:
 
 @cache
 def _packaged() -> dict[str, Any]:
-    return read(_packaged_text())
+    text, source = _packaged_text()
+    return _read_cached(text, source)
 
 
-def _packaged_text() -> str:
+def _packaged_text() -> tuple[str, Path | None]:
+    """The shipped catalog's text and, when it is a plain file, its path."""
     # The package's folder from its import spec: importlib.resources would cost every command
     # start-up time (it brings zipfile); it stays for an install that is not a plain folder.
     spec = importlib.util.find_spec("harasslog.templates")
     for folder in (spec.submodule_search_locations or []) if spec else []:
         path = Path(folder) / CATALOG_FILE
         if path.is_file():
-            return path.read_text("utf-8")
+            return path.read_text("utf-8"), path
     from importlib.resources import files
 
-    return files("harasslog.templates").joinpath(CATALOG_FILE).read_text("utf-8")
+    return files("harasslog.templates").joinpath(CATALOG_FILE).read_text("utf-8"), None
+
+
+def _read_cached(text: str, source: Path | None) -> dict[str, Any]:
+    """`read(text)`, kept as Python keeps bytecode: a marshal of the result beside the .pyc files
+    (same folder, same PYTHONPYCACHEPREFIX and PYTHONDONTWRITEBYTECODE rules), used only while the
+    text it was read from, which it holds, is this very text. Reading the catalog was some 10 ms of
+    every command's start-up; loading the marshal is under 2 ms. Any trouble with it: the text is read."""
+    import marshal
+
+    original = text.encode("utf-8")
+    header = len(original).to_bytes(8, "big") + original
+    cached = _cache_path(source)
+    if cached is not None:
+        try:
+            data = cached.read_bytes()
+            if data[: len(header)] == header:
+                tree = marshal.loads(data[len(header) :])
+                if isinstance(tree, dict):
+                    return tree
+        except (OSError, EOFError, ValueError, TypeError):
+            pass
+    tree = read(text)
+    if cached is not None and not sys.dont_write_bytecode:
+        try:
+            cached.parent.mkdir(parents=True, exist_ok=True)
+            partial = cached.with_name(f"{cached.name}.{os.getpid()}.tmp")
+            partial.write_bytes(header + marshal.dumps(tree))
+            os.replace(partial, cached)  # whole or not at all, even with two commands at once
+        except (OSError, ValueError):
+            pass
+    return tree
+
+
+def _cache_path(source: Path | None) -> Path | None:
+    """Where Python would put this file's bytecode, named .marshal (the tag names the Python version,
+    whose marshal format it is); None when there is no file or Python keeps no cache."""
+    if source is None or sys.implementation.cache_tag is None:
+        return None
+    try:
+        return Path(importlib.util.cache_from_source(str(source))).with_suffix(".marshal")
+    except (NotImplementedError, ValueError):
+        return None
 
 
 def read(text: str) -> dict[str, Any]:

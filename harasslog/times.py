@@ -17,9 +17,29 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, tzinfo
+from typing import Any, cast
 
 from .catalog import t
 from .errors import InputError
+
+
+class _Pattern:
+    """A regular expression compiled on its first use: compiling the 17 below at import cost every
+    command some 5 ms of start-up (issue 13.7), and most commands never read a typed time."""
+
+    def __init__(self, pattern: str, flags: int = 0):
+        self.pattern, self.flags = pattern, flags
+
+    def __getattr__(self, name: str) -> Any:  # match, search, sub...: the compiled pattern's, from now on
+        compiled = re.compile(self.pattern, self.flags)
+        for method in ("match", "search", "sub", "fullmatch"):
+            setattr(self, method, getattr(compiled, method))
+        return getattr(compiled, name)
+
+
+def _pattern(pattern: str, flags: int = 0) -> re.Pattern[str]:
+    return cast("re.Pattern[str]", _Pattern(pattern, flags))
+
 
 # How precise a time is; a time-of-day rule (quiet hours, bursts) cannot judge the last two.
 PRECISIONS = ("second", "minute", "day", "unknown")
@@ -76,12 +96,12 @@ def _help(lang: str) -> str:
 
 # ---------------------------------------------------------------- the forms that are not calendar words
 
-_RELATIVE = re.compile(r"^-\s*(\d+(?:\.\d+)?)\s*(s|sec|m|min|h|hr|hours?|d|days?|w|weeks?)$", re.I)
+_RELATIVE = _pattern(r"^-\s*(\d+(?:\.\d+)?)\s*(s|sec|m|min|h|hr|hours?|d|days?|w|weeks?)$", re.I)
 _RELATIVE_UNITS = {"s": 1, "sec": 1, "m": 60, "min": 60, "h": 3600, "hr": 3600, "d": 86400, "w": 604800}
 _NOW = frozenset({"now", "现在"})
 _JUST_NOW = frozenset({"刚才", "刚刚", "just now"})  # a moment ago: to the minute, no finer
-_ISO_TIME = re.compile(r"[T ]\d{1,2}:\d{2}(:\d{2})?")
-_ISO_DATE_ONLY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_ISO_TIME = _pattern(r"[T ]\d{1,2}:\d{2}(:\d{2})?")
+_ISO_DATE_ONLY = _pattern(r"^\d{4}-\d{2}-\d{2}$")
 
 
 # ---------------------------------------------------------------- calendar words: the grammar
@@ -89,7 +109,7 @@ _ISO_DATE_ONLY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 # pattern without nested repetition, tried in turn at one position: linear in the (short) text.
 
 _CN_DIGIT = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
-_CN_NUMERAL = re.compile("[零〇一二两三四五六七八九十]+")
+_CN_NUMERAL = _pattern("[零〇一二两三四五六七八九十]+")
 
 # Day words: (offset in days, period they imply). Longest first, so 大前天 is not read as 前天.
 _DAY_WORDS: dict[str, tuple[int, str | None]] = {
@@ -156,20 +176,20 @@ def _alternation(words: Iterable[str]) -> str:
     return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
 
 
-_DAY_WORD = re.compile(rf"(?:{_alternation(_DAY_WORDS)})(?![a-z])")
-_PERIOD = re.compile(rf"(?:{_alternation(_PERIODS)})(?![a-z])")
-_YMD_CN = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]?")
-_MD_CN = re.compile(r"(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]?")
-_YMD_NUM = re.compile(r"(\d{4})([/.])(\d{1,2})\2(\d{1,2})(?![\d.:/])")
-_AB_SLASH = re.compile(r"(\d{1,2})/(\d{1,2})(?:/(\d{4}))?(?![\d/])")
-_MON_D = re.compile(r"([a-z]{3,9})\.?\s*(\d{1,2})(?:st|nd|rd|th)?(?:\s*,?\s*(\d{4}))?(?![\d:])")
-_D_MON = re.compile(r"(\d{1,2})(?:st|nd|rd|th)?\s+([a-z]{3,9})\.?(?:\s*,?\s*(\d{4}))?(?![a-z\d])")
-_HOUR_CN = re.compile(r"(\d{1,2})\s*[点时]\s*(?:(半|整)|(\d{1,2})\s*刻|(\d{1,2})\s*分?)?(?:\s*(\d{1,2})\s*秒)?")
+_DAY_WORD = _pattern(rf"(?:{_alternation(_DAY_WORDS)})(?![a-z])")
+_PERIOD = _pattern(rf"(?:{_alternation(_PERIODS)})(?![a-z])")
+_YMD_CN = _pattern(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]?")
+_MD_CN = _pattern(r"(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]?")
+_YMD_NUM = _pattern(r"(\d{4})([/.])(\d{1,2})\2(\d{1,2})(?![\d.:/])")
+_AB_SLASH = _pattern(r"(\d{1,2})/(\d{1,2})(?:/(\d{4}))?(?![\d/])")
+_MON_D = _pattern(r"([a-z]{3,9})\.?\s*(\d{1,2})(?:st|nd|rd|th)?(?:\s*,?\s*(\d{4}))?(?![\d:])")
+_D_MON = _pattern(r"(\d{1,2})(?:st|nd|rd|th)?\s+([a-z]{3,9})\.?(?:\s*,?\s*(\d{4}))?(?![a-z\d])")
+_HOUR_CN = _pattern(r"(\d{1,2})\s*[点时]\s*(?:(半|整)|(\d{1,2})\s*刻|(\d{1,2})\s*分?)?(?:\s*(\d{1,2})\s*秒)?")
 # 22:13, 22:13:05, and the Chinese spellings the old reader took: 22:5, 22:13分, 22:13分05秒.
-_CLOCK = re.compile(r"(\d{1,2}):(\d{1,2})(?!\d)(?:\s*分)?(?::(\d{1,2})(?!\d)|\s*(\d{1,2})\s*秒)?")
-_AMPM = re.compile(r"\s*(am|pm|a\.m\.|p\.m\.)(?![a-z])")
-_HOUR_AMPM = re.compile(r"(\d{1,2})(?=\s*(?:am|pm|a\.m\.|p\.m\.)(?![a-z]))")
-_SEPARATOR = re.compile(r"(?:\s*,\s*|\s+at\s+|\s+)")
+_CLOCK = _pattern(r"(\d{1,2}):(\d{1,2})(?!\d)(?:\s*分)?(?::(\d{1,2})(?!\d)|\s*(\d{1,2})\s*秒)?")
+_AMPM = _pattern(r"\s*(am|pm|a\.m\.|p\.m\.)(?![a-z])")
+_HOUR_AMPM = _pattern(r"(\d{1,2})(?=\s*(?:am|pm|a\.m\.|p\.m\.)(?![a-z]))")
+_SEPARATOR = _pattern(r"(?:\s*,\s*|\s+at\s+|\s+)")
 
 
 @dataclass

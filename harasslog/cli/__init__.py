@@ -109,10 +109,13 @@ class _Group(TyperGroup):
         self.commands = lazy.Commands(list(COMMANDS), self._load, loaded=dict(self.commands))
 
     def _load(self, name: str) -> Any:
-        command = lazy.build(f"{__name__}.{COMMANDS[name][0]}", name, app)
-        if self.lang is not None:  # built after the language was chosen: localize it as the rest
-            i18n.localize_tree(command, (i18n.ROOT, name), self.lang)
+        command = lazy.build(f"{__name__}.{COMMANDS[name][0]}", name, app, built=self._built)
+        self._built((name,), command)
         return command
+
+    def _built(self, path: tuple[str, ...], command: Any) -> None:
+        if self.lang is not None:  # built after the language was chosen: localize it as the rest
+            i18n.localize_tree(command, (i18n.ROOT, *path), self.lang)
 
     def list_commands(self, ctx: Any) -> list[str]:
         return list(self.commands)  # the names only: TyperGroup's would build every command

@@ -235,9 +235,12 @@ def localize(root: Any, lang: str) -> None:
 
 
 def localize_tree(command: Any, path: tuple[str, ...], lang: str) -> None:
-    """`command` and everything under it, as `localize` does the tree."""
-    for sub_path, sub in walk(command, path):
-        _localize_one(sub, sub_path, lang)
+    """`command` and everything under it built so far, as `localize` does the tree (a subcommand
+    built later is localized then: lazy.build's `built`)."""
+    _localize_one(command, path, lang)
+    commands = getattr(command, "commands", {})
+    for name, sub in sorted(getattr(commands, "loaded", commands).items()):
+        localize_tree(sub, (*path, name), lang)
 
 
 def _localize_one(command: Any, path: tuple[str, ...], lang: str) -> None:

@@ -10,6 +10,8 @@ The root's own `--help` lists the commands from the table's one-line summaries, 
 
 from __future__ import annotations
 
+import copy
+import functools
 import importlib
 from collections.abc import Callable, Iterator, MutableMapping
 from typing import Any
@@ -56,8 +58,13 @@ class Commands(MutableMapping[str, Any]):
         return len(self._names)
 
 
-def build(module_name: str, name: str, app: typer.Typer) -> Any:
-    """The click command `name` that `module_name`'s `register` declares, built as `app` would build it."""
+def build(
+    module_name: str, name: str, app: typer.Typer, built: Callable[[tuple[str, ...], Any], None] | None = None
+) -> Any:
+    """The click command `name` that `module_name`'s `register` declares, built as `app` would build it.
+
+    A group's own subcommands are built when used too (`harasslog add sms` builds `sms`, not the
+    five `add` commands); `built(path, command)` is told of each one built later (i18n localizes it)."""
     module = importlib.import_module(module_name)
     staging = typer.Typer()
     module.register(staging)  # appends declarations only: cheap
@@ -66,9 +73,45 @@ def build(module_name: str, name: str, app: typer.Typer) -> Any:
         "rich_markup_mode": app.rich_markup_mode,
     }
     for command in staging.registered_commands:
-        if (command.name or typer.main.get_command_name(command.callback.__name__)) == name:  # type: ignore[union-attr]
+        if _name(command) == name:
             return typer.main.get_command_from_info(command, **settings)
     for group in staging.registered_groups:
         if group.name == name:
-            return typer.main.get_group_from_info(group, suggest_commands=app.suggest_commands, **settings)
+            return _group(group, settings, app.suggest_commands, (name,), built)
     raise LookupError(f"{module_name} declares no command {name!r}")
+
+
+def _name(command: Any) -> str:
+    return command.name or typer.main.get_command_name(command.callback.__name__)
+
+
+def _group(
+    info: Any,
+    settings: dict[str, Any],
+    suggest: bool,
+    path: tuple[str, ...],
+    built: Callable[[tuple[str, ...], Any], None] | None,
+) -> Any:
+    """typer.main.get_group_from_info, with the subcommands in a `Commands` mapping."""
+    instance = info.typer_instance
+    if any(not sub.name for sub in instance.registered_groups):  # merged into this group: Typer's way
+        return typer.main.get_group_from_info(info, suggest_commands=suggest, **settings)
+    makers: dict[str, Callable[[], Any]] = {}
+    for command in instance.registered_commands:
+        makers[_name(command)] = functools.partial(typer.main.get_command_from_info, command, **settings)
+    for sub in instance.registered_groups:
+        makers[sub.name] = functools.partial(_group, sub, settings, suggest, (*path, sub.name), built)
+    shell = copy.copy(instance)  # the group itself (callback, options, help) without its commands
+    shell.registered_commands, shell.registered_groups = [], []
+    shell_info = copy.copy(info)
+    shell_info.typer_instance = shell
+    group = typer.main.get_group_from_info(shell_info, suggest_commands=suggest, **settings)
+
+    def load(name: str) -> Any:
+        command = makers[name]()
+        if built is not None:
+            built((*path, name), command)
+        return command
+
+    group.commands = Commands(list(makers), load)
+    return group

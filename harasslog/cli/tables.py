@@ -14,6 +14,7 @@ message texts and names are hostile input.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -44,10 +45,15 @@ def print_table(
     show_edge: bool = True,
 ) -> None:
     """Print a table on stdout, as a Rich Table with these columns and rows would print it."""
-    from . import common
+    from . import common, plaintable
 
-    console = common.out_console
     cells = [[visible("" if cell is None else str(cell)) for cell in row] for row in rows]
+    text = plaintable.render(columns, cells, title=title, caption=caption, show_edge=show_edge)
+    if text is not None:  # no terminal: the same text, without importing Rich's console (start-up)
+        sys.stdout.write(text)
+        sys.stdout.flush()
+        return
+    console = common.out_console
     fast = _FastTable(columns, cells, title=title, caption=caption, show_edge=show_edge)
     # With colours on, Rich's escape codes are its own business: it draws a screenful itself.
     if console.color_system is None or len(cells) > console.height:
