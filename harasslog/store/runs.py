@@ -98,7 +98,7 @@ class Runs:
                 title=r["title"] or "",
                 group=r["group_key"] or "",
                 matches=tuple(Match(**m) for m in json.loads(r["matches"])),
-                citations=tuple(Citation(**c) for c in json.loads(r["citations"])),
+                citations=_citations(r["citations"]),
                 tier=r["tier"],
                 score=r["score"],
             )
@@ -186,6 +186,14 @@ def _finding_values(run_id: int, f: Finding) -> tuple[Any, ...]:
 # the same keys and values, so the same JSON (sorted keys).
 _MATCH_FIELDS = tuple(f.name for f in fields(Match))
 _CITATION_FIELDS = tuple(f.name for f in fields(Citation))
+
+
+@lru_cache(maxsize=1024)
+def _citations(stored: str) -> tuple[Citation, ...]:
+    """Stored citations as the engine made them (JSON's lists back to tuples); once per rule."""
+    return tuple(
+        Citation(**{k: tuple(v) if isinstance(v, list) else v for k, v in c.items()}) for c in json.loads(stored)
+    )
 
 
 @lru_cache(maxsize=1024)
