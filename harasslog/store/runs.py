@@ -191,9 +191,12 @@ _CITATION_FIELDS = tuple(f.name for f in fields(Citation))
 @lru_cache(maxsize=1024)
 def _citations(stored: str) -> tuple[Citation, ...]:
     """Stored citations as the engine made them (JSON's lists back to tuples); once per rule."""
-    return tuple(
-        Citation(**{k: tuple(v) if isinstance(v, list) else v for k, v in c.items()}) for c in json.loads(stored)
-    )
+    found: list[dict[str, Any]] = json.loads(stored)
+    out = []
+    for c in found:
+        values: dict[str, Any] = {k: tuple(v) if isinstance(v, list) else v for k, v in c.items()}
+        out.append(Citation(**values))
+    return tuple(out)
 
 
 @lru_cache(maxsize=1024)
