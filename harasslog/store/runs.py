@@ -49,16 +49,25 @@ class Runs:
         )
         run_id = int(cursor.lastrowid or 0)
         if isinstance(findings, Staged):
-            self._conn.execute(
-                f"INSERT INTO findings (run_id, {_COLUMNS}) SELECT ?, {_COLUMNS} FROM temp.{_STAGED}"
-                f" ORDER BY {', '.join(_KEYS)}",
-                (run_id,),
-            )
-        else:
-            self._conn.executemany(
-                f"INSERT INTO findings (run_id, {_COLUMNS}) VALUES (?{', ?' * _COLUMNS.count(',')}, ?)",
-                (_finding_values(run_id, f) for f in findings),  # one row at a time: a big run has many
-            )
+            # SQLite's sorter and the pages written take up to the page cache's size (64 MiB for
+            # imports, db.py); a run is written once, so a small cache, the store's own back after.
+            (cache_size,) = self._conn.execute("PRAGMA cache_size").fetchone()
+            self._conn.execute(f"PRAGMA cache_size = {WRITE_ONCE_CACHE}")
+            try:
+                self._conn.execute(
+                    f"INSERT INTO findings (run_id, {_COLUMNS}) SELECT ?, {_COLUMNS} FROM temp.{_STAGED}"
+                    f" ORDER BY {', '.join(_KEYS)}",
+                    (run_id,),
+                )
+                digest = integrity.findings_digest(self._conn, run_id)
+            finally:
+                self._conn.execute(f"PRAGMA cache_size = {int(cache_size)}")
+            self._store.ledger.record("runs", run_id, {**values, integrity.FINDINGS_DIGEST: digest})
+            return run_id
+        self._conn.executemany(
+            f"INSERT INTO findings (run_id, {_COLUMNS}) VALUES (?{', ?' * _COLUMNS.count(',')}, ?)",
+            (_finding_values(run_id, f) for f in findings),  # one row at a time: a big run has many
+        )
         digest = integrity.findings_digest(self._conn, run_id)
         self._store.ledger.record("runs", run_id, {**values, integrity.FINDINGS_DIGEST: digest})
         return run_id
@@ -125,6 +134,7 @@ _COLUMNS = (
     " tier, score"
 )
 _STAGED = "harasslog_staged_findings"
+WRITE_ONCE_CACHE = -8192  # KiB of page cache while a staged run is sorted into `findings`
 _KEYS = tuple(f"k{i}" for i in range(9))  # engine.SortKey, one column each
 
 
