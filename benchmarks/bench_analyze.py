@@ -407,11 +407,16 @@ def analyze_store(args: argparse.Namespace) -> int:
     run = run_analysis(store, rules=args.pack, lang="zh" if args.pack == "cn" else "en")
     elapsed, cpu = time.perf_counter() - t0, time.process_time() - c0
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    # The counts the run keeps (older checkouts: the lists they returned), not its findings read back.
+    found = getattr(run, "findings_count", None)
+    found = len(run.findings) if found is None else found
+    review = getattr(run, "review_count", None)
+    review = len(run.review) if review is None else review
     store.close()
     load = " ".join(f"{x:.1f}" for x in os.getloadavg())
     print(
-        f"analyze: {elapsed:.2f}s wall, CPU {cpu:.2f}s, {run.events:,} events, {len(run.findings):,} findings,"
-        f" {len(run.review):,} review items, peak RSS {peak:.0f} MB ({before:.0f} MB before it), load average {load}"
+        f"analyze: {elapsed:.2f}s wall, CPU {cpu:.2f}s, {run.events:,} events, {found:,} findings,"
+        f" {review:,} review items, peak RSS {peak:.0f} MB ({before:.0f} MB before it), load average {load}"
     )
     return 0
 

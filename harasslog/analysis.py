@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 from .models import EventRow, Finding, Request
@@ -17,19 +18,35 @@ from .rules import engine
 from .rules.loader import RulePack, load_pack
 from .rules.runs import FindingRun as FindingRun  # patterns told as patterns, for the dossiers
 from .rules.runs import group_findings as group_findings
+from .rules.wording import MAX_CHECKED
 
 if TYPE_CHECKING:
     from .store import Store
+    from .store.runs import Runs
 
 
 @dataclass(frozen=True)
 class AnalysisRun:
+    """A saved run. Its findings are read back from the store when first asked for: the analysis
+    wrote them there as it found them and holds none (a million events give ~100,000)."""
+
     run_id: int
     pack: RulePack
     events: int
-    findings: list[Finding]  # the findings tier: what a dossier may state
-    notes: list[str] = field(default_factory=list)  # what could not be checked (a message too long to read)
-    review: list[Finding] = field(default_factory=list)  # the review tier: for a person to accept or reject
+    notes: list[str]  # what could not be checked (a message too long to read)
+    findings_count: int  # the findings tier
+    review_count: int  # the review tier
+    runs: Runs = field(repr=False, compare=False)
+
+    @cached_property
+    def findings(self) -> list[Finding]:
+        """The findings tier: what a dossier may state (read from the store, which must be open)."""
+        return self.runs.findings(self.run_id)
+
+    @cached_property
+    def review(self) -> list[Finding]:
+        """The review tier: for a person to accept or reject."""
+        return self.runs.review_items(self.run_id)
 
 
 def run_analysis(
@@ -49,7 +66,7 @@ def run_analysis(
         store.events.for_analysis(period.since, period.until), store.ocr_corrections.latest(), unchecked
     )
     seen = _Tally(lang)
-    both = engine.analyze_sorted(
+    found = engine.analyze_stream(
         seen.count(rows),
         requests,
         pack,
@@ -58,25 +75,26 @@ def run_analysis(
         who=store.events.recipients(),
         agreed_at=_agreed_at(store, requests, period.since, period.until),
     )
-    both = ocr_review.hold_for_review(both, unchecked)
-    findings = [f for f in both if f.tier == "finding"]
-    review = [f for f in both if f.tier == "review"]
-    with store.transaction():
-        run_id = store.runs.save(
-            pack_id=pack.id,
-            pack_version=pack.version,
-            params={
-                "rules": rules or store.jurisdiction,
-                "source": pack.source,
-                "since": since,
-                "until": until,
-                "events": seen.events,
-                "lang": lang,
-                "review_items": len(review),
-            },
-            findings=both,
-        )
-    return AnalysisRun(run_id, pack, seen.events, findings, seen.notes, review)
+    with store.runs.staging() as staged:
+        for key, finding in found:  # to the store as they come, sorted there
+            staged.add(key, ocr_review.hold(finding, unchecked))
+        with store.transaction():
+            run_id = store.runs.save(
+                pack_id=pack.id,
+                pack_version=pack.version,
+                params={
+                    "rules": rules or store.jurisdiction,
+                    "source": pack.source,
+                    "since": since,
+                    "until": until,
+                    "events": seen.events,
+                    "lang": lang,
+                    "review_items": staged.counts["review"],
+                },
+                findings=staged,
+            )
+    counts = staged.counts
+    return AnalysisRun(run_id, pack, seen.events, seen.notes, counts["finding"], counts["review"], store.runs)
 
 
 class _Tally:
@@ -90,9 +108,10 @@ class _Tally:
     def count(self, rows: Iterable[EventRow]) -> Iterator[EventRow]:
         for row in rows:
             self.events += 1
-            note = engine.unchecked_note(row, self.lang)
-            if note is not None:
-                self.notes.append(note)
+            if row.text is not None and len(row.text) > MAX_CHECKED:  # the note's own test, first
+                note = engine.unchecked_note(row, self.lang)
+                if note is not None:
+                    self.notes.append(note)
             yield row
 
 

@@ -37,14 +37,15 @@ def run_demo(out: Path, *, pdf: bool = False) -> Iterator[str]:
             verified = store.verify().ok
             lang = "zh" if store.jurisdiction == "cn" else "en"
             run = run_analysis(store, lang=lang)
+            findings = run.findings  # read from the store, so before it closes
             written = render_all(store, out / case_path.stem, lang, pdf=pdf)
         finally:
             store.close()
-        by_severity = Counter(f.severity for f in run.findings)
+        by_severity = Counter(f.severity for f in findings)
         severities = ", ".join(f"{by_severity[s]} {s}" for s in reversed(SEVERITIES) if by_severity[s])
         yield (
             f"{case_path.stem}: {counts['events']} events, verify {'OK' if verified else 'FAILED'}, "
-            f"{len(run.findings)} findings ({severities or 'none'}), {len(written)} dossiers in {out / case_path.stem}"
+            f"{len(findings)} findings ({severities or 'none'}), {len(written)} dossiers in {out / case_path.stem}"
         )
         opened.extend(p for p in written if p.suffix == ".html" and p.name.startswith(("cn-complaint", "us-cfpb")))
     yield "Open in a browser:"

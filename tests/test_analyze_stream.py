@@ -95,3 +95,34 @@ def test_the_store_streams_what_select_reads_without_the_withdrawn(store) -> Non
     assert [r.group for r in rows] == ["number:+8613900000002", "number:withheld", "某某银行"]
     late = list(store.events.for_analysis(since=start + timedelta(minutes=30), until=start + timedelta(hours=2)))
     assert [r.id for r in late] == [ids[2]]
+
+
+def test_a_saved_run_holds_what_the_engine_finds_in_its_order(store, monkeypatch) -> None:
+    """run_analysis writes findings to the store as the engine finds them (out of order, in batches)
+    and the store sorts them: the saved run is the engine's sorted list, ties and both tiers included."""
+    from harasslog.analysis import run_analysis
+    from harasslog.store.runs import Staged
+
+    monkeypatch.setattr(Staged, "BATCH", 3)  # many batches, each out of the final order
+    night = at("2026-11-20 23:30", SHANGHAI)
+    raws = []
+    for k in range(4):  # four numbers calling at the same minutes of the night: findings that tie
+        for n in range(5):
+            raws.append(RawEvent("call", "in", f"1390000000{k}", night + timedelta(minutes=n), status="missed"))
+    for d in range(3):
+        day = night + timedelta(days=d, hours=10)
+        raws.append(RawEvent("sms", "in", "13900000009", day, text="欠款再不还，明天就爆你通讯录，通知你的家人"))
+        raws.append(RawEvent("sms", "in", "13900000008", day, text="还钱吧，不然你家里人会怎么样我可不敢保证"))
+    with store.transaction():
+        store.events.add_many(raws, dedupe=False)
+    run = run_analysis(store, rules="cn", lang="zh")
+    events = [e for e in store.events.select() if e.withdrawn is None]
+    both = analyze(events, [], load_pack("cn"), tz=SHANGHAI, lang="zh", who=store.events.recipients())
+    findings = [f for f in both if f.tier == "finding"]
+    review = [f for f in both if f.tier == "review"]
+    assert len(findings) > Staged.BATCH and review
+    assert len({(f.start, f.rule_id) for f in findings}) < len(findings)  # some tie on time and rule
+    assert (run.findings_count, run.review_count) == (len(findings), len(review))
+    assert run.findings == findings
+    assert run.review == review
+    assert store.verify().ok

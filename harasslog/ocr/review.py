@@ -9,7 +9,8 @@ screenshot. Conduct findings (times, counts) are left as the engine made them. P
     events, unchecked = review.prepare(events, store.ocr_corrections.latest())
     findings = review.hold_for_review(engine.analyze(events, ...), unchecked)
 
-or, streaming a store (analysis.run_analysis): `review.read(rows, corrections, unchecked)`.
+or, streaming a store (analysis.run_analysis): `review.read(rows, corrections, unchecked)` before
+the engine and `review.hold(finding, unchecked)` on each finding it gives.
 """
 
 from __future__ import annotations
@@ -52,7 +53,12 @@ def hold_for_review(findings: Iterable[Finding], unchecked: set[int]) -> list[Fi
     """Wording findings (they carry matched spans) on any unchecked OCR event go to the review tier."""
     if not unchecked:
         return list(findings)
-    return [
-        replace(f, tier="review") if f.tier == "finding" and f.matches and unchecked.intersection(f.event_ids) else f
-        for f in findings
-    ]
+    return [hold(f, unchecked) for f in findings]
+
+
+def hold(finding: Finding, unchecked: set[int]) -> Finding:
+    """`hold_for_review` of one finding, for a stream: a wording finding's events have all passed
+    `read` when the engine gives it, so `unchecked` already holds them."""
+    if unchecked and finding.tier == "finding" and finding.matches and unchecked.intersection(finding.event_ids):
+        return replace(finding, tier="review")
+    return finding

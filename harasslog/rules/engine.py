@@ -22,7 +22,7 @@ from __future__ import annotations
 import dataclasses
 import re
 from collections import defaultdict, deque
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -177,6 +177,8 @@ class _Kind:
         self.ctx = ctx
         self.rule = rule
         self.out: list[_Found] = []
+        # The channels whose events the kind may count (it is not called for the others).
+        self.channels: set[str] = set(CHANNELS)
 
     def feed(self, e: EventLike, s: _Seen) -> None:
         raise NotImplementedError
@@ -276,6 +278,7 @@ class _Frequency(_Sliding):
     def __init__(self, ctx: _Context, rule: Rule) -> None:
         super().__init__(ctx, rule, _selector(rule.params, ("call",), None))
         p = rule.params
+        self.channels = set(p.get("channels", ("call",)))
         self.days, self.limit = p["window_days"], p["max"]
         self.what = p.get("what_zh" if ctx.zh else "what_en") or ("次联系" if ctx.zh else "contacts")
 
@@ -316,6 +319,7 @@ class _Burst(_Sliding):
         counted = _selector(rule.params, ("call",), None)
         super().__init__(ctx, rule, lambda e: counted(e) and e.at_precision not in TIME_OF_DAY_UNKNOWN)
         p = rule.params
+        self.channels = set(p.get("channels", ("call",)))
         self.need, self.minutes = p["count"], p["minutes"]
         self.span = timedelta(minutes=self.minutes)
         self.what = p.get("what_zh" if ctx.zh else "what_en") or ("次来电" if ctx.zh else "calls")
@@ -370,6 +374,7 @@ class _QuietHours(_Kind):
         self.start, self.end = _seconds(p["start"]), _seconds(p["end"])
         self.inclusive = p.get("start_inclusive", True)
         self.wants = _selector(p, CONTACT_CHANNELS, None)
+        self.channels = set(p.get("channels", CONTACT_CHANNELS))
         self.nights: dict[tuple[str, int], list[_Seen]] = {}
 
     def feed(self, e: EventLike, s: _Seen) -> None:
@@ -420,6 +425,7 @@ class _AfterConversation(_Kind):
         self.days = p.get("days", 7)
         self.min_duration = p.get("min_duration_s", 1)
         self.counted = set(p.get("statuses", ("answered", "missed", "rejected", "voicemail", "unknown")))
+        self.channels = {"call"}
         self.groups: dict[str, _Conversation] = {}
         self.ranks: dict[str, tuple[datetime, int]] = {}
         self.seq = 0
@@ -512,15 +518,21 @@ class _RequestViolation(_Kind):
         p = rule.params
         kinds = set(p["request_kinds"])
         self.wants = _selector(p, CONTACT_CHANNELS, None)
+        self.channels = set(p.get("channels", CONTACT_CHANNELS))
         self.notices = (
             compile_rules([dataclasses.replace(rule, kind="wording", patterns=p.get("notices", {}), exceptions={})])
             if p.get("notices")
             else None
         )
         self.bindings = [_Binding(n, r, ctx.agreed_at) for n, r in enumerate(ctx.requests) if r.kind in kinds]
+        if not self.bindings:
+            self.channels = set()  # no request of its kinds: never called
+        # The groups a request names (None: one request binds every group): most events are of none.
+        groups = {b.req.group for b in self.bindings}
+        self.groups = None if "" in groups or None in groups else groups
 
     def feed(self, e: EventLike, s: _Seen) -> None:
-        if not self.bindings or not self.wants(e):
+        if (self.groups is not None and e.group not in self.groups) or not self.wants(e):
             return
         for b in self.bindings:
             req = b.req
@@ -598,7 +610,7 @@ _REQUEST_TEXT = {
 class _ThirdParty(_Kind):
     def __init__(self, ctx: _Context, rule: Rule) -> None:
         super().__init__(ctx, rule)
-        self.chans = set(rule.params.get("channels", ("third_party",)))
+        self.chans = self.channels = set(rule.params.get("channels", ("third_party",)))
 
     def feed(self, e: EventLike, s: _Seen) -> None:
         if e.channel in self.chans:
@@ -691,12 +703,12 @@ class _Wording:
     def feed(self, e: EventLike, s: _Seen) -> None:
         if not e.text:
             return
+        if not _about_debt(e, normalize(e.text[:MAX_CHECKED]).text):
+            return  # both tiers read only messages about money or debt (and the scan is not needed)
         both = self.both
         scanned = both.scan(e.text)
         recipient = recipient_of(e)
         found = both.split(scanned, "finding", recipient) if self.rules else []
-        if not _about_debt(e, normalize(e.text[:MAX_CHECKED]).text):
-            return  # both tiers read only messages about money or debt
         mine = _finding_items(self.ctx, s, e, found, self.by_id, self.who) if found else []
         self.findings.extend(((e.id,), f) for f in mine)
         matched = [m for f in mine for m in f.matches]
@@ -905,14 +917,76 @@ def analyze_sorted(
 
     agreed_at: the instant of each event a request names as where it was agreed (Request.event_id),
     among the events analyzed (a request binds from that contact); a ValueError if events come
-    out of order."""
+    out of order. The findings are held until the end to be sorted: `analyze_stream` gives them
+    as they are found, with the key that sorts them, for a caller that sorts elsewhere (a store)."""
+    found = list(analyze_stream(events, requests, pack, tz=tz, lang=lang, who=who, agreed_at=agreed_at))
+    found.sort(key=_first)
+    return [f for _, f in found]
+
+
+def _first(item: tuple[SortKey, Finding]) -> SortKey:
+    return item[0]
+
+
+# What orders a finding among all of a run's (see analyze_stream): start (microseconds since the
+# epoch), severity (worst first), rule id, tier (findings, then review items), the rule's own tie
+# order (three numbers), and the order the rule produced it in (which kind, then its sequence).
+SortKey = tuple[int, int, str, int, int, int, int, int, int]
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_MICROSECOND = timedelta(microseconds=1)
+_RANK = {s: severity_rank(s) for s in SEVERITIES}
+
+
+def _micros(moment: datetime) -> int:
+    return (moment - _EPOCH) // _MICROSECOND
+
+
+def _tie(tie: tuple[Any, ...]) -> tuple[int, int, int]:
+    """A kind's tie order as three numbers (an instant as microseconds; shorter ties padded: every
+    finding of one rule has the same shape of tie, so padding never changes their order)."""
+    values = [_micros(x) if isinstance(x, datetime) else x for x in tie]
+    values += [0] * (3 - len(values))
+    return values[0], values[1], values[2]
+
+
+def analyze_stream(
+    events: Iterable[EventLike],
+    requests: Iterable[Request],
+    pack: RulePack,
+    *,
+    tz: ZoneInfo,
+    lang: str = "en",
+    who: Mapping[int, str] | None = None,
+    agreed_at: Mapping[int, datetime] | None = None,
+) -> Iterator[tuple[SortKey, Finding]]:
+    """The findings and review items of `analyze_sorted`, as each is found (a day's conduct findings
+    at the start of the next local day, a message's wording findings as it is read), each with its
+    sort key: sorted by the key they are `analyze_sorted`'s list. Nothing found is kept here.
+
+    The key reproduces the order the findings had when every rule read every event at once: time,
+    severity, rule, then, among a rule's findings that tie, the order the old code met them in
+    (a collector group's first counted event, a request's order, an event's id)."""
     ctx = _Context(tz, lang, requests, agreed_at or {})
     active = [r for r in pack.rules if r.active]
     kinds = [KINDS[r.kind](ctx, r) for r in active if r.kind != "wording"]
     wording = _Wording(ctx, pack, [r for r in active if r.kind == "wording"], who or {})
-    feeds = [kind.feed for kind in kinds] + [wording.feed]
+    # Each channel's feeds: a kind that can never count an event of a channel is not called for it.
+    every = [k.feed for k in kinds] + [wording.feed]
+    feeds = {c: [k.feed for k in kinds if c in k.channels] + [wording.feed] for c in CHANNELS}
+    seq = [0] * (len(kinds) + 2)  # per kind, then wording findings, then review items
+
+    def drain(index: int, tier: int, out: list[_Found]) -> Iterator[tuple[SortKey, Finding]]:
+        n = seq[index]
+        for tie, f in out:
+            t1, t2, t3 = _tie(tie)
+            yield (_micros(f.start), -_RANK[f.severity], f.rule_id, tier, t1, t2, t3, index, n), f
+            n += 1
+        seq[index] = n
+        out.clear()
+
     day = -1  # the latest local date read: each new one lets the rules close what has ended
     previous: tuple[datetime, int] | None = None
+    words = len(kinds)
     for e in events:
         if e.withdrawn is not None:
             continue  # a withdrawn event (entered by mistake) is never evidence of anything
@@ -923,23 +997,21 @@ def analyze_sorted(
         s = _Seen(e, at.astimezone(tz))
         if s.date > day:
             if day >= 0:
-                for kind in kinds:
+                for i, kind in enumerate(kinds):
                     kind.sweep(s.date, at)
+                    if kind.out:
+                        yield from drain(i, 0, kind.out)
             day = s.date
-        for feed in feeds:
+        for feed in feeds.get(e.channel, every):
             feed(e, s)
-    for kind in kinds:
+        if wording.findings:
+            yield from drain(words, 0, wording.findings)
+        if wording.review:
+            yield from drain(words + 1, 1, wording.review)
+    for i, kind in enumerate(kinds):
         kind.finish()
-    # Each kind's findings in the order it met them, then wording findings, then review items; a
-    # stable sort of that list by time and severity is this sort with each finding's tie key.
-    rank = {s: severity_rank(s) for s in SEVERITIES}
-    keyed = [
-        (f.start, -rank[f.severity], f.rule_id, tier, tie, f)
-        for tier, found in enumerate([[x for kind in kinds for x in kind.out] + wording.findings, wording.review])
-        for tie, f in found
-    ]
-    keyed.sort(key=lambda k: k[:5])
-    return [k[5] for k in keyed]
+        if kind.out:
+            yield from drain(i, 0, kind.out)
 
 
 # ---------------------------------------------------------------- rule examples

@@ -4,7 +4,9 @@ with a digest of its findings, so an edited or removed finding is caught by veri
 from __future__ import annotations
 
 import json
-from collections.abc import Collection
+import sqlite3
+from collections.abc import Collection, Iterator
+from contextlib import contextmanager
 from dataclasses import fields
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
@@ -23,31 +25,61 @@ class Runs:
         self._store = store
         self._conn = store.conn
 
-    def save(self, *, pack_id: str, pack_version: str, params: dict[str, Any], findings: list[Finding]) -> int:
+    def save(self, *, pack_id: str, pack_version: str, params: dict[str, Any], findings: list[Finding] | Staged) -> int:
         """Record one analysis and its findings, both tiers (`findings_count` counts the findings
-        tier; the review items are rows with tier "review" and their score, under the same digest)."""
+        tier; the review items are rows with tier "review" and their score, under the same digest).
+        findings: in their order, or staged (`staging`) with the key that orders them."""
         self._store.require_transaction()
         started = now_iso()
+        if isinstance(findings, Staged):
+            findings.flush()
+            count = findings.counts["finding"]
+        else:
+            count = sum(1 for f in findings if f.tier == "finding")
         values = {
             "pack_id": pack_id,
             "pack_version": pack_version,
             "started": started,
             "finished": now_iso(),
             "params": json_text(params),
-            "findings_count": sum(1 for f in findings if f.tier == "finding"),
+            "findings_count": count,
         }
         cursor = self._conn.execute(
             f"INSERT INTO runs ({', '.join(values)}) VALUES ({', '.join('?' * len(values))})", tuple(values.values())
         )
         run_id = int(cursor.lastrowid or 0)
+        if isinstance(findings, Staged):
+            # SQLite's sorter and the pages written take up to the page cache's size (64 MiB for
+            # imports, db.py); a run is written once, so a small cache, the store's own back after.
+            (cache_size,) = self._conn.execute("PRAGMA cache_size").fetchone()
+            self._conn.execute(f"PRAGMA cache_size = {WRITE_ONCE_CACHE}")
+            try:
+                self._conn.execute(
+                    f"INSERT INTO findings (run_id, {_COLUMNS}) SELECT ?, {_COLUMNS} FROM temp.{_STAGED}"
+                    f" ORDER BY {', '.join(_KEYS)}",
+                    (run_id,),
+                )
+                digest = integrity.findings_digest(self._conn, run_id)
+            finally:
+                self._conn.execute(f"PRAGMA cache_size = {int(cache_size)}")
+            self._store.ledger.record("runs", run_id, {**values, integrity.FINDINGS_DIGEST: digest})
+            return run_id
         self._conn.executemany(
-            'INSERT INTO findings (run_id, rule_id, category, severity, group_key, title, event_ids, start, "end",'
-            " explanation, matches, citations, tier, score) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            f"INSERT INTO findings (run_id, {_COLUMNS}) VALUES (?{', ?' * _COLUMNS.count(',')}, ?)",
             (_finding_values(run_id, f) for f in findings),  # one row at a time: a big run has many
         )
         digest = integrity.findings_digest(self._conn, run_id)
         self._store.ledger.record("runs", run_id, {**values, integrity.FINDINGS_DIGEST: digest})
         return run_id
+
+    @contextmanager
+    def staging(self) -> Iterator[Staged]:
+        """A place for a run's findings while the analysis finds them (`Staged`), removed after."""
+        staged = Staged(self._conn)
+        try:
+            yield staged
+        finally:
+            staged.drop()
 
     def last(self) -> dict[str, Any] | None:
         found = row(self._conn, "SELECT * FROM runs ORDER BY id DESC LIMIT 1")
@@ -86,7 +118,7 @@ class Runs:
                 title=r["title"] or "",
                 group=r["group_key"] or "",
                 matches=tuple(Match(**m) for m in json.loads(r["matches"])),
-                citations=tuple(Citation(**c) for c in json.loads(r["citations"])),
+                citations=_citations(r["citations"]),
                 tier=r["tier"],
                 score=r["score"],
             )
@@ -139,6 +171,50 @@ class Runs:
         }
 
 
+_COLUMNS = (
+    'rule_id, category, severity, group_key, title, event_ids, start, "end", explanation, matches, citations,'
+    " tier, score"
+)
+_STAGED = "harasslog_staged_findings"
+WRITE_ONCE_CACHE = -8192  # KiB of page cache while a staged run is sorted into `findings`
+_KEYS = tuple(f"k{i}" for i in range(9))  # engine.SortKey, one column each
+
+
+class Staged:
+    """A run's findings as the analysis finds them, out of order, each with the key that orders
+    them (engine.SortKey): written in batches as stored rows to a temporary table (the connection's
+    own, in a temporary file; no lock on the store), so memory holds a batch, not the run. `save`
+    copies them into `findings` in key order, SQLite sorting them (spilling to disk as it needs)."""
+
+    BATCH = 2000
+
+    def __init__(self, conn: Any) -> None:
+        self._conn = conn
+        self._rows: list[tuple[Any, ...]] = []
+        self.counts = {"finding": 0, "review": 0}  # per tier, as added
+        conn.execute(f"DROP TABLE IF EXISTS temp.{_STAGED}")
+        conn.execute(f"CREATE TEMP TABLE {_STAGED} ({', '.join(_KEYS)}, {_COLUMNS})")
+
+    def add(self, key: tuple[Any, ...], finding: Finding) -> None:
+        self._rows.append((*key, *_finding_values(0, finding)[1:]))
+        self.counts[finding.tier] = self.counts.get(finding.tier, 0) + 1
+        if len(self._rows) >= self.BATCH:
+            self.flush()
+
+    def flush(self) -> None:
+        if self._rows:
+            marks = ", ".join("?" * len(self._rows[0]))
+            self._conn.executemany(f"INSERT INTO temp.{_STAGED} VALUES ({marks})", self._rows)
+            self._rows.clear()
+
+    def drop(self) -> None:
+        self._rows.clear()
+        try:
+            self._conn.execute(f"DROP TABLE IF EXISTS temp.{_STAGED}")
+        except sqlite3.OperationalError:  # a statement still reads (the analysis failed): it goes with the connection
+            pass
+
+
 def _finding_values(run_id: int, f: Finding) -> tuple[Any, ...]:
     return (
         run_id,
@@ -162,6 +238,17 @@ def _finding_values(run_id: int, f: Finding) -> tuple[Any, ...]:
 # the same keys and values, so the same JSON (sorted keys).
 _MATCH_FIELDS = tuple(f.name for f in fields(Match))
 _CITATION_FIELDS = tuple(f.name for f in fields(Citation))
+
+
+@lru_cache(maxsize=1024)
+def _citations(stored: str) -> tuple[Citation, ...]:
+    """Stored citations as the engine made them (JSON's lists back to tuples); once per rule."""
+    found: list[dict[str, Any]] = json.loads(stored)
+    out = []
+    for c in found:
+        values: dict[str, Any] = {k: tuple(v) if isinstance(v, list) else v for k, v in c.items()}
+        out.append(Citation(**values))
+    return tuple(out)
 
 
 @lru_cache(maxsize=1024)
