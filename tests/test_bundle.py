@@ -111,7 +111,7 @@ def test_cli_export_and_verify_bundle(cli, store, tmp_path):
     assert cli("verify", "--bundle", str(out)).exit_code == 0
     bad = tmp_path / "bad.zip"
     _rewrite(out, bad, lambda n, d: d + b" " if n == "dossiers/cn-complaint.en.md" else d)
-    result = cli("verify", "--bundle", str(bad))
+    result = cli("verify", "--bundle", str(bad), "--lang", "en")
     assert result.exit_code == 1
     assert "changed: dossiers/cn-complaint.en.md" in result.stderr
 
@@ -164,7 +164,7 @@ def test_a_bad_crc_is_a_failed_verification_not_a_crash(cli, bundle, tmp_path):
     data[central + 16] ^= 0xFF
     bad.write_bytes(bytes(data))
     assert info.CRC  # the member really had one
-    result = cli("verify", "--bundle", str(bad))
+    result = cli("verify", "--bundle", str(bad), "--lang", "en")
     assert result.exit_code == 1, result.stderr
     assert "damaged: events.json" in result.stderr
 

@@ -158,7 +158,7 @@ def test_party_add_without_kind_keeps_the_kind(cn):
     assert cn("party", "add", "某某律师事务所", "--kind", "law_firm").exit_code == 0
     result = cn("party", "add", "某某律师事务所", "--number", "13800138001")
     assert result.exit_code == 0, result.stderr
-    assert "law_firm" in result.stderr
+    assert "'某某律师事务所'（律师事务所）" in result.stderr  # the kind kept, named in the user's language
     assert cn("party", "add", "新机构").exit_code == 0
     kinds = {p["name"]: p["kind"] for p in json.loads(cn("party", "list", "--json").stdout)}
     assert kinds == {"某某律师事务所": "law_firm", "新机构": "unknown"}

@@ -239,7 +239,7 @@ def test_verify_covers_withdrawals(cn, db_path, sql, message):
     conn.execute(sql)
     conn.commit()
     conn.close()
-    result = cn("verify")
+    result = cn("verify", "--lang", "en")
     assert result.exit_code == 1 and message in result.stderr, result.stderr
 
 
@@ -253,7 +253,7 @@ def test_verify_covers_source_and_precision(cn, db_path, sql):
     conn.execute(sql)
     conn.commit()
     conn.close()
-    result = cn("verify")
+    result = cn("verify", "--lang", "en")
     assert result.exit_code == 1 and "events row 1" in result.stderr, result.stderr
 
 

@@ -92,7 +92,7 @@ def test_verify_catches_a_tampered_review(cli, db_path):
     conn.execute("UPDATE reviews SET decision = 'accept'")
     conn.commit()
     conn.close()
-    result = cli("verify")
+    result = cli("verify", "--lang", "en")
     assert result.exit_code == 1
     assert "reviews 1: decision was changed without a ledger entry" in result.stdout + result.stderr
 

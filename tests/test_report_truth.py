@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 from dataclasses import replace
 from datetime import datetime
@@ -200,3 +201,18 @@ def test_daily_calls_in_a_pause_read_as_one_fact_with_the_agreement(cli, tmp_pat
     assert "the contact in which it was made is record #1" in facts
     for day in range(1, 6):  # each call is still listed as evidence
         assert f"2026-11-0{day} 10:00<br>typed" in text.split("## 5\\.")[1]
+
+
+def test_a_finding_on_a_date_only_record_quotes_no_time_of_day(cli, tmp_path):
+    """A message logged with its day only is stored at midnight; the finding (and the complaint that
+    quotes it) must not say it came at 00:00."""
+    assert cli(*INIT).exit_code == 0
+    assert cli("add", "sms", "13912345678", "--at", "2026-11-20", "--text", "再不还钱就爆你通讯录").exit_code == 0
+    assert cli("analyze").exit_code == 0
+    out = tmp_path / "c.md"
+    assert cli("report", "-t", "cn-complaint", "-o", str(out)).exit_code == 0
+    text = out.read_text(encoding="utf-8")
+    assert "2026-11-20 （时间未记录） 的短信" in text
+    assert "00:00" not in text
+    explained = json.JSONDecoder().raw_decode(cli("analyze", "--json").output)[0][0]["explanation"]
+    assert explained.startswith("2026-11-20 （时间未记录） 的短信") and "00:00" not in explained

@@ -37,6 +37,9 @@ ALLOWED: dict[str, str] = {
     "harasslog/cli/__init__.py: str(exc)": "the HarasslogError being printed: each is collected where it is raised",
     "harasslog/times.py: str(exc)": "read_when's InputError re-raised with its field: already in the user's language",
     "harasslog/ingest.py: record.message": "a Notice's message: each Notice(...) is collected where it is made",
+    "harasslog/cli/evidence.py: str(exc)": (
+        "init's question asked again after an InputError (check_region, zone): collected where raised"
+    ),
 }
 
 

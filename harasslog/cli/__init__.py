@@ -176,6 +176,11 @@ class _Group(TyperGroup):
             # os and sqlite refuse NUL in paths: a pasted file name or --rules value, not our fault.
             common.info("harasslog: " + catalog_t(common.lang(), "cli.errors.nul"))
             raise typer.Exit(2) from None
+        except BrokenPipeError:
+            # `harasslog list | head`: the reader left; say nothing (Python's documented recipe:
+            # stdout to devnull so the exit's flush cannot fail again).
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            raise typer.Exit(1) from None
         except Exception as exc:
             if os.environ.get("HARASSLOG_DEBUG"):
                 raise

@@ -16,7 +16,7 @@ from typer._click.exceptions import NoArgsIsHelpError as _NoArgsIsHelp  # typer 
 from ..errors import InputError
 from ..models import Event, RawEvent
 from ..vocab import Channel, Direction, Jurisdiction, PartyKind, RequestKind, Status, values
-from . import common
+from . import common, i18n
 
 if TYPE_CHECKING:
     from .. import normalize, records, times
@@ -149,7 +149,7 @@ def _first_profile(
                 region = normalize.check_region(answer)
                 break
             except InputError as exc:
-                prompter.say(str(exc))
+                prompter.say(i18n.error(str(exc), common.lang(store)))
         if region not in _REGION_JURISDICTION:
             rules = ", ".join(j.value for j in Jurisdiction)
             while jurisdiction is None:
@@ -160,7 +160,7 @@ def _first_profile(
                 try:
                     tz = str(normalize.zone(answer)) if answer else None
                 except InputError as exc:
-                    prompter.say(str(exc))
+                    prompter.say(i18n.error(str(exc), common.lang(store)))
     except (Cancelled, KeyboardInterrupt):
         common.info("")
         common.tell(store, "cli.quickadd.cancelled")
@@ -732,7 +732,7 @@ def party_add(
     for number in numbers or []:
         _warn_number(store, number, store.region)
     key = "cli.party.saved_numbers" if linked else "cli.party.saved"
-    common.tell(store, key, name=repr(name), kind=chosen, numbers=", ".join(linked))
+    common.tell(store, key, name=repr(name), kind=common.term(store, "kinds", chosen), numbers=", ".join(linked))
 
 
 @party_app.command("list")
@@ -854,7 +854,13 @@ def request_add(
             event_id=event,
             note=note,
         )
-    common.tell(store, "cli.request.recorded", id=request_id, kind=kind.value, party=party)
+    common.tell(
+        store,
+        "cli.request.recorded",
+        id=request_id,
+        kind=common.term(store, "lawyer.request_kinds", kind.value),
+        party=party,
+    )
     if event is not None:
         common.tell(store, "cli.request_event.linked", id=event)
 
@@ -1033,8 +1039,11 @@ def verify(
         if head is not None:
             common.tell(store, "cli.verify.head_held", head=report.checked_head, after=report.entries_after_head)
     else:
-        common.tell(store, "cli.verify.altered", problem=report.problems[0])
-        for extra in report.problems[1:]:
+        # Problems are recorded (and in JSON) in English; each is shown in the user's language.
+        lang = common.lang(store)
+        shown = [i18n.phrase(p, lang, "cli.verify.problems.") for p in report.problems]
+        common.tell(store, "cli.verify.altered", problem=shown[0])
+        for extra in shown[1:]:
             common.tell(store, "cli.verify.also", problem=extra)
     if not report.ok:
         raise typer.Exit(1)
@@ -1065,8 +1074,10 @@ def _verify_bundle(bundle: Path, as_json: bool) -> None:
     if as_json:
         common.print_json(records.bundle_verify_record(str(bundle), problems))
     elif problems:
-        common.tell(None, "cli.verify_bundle.altered", problem=problems[0])
-        for extra in problems[1:]:
+        lang = common.lang(None)
+        shown = [i18n.phrase(p, lang, "cli.verify_bundle.problems.") for p in problems]
+        common.tell(None, "cli.verify_bundle.altered", problem=shown[0])
+        for extra in shown[1:]:
             common.tell(None, "cli.verify_bundle.also", problem=extra)
     else:
         common.tell(None, "cli.verify_bundle.ok", name=bundle.name)

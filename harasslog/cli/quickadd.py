@@ -249,7 +249,7 @@ def _ask_number(p: Prompter, ctx: Context, w: Words, *, required: bool) -> str:
 def _ask_time(p: Prompter, ctx: Context, w: Words) -> tuple[dict[str, Any], str]:
     """When it happened (Enter: now), read as `--at` reads it and said back; asked again if unreadable."""
     while True:
-        answer = p.ask(w("cli.quickadd.when"), "now")
+        answer = p.ask(w("cli.quickadd.when"), w("cli.quickadd.now"))
         try:
             fields, shown = ctx.read_time(answer)
         except InputError as exc:

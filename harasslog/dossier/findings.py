@@ -8,6 +8,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from ..models import Finding
+from ..normalize import TIME_OF_DAY_UNKNOWN
 from ..vocab import severity_rank
 from .common import dedupe, label, local
 
@@ -46,6 +47,11 @@ def build(
     for index, finding in worst_first:
         rows = [events_by_id[eid] for eid in finding.event_ids if eid in events_by_id]
         parties = dedupe(r["party"] for r in rows if r["party"])
+        # A finding on records known only by their day starts and ends at no time of day: say what
+        # the record says (its day, "time not recorded"), not the midnight it is stored at.
+        untimed = bool(rows) and all(r["at_precision"] in TIME_OF_DAY_UNKNOWN for r in rows)
+        start = rows[0]["time"] if untimed else local(finding.start, tz, "%Y-%m-%d %H:%M")
+        end = rows[-1]["time"] if untimed else local(finding.end, tz, "%Y-%m-%d %H:%M")
         out.append(
             {
                 "no": number[index],
@@ -58,8 +64,8 @@ def build(
                 # For a filing: the title without the tool's own markers ("(soft flag)", "（软标记）").
                 "plain_title": _TOOL_MARKERS.sub("", finding.title or label(t["categories"], finding.category)),
                 "explanation": finding.explanation,
-                "start": local(finding.start, tz, "%Y-%m-%d %H:%M"),
-                "end": local(finding.end, tz, "%Y-%m-%d %H:%M"),
+                "start": start,
+                "end": end,
                 "start_date": local(finding.start, tz, "%Y-%m-%d"),
                 "events": rows,
                 "event_count": len(finding.event_ids),

@@ -86,10 +86,13 @@ def _outcome(e: EventLike) -> str:
 class _Seen:
     """What a rule keeps of an event it may cite once the stream has moved on: never its text."""
 
-    __slots__ = ("id", "at", "local", "date", "seconds", "channel", "group")
+    __slots__ = ("id", "at", "local", "date", "seconds", "channel", "group", "timed")
 
     def __init__(self, e: EventLike, local: datetime) -> None:
         self.id = e.id
+        # A record known only by its day (or not at all) has no time of day to quote: its stored
+        # instant is midnight or a placeholder, never what the borrower recorded.
+        self.timed = e.at_precision not in TIME_OF_DAY_UNKNOWN
         self.at = e.at
         self.local = local  # in the borrower's zone
         self.date = local.toordinal()
@@ -117,8 +120,9 @@ class _Context:
     def day(s: _Seen) -> str:
         return s.local.date().isoformat()
 
-    @staticmethod
-    def hm(s: _Seen) -> str:
+    def hm(self, s: _Seen) -> str:
+        if not s.timed:
+            return "（时间未记录）" if self.zh else "(time not recorded)"
         return s.local.strftime("%H:%M")
 
     def finding(
