@@ -216,3 +216,19 @@ def test_a_finding_on_a_date_only_record_quotes_no_time_of_day(cli, tmp_path):
     assert "00:00" not in text
     explained = json.JSONDecoder().raw_decode(cli("analyze", "--json").output)[0][0]["explanation"]
     assert explained.startswith("2026-11-20 （时间未记录） 的短信") and "00:00" not in explained
+
+
+def test_complaint_facts_are_numbered_without_gaps(cli, tmp_path):
+    """Findings of one rule on several contacts of a collector are told as one fact; the
+    facts are still numbered 1, 2, 3 … (numbering by the first finding of each left gaps: 1, 2, 4)."""
+    assert cli(*INIT).exit_code == 0
+    said = "再不还钱明天就去你单位找你领导"
+    assert cli("add", "call", "13912345678", "--at", "2026-11-20 21:00", "--text", said).exit_code == 0
+    text = "你再不还钱，我们就把你欠钱的事发到你的通讯录，让你全家都知道"
+    assert cli("add", "sms", "13912345678", "--at", "2026-11-20 21:13", "--text", text).exit_code == 0
+    assert cli("analyze").exit_code == 0
+    out = tmp_path / "c.md"
+    assert cli("report", "-t", "cn-complaint", "-o", str(out)).exit_code == 0
+    numbers = [int(n) for n in re.findall(r"^(\d+)\. \*\*", out.read_text(encoding="utf-8"), re.MULTILINE)]
+    assert len(numbers) >= 2
+    assert numbers == list(range(1, len(numbers) + 1))
