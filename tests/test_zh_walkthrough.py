@@ -98,7 +98,7 @@ TOKENS = re.compile(
     r"|[\w.-]+\.(?:db|html|xml|json|csv|zip|toml)\b"  # file names
     r"|\b[A-Z]{2,}-[A-Z0-9-]+\b"  # rule ids (CN-HOURS-001)
     r"|\b[0-9a-f]{16,}\b"  # hashes
-    r"|\b(?=[0-9a-f]*\d)[0-9a-f]{4,}\b"  # a hash in groups, or cut short (3a1cb04e …)
+    r"|\b[0-9a-f]{4,}\b"  # a hash in groups, or the tail of one wrapped in a table (7b95, ffce)
     r"|\b\d+(?:m|s|h|d)?\b"  # numbers, durations
 )
 
