@@ -4,10 +4,6 @@ different place each time. Every line printed is checked for English words a Chi
 have to understand; what may stay as written is listed in ALLOWED (command and option names and the
 values typed after them, file names, rule ids, formats, the time zone, units). The evidence text is
 Chinese, so none of it is excused.
-
-The tests marked xfail name English that the catalog already translates but the command does not
-yet look up (see each reason); they are strict, so the day the code is fixed they fail as XPASS
-and the marker must go.
 """
 
 from __future__ import annotations
@@ -165,8 +161,7 @@ def test_a_chinese_reader_goes_from_the_first_command_to_a_complaint(zh, tmp_pat
     assert "某某催收" in zh("party", "list", "--lang", "zh")
     assert "编号" in zh("request", "list", "--lang", "zh")
     assert "找到" in zh("search", "通讯录", "--lang", "zh")
-    # The source's value is still as stored (see the xfail below).
-    assert "内容" in zh("show", "1", "--lang", "zh", excused=frozenset({"typed", "hand"}))
+    assert "内容" in zh("show", "1", "--lang", "zh")
     metadata = tmp_path / "metadata.json"
     assert "datasette serve --immutable" in zh("datasette", "-o", str(metadata), "--lang", "zh")
     assert "时间线" in metadata.read_text("utf-8")
@@ -241,9 +236,9 @@ def test_a_saved_party_is_named_in_chinese(zh):
     assert "催收机构" in zh("party", "add", "某某催收", "--kind", "agency", "--lang", "zh")
 
 
-@pytest.mark.xfail(strict=True, reason="cli/evidence.py show prints the source and source_ref values as stored")
 def test_show_says_where_a_record_came_from_in_chinese(zh):
     zh("init", "--region", "CN", "--tz", "Asia/Shanghai", "--jurisdiction", "cn")
     zh("add", "sms", COLLECTOR, "--at", "昨晚10点", "--text", THREAT)
     said = zh("show", "1", "--lang", "zh")
     assert "typed" not in said and "hand" not in said
+    assert "手工录入" in said

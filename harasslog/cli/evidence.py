@@ -634,6 +634,8 @@ def show(
             value = "\n".join(f"{_sub_label(store, k)}: {v}" for k, v in value.items())
         elif key == "at_precision":
             value = common.term(store, "cli.precisions", value)
+        elif key in ("source", "source_ref") and value and common.lang(store) != "en":
+            value = _source_words(store, value)
         elif key == "at" and event.at_precision in normalize.TIME_OF_DAY_UNKNOWN:
             value = _shown_time(store, event.at, event.at_precision)
         elif key == "number" and value is None and event.caller:
@@ -651,6 +653,21 @@ def show(
         label = common.words(store, f"cli.fields.{key}") if common.has(f"cli.fields.{key}") else key
         common.add_row(table, label, "" if value is None else str(value))
     common.out_console.print(table)
+
+
+def _source_words(store: Store, value: str) -> str:
+    """Where a record came from as people read it (typed → 手工录入, import:FILE → 导入：FILE); JSON
+    and English keep the stored value. A source_ref other than "hand" (a place in a file) stays."""
+    kind, _, rest = value.partition(":")
+    if value == "hand" or kind == "typed":
+        return common.words(store, "provenance.src_typed")
+    if kind == "casefile":
+        return common.words(store, "provenance.src_casefile")
+    if kind == "import":
+        return common.words(store, "provenance.src_import", file=rest)
+    if kind == "ocr":
+        return common.words(store, "provenance.src_ocr", sha256=rest[:12])
+    return value
 
 
 def _sub_label(store: Store, key: str) -> str:
